@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+/** The providers a deployment can choose with TICKET_PROVIDER. */
+export const ProviderId = z.enum(['local', 'f5xc', 'selectel', 'consoleconnect', 'spacebring', 'verifik']);
+export type ProviderId = z.infer<typeof ProviderId>;
+
+/**
+ * The neutral lifecycle every vendor status maps onto. `waiting` means the vendor waits for the
+ * customer; `resolved` can still be reopened; `closed` is final for relay purposes.
+ */
+export const TicketStatus = z.enum(['open', 'in_progress', 'waiting', 'resolved', 'closed']);
+export type TicketStatus = z.infer<typeof TicketStatus>;
+
+export const Priority = z.enum(['low', 'normal', 'high', 'urgent']);
+export type Priority = z.infer<typeof Priority>;
+
+/** Who asked, as the chat platform knows them. `key` is platform-qualified, e.g. `slack:T1:U2`. */
+export const Requester = z.object({
+  key: z.string().min(1),
+  name: z.string().min(1),
+  email: z.string().optional(),
+});
+export type Requester = z.infer<typeof Requester>;
+
+export const Ticket = z.object({
+  /** The provider's own ticket id, shown to users as `#<id>`. */
+  id: z.string().min(1),
+  provider: ProviderId,
+  subject: z.string(),
+  description: z.string().default(''),
+  status: TicketStatus,
+  /** The vendor's own word for the status, for display ("Acknowledged", "in_progress"). */
+  vendorStatus: z.string(),
+  priority: Priority.optional(),
+  category: z.string().optional(),
+  createdAt: z.string().optional(),
+  updatedAt: z.string().optional(),
+  url: z.string().optional(),
+});
+export type Ticket = z.infer<typeof Ticket>;
+
+export const CommentOrigin = z.enum(['agent', 'customer', 'unknown']);
+export type CommentOrigin = z.infer<typeof CommentOrigin>;
+
+export const Comment = z.object({
+  /** The provider's comment id, or a stable hash where the vendor gives none. */
+  id: z.string().min(1),
+  ticketId: z.string().min(1),
+  origin: CommentOrigin,
+  author: z.string(),
+  /** Plain text or markdown; adapters convert vendor HTML before it gets here. */
+  text: z.string(),
+  createdAt: z.string().optional(),
+});
+export type Comment = z.infer<typeof Comment>;
+
+/** A ticket with every comment the provider returns for it, in the provider's order. */
+export const TicketSnapshot = z.object({ ticket: Ticket, comments: z.array(Comment) });
+export type TicketSnapshot = z.infer<typeof TicketSnapshot>;
+
+export const OpenTicketInput = z.object({
+  subject: z.string().trim().min(1),
+  description: z.string().trim().min(1),
+  priority: Priority.optional(),
+  category: z.string().optional(),
+});
+export type OpenTicketInput = z.infer<typeof OpenTicketInput>;
+
+export const OPEN_FIELD_NAMES = ['subject', 'description', 'priority', 'category'] as const;
+export type OpenFieldName = (typeof OPEN_FIELD_NAMES)[number];
+
+/** One input of the open-ticket form, described neutrally so every front-end can render it. */
+export interface OpenField {
+  name: OpenFieldName;
+  label: string;
+  required: boolean;
+  multiline?: boolean;
+  maxLength?: number;
+  /** Present for enumerations: the vendor's own values with human labels. */
+  options?: readonly { value: string; label: string }[];
+}
+
+export interface ProviderCapabilities {
+  close: boolean;
+  reopen: boolean;
+  rate: boolean;
+  /** The provider can list tickets by update time, so idle polling costs about one call. */
+  updatedSince: boolean;
+  fields: readonly OpenField[];
+}
+
+/** A chat conversation as its bot encodes it (`slack:C1:1700.1`, `discord:G:P:T`). Opaque to the core. */
+export type ThreadRef = string;
+
+/** The link between a provider ticket and the chat thread that follows it. */
+export const TicketLink = z.object({
+  provider: ProviderId,
+  ticketId: z.string(),
+  thread: z.string(),
+  /** The message that shows the ticket card, if the bot keeps one (platform-specific ref). */
+  card: z.string().optional(),
+  requester: Requester,
+  subject: z.string(),
+  status: TicketStatus,
+  vendorStatus: z.string(),
+  priority: Priority.optional(),
+  createdAt: z.string(),
+});
+export type TicketLink = z.infer<typeof TicketLink>;
+
+export function isClosed(status: TicketStatus): boolean {
+  return status === 'closed';
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Parses environment variables with a zod object whose keys are the variable names. The first
+ * bad one becomes a ConfigError naming it and saying what it accepts; the value itself is never
+ * echoed, since it may be a secret.
+ */
+export function parseEnv<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {
+  const input: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    input[key] = value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
+}
+
+/** A required setting; `what` says what it holds, e.g. "the API token from the F5 console". */
+export function required(what: string): z.ZodString {
+  return z.string({ error: `required: ${what}` }).min(1, `required: ${what}`);
+}
+
+/** An http(s) base URL; a trailing slash is dropped. */
+export function baseUrl(fallback?: string) {
+  const url = z
+    .string({ error: 'required: an http(s) base URL' })
+    .url('expects an http(s) URL, e.g. https://api.example.com')
+    .refine((v) => /^https?:\/\//.test(v), 'expects an http(s) URL')
+    .transform((v) => v.replace(/\/+$/, ''));
+  return fallback === undefined ? url : url.default(fallback.replace(/\/+$/, ''));
+}
+
+/** One value of a fixed list, with the list in the error. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T, fallback?: T[number]) {
+  const schema = z.enum(values, { error: `expects one of: ${values.join(', ')}` });
+  return fallback === undefined ? schema : schema.default(fallback as never);
+}
+
+/** A comma-separated list; empty when unset. */
+export function list() {
+  return z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
+}
+
+/** A whole number within bounds. */
+export function integer(min: number, max: number, fallback: number) {
+  return z.coerce
+    .number({ error: `expects a whole number from ${min} to ${max}` })
+    .int(`expects a whole number from ${min} to ${max}`)
+    .min(min, `expects a whole number from ${min} to ${max}`)
+    .max(max, `expects a whole number from ${min} to ${max}`)
+    .default(fallback);
+}

@@ -1,0 +1,34 @@
+/**
+ * The storage primitives everything durable is built on. Plain values go through keyv; the few
+ * operations that must be atomic across processes (dedupe marks, leases, sets) are native to each
+ * backend, because keyv has no compare-and-set.
+ */
+export interface KeyValueStore {
+  readonly kind: 'sqlite' | 'redis';
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown, ttlMs?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Atomically sets `key` if nobody has; true when this call set it. The dedupe primitive. */
+  setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean>;
+  /** Takes or renews a lease: true when `owner` holds `key` for the next `ttlMs`. */
+  claim(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives a lease back, only if `owner` still holds it. */
+  release(key: string, owner: string): Promise<void>;
+  /** Set membership, atomic per call; `add` answers whether the member is new. */
+  add(set: string, member: string): Promise<boolean>;
+  remove(set: string, member: string): Promise<void>;
+  members(set: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_STORE_URL = 'sqlite://./data/tickets.sqlite';
+
+/** Opens the store named by STORE_URL: `sqlite://<path>` (folder made if missing) or `redis://…`. */
+export async function openStore(url: string): Promise<KeyValueStore> {
+  if (url.startsWith('redis://') || url.startsWith('rediss://')) {
+    const { openRedisStore } = await import('./store-redis.js');
+    return openRedisStore(url);
+  }
+  const { openSqliteStore } = await import('./store-sqlite.js');
+  return openSqliteStore(url);
+}

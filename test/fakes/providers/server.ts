@@ -1,0 +1,132 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FakeFault, RecordedRequest } from './types.js';
+
+/** What a vendor route handler gets: the parsed request and helpers to answer like the vendor. */
+export interface FakeRequest extends RecordedRequest {
+  /** Path parameters captured by the route pattern's groups, in order. */
+  params: string[];
+}
+
+export interface FakeAnswer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type FakeRoute = {
+  method: string;
+  path: RegExp;
+  handle: (req: FakeRequest) => FakeAnswer;
+};
+
+export interface FakeHttpOptions {
+  routes: FakeRoute[];
+  /** Checks auth as the vendor does; returns the vendor's rejection, or undefined to let it pass. */
+  authorize: (req: RecordedRequest) => FakeAnswer | undefined;
+  /** The vendor's answer for an unknown route. */
+  notFound?: FakeAnswer;
+}
+
+export interface FakeHttp {
+  url: string;
+  requests: RecordedRequest[];
+  failNext(count: number, fault: FakeFault, path?: RegExp): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The HTTP plumbing every vendor fake shares: JSON in and out, request recording, injected
+ * faults, auth first. Vendor specifics live in the routes each fake passes in.
+ */
+export async function startFakeHttp(options: FakeHttpOptions): Promise<FakeHttp> {
+  const requests: RecordedRequest[] = [];
+  const faults: { fault: FakeFault; path: RegExp | undefined }[] = [];
+  const server = createServer((req, res) => {
+    void readBody(req).then((raw) => respond(req, res, raw));
+  });
+
+  async function respond(req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
+      body: parseJson(raw),
+    };
+    requests.push(recorded);
+
+    const faultIndex = faults.findIndex((f) => !f.path || f.path.test(recorded.path));
+    if (faultIndex >= 0) {
+      const [{ fault }] = faults.splice(faultIndex, 1) as [{ fault: FakeFault }];
+      if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+      if (res.destroyed) return;
+      return send(res, { status: fault.status, body: fault.raw ?? fault.body, headers: fault.headers ?? {} }, fault.raw !== undefined);
+    }
+
+    const denied = options.authorize(recorded);
+    if (denied) return send(res, denied);
+    for (const route of options.routes) {
+      const match = route.method === recorded.method ? route.path.exec(recorded.path) : null;
+      if (match) return send(res, route.handle({ ...recorded, params: match.slice(1).map(decodeURIComponent) }));
+    }
+    send(res, options.notFound ?? { status: 404, body: { message: 'Not Found' } });
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    failNext(count, fault, path) {
+      for (let i = 0; i < count; i++) faults.push({ fault, path });
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function send(res: ServerResponse, answer: FakeAnswer, raw = false): void {
+  const headers: Record<string, string> = { ...answer.headers };
+  let payload = '';
+  if (answer.body !== undefined) {
+    if (raw || typeof answer.body === 'string') {
+      payload = String(answer.body);
+      headers['content-type'] ??= raw ? 'application/json' : 'text/plain';
+    } else {
+      payload = JSON.stringify(answer.body);
+      headers['content-type'] ??= 'application/json';
+    }
+  }
+  res.writeHead(answer.status, headers).end(payload);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+function parseJson(raw: string): unknown {
+  if (!raw) return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** Increasing ISO timestamps, so "updated since" ordering is deterministic within one fake. */
+export function clock(): () => string {
+  let last = 0;
+  return () => {
+    last = Math.max(Date.now(), last + 1);
+    return new Date(last).toISOString();
+  };
+}

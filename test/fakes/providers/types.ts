@@ -1,0 +1,43 @@
+import type { TicketStatus } from '../../../src/domain.js';
+
+/** A canned answer the fake gives instead of its normal one (for fault tests). */
+export interface FakeFault {
+  status: number;
+  /** JSON body (or a string sent as text/plain). */
+  body?: unknown;
+  /** Sent verbatim, e.g. malformed JSON. */
+  raw?: string;
+  headers?: Record<string, string>;
+  /** Wait this long before answering (timeouts). */
+  delayMs?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/**
+ * A vendor's support API on 127.0.0.1, strict as the vendor: wrong or missing auth → the vendor's
+ * 401, a missing required field → the vendor's 400 body. Tests play the support agent through it.
+ */
+export interface FakeProviderServer {
+  readonly url: string;
+  /** The environment that points the adapter at this fake, credentials included. */
+  readonly env: Record<string, string>;
+  /** A support agent writes on a ticket; returns the vendor's comment id if it has one. */
+  addAgentComment(ticketId: string, text: string, author?: string): string | undefined;
+  /** Support changes the status; the fake translates the neutral status into the vendor's word. */
+  setStatus(ticketId: string, status: TicketStatus): void;
+  /** The next `count` requests (matching `path`, when given) get `fault` instead. */
+  failNext(count: number, fault: FakeFault, path?: RegExp): void;
+  /** Texts of every comment the vendor holds for a ticket, in order, with whether the bot wrote it. */
+  comments(ticketId: string): { text: string; byCustomer: boolean }[];
+  /** The vendor-shaped ticket record, for assertions on what the adapter sent. */
+  ticket(ticketId: string): Record<string, unknown> | undefined;
+  readonly requests: RecordedRequest[];
+  close(): Promise<void>;
+}

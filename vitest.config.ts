@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    // Several suites spawn child processes or bind real ports; two workers suit a 2-core machine.
+    maxWorkers: 2,
+  },
+});
