@@ -59,7 +59,7 @@ export async function startFakeHttp(options: FakeHttpOptions): Promise<FakeHttp>
 
     const faultIndex = faults.findIndex((f) => !f.path || f.path.test(recorded.path));
     if (faultIndex >= 0) {
-      const [{ fault }] = faults.splice(faultIndex, 1) as [{ fault: FakeFault }];
+      const { fault } = faults.splice(faultIndex, 1)[0]!;
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (res.destroyed) return;
       return send(res, { status: fault.status, body: fault.raw ?? fault.body, headers: fault.headers ?? {} }, fault.raw !== undefined);
