@@ -105,6 +105,8 @@ export const TicketLink = z.object({
   vendorStatus: z.string(),
   priority: Priority.optional(),
   createdAt: z.string(),
+  /** Bumped on every status change the relay posts; part of the post's idempotency key. */
+  statusVersion: z.number().int().default(0),
 });
 export type TicketLink = z.infer<typeof TicketLink>;
 

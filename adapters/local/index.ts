@@ -1,0 +1,52 @@
+import { Priority, type OpenField } from '../../src/domain.js';
+import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
+import { LocalDesk } from './desk.js';
+import { toSnapshot } from './map.js';
+import { localSettings } from './settings.js';
+
+const SUBJECT_MAX = 200;
+
+/** The built-in desk: no account, no network; tickets live in the bot's own store. */
+export const createLocalProvider: ProviderFactory = ({ kv, env }): TicketProvider => {
+  const desk = new LocalDesk(kv);
+  const { categories } = localSettings(env);
+  const fields: OpenField[] = [
+    { name: 'subject', label: 'Subject', required: true, maxLength: SUBJECT_MAX },
+    { name: 'description', label: 'Description', required: true, multiline: true, maxLength: 10_000 },
+    { name: 'priority', label: 'Priority', required: false, options: Priority.options.map((p) => ({ value: p, label: p[0]!.toUpperCase() + p.slice(1) })) },
+    { name: 'category', label: 'Category', required: false, options: categories.map((c) => ({ value: c, label: c })) },
+  ];
+
+  const snapshot = async (id: string) => toSnapshot(await desk.get(id), await desk.comments(id));
+
+  return {
+    id: 'local',
+    displayName: 'Local desk',
+    capabilities: { close: true, reopen: true, rate: true, updatedSince: false, fields },
+    validateOpen(input) {
+      const errors: Record<string, string> = {};
+      if (input.subject.length > SUBJECT_MAX) errors['subject'] = `must be at most ${SUBJECT_MAX} characters`;
+      if (input.category && !categories.includes(input.category)) errors['category'] = `expects one of: ${categories.join(', ')}`;
+      return errors;
+    },
+    async createTicket(input, requester) {
+      const ticket = await desk.create(input, requester);
+      return toSnapshot(ticket, []);
+    },
+    getTicket: snapshot,
+    async addComment(ticketId, comment) {
+      const { id } = await desk.comment(ticketId, 'customer', comment.author.name, comment.text);
+      return { id };
+    },
+    async closeTicket(ticketId) {
+      await desk.setStatus(ticketId, 'closed');
+    },
+    async reopenTicket(ticketId, text) {
+      await desk.setStatus(ticketId, 'open');
+      await desk.comment(ticketId, 'customer', 'requester', text);
+    },
+    async rateTicket(ticketId, score, comment) {
+      await desk.rate(ticketId, score, comment);
+    },
+  };
+};

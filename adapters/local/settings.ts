@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { list, parseEnv, type Env } from '../../src/settings.js';
+
+const LocalEnv = z.object({
+  /** The categories people may pick; the desk accepts any when empty. */
+  LOCAL_CATEGORIES: list(),
+});
+
+export function localSettings(env: Env) {
+  const parsed = parseEnv(LocalEnv, env);
+  return { categories: parsed.LOCAL_CATEGORIES.length ? parsed.LOCAL_CATEGORIES : ['general', 'billing', 'technical', 'account'] };
+}

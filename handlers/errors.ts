@@ -1,0 +1,40 @@
+import { FieldErrors, ForbiddenError, NotSupportedError, ProviderError } from '../src/errors.js';
+import type { Reply } from './types.js';
+
+/**
+ * Turns what went wrong into words for the person in chat. Unknown errors are logged by the
+ * caller; the person gets a plain sentence, never a stack trace.
+ */
+export function replyForError(error: unknown, providerName: string): Reply {
+  if (error instanceof FieldErrors) {
+    const text = Object.entries(error.fields)
+      .map(([field, msg]) => `${field}: ${msg}`)
+      .join('\n');
+    return { ok: false, ephemeral: true, text, fieldErrors: { ...error.fields } };
+  }
+  if (error instanceof ForbiddenError || error instanceof NotSupportedError) {
+    return { ok: false, ephemeral: true, text: error.message };
+  }
+  if (error instanceof ProviderError) return { ok: false, ephemeral: true, text: providerTrouble(error, providerName) };
+  return { ok: false, ephemeral: true, text: 'Something went wrong on our side; nothing you typed was sent. Please try again.' };
+}
+
+function providerTrouble(error: ProviderError, providerName: string): string {
+  const vendorSays = error.vendorMessage ? ` ${providerName} says: "${error.vendorMessage}".` : '';
+  switch (error.kind) {
+    case 'auth':
+      return `${providerName} refused the bot's credentials. Ask the operator to check them.`;
+    case 'not_found':
+      return `${providerName} does not know that ticket.${vendorSays}`;
+    case 'invalid':
+    case 'conflict':
+      return `${providerName} did not accept that.${vendorSays}`;
+    case 'rate_limited':
+      return `${providerName} asks us to slow down. Please try again in a minute.`;
+    case 'malformed':
+      return `${providerName} sent an answer we could not read. Please try again later.`;
+    case 'timeout':
+    case 'unavailable':
+      return `${providerName} is not answering right now. Please try again in a minute.`;
+  }
+}

@@ -1,0 +1,12 @@
+import type { TicketService } from '../src/service.js';
+import { replyForError } from './errors.js';
+import type { ChatContext, Reply } from './types.js';
+
+export async function reopenTicket(service: TicketService, ctx: ChatContext, ticketId: string, text?: string): Promise<Reply> {
+  try {
+    const link = await service.reopen(ticketId, text, ctx.actor);
+    return { ok: true, ephemeral: true, text: `Ticket #${ticketId} is now ${link.vendorStatus}.`, card: service.card(link) };
+  } catch (error) {
+    return replyForError(error, service.providerName);
+  }
+}

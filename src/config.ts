@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { ProviderId } from './domain.js';
+import { LOG_LEVELS } from './logger.js';
+import { integer, oneOf, parseEnv, type Env } from './settings.js';
+import { DEFAULT_STORE_URL } from './store.js';
+
+/** The settings the core reads. Front-ends and adapters parse their own the same way. */
+export const CoreEnv = z.object({
+  TICKET_PROVIDER: oneOf(ProviderId.options as [ProviderId, ...ProviderId[]], 'local'),
+  STORE_URL: z
+    .string()
+    .regex(/^(sqlite|redis|rediss):\/\/.+/, 'expects sqlite://<path> or redis://<host>:<port>')
+    .default(DEFAULT_STORE_URL),
+  POLL_INTERVAL_MS: integer(100, 3_600_000, 15_000),
+  LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
+  /** `on` forces the terminal front-end even when Slack or Discord is configured. */
+  CONSOLE: oneOf(['auto', 'on', 'off'] as const, 'auto'),
+});
+export type CoreConfig = z.infer<typeof CoreEnv>;
+
+export function loadCoreConfig(env: Env): CoreConfig {
+  return parseEnv(CoreEnv, env);
+}
+
+/** Values of every variable that looks like a credential, so the logger can scrub them. */
+export function secretsIn(env: Env): string[] {
+  return Object.entries(env)
+    .filter(([name, value]) => value && /TOKEN|SECRET|KEY|PASSWORD|CREDENTIAL/i.test(name))
+    .map(([, value]) => value as string);
+}

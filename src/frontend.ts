@@ -1,0 +1,21 @@
+import type { ChatSink } from './chat.js';
+import type { Logger } from './logger.js';
+import type { TicketService } from './service.js';
+import type { Env } from './settings.js';
+import type { KeyValueStore } from './store.js';
+
+/** What every chat front-end (Slack, Discord, console) is given: dependencies, no globals. */
+export interface FrontEndDeps {
+  service: TicketService;
+  /** For the front-end's own dedupe marks (platform event ids) and refs. */
+  kv: KeyValueStore;
+  logger: Logger;
+  env: Env;
+}
+
+/** A running front-end: its sink for relayed posts, and a way to stop taking new input. */
+export interface FrontEnd {
+  readonly name: string;
+  readonly sink: ChatSink;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,88 @@
+import { TicketLink, type ProviderId, type ThreadRef } from './domain.js';
+import type { KeyValueStore } from './store.js';
+
+/**
+ * Everything the bot remembers about the tickets it follows, keyed so that each lookup the
+ * front-ends and the relay make is one read: ticket → link, thread → ticket, requester → tickets,
+ * provider → open tickets, plus the relay's per-ticket memory (seen and own comment ids).
+ */
+export class LinkStore {
+  constructor(
+    private readonly kv: KeyValueStore,
+    readonly provider: ProviderId,
+  ) {}
+
+  async save(link: TicketLink): Promise<void> {
+    await this.kv.set(this.linkKey(link.ticketId), link);
+    await this.kv.set(`thread:${link.thread}`, link.ticketId);
+    await this.kv.add(`mine:${this.provider}:${link.requester.key}`, link.ticketId);
+    if (link.status === 'closed') await this.kv.remove(this.openSet, link.ticketId);
+    else await this.kv.add(this.openSet, link.ticketId);
+  }
+
+  async get(ticketId: string): Promise<TicketLink | undefined> {
+    const raw = await this.kv.get<unknown>(this.linkKey(ticketId));
+    if (raw === undefined) return undefined;
+    const parsed = TicketLink.safeParse(raw);
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async byThread(thread: ThreadRef): Promise<TicketLink | undefined> {
+    const ticketId = await this.kv.get<string>(`thread:${thread}`);
+    return ticketId === undefined ? undefined : this.get(ticketId);
+  }
+
+  async mine(requesterKey: string): Promise<TicketLink[]> {
+    const ids = await this.kv.members(`mine:${this.provider}:${requesterKey}`);
+    const links = await Promise.all(ids.map((id) => this.get(id)));
+    return links.filter((l): l is TicketLink => l !== undefined).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** The ticket ids the relay follows (every linked ticket not closed). */
+  openTickets(): Promise<string[]> {
+    return this.kv.members(this.openSet);
+  }
+
+  /** Marks a provider comment as handled; true the first time only. */
+  markSeen(ticketId: string, commentId: string): Promise<boolean> {
+    return this.kv.add(`seen:${this.provider}:${ticketId}`, commentId);
+  }
+
+  async seen(ticketId: string): Promise<Set<string>> {
+    return new Set(await this.kv.members(`seen:${this.provider}:${ticketId}`));
+  }
+
+  /** Remembers an id or fingerprint of a comment the bot wrote, so it is never relayed back. */
+  async markOurs(ticketId: string, idOrFingerprint: string): Promise<void> {
+    await this.kv.add(`ours:${this.provider}:${ticketId}`, idOrFingerprint);
+  }
+
+  async ours(ticketId: string): Promise<Set<string>> {
+    return new Set(await this.kv.members(`ours:${this.provider}:${ticketId}`));
+  }
+
+  /** How many times the bot has delivered a given text to a ticket (for the unknown-outcome check). */
+  async deliveredCount(key: string): Promise<number> {
+    return (await this.kv.get<number>(`delivered:${this.provider}:${key}`)) ?? 0;
+  }
+
+  setDeliveredCount(key: string, count: number): Promise<void> {
+    return this.kv.set(`delivered:${this.provider}:${key}`, count);
+  }
+
+  getCursor(): Promise<string | undefined> {
+    return this.kv.get<string>(`cursor:${this.provider}`);
+  }
+
+  setCursor(cursor: string): Promise<void> {
+    return this.kv.set(`cursor:${this.provider}`, cursor);
+  }
+
+  private get openSet(): string {
+    return `open:${this.provider}`;
+  }
+
+  private linkKey(ticketId: string): string {
+    return `link:${this.provider}:${ticketId}`;
+  }
+}

@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import type { ThreadMessage } from './chat.js';
+import type { TicketLink, TicketSnapshot } from './domain.js';
+import type { Logger } from './logger.js';
+import type { LinkStore } from './links.js';
+import type { Outbox } from './outbox.js';
+import { sleep } from './pacing.js';
+import { commentFingerprint, type TicketProvider } from './provider.js';
+import type { KeyValueStore } from './store.js';
+
+export interface RelayOptions {
+  provider: TicketProvider;
+  links: LinkStore;
+  outbox: Outbox;
+  kv: KeyValueStore;
+  logger: Logger;
+  intervalMs: number;
+  /** Per-ticket GETs in flight at once, for providers that cannot list by update time. */
+  concurrency?: number;
+}
+
+/** After this many quiet checks in a row a ticket is checked less often, at most every 8 cycles. */
+const QUIET_CHECKS_BEFORE_BACKOFF = 3;
+const MAX_SKIP_CYCLES = 8;
+
+/**
+ * Provider → chat. Each cycle asks the provider what changed (the cheapest way it allows), turns
+ * new agent comments and status changes into outbox jobs keyed by the provider's ids, then marks
+ * them seen. The outbox key, not the seen mark, is what makes a post happen once: a crash between
+ * the two only repeats an enqueue that is ignored.
+ */
+export class Relay {
+  private readonly owner = randomUUID();
+  private readonly quiet = new Map<string, { count: number; skipUntilCycle: number }>();
+  private cycle = 0;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly stopSignal = new AbortController();
+
+  constructor(private readonly options: RelayOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopSignal.abort();
+    await this.loop;
+    await this.options.kv.release(this.leaseKey, this.owner);
+  }
+
+  /** One poll cycle, if this process holds the provider's poller lease. Returns tickets checked. */
+  async pollOnce(): Promise<number> {
+    const { kv, intervalMs, provider, links } = this.options;
+    if (!(await kv.claim(this.leaseKey, this.owner, Math.max(3 * intervalMs, 15_000)))) return 0;
+    this.cycle++;
+    const open = await links.openTickets();
+    let due: string[];
+    if (provider.listUpdatedSince) {
+      const cursor = await links.getCursor();
+      const changed = await provider.listUpdatedSince(cursor, open);
+      const linked = new Set(open);
+      due = changed.ticketIds.filter((id) => linked.has(id));
+      // Advance only when every changed ticket was read, or a failed one's news would be skipped.
+      if (await this.checkAll(due)) await links.setCursor(changed.cursor);
+    } else {
+      due = open.filter((id) => (this.quiet.get(id)?.skipUntilCycle ?? 0) <= this.cycle);
+      await this.checkAll(due);
+    }
+    return due.length;
+  }
+
+  /** Marks a ticket busy again (a chat reply just went out), so it is checked every cycle. */
+  touch(ticketId: string): void {
+    this.quiet.delete(ticketId);
+  }
+
+  /** Turns a snapshot into posts; also used right after opening, to mark what already exists as seen. */
+  async ingest(link: TicketLink, snapshot: TicketSnapshot, announce = true, by?: string): Promise<boolean> {
+    const { links, outbox, logger, provider } = this.options;
+    const { ticket, comments } = snapshot;
+    const seen = await links.seen(ticket.id);
+    const fresh = comments.filter((c) => !seen.has(c.id));
+    const ours = fresh.length > 0 ? await links.ours(ticket.id) : new Set<string>();
+    let news = false;
+    for (const comment of fresh) {
+      const mine = ours.has(comment.id) || ours.has(commentFingerprint(ticket.id, comment.text));
+      if (announce && !mine && comment.origin === 'agent') {
+        news = true;
+        await this.post(link, `post:${provider.id}:${ticket.id}:${comment.id}`, {
+          kind: 'comment',
+          ticketId: ticket.id,
+          author: comment.author,
+          text: comment.text,
+        });
+      } else if (!mine && comment.origin === 'unknown') {
+        logger.warn('comment held: its author could not be classified', { ticketId: ticket.id, commentId: comment.id });
+      }
+      await links.markSeen(ticket.id, comment.id);
+    }
+    if (ticket.status !== link.status || ticket.vendorStatus !== link.vendorStatus) {
+      news = true;
+      const version = link.statusVersion + 1;
+      if (announce) {
+        const message: ThreadMessage = {
+          kind: 'status',
+          ticketId: ticket.id,
+          status: ticket.status,
+          vendorStatus: ticket.vendorStatus,
+          ...(by ? { by } : {}),
+        };
+        await this.post(link, `status:${provider.id}:${ticket.id}:${version}`, message);
+      }
+      await links.save({ ...link, status: ticket.status, vendorStatus: ticket.vendorStatus, statusVersion: version });
+      await outbox.enqueue({
+        key: `card:${provider.id}:${ticket.id}:${version}`,
+        lane: laneOf('chat', provider.id, ticket.id),
+        kind: 'card',
+        ticketId: ticket.id,
+        payload: { thread: link.thread },
+      });
+    }
+    return news;
+  }
+
+  private post(link: TicketLink, key: string, message: ThreadMessage): Promise<boolean> {
+    const { provider, outbox } = this.options;
+    return outbox.enqueue({
+      key,
+      lane: laneOf('chat', provider.id, link.ticketId),
+      kind: 'post',
+      ticketId: link.ticketId,
+      payload: { thread: link.thread, message },
+    });
+  }
+
+  /** Checks tickets a few at a time; true when every check succeeded. */
+  private async checkAll(ticketIds: string[]): Promise<boolean> {
+    const queue = [...ticketIds];
+    let allOk = true;
+    const workers = Array.from({ length: this.options.concurrency ?? 4 }, async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) allOk = (await this.check(id)) && allOk;
+    });
+    await Promise.all(workers);
+    return allOk;
+  }
+
+  private async check(ticketId: string): Promise<boolean> {
+    const { links, provider, logger } = this.options;
+    try {
+      const link = await links.get(ticketId);
+      if (!link) return true;
+      const news = await this.ingest(link, await provider.getTicket(ticketId));
+      this.noteActivity(ticketId, news);
+      return true;
+    } catch (error) {
+      // Logged once per cycle and ticket; the next cycle tries again. Never fatal.
+      logger.warn('ticket check failed', { ticketId, error });
+      return false;
+    }
+  }
+
+  private noteActivity(ticketId: string, news: boolean): void {
+    if (news) return void this.quiet.delete(ticketId);
+    const count = (this.quiet.get(ticketId)?.count ?? 0) + 1;
+    const skip = count <= QUIET_CHECKS_BEFORE_BACKOFF ? 1 : Math.min(2 ** (count - QUIET_CHECKS_BEFORE_BACKOFF), MAX_SKIP_CYCLES);
+    this.quiet.set(ticketId, { count, skipUntilCycle: this.cycle + skip });
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const started = Date.now();
+      await this.pollOnce().catch((error: unknown) => this.options.logger.warn('poll cycle failed', { error }));
+      await sleep(this.options.intervalMs - (Date.now() - started), this.stopSignal.signal);
+    }
+  }
+
+  private get leaseKey(): string {
+    return `poller:${this.options.provider.id}`;
+  }
+}
+
+/** Jobs of one ticket and direction share a lane, so they run in order. */
+export function laneOf(direction: 'chat' | 'provider', provider: string, ticketId: string): string {
+  return `${direction}:${provider}:${ticketId}`;
+}

@@ -1,0 +1,205 @@
+import { z } from 'zod';
+import { cardOf, type TicketCard } from './chat.js';
+import {
+  OpenTicketInput,
+  type OpenField,
+  type Requester,
+  type ThreadRef,
+  type TicketLink,
+  type TicketSnapshot,
+} from './domain.js';
+import { FieldErrors, ForbiddenError, NotSupportedError } from './errors.js';
+import type { LinkStore } from './links.js';
+import type { Outbox, OutboxJob } from './outbox.js';
+import { attributedText, type TicketProvider } from './provider.js';
+import { laneOf, type Relay } from './relay.js';
+
+/** Who is acting, and whether they are staff (may act on anyone's ticket). */
+export interface Actor {
+  requester: Requester;
+  isStaff: boolean;
+}
+
+export interface TicketServiceDeps {
+  provider: TicketProvider;
+  links: LinkStore;
+  outbox: Outbox;
+  relay: Relay;
+}
+
+export interface TicketStatusView {
+  link: TicketLink;
+  card: TicketCard;
+  pending: OutboxJob[];
+  failed: OutboxJob[];
+}
+
+const Rating = z.object({
+  score: z.coerce.number().int('expects a whole number from 1 to 5').min(1, 'expects 1 to 5').max(5, 'expects 1 to 5'),
+  comment: z.string().trim().max(2000).optional(),
+});
+
+/** The use cases every front-end shares. Knows the provider contract, never a chat platform. */
+export class TicketService {
+  constructor(private readonly deps: TicketServiceDeps) {}
+
+  get providerName(): string {
+    return this.deps.provider.displayName;
+  }
+
+  get fields(): readonly OpenField[] {
+    return this.deps.provider.capabilities.fields;
+  }
+
+  /** Checks the form as the vendor would, before any call: FieldErrors names each bad field. */
+  validateOpen(raw: unknown): OpenTicketInput {
+    const parsed = OpenTicketInput.safeParse(raw);
+    if (!parsed.success) throw FieldErrors.fromZod(parsed.error);
+    const errors = this.deps.provider.validateOpen(parsed.data);
+    if (Object.keys(errors).length > 0) throw new FieldErrors(errors);
+    return parsed.data;
+  }
+
+  async open(raw: unknown, requester: Requester): Promise<TicketSnapshot> {
+    return this.deps.provider.createTicket(this.validateOpen(raw), requester);
+  }
+
+  /** Stores the ticket ⇄ thread link; what the ticket already holds is marked seen, not relayed. */
+  async link(snapshot: TicketSnapshot, thread: ThreadRef, requester: Requester, card?: string): Promise<TicketLink> {
+    const { ticket } = snapshot;
+    const link: TicketLink = {
+      provider: this.deps.provider.id,
+      ticketId: ticket.id,
+      thread,
+      ...(card ? { card } : {}),
+      requester,
+      subject: ticket.subject,
+      status: ticket.status,
+      vendorStatus: ticket.vendorStatus,
+      ...(ticket.priority ? { priority: ticket.priority } : {}),
+      createdAt: ticket.createdAt ?? new Date().toISOString(),
+      statusVersion: 0,
+    };
+    await this.deps.links.save(link);
+    await this.deps.relay.ingest(link, snapshot, false);
+    return link;
+  }
+
+  /**
+   * Queues a chat message as a comment on the thread's ticket. `eventKey` is the platform's id of
+   * the message, so a redelivered event queues nothing. Returns undefined outside a ticket thread.
+   */
+  async reply(input: { thread?: ThreadRef; ticketId?: string; text: string; author: Requester; eventKey: string }): Promise<{ link: TicketLink; queued: boolean } | undefined> {
+    const link = input.thread ? await this.deps.links.byThread(input.thread) : await this.deps.links.get(input.ticketId ?? '');
+    if (!link) return undefined;
+    const text = input.text.trim();
+    if (!text) throw new FieldErrors({ text: 'expects some text' });
+    const queued = await this.deps.outbox.enqueue({
+      key: `comment:${input.eventKey}`,
+      lane: laneOf('provider', link.provider, link.ticketId),
+      kind: 'comment',
+      ticketId: link.ticketId,
+      payload: { thread: link.thread, text: attributedText(text, input.author), author: input.author },
+    });
+    this.deps.relay.touch(link.ticketId);
+    return { link, queued };
+  }
+
+  async status(ticketId: string, actor: Actor): Promise<TicketStatusView> {
+    const link = await this.allowed(ticketId, actor);
+    const { pending, failed } = await this.deps.outbox.forTicket(ticketId);
+    return { link, card: this.card(link), pending, failed };
+  }
+
+  /** Refreshes a link from the provider (for `status`); posts what changed like the relay does. */
+  async refresh(ticketId: string, actor: Actor): Promise<TicketStatusView> {
+    const link = await this.allowed(ticketId, actor);
+    await this.deps.relay.ingest(link, await this.deps.provider.getTicket(ticketId));
+    return this.status(ticketId, actor);
+  }
+
+  async listMine(requester: Requester): Promise<TicketLink[]> {
+    return this.deps.links.mine(requester.key);
+  }
+
+  async close(ticketId: string, actor: Actor): Promise<TicketLink> {
+    const link = await this.allowed(ticketId, actor);
+    const { provider } = this.deps;
+    if (!provider.closeTicket) throw this.unsupported('close');
+    await provider.closeTicket(ticketId);
+    return this.afterAction(link, actor);
+  }
+
+  async reopen(ticketId: string, text: string | undefined, actor: Actor): Promise<TicketLink> {
+    const link = await this.allowed(ticketId, actor);
+    const { provider } = this.deps;
+    if (!provider.reopenTicket) throw this.unsupported('reopen');
+    const reason = text?.trim() || 'Reopened from chat.';
+    await provider.reopenTicket(ticketId, attributedText(reason, actor.requester));
+    return this.afterAction(link, actor);
+  }
+
+  async rate(ticketId: string, raw: { score: unknown; comment?: string | undefined }, actor: Actor): Promise<TicketLink> {
+    const link = await this.allowed(ticketId, actor);
+    const { provider } = this.deps;
+    if (!provider.rateTicket) throw this.unsupported('rate');
+    const parsed = Rating.safeParse(raw);
+    if (!parsed.success) throw FieldErrors.fromZod(parsed.error);
+    await provider.rateTicket(ticketId, parsed.data.score, parsed.data.comment);
+    return link;
+  }
+
+  /** The Retry button of a failed delivery. */
+  async retryDelivery(jobKey: string, actor: Actor): Promise<boolean> {
+    const job = await this.deps.outbox.get(jobKey);
+    if (!job) return false;
+    await this.allowed(job.ticketId, actor);
+    return (await this.deps.outbox.retryFailed(jobKey)) !== undefined;
+  }
+
+  async linkByThread(thread: ThreadRef): Promise<TicketLink | undefined> {
+    return this.deps.links.byThread(thread);
+  }
+
+  /** The card of a ticket that has no thread yet (the first message of its thread). */
+  preview(snapshot: TicketSnapshot, requester: Requester): TicketCard {
+    const { ticket } = snapshot;
+    return this.card({
+      provider: this.deps.provider.id,
+      ticketId: ticket.id,
+      thread: '',
+      requester,
+      subject: ticket.subject,
+      status: ticket.status,
+      vendorStatus: ticket.vendorStatus,
+      ...(ticket.priority ? { priority: ticket.priority } : {}),
+      createdAt: ticket.createdAt ?? new Date().toISOString(),
+      statusVersion: 0,
+    });
+  }
+
+  card(link: TicketLink): TicketCard {
+    return cardOf(link, this.deps.provider.displayName, this.deps.provider.capabilities);
+  }
+
+  /** Only the requester or staff may see or act on a ticket; an unknown id looks the same. */
+  private async allowed(ticketId: string, actor: Actor): Promise<TicketLink> {
+    const link = await this.deps.links.get(ticketId);
+    if (!link || (link.requester.key !== actor.requester.key && !actor.isStaff)) {
+      throw new ForbiddenError(`No ticket #${ticketId} that you can see.`);
+    }
+    return link;
+  }
+
+  /** Reads the ticket back so the card and thread show the provider's real status. */
+  private async afterAction(link: TicketLink, actor: Actor): Promise<TicketLink> {
+    await this.deps.relay.ingest(link, await this.deps.provider.getTicket(link.ticketId), true, actor.requester.name);
+    return (await this.deps.links.get(link.ticketId)) ?? link;
+  }
+
+  private unsupported(feature: 'close' | 'reopen' | 'rate'): NotSupportedError {
+    const { provider } = this.deps;
+    const words = provider.unsupported?.[feature] ?? `${provider.displayName}'s API cannot ${feature} tickets.`;
+    return new NotSupportedError(provider.displayName, feature, words);
+  }
+}

@@ -1,0 +1,100 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Requester } from '../../src/domain.js';
+import type { Actor } from '../../src/service.js';
+import { startHarness, waitFor, type Harness } from '../support/harness.js';
+import { MemorySink } from '../support/memory-sink.js';
+
+const ada: Requester = { key: 'mem:ada', name: 'Ada' };
+const actor: Actor = { requester: ada, isStaff: false };
+
+async function openLinked(h: Harness, subject = 'VPN drops') {
+  const snapshot = await h.service.open({ subject, description: 'Every hour' }, ada);
+  return h.service.link(snapshot, `mem:${snapshot.ticket.id}`, ada);
+}
+
+describe('relay', () => {
+  const open: Harness[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((h) => h.close()));
+  });
+
+  async function harness(storeUrl?: string) {
+    const h = await startHarness(storeUrl ? { storeUrl } : {});
+    const sink = new MemorySink();
+    h.bridge.attach(sink);
+    h.bridge.start();
+    open.push(h);
+    return { h, sink };
+  }
+
+  it('relays an agent comment once, and never echoes the requester’s own reply', async () => {
+    const { h, sink } = await harness();
+    const link = await openLinked(h);
+    await h.service.reply({ thread: link.thread, text: 'Any news?', author: ada, eventKey: 'e1' });
+    await waitFor(async () => (await h.desk.comments(link.ticketId)).length === 1, 'customer comment at the desk');
+    await h.desk.reply(link.ticketId, 'Looking into it');
+    await waitFor(() => sink.comments().length === 1, 'relayed comment');
+    await new Promise((r) => setTimeout(r, 400)); // a few more poll cycles
+    expect(sink.comments()).toEqual(['Looking into it']);
+    expect(sink.posts[0]?.thread).toBe(link.thread);
+  });
+
+  it('turns a redelivered chat event into one comment', async () => {
+    const { h } = await harness();
+    const link = await openLinked(h);
+    const first = await h.service.reply({ thread: link.thread, text: 'hello', author: ada, eventKey: 'same' });
+    const again = await h.service.reply({ thread: link.thread, text: 'hello', author: ada, eventKey: 'same' });
+    expect([first?.queued, again?.queued]).toEqual([true, false]);
+    await waitFor(async () => (await h.desk.comments(link.ticketId)).length === 1, 'comment');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await h.desk.comments(link.ticketId)).toHaveLength(1);
+  });
+
+  it('posts a status change and updates the card', async () => {
+    const { h, sink } = await harness();
+    const link = await openLinked(h);
+    await h.desk.setStatus(link.ticketId, 'resolved');
+    await waitFor(() => sink.posts.some((p) => p.message.kind === 'status'), 'status post');
+    await waitFor(() => sink.cards.some((c) => c.card.status === 'resolved'), 'card update');
+    expect((await h.service.status(link.ticketId, actor)).link.status).toBe('resolved');
+  });
+
+  it('keeps link, cursor and delivery log across a restart: nothing relayed twice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tb-'));
+    const url = `sqlite://${join(dir, 'tickets.sqlite')}`;
+    const first = await harness(url);
+    const link = await openLinked(first.h);
+    await first.h.desk.reply(link.ticketId, 'before restart');
+    await waitFor(() => first.sink.comments().length === 1, 'first relay');
+    await first.h.close();
+    open.splice(open.indexOf(first.h), 1);
+
+    const second = await harness(url);
+    await second.h.desk.reply(link.ticketId, 'after restart');
+    await waitFor(() => second.sink.comments().length === 1, 'second relay');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(second.sink.comments()).toEqual(['after restart']);
+  });
+
+  it('keeps a post in the outbox while the chat platform is down, then delivers it once', async () => {
+    const { h, sink } = await harness();
+    const link = await openLinked(h);
+    sink.failures = 3;
+    await h.desk.reply(link.ticketId, 'patience');
+    await waitFor(() => sink.comments().length === 1, 'delivery after failures', 8_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sink.comments()).toEqual(['patience']);
+  });
+
+  it('lets only the requester or staff act on a ticket', async () => {
+    const { h } = await harness();
+    const link = await openLinked(h);
+    const mallory: Actor = { requester: { key: 'mem:mallory', name: 'Mallory' }, isStaff: false };
+    await expect(h.service.close(link.ticketId, mallory)).rejects.toThrow(/No ticket/);
+    const staff: Actor = { requester: { key: 'mem:sam', name: 'Sam' }, isStaff: true };
+    expect((await h.service.close(link.ticketId, staff)).status).toBe('closed');
+  });
+});

@@ -1,0 +1,74 @@
+import { LocalDesk } from '../../adapters/local/desk.js';
+import { createLocalProvider } from '../../adapters/local/index.js';
+import { Bridge } from '../../src/bridge.js';
+import type { TicketStatus } from '../../src/domain.js';
+import { createHttpClient } from '../../src/http.js';
+import { silentLogger, type Logger } from '../../src/logger.js';
+import type { TicketProvider } from '../../src/provider.js';
+import type { TicketService } from '../../src/service.js';
+import { openStore, type KeyValueStore } from '../../src/store.js';
+
+export interface HarnessOptions {
+  /** Defaults to a fresh in-memory SQLite store. */
+  storeUrl?: string;
+  /** Defaults to the local desk on the same store. */
+  provider?: (kv: KeyValueStore) => TicketProvider;
+  pollIntervalMs?: number;
+  logger?: Logger;
+}
+
+export interface Harness {
+  bridge: Bridge;
+  service: TicketService;
+  kv: KeyValueStore;
+  /** The support agent's side of the local desk. */
+  desk: {
+    reply(ticketId: string, text: string, author?: string): Promise<void>;
+    setStatus(ticketId: string, status: TicketStatus): Promise<void>;
+    comments(ticketId: string): Promise<{ origin: string; author: string; text: string }[]>;
+  };
+  close(): Promise<void>;
+}
+
+/** The whole core on an in-memory store with a fast poll, for end-to-end tests of front-ends. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const kv = await openStore(options.storeUrl ?? 'sqlite://:memory:');
+  const http = createHttpClient(silentLogger);
+  const logger = options.logger ?? silentLogger;
+  const provider = options.provider?.(kv) ?? createLocalProvider({ http, logger, kv, env: {} });
+  const bridge = new Bridge({
+    provider,
+    kv,
+    logger,
+    pollIntervalMs: options.pollIntervalMs ?? 100,
+    outboxRetry: { baseMs: 20, maxMs: 200 },
+    outboxIdleMs: 50,
+  });
+  const desk = new LocalDesk(kv);
+  return {
+    bridge,
+    service: bridge.service,
+    kv,
+    desk: {
+      reply: async (ticketId, text, author = 'Grace (support)') => void (await desk.comment(ticketId, 'agent', author, text)),
+      setStatus: async (ticketId, status) => void (await desk.setStatus(ticketId, status)),
+      comments: (ticketId) => desk.comments(ticketId),
+    },
+    async close() {
+      await bridge.stop();
+      await kv.close();
+      await http.close();
+    },
+  };
+}
+
+/** Polls `check` until it returns a truthy value, or fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(check: () => T | Promise<T>, what = 'condition', timeoutMs = 5_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,31 @@
+import type { ChatSink, ThreadMessage, TicketCard } from '../../src/chat.js';
+import type { FrontEnd } from '../../src/frontend.js';
+
+/** A front-end that records what the core posts, for tests of the core alone. */
+export class MemorySink implements ChatSink, FrontEnd {
+  readonly platform = 'mem';
+  readonly name = 'memory';
+  readonly posts: { thread: string; message: ThreadMessage; key: string }[] = [];
+  readonly cards: { thread: string; card: TicketCard }[] = [];
+  /** Make the next posts fail, as a platform outage would. */
+  failures = 0;
+  readonly sink = this;
+
+  async postToThread(thread: string, message: ThreadMessage, key: string): Promise<void> {
+    if (this.failures > 0) {
+      this.failures--;
+      throw new Error('chat platform unavailable');
+    }
+    this.posts.push({ thread, message, key });
+  }
+
+  async updateCard(thread: string, _cardRef: string | undefined, card: TicketCard): Promise<void> {
+    this.cards.push({ thread, card });
+  }
+
+  comments(): string[] {
+    return this.posts.flatMap((p) => (p.message.kind === 'comment' ? [p.message.text] : []));
+  }
+
+  async stop(): Promise<void> {}
+}
