@@ -1,0 +1,56 @@
+import { commentFingerprint, type ProviderFactory, type TicketProvider } from '../../src/provider.js';
+import { errorMessage, OPEN_FIELDS, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
+import { routes } from './routes.js';
+import { WireTicket } from './schemas.js';
+import { readSettings } from './settings.js';
+
+/**
+ * Console Connect support tickets. Notes live inside the ticket, carry no author-kind flag and
+ * cannot be listed by update time, so the relay GETs each linked open ticket.
+ */
+export const createConsoleconnectProvider: ProviderFactory = (deps): TicketProvider => {
+  const settings = readSettings(deps.env);
+  const http = deps.http.forProvider({
+    provider: 'consoleconnect',
+    baseUrl: settings.CONSOLECONNECT_BASE_URL,
+    // The `api-key` security scheme, sent as a Bearer token [public]; `portal-token` is deprecated.
+    headers: { authorization: `Bearer ${settings.CONSOLECONNECT_API_KEY}` },
+    errorMessage,
+    // No rate limit is published: the shared client's Retry-After handling and back-off suffice.
+  });
+
+  const snapshot = (wire: WireTicket) => ({ ticket: toTicket(wire), comments: toComments(wire) });
+
+  return {
+    id: 'consoleconnect',
+    displayName: 'Console Connect',
+    capabilities: { close: false, reopen: false, rate: false, updatedSince: false, fields: OPEN_FIELDS },
+    unsupported: {
+      close: "Console Connect's API cannot close tickets; ask support in the thread to close it.",
+      reopen: "Console Connect's API cannot reopen tickets; reply in the thread or open a new ticket.",
+      rate: "Console Connect's API cannot rate tickets.",
+    },
+
+    validateOpen,
+
+    async createTicket(input, requester) {
+      const body = toCreateBody(input, requester, settings.CONSOLECONNECT_ISSUE_TYPE);
+      return snapshot(await http.request(WireTicket, { ...routes.create(), body }));
+    },
+
+    async getTicket(ticketId) {
+      return snapshot(await http.request(WireTicket, routes.get(ticketId)));
+    },
+
+    async addComment(ticketId, comment) {
+      const answer = await http.send({ ...routes.addNote(ticketId), body: { noteText: comment.text } });
+      // The note is written once we are here: an answer we cannot read must not fail the call,
+      // or the outbox would post the note again. We only look in it for the new note's id.
+      const parsed = WireTicket.safeParse(answer);
+      if (!parsed.success) return {};
+      const mine = commentFingerprint(ticketId, comment.text);
+      const note = toComments(parsed.data).findLast((c) => commentFingerprint(ticketId, c.text) === mine);
+      return note ? { id: note.id } : {};
+    },
+  };
+};

@@ -1,0 +1,24 @@
+import type { ProviderRequest } from '../../src/http.js';
+
+/**
+ * Every call the adapter makes to Console Connect, in one place. Marks say where each comes from:
+ * [seed] the vendor's published Support Tickets reference, [public] its other public docs,
+ * [assumed] not published (see docs/providers/consoleconnect.md).
+ */
+type Route = Pick<ProviderRequest, 'method' | 'path'>;
+
+const tickets = '/v2/support-tickets';
+const one = (id: string): string => `${tickets}/${encodeURIComponent(id)}`;
+
+export const routes = {
+  /** Create a ticket: `{name, description, issueType}` → the ticket. */
+  create: (): Route => ({ method: 'POST', path: tickets }), // [seed]
+  /** One ticket with its notes. */
+  get: (id: string): Route => ({ method: 'GET', path: one(id) }), // [seed]
+  /** Add a note: `{noteText}` → the whole ticket. */
+  addNote: (id: string): Route => ({ method: 'POST', path: `${one(id)}/addNote` }), // [seed]
+} as const;
+
+// Not used: `GET /v2/support-tickets?status=open|closed` [seed] (a bare array; the relay GETs each
+// linked ticket instead, which costs the same and needs no paging) and
+// `GET /v2/support-tickets/services` [seed] (the service picker is not offered in chat).

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import type { OpenField, OpenTicketInput, ProviderCapabilities } from '../../src/domain.js';
+import { ProviderError } from '../../src/errors.js';
+import { attributedText, type ProviderFactory, type TicketProvider } from '../../src/provider.js';
+import { actionFailure, isTopic, toSnapshot, toWirePriority, TOPIC_LABELS, typeAndTopic } from './map.js';
+import { NAMESPACE, ROUTES, type Route } from './routes.js';
+import { ActionResponse, type CreateBody, WireList, WireTicket } from './schemas.js';
+import { parseF5xcSettings } from './settings.js';
+
+const PROVIDER = 'f5xc';
+
+// F5 documents no length limits for subject or description, so none is imposed here.
+const FIELDS: readonly OpenField[] = [
+  { name: 'subject', label: 'Subject', required: true },
+  { name: 'description', label: 'Description', required: true, multiline: true },
+  {
+    name: 'priority',
+    label: 'Priority',
+    required: false,
+    // F5 has no low priority; the neutral "low" is sent as normal.
+    options: [
+      { value: 'normal', label: 'Normal' },
+      { value: 'high', label: 'High' },
+      { value: 'urgent', label: 'Urgent' },
+    ],
+  },
+  {
+    name: 'category',
+    label: 'Topic',
+    required: false,
+    options: Object.entries(TOPIC_LABELS).map(([value, label]) => ({ value, label })),
+  },
+];
+
+const CAPABILITIES: ProviderCapabilities = {
+  close: true,
+  reopen: true,
+  rate: false,
+  // No list by update time: the relay reads each open ticket (comments come inside it).
+  updatedSince: false,
+  fields: FIELDS,
+};
+
+/** F5 Distributed Cloud customer support, as a partner for a child tenant or as the tenant itself. */
+export const createF5xcProvider: ProviderFactory = (deps): TicketProvider => {
+  const settings = parseF5xcSettings(deps.env);
+  const routes = ROUTES[settings.F5XC_MODE];
+  // Error bodies are plain strings [seed]; the default picker reads those (and a JSON `message`).
+  const http = deps.http.forProvider({
+    provider: PROVIDER,
+    baseUrl: settings.F5XC_BASE_URL,
+    headers: { authorization: `APIToken ${settings.F5XC_API_TOKEN}` },
+  });
+
+  /** Comment, close, reopen: a 200 is only success when `err` is EOK or absent. */
+  async function act(route: Route, body: object): Promise<void> {
+    const answer = await http.request(ActionResponse, { ...route, body });
+    const failure = actionFailure(answer?.err);
+    if (failure) {
+      throw new ProviderError({ provider: PROVIDER, ...route, status: 200, kind: failure.kind, vendorMessage: failure.message });
+    }
+  }
+
+  /** A ticket we created, found again by the metadata.name we gave it. */
+  async function findByName(name: string): Promise<{ id: string; wire: WireTicket } | undefined> {
+    if (settings.F5XC_MODE === 'tenant') {
+      const wire = await http.request(WireTicket, routes.get(name)).catch((err: unknown) => {
+        if (err instanceof ProviderError && err.kind === 'not_found') return undefined;
+        throw err;
+      });
+      return wire && { id: name, wire };
+    }
+    const { items } = await http.request(WireList, routes.list);
+    const tpId = items.find((item) => (item.metadata?.name ?? item.name) === name)?.get_spec?.tp_id;
+    return tpId ? { id: tpId, wire: await http.request(WireTicket, routes.get(tpId)) } : undefined;
+  }
+
+  async function create(body: CreateBody): Promise<{ id: string; wire: WireTicket }> {
+    const name = body.metadata.name;
+    let wire: WireTicket;
+    try {
+      // The unique name makes a repeated create safe: a second attempt can only get a 409.
+      wire = await http.request(WireTicket, { ...routes.create, body, idempotent: true });
+    } catch (err) {
+      // A 409 for our fresh random name means an earlier attempt went through: use that ticket.
+      if (!(err instanceof ProviderError && err.kind === 'conflict')) throw err;
+      const found = await findByName(name);
+      if (!found || found.wire.spec.subject !== body.spec.subject) throw err;
+      return found;
+    }
+    if (settings.F5XC_MODE === 'tenant') return { id: wire.metadata?.name || name, wire };
+    // Partner tickets are addressed by tp_id; should create ever answer without it, the list has it.
+    const tpId = wire.spec.tp_id || (await findByName(name))?.id;
+    if (!tpId) {
+      throw new ProviderError({
+        provider: PROVIDER,
+        ...routes.create,
+        kind: 'malformed',
+        vendorMessage: 'unexpected response: spec.tp_id: missing',
+      });
+    }
+    return { id: tpId, wire };
+  }
+
+  return {
+    id: PROVIDER,
+    displayName: 'F5 Distributed Cloud',
+    capabilities: CAPABILITIES,
+    unsupported: {
+      rate: "F5 Distributed Cloud's API has no way to rate a ticket; tell support in the thread how it went.",
+    },
+
+    validateOpen(input: OpenTicketInput): Record<string, string> {
+      const errors: Record<string, string> = {};
+      if (!input.subject?.trim()) errors.subject = 'Enter a subject.';
+      if (!input.description?.trim()) errors.description = 'Describe the problem.';
+      if (input.category && !isTopic(input.category)) errors.category = 'Choose one of the F5 topics listed.';
+      return errors;
+    },
+
+    async createTicket(input, requester) {
+      const { type, topic } = typeAndTopic(input.category || undefined, settings.F5XC_TYPE);
+      const body: CreateBody = {
+        // metadata.name must be DNS-1035 and unique in the namespace [seed]: chat-<16 hex>.
+        metadata: { name: `chat-${randomBytes(8).toString('hex')}`, namespace: NAMESPACE },
+        spec: {
+          subject: input.subject.trim(),
+          // Support sees who asked: the same attribution line chat replies carry.
+          description: attributedText(input.description, requester),
+          priority: toWirePriority(input.priority),
+          type,
+          topic,
+          service: settings.F5XC_SERVICE,
+        },
+      };
+      const { id, wire } = await create(body);
+      return toSnapshot(id, wire, settings);
+    },
+
+    async getTicket(ticketId) {
+      return toSnapshot(ticketId, await http.request(WireTicket, routes.get(ticketId)), settings);
+    },
+
+    // The comment call answers only {err}: there is no comment id to return.
+    async addComment(ticketId, comment) {
+      await act(routes.comment(ticketId), { ...routes.key(ticketId), comment: comment.text });
+      return {};
+    },
+
+    async closeTicket(ticketId) {
+      await act(routes.close(ticketId), routes.key(ticketId));
+    },
+
+    // F5's reopen takes no text, so the reason follows as a comment once the ticket is open again.
+    async reopenTicket(ticketId, text) {
+      await act(routes.reopen(ticketId), routes.key(ticketId));
+      if (text.trim()) await act(routes.comment(ticketId), { ...routes.key(ticketId), comment: text });
+    },
+  };
+};

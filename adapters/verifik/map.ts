@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto';
+import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Priority, Requester, Ticket, TicketStatus } from '../../src/domain.js';
+import { Priority as PriorityEnum } from '../../src/domain.js';
+import { attributedText } from '../../src/provider.js';
+import { CATEGORIES, type CreateTicketBody, type VerifikCategory, type VerifikPriority, type WireThread, type WireTicket } from './schemas.js';
+
+const CATEGORY_LABELS: Record<VerifikCategory, string> = {
+  technical: 'Technical',
+  billing: 'Billing',
+  account: 'Account',
+  feature_request: 'Feature request',
+  general: 'General',
+};
+
+/** Neutral priority → Verifik's; Verifik says "medium" where we say "normal". */
+const TO_VERIFIK: Record<Priority, VerifikPriority> = { low: 'low', normal: 'medium', high: 'high', urgent: 'urgent' };
+
+/** The open-ticket form. Verifik requires all four fields; priority and category have defaults here. */
+export const OPEN_FIELDS: readonly OpenField[] = [
+  // No length limits are published for title or description, so none are enforced here.
+  { name: 'subject', label: 'Title', required: true },
+  { name: 'description', label: 'Description', required: true, multiline: true },
+  {
+    name: 'priority',
+    label: 'Priority',
+    required: false,
+    options: [
+      { value: 'low', label: 'Low' },
+      { value: 'normal', label: 'Medium' },
+      { value: 'high', label: 'High' },
+      { value: 'urgent', label: 'Urgent' },
+    ],
+  },
+  {
+    name: 'category',
+    label: 'Category',
+    required: false,
+    options: CATEGORIES.map((value) => ({ value, label: CATEGORY_LABELS[value] })),
+  },
+];
+
+/** Verifik's category for what a person typed: the value or its label, any case ("Feature request"). */
+export function categoryOf(category: string): VerifikCategory | undefined {
+  const wanted = category.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return CATEGORIES.find((value) => value === wanted);
+}
+
+/** What Verifik would reject (its required fields and enumerations), found before any call. */
+export function validateOpen(input: OpenTicketInput): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (!input.subject?.trim()) errors.subject = 'Enter a title.';
+  if (!input.description?.trim()) errors.description = 'Describe the problem.';
+  if (input.priority !== undefined && !PriorityEnum.safeParse(input.priority).success) {
+    errors.priority = 'Pick low, normal, high or urgent.';
+  }
+  if (input.category !== undefined && input.category.trim() && !categoryOf(input.category)) {
+    errors.category = `Pick one of: ${CATEGORIES.map((c) => CATEGORY_LABELS[c]).join(', ')}.`;
+  }
+  return errors;
+}
+
+/** The create body; the requester is named in the description, since Verifik knows only the API client. */
+export function toCreateBody(input: OpenTicketInput, requester: Requester, fallback: VerifikCategory): CreateTicketBody {
+  return {
+    title: input.subject.trim(),
+    description: attributedText(input.description, requester),
+    priority: TO_VERIFIK[input.priority ?? 'normal'],
+    category: (input.category?.trim() ? categoryOf(input.category) : undefined) ?? fallback,
+  };
+}
+
+/** Verifik's status words onto the neutral lifecycle; an unknown word goes to the closest one. */
+export function toStatus(vendor: string): TicketStatus {
+  const word = vendor.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const known: Record<string, TicketStatus> = {
+    open: 'open',
+    pending: 'waiting', // helpdesk sense: waiting on the customer
+    in_progress: 'in_progress',
+    resolved: 'resolved',
+    closed: 'closed',
+  };
+  const exact = known[word];
+  if (exact) return exact;
+  if (/clos|cancel|reject/.test(word)) return 'closed';
+  if (/resolv|complet|fixed|done/.test(word)) return 'resolved';
+  if (/pend|wait|hold/.test(word)) return 'waiting';
+  if (/progress|work|assign|review/.test(word)) return 'in_progress';
+  return 'open';
+}
+
+export function toPriority(vendor: string | null | undefined): Priority | undefined {
+  const found = (Object.keys(TO_VERIFIK) as Priority[]).find((p) => TO_VERIFIK[p] === vendor);
+  return found;
+}
+
+export function toTicket(wire: WireTicket): Ticket {
+  return {
+    id: wire._id,
+    provider: 'verifik',
+    subject: wire.title,
+    description: wire.description ?? '',
+    status: toStatus(wire.status),
+    vendorStatus: wire.status,
+    ...optional('priority', toPriority(wire.priority)),
+    ...optional('category', wire.category ?? undefined),
+    ...optional('createdAt', wire.createdAt ?? undefined),
+    ...optional('updatedAt', wire.updatedAt ?? undefined),
+  };
+}
+
+/** Thread `type` → comment origin [seed]; `system` lines are status notes, not comments. */
+const ORIGIN: Record<string, CommentOrigin | null> = { agent: 'agent', user: 'customer', system: null };
+
+/**
+ * The conversation in Verifik's order, without the description (Verifik repeats it as the first
+ * `user` thread) and without `system` lines. A type we do not know is kept as `unknown`: held by
+ * the relay, never posted as support's.
+ */
+export function toComments(wire: WireTicket): Comment[] {
+  const threads = wire.threads ?? [];
+  const first = threads[0];
+  const skipFirst = first?.type === 'user' && fold(first.message) === fold(wire.description ?? '');
+  const seen = new Map<string, number>();
+  const comments: Comment[] = [];
+  threads.forEach((thread, index) => {
+    if (index === 0 && skipFirst) return;
+    const origin = ORIGIN[thread.type.toLowerCase()];
+    if (origin === null) return;
+    const base = threadId(thread);
+    // Two identical lines in the same second still get distinct ids, stable while the list only grows.
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    comments.push({
+      id: count === 1 ? base : `${base}~${count}`,
+      ticketId: wire._id,
+      origin: origin ?? 'unknown',
+      author: authorName(thread.author) || (origin === 'agent' ? 'Verifik support' : 'Customer'),
+      text: thread.message,
+      createdAt: thread.timestamp,
+    });
+  });
+  return comments;
+}
+
+/** Threads carry no id [seed]: the timestamp plus a hash of the message is stable across reads. */
+export function threadId(thread: Pick<WireThread, 'timestamp' | 'message'>): string {
+  return `t:${thread.timestamp}:${createHash('sha256').update(thread.message).digest('hex').slice(0, 16)}`;
+}
+
+function authorName(author: WireThread['author']): string {
+  if (typeof author === 'string') return author.trim();
+  if (!author) return '';
+  return (author.name ?? author.email ?? author._id ?? '').trim();
+}
+
+function fold(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/** Enumerations of the support-ticket API [seed], spelled as the wire spells them. */
+export const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+export const CATEGORIES = ['technical', 'billing', 'account', 'feature_request', 'general'] as const;
+/** [public]; only what `PUT` sends is checked, a ticket's own status is read leniently. */
+export const STATUSES = ['open', 'pending', 'in_progress', 'resolved', 'closed'] as const;
+export type VerifikPriority = (typeof PRIORITIES)[number];
+export type VerifikCategory = (typeof CATEGORIES)[number];
+export type VerifikStatus = (typeof STATUSES)[number];
+
+/** Body of `POST /v2/support-tickets` [seed]: all four fields are required by the vendor. */
+export const CreateTicketBody = z.object({
+  title: z.string().min(1),
+  description: z.string().min(1),
+  priority: z.enum(PRIORITIES),
+  category: z.enum(CATEGORIES),
+});
+export type CreateTicketBody = z.infer<typeof CreateTicketBody>;
+
+/** Body of `POST /v2/support-tickets/{id}/thread` [assumed]. */
+export const ReplyBody = z.object({ message: z.string().min(1) });
+/** Body of `PUT /v2/support-tickets/{id}` for close and reopen [assumed]. */
+export const UpdateBody = z.object({ status: z.enum(STATUSES) });
+
+/** The seed shows an id string ("client_123456789"); a populated user object is accepted too. */
+const Author = z.union([
+  z.string(),
+  z.object({ name: z.string().optional(), email: z.string().optional(), _id: z.string().optional() }),
+]);
+
+/** One line of a ticket's conversation [seed]. No id: the adapter derives one from timestamp + message. */
+export const WireThread = z.object({
+  author: Author.nullish(),
+  message: z.string(),
+  timestamp: z.string(),
+  /** `user`, `agent` or `system` [seed]; any other word is kept and classified as unknown. */
+  type: z.string(),
+});
+export type WireThread = z.infer<typeof WireThread>;
+
+/** A ticket as the seed's create response shows it; attachments, tags, client … pass unchecked. */
+export const WireTicket = z.object({
+  _id: z.string().min(1),
+  title: z.string(),
+  description: z.string().nullish(),
+  status: z.string(),
+  priority: z.string().nullish(),
+  category: z.string().nullish(),
+  threads: z.array(WireThread).nullish(),
+  createdAt: z.string().nullish(),
+  updatedAt: z.string().nullish(),
+});
+export type WireTicket = z.infer<typeof WireTicket>;
+
+/**
+ * Every answer is wrapped `{success, data}` [seed]. An HTTP 200 with `success: false` is not
+ * published, but a careful client does not read it as a ticket: see `unwrap` in index.ts.
+ */
+export const TicketAnswer = z.discriminatedUnion('success', [
+  z.object({ success: z.literal(true), data: WireTicket }),
+  z.object({ success: z.literal(false), error: z.string().optional(), message: z.string().optional() }),
+]);
+
+/**
+ * The answer of a write whose shape is assumed (reply, update): `{success, data}` like the rest.
+ * Read leniently: only `success: false` and, for a reply, a thread in `data` are used.
+ */
+export const WriteAnswer = z.object({
+  success: z.boolean().optional(),
+  data: z.unknown().optional(),
+  error: z.string().optional(),
+});
