@@ -1,0 +1,186 @@
+// Builders for the INTERACTION_CREATE payloads a member's clicks produce, and a way to wait for
+// what the bot answered. Option types come from the registered command when there is one.
+import type { Hub } from './rest.js';
+import type { FakeInteraction, Json } from './state.js';
+import { DEFAULT_IDS, nextSnowflake } from './state.js';
+import { dispatchInteraction, interactionToken } from './interactions.js';
+
+export type OptionValue = string | number | boolean;
+export interface RawOption { name: string; type: number; value?: OptionValue; options?: RawOption[]; focused?: boolean }
+
+interface Common {
+  /** Acting member's user id (default: the customer member). */
+  user?: string;
+  /** Default: the first text channel (or the target message's channel). */
+  channelId?: string;
+}
+export interface CommandInput extends Common {
+  name: string;
+  subcommand?: string;
+  subcommandGroup?: string;
+  /** `{title: 'x', urgent: true}` (types from the registered command, else from the JS value) or raw options. */
+  options?: Record<string, OptionValue> | RawOption[];
+}
+export interface ModalSubmitInput extends Common { customId: string; fields: Record<string, string>; messageId?: string }
+export interface ComponentInput extends Common { customId: string; messageId: string }
+export interface SelectInput extends ComponentInput { values: string[]; componentType?: number }
+export interface MessageContextMenuInput extends Common { name: string; targetMessage: string | Json }
+
+export interface InteractionReplies {
+  readonly interaction: FakeInteraction;
+  /** The accepted callback: `{type, data, at}` (type 4 reply, 5 defer, 6 deferUpdate, 7 update, 9 modal). */
+  readonly callback: FakeInteraction['callback'];
+  readonly expired: boolean;
+  /** The @original message as it is now (after edits), if the callback created or targeted one. */
+  readonly original: Json | undefined;
+  readonly followUps: Json[];
+  readonly edits: FakeInteraction['edits'];
+}
+
+export interface DispatchedInteraction {
+  id: string;
+  token: string;
+  payload: Json;
+  /** Waits for the callback (or the ack window to lapse) and returns a live view of the replies. */
+  replies: (timeoutMs?: number) => Promise<InteractionReplies>;
+}
+
+const INFERRED = (v: OptionValue): number => (typeof v === 'boolean' ? 5 : typeof v === 'number' ? (Number.isInteger(v) ? 4 : 10) : 3);
+
+export class InteractionHelpers {
+  constructor(private readonly hub: Hub, private readonly timers: Set<NodeJS.Timeout>) {}
+
+  command(input: CommandInput): DispatchedInteraction {
+    const { state } = this.hub;
+    const registered = [...(state.guildCommands.get(state.guildId) ?? []), ...state.globalCommands]
+      .find((c) => c['name'] === input.name && (c['type'] ?? 1) === 1);
+    let defs = (registered?.['options'] as Json[] | undefined) ?? [];
+    const resolved: Record<string, Record<string, Json>> = {};
+    const nest = (name: string, type: number): void => {
+      if (registered && !defs.some((d) => d['name'] === name && d['type'] === type)) {
+        throw new Error(`Command /${input.name} has no ${type === 1 ? 'subcommand' : 'group'} '${name}'`);
+      }
+      defs = (defs.find((d) => d['name'] === name)?.['options'] as Json[] | undefined) ?? [];
+    };
+    if (input.subcommandGroup) nest(input.subcommandGroup, 2);
+    if (input.subcommand) nest(input.subcommand, 1);
+    let options = this.toOptions(input.options, () => (registered ? defs : undefined), resolved);
+    if (input.subcommand) options = [{ type: 1, name: input.subcommand, options }];
+    if (input.subcommandGroup) options = [{ type: 2, name: input.subcommandGroup, options }];
+    const data: Json = {
+      id: registered?.['id'] ?? nextSnowflake(), name: input.name, type: 1, options,
+      ...(registered?.['guild_id'] ? { guild_id: registered['guild_id'] } : {}),
+      ...(Object.keys(resolved).length > 0 ? { resolved } : {}),
+    };
+    return this.send(2, input, data);
+  }
+
+  modalSubmit(input: ModalSubmitInput): DispatchedInteraction {
+    const components = Object.entries(input.fields).map(([customId, value], i) => ({
+      type: 1, id: i * 2 + 1, components: [{ type: 4, id: i * 2 + 2, custom_id: customId, value }],
+    }));
+    const source = input.messageId ? this.message(input.messageId) : undefined;
+    const extra = source ? { message: source } : {};
+    return this.send(5, { ...input, ...(source ? { channelId: source['channel_id'] as string } : {}) },
+      { custom_id: input.customId, components }, extra, input.messageId);
+  }
+
+  button(input: ComponentInput): DispatchedInteraction {
+    return this.component(input, { custom_id: input.customId, component_type: 2 });
+  }
+
+  select(input: SelectInput): DispatchedInteraction {
+    return this.component(input, { custom_id: input.customId, component_type: input.componentType ?? 3, values: input.values });
+  }
+
+  messageContextMenu(input: MessageContextMenuInput): DispatchedInteraction {
+    const { state } = this.hub;
+    const target = typeof input.targetMessage === 'string' ? this.message(input.targetMessage) : input.targetMessage;
+    const registered = [...(state.guildCommands.get(state.guildId) ?? []), ...state.globalCommands]
+      .find((c) => c['name'] === input.name && c['type'] === 3);
+    const data = {
+      id: registered?.['id'] ?? nextSnowflake(), name: input.name, type: 3, target_id: target['id'],
+      resolved: { messages: { [target['id'] as string]: target } },
+    };
+    return this.send(2, { channelId: target['channel_id'] as string, ...input }, data);
+  }
+
+  /** Resolves once the interaction was answered or its ack window lapsed. */
+  async replies(id: string, timeoutMs = this.hub.interactionTimeoutMs + 1000): Promise<InteractionReplies> {
+    const { state } = this.hub;
+    const it = state.interactions.get(id);
+    if (!it) throw new Error(`No interaction ${id} was dispatched by the fake`);
+    const until = Date.now() + timeoutMs;
+    while (!it.callback && !it.expired && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    if (!it.callback && !it.expired) throw new Error(`Interaction ${id}: no callback within ${timeoutMs} ms`);
+    return {
+      interaction: it,
+      get callback() { return it.callback; },
+      get expired() { return it.expired; },
+      get original() { return it.originalId ? state.messageById.get(it.originalId) : undefined; },
+      get followUps() { return it.followUpIds.map((m) => state.messageById.get(m)).filter((m): m is Json => m !== undefined); },
+      get edits() { return it.edits; },
+    };
+  }
+
+  private component(input: ComponentInput, data: Json): DispatchedInteraction {
+    const msg = this.message(input.messageId);
+    return this.send(3, { channelId: msg['channel_id'] as string, ...input }, data, { message: msg }, input.messageId);
+  }
+
+  private message(id: string): Json {
+    const msg = this.hub.state.messageById.get(id);
+    if (!msg) throw new Error(`The fake has no message ${id}`);
+    return msg;
+  }
+
+  private toOptions(input: CommandInput['options'], defs: () => Json[] | undefined, resolved: Record<string, Record<string, Json>>): RawOption[] {
+    if (!input) return [];
+    if (Array.isArray(input)) return input;
+    const declared = defs();
+    return Object.entries(input).map(([name, value]) => {
+      const def = declared?.find((d) => d['name'] === name);
+      if (declared && !def) throw new Error(`Registered command has no option '${name}'`);
+      const type = (def?.['type'] as number | undefined) ?? INFERRED(value);
+      this.resolve(type, String(value), resolved);
+      return { name, type, value };
+    });
+  }
+
+  private resolve(type: number, id: string, resolved: Record<string, Record<string, Json>>): void {
+    const { state } = this.hub;
+    const put = (kind: string, obj: Json | undefined): void => { if (obj) (resolved[kind] ??= {})[id] = obj; };
+    if (type === 6 || type === 9) {
+      const member = state.members.get(id);
+      if (member) {
+        const { user, ...rest } = member;
+        put('users', user as Json);
+        put('members', { ...rest, permissions: String(state.permissionsOf(id)) });
+      }
+    }
+    if (type === 7) put('channels', state.channel(id));
+    if (type === 8 || type === 9) put('roles', state.roles.find((r) => r['id'] === id));
+  }
+
+  private send(type: number, c: Common, data: Json, extra: Json = {}, sourceMessageId?: string): DispatchedInteraction {
+    const { state } = this.hub;
+    const channelId = c.channelId ?? [...state.channels.values()].find((ch) => ch['type'] === 0)?.['id'] as string;
+    const channel = state.channel(channelId);
+    if (!channel) throw new Error(`The fake has no channel ${channelId}`);
+    const userId = c.user ?? (state.members.has(DEFAULT_IDS.customerUserId) ? DEFAULT_IDS.customerUserId
+      : [...state.members.keys()].find((id) => id !== state.applicationId)) ?? state.applicationId;
+    const member = state.members.get(userId);
+    if (!member) throw new Error(`The fake has no member ${userId}`);
+    const id = nextSnowflake();
+    const payload: Json = {
+      id, application_id: state.applicationId, type, data, token: interactionToken(id), version: 1,
+      guild_id: state.guildId, guild: { id: state.guildId, locale: 'en-US', features: [] },
+      channel_id: channelId, channel: { ...channel }, member: { ...member, permissions: String(state.permissionsOf(userId)) },
+      app_permissions: String(state.permissionsOf(state.applicationId)), locale: 'en-US', guild_locale: 'en-US',
+      entitlements: [], authorizing_integration_owners: { 0: state.guildId }, context: 0,
+      attachment_size_limit: 10 * 1024 * 1024, ...extra,
+    };
+    const it = dispatchInteraction(this.hub, this.timers, payload, sourceMessageId);
+    return { id, token: it.token, payload, replies: (t) => this.replies(id, t) };
+  }
+}
