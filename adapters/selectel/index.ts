@@ -1,0 +1,139 @@
+import { FieldErrors, ProviderError } from '../../src/errors.js';
+import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
+import { openFields, splitThread, toComment, toCreateBody, toTicket, toVoteScore, validateOpen } from './map.js';
+import { SELECTEL_PACING, selectelLimiter, type SelectelPacing } from './pacing.js';
+import { walkUpdated } from './poll.js';
+import { LIST_MAX_PAGES, LIST_PAGE_SIZE, routes, type Route } from './routes.js';
+import {
+  SelectelComment,
+  SelectelCommentList,
+  SelectelTicket,
+  SelectelTicketList,
+  TextRequest,
+  selectelErrorMessage,
+  type CloseRequest,
+  type VoteRequest,
+} from './schemas.js';
+import { selectelSettings } from './settings.js';
+
+/**
+ * Selectel Tickets API v1.2: tickets with a separate comment list, `is_client_author` on each,
+ * listed by update time for cheap polling. `pacing` overrides the documented limits (tests).
+ */
+export function selectelFactory(pacing: Partial<SelectelPacing> = {}): ProviderFactory {
+  return (deps): TicketProvider => {
+    const settings = selectelSettings(deps.env);
+    const http = deps.http.forProvider({
+      provider: 'selectel',
+      baseUrl: settings.baseUrl,
+      headers: { 'X-Token': settings.token },
+      errorMessage: selectelErrorMessage,
+      limiter: selectelLimiter({ ...SELECTEL_PACING, ...pacing }),
+    });
+
+    /** Ticket numbers are integers; anything else cannot exist, and must not reach the path. */
+    function number(ticketId: string, route: Route): string {
+      if (/^\d+$/.test(ticketId)) return ticketId;
+      throw new ProviderError({ kind: 'not_found', provider: 'selectel', ...route, vendorMessage: 'not a ticket number' });
+    }
+
+    /** A text body as the vendor bounds it, refused before the call rather than by a 400. */
+    function text(body: string, field: string): TextRequest {
+      const parsed = TextRequest.safeParse({ body: body.trim() });
+      if (!parsed.success) throw new FieldErrors({ [field]: `Text ${parsed.error.issues[0]?.message ?? 'is invalid'}` });
+      return parsed.data;
+    }
+
+    /**
+     * "You will not be able to create and get comments" on a closed ticket [seed]: there a 404 or
+     * 400 means no more comments, not a failure. Anywhere else it is a real error.
+     */
+    async function listComments(n: string, closed: boolean): Promise<SelectelComment[]> {
+      try {
+        return (await http.request(SelectelCommentList, routes.listComments(n))).items;
+      } catch (error) {
+        if (closed && error instanceof ProviderError && (error.kind === 'not_found' || error.kind === 'invalid')) return [];
+        throw error;
+      }
+    }
+
+    return {
+      id: 'selectel',
+      displayName: 'Selectel',
+      capabilities: { close: true, reopen: true, rate: true, updatedSince: true, fields: openFields(settings) },
+      validateOpen: (input) => validateOpen(input, settings),
+
+      async createTicket(input, requester) {
+        const errors = validateOpen(input, settings);
+        if (Object.keys(errors).length > 0) throw new FieldErrors(errors);
+        const built = toCreateBody(input, requester, settings);
+        if ('errors' in built) throw new FieldErrors(built.errors);
+        const ticket = await http.request(SelectelTicket, { ...routes.createTicket(), body: built.body });
+        // The description is the only comment so far, and it is not part of the conversation.
+        return { ticket: toTicket(ticket, built.body.comment_body ?? ''), comments: [] };
+      },
+
+      async getTicket(ticketId) {
+        const route = routes.getTicket(ticketId);
+        const n = number(ticketId, route);
+        const ticket = await http.request(SelectelTicket, route);
+        const items = await listComments(n, toTicket(ticket, '').status === 'closed');
+        const { description, comments } = splitThread(n, items);
+        return { ticket: toTicket(ticket, description), comments };
+      },
+
+      async addComment(ticketId, comment) {
+        const route = routes.addComment(ticketId);
+        number(ticketId, route);
+        const answer = await http.send({ ...route, body: text(comment.text, 'text') });
+        // The comment is written by now: an answer we cannot read must not fail the call, or the
+        // outbox would post it twice. Without an id the caller falls back to a content hash.
+        const created = SelectelComment.safeParse(answer);
+        return created.success ? { id: toComment(ticketId, created.data).id } : {};
+      },
+
+      async closeTicket(ticketId) {
+        const route = routes.closeTicket(ticketId);
+        number(ticketId, route);
+        // Neither a score nor a comment: rating is its own action. The old-shape answer is not needed.
+        await http.send({ ...route, body: {} satisfies CloseRequest });
+      },
+
+      async reopenTicket(ticketId, reason) {
+        const route = routes.reopenTicket(ticketId);
+        number(ticketId, route);
+        await http.send({ ...route, body: text(reason, 'text') });
+      },
+
+      async rateTicket(ticketId, score, comment) {
+        const route = routes.rateTicket(ticketId);
+        number(ticketId, route);
+        const vendorScore = toVoteScore(score);
+        if (vendorScore === undefined) throw new FieldErrors({ score: 'Score must be a whole number from 1 to 5' });
+        const vote: VoteRequest = { score: vendorScore, ...(comment?.trim() ? { comment: comment.trim() } : {}) };
+        await http.send({ ...route, body: vote });
+      },
+
+      listUpdatedSince: (cursor, knownOpen) =>
+        walkUpdated({
+          cursor,
+          knownOpen,
+          first: 1,
+          maxPages: LIST_MAX_PAGES,
+          logger: deps.logger,
+          fetchPage: async (page: number) => {
+            const query = { page, items_per_page: LIST_PAGE_SIZE, sort_by: 'updated_at', sort_by_order: 'desc' };
+            const list = await http.request(SelectelTicketList, { ...routes.listTickets(), query });
+            const size = list.items_per_page || LIST_PAGE_SIZE;
+            return {
+              items: list.items.map((t) => ({ id: String(t.number), updatedAt: t.updatedAt })),
+              next: list.items.length > 0 && list.items.length >= size ? page + 1 : undefined,
+            };
+          },
+        }),
+    };
+  };
+}
+
+/** The registry's factory: Selectel at its documented limits. */
+export const createSelectelProvider: ProviderFactory = selectelFactory();

@@ -1,0 +1,158 @@
+import type { Comment, OpenField, OpenTicketInput, Requester, Ticket, TicketStatus } from '../../src/domain.js';
+import { attributedText } from '../../src/provider.js';
+import { STATUS_KEYS } from './routes.js';
+import { BODY_MAX, CreateTicketRequest, SUMMARY_MAX, type SelectelComment, type SelectelTicket } from './schemas.js';
+import type { SelectelSettings } from './settings.js';
+
+/** The description travels as the first comment, with the "— name (via chat)" line appended. */
+export const DESCRIPTION_MAX = BODY_MAX - 200;
+
+/** The closest neutral status for a key we have not seen; the vendor's word stays in vendorStatus. */
+function guessStatus(key: string): TicketStatus {
+  if (/clos|complet|cancel|reject/.test(key)) return 'closed';
+  if (/resol|solv|done/.test(key)) return 'resolved';
+  if (/wait|pend|hold/.test(key)) return 'waiting';
+  if (/new|open|creat/.test(key)) return 'open';
+  return 'in_progress';
+}
+
+export function statusOf(t: SelectelTicket): TicketStatus {
+  if (t.isClosed) return 'closed';
+  const key = t.statusKey.toLowerCase();
+  const status = STATUS_KEYS[key] ?? guessStatus(key);
+  if (t.isResolved && status !== 'closed') return 'resolved';
+  // `is_await_client` is not read as `waiting`: it flips with every message, so the thread would
+  // get a status line after each answer and each reply; the status key alone says where it stands.
+  return status;
+}
+
+export function toTicket(t: SelectelTicket, description: string): Ticket {
+  const category = t.categories[0];
+  return {
+    id: String(t.number),
+    provider: 'selectel',
+    subject: t.summary,
+    description,
+    status: statusOf(t),
+    vendorStatus: t.statusKey,
+    ...(category ? { category } : {}),
+    ...(t.createdAt ? { createdAt: t.createdAt } : {}),
+    ...(t.updatedAt ? { updatedAt: t.updatedAt } : {}),
+  };
+}
+
+/** `is_client_author` false is support (named by `admin_author.name`), true the customer. */
+export function toComment(ticketId: string, c: SelectelComment): Comment {
+  const origin = c.is_client_author === true ? 'customer' : c.is_client_author === false ? 'agent' : 'unknown';
+  const author =
+    origin === 'agent' ? c.admin_author?.name?.trim() || 'Selectel support' : origin === 'customer' ? 'Customer' : 'Unknown';
+  return {
+    id: String(c.id),
+    ticketId,
+    origin,
+    author,
+    text: c.body,
+    ...(c.sent_at ? { createdAt: c.sent_at } : {}),
+  };
+}
+
+/**
+ * Selectel keeps the description as the ticket's first comment (`comment_body` on create). When
+ * the customer wrote that first comment it is the description, not part of the conversation.
+ */
+export function splitThread(ticketId: string, items: readonly SelectelComment[]): { description: string; comments: Comment[] } {
+  const [first, ...rest] = items;
+  if (first?.is_client_author === true) {
+    return { description: first.body, comments: rest.map((c) => toComment(ticketId, c)) };
+  }
+  return { description: '', comments: items.map((c) => toComment(ticketId, c)) };
+}
+
+/**
+ * Rate ticket takes `score` 1..10 yet the seed calls it "a two-point scale (like or dislike)".
+ * Ends map to ends (1 → 1, 5 → 10) so either reading gets the extremes right; 3 lands just below
+ * the middle, because "so-so" is not a like.
+ */
+const VOTE_SCORES = [1, 3, 5, 8, 10] as const;
+
+export function toVoteScore(score: number): number | undefined {
+  return Number.isInteger(score) ? VOTE_SCORES[score - 1] : undefined;
+}
+
+/** Subject, description and (when configured) the catalogue keys as categories. No priority. */
+export function openFields(settings: SelectelSettings): OpenField[] {
+  const fields: OpenField[] = [
+    { name: 'subject', label: 'Subject', required: true, maxLength: SUMMARY_MAX },
+    { name: 'description', label: 'Description', required: true, multiline: true, maxLength: DESCRIPTION_MAX },
+  ];
+  if (settings.categories.length > 0) {
+    const options = settings.categories.map((key) => ({ value: key, label: humanise(key) }));
+    fields.push({ name: 'category', label: 'Category', required: false, options });
+  }
+  return fields;
+}
+
+/** The category the ticket is filed under: the person's pick, else the configured default. */
+export function categoryOf(input: OpenTicketInput, settings: SelectelSettings): string | undefined {
+  return input.category?.trim() || settings.categories[0];
+}
+
+/** What Selectel would refuse: over-long summary or body, a category outside the catalogue. */
+export function validateOpen(input: OpenTicketInput, settings: SelectelSettings): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const subject = input.subject.trim();
+  if (subject === '') errors['subject'] = 'Subject is required';
+  else if ([...subject].length > SUMMARY_MAX) errors['subject'] = `Subject must be at most ${SUMMARY_MAX} characters`;
+  const description = input.description.trim();
+  if (description === '') errors['description'] = 'Description is required';
+  else if ([...description].length > DESCRIPTION_MAX) {
+    errors['description'] = `Description must be at most ${DESCRIPTION_MAX} characters`;
+  }
+  // Without a configured list the catalogue is unknown here; Selectel itself judges the key.
+  const category = input.category?.trim();
+  const { categories } = settings;
+  if (category && categories.length > 0 && !categories.includes(category)) {
+    errors['category'] = `Category must be one of: ${categories.join(', ')}`;
+  }
+  return errors;
+}
+
+/** Which neutral field a create-body field came from, so a late refusal names what the person typed. */
+const NEUTRAL_FIELD: Readonly<Record<string, string>> = { summary: 'subject', comment_body: 'description', categories: 'category' };
+
+/**
+ * The v1.2 create body, checked against the vendor's bounds once the attribution line is added.
+ * Priority is dropped: Selectel has no such field, and its own triage decides urgency.
+ * With no category picked or configured `categories` is sent empty: the seed requires the key
+ * but states no minimum (as for `files` and `secrets`), so Selectel decides whether that files.
+ */
+export function toCreateBody(
+  input: OpenTicketInput,
+  requester: Requester,
+  settings: SelectelSettings,
+): { body: CreateTicketRequest } | { errors: Record<string, string> } {
+  const category = categoryOf(input, settings);
+  const parsed = CreateTicketRequest.safeParse({
+    access_level: settings.accessLevel,
+    categories: category ? [category] : [],
+    files: [],
+    keystone_projects: settings.projects,
+    products: [settings.product],
+    secrets: [],
+    summary: input.subject.trim(),
+    comment_body: attributedText(input.description, requester),
+  } satisfies CreateTicketRequest);
+  if (parsed.success) return { body: parsed.data };
+  const errors: Record<string, string> = {};
+  for (const issue of parsed.error.issues) {
+    const wire = String(issue.path[0] ?? 'input');
+    errors[NEUTRAL_FIELD[wire] ?? wire] ??= `${wire} ${issue.message}`;
+  }
+  return { errors };
+}
+
+/** `cloud_servers` → "Cloud servers": catalogue keys read as words in the form. */
+function humanise(key: string): string {
+  const words = key.replace(/[_-]+/g, ' ').trim();
+  return words ? words[0]!.toUpperCase() + words.slice(1) : key;
+}
