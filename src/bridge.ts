@@ -3,7 +3,9 @@ import { deliveryFailureNotice, registerDeliveries } from './deliveries.js';
 import type { FrontEnd } from './frontend.js';
 import { LinkStore } from './links.js';
 import type { Logger } from './logger.js';
-import { Outbox } from './outbox.js';
+import type { Outbox, OutboxJob } from './outbox.js';
+import { BullOutbox } from './outbox-bullmq.js';
+import { KeyvOutbox } from './outbox-keyv.js';
 import type { TicketProvider } from './provider.js';
 import { Relay } from './relay.js';
 import { TicketService } from './service.js';
@@ -17,6 +19,13 @@ export interface BridgeOptions {
   /** Back-off of outbox retries; tests shorten it. */
   outboxRetry?: { baseMs: number; maxMs: number };
   outboxIdleMs?: number;
+  /**
+   * How long a process that died keeps its poller lease and its outbox work locked before another
+   * takes over (renewed at a third of it while alive). Default 30 s outbox, 15 s poller; tests shorten it.
+   */
+  leaseMs?: number;
+  /** On a Redis store the outbox runs on BullMQ unless this says `keyv`. */
+  outboxBackend?: 'keyv' | 'bullmq';
 }
 
 /** The core, assembled: service, relay, outbox and the sinks front-ends register. */
@@ -31,14 +40,25 @@ export class Bridge {
   constructor(readonly options: BridgeOptions) {
     const { provider, kv, logger } = options;
     this.links = new LinkStore(kv, provider.id);
-    this.outbox = new Outbox({
+    const outboxOptions = {
       kv,
       logger,
       ...(options.outboxRetry ? { retry: options.outboxRetry } : {}),
       ...(options.outboxIdleMs ? { idleMs: options.outboxIdleMs } : {}),
-      onFailed: (job, error) => deliveryFailureNotice(this.outbox, provider)(job, error),
+      ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+      onFailed: (job: OutboxJob, error: unknown) => deliveryFailureNotice(this.outbox, provider)(job, error),
+    };
+    const onBull = kv.kind === 'redis' && kv.url !== undefined && options.outboxBackend !== 'keyv';
+    this.outbox = onBull ? new BullOutbox({ ...outboxOptions, url: kv.url! }) : new KeyvOutbox(outboxOptions);
+    this.relay = new Relay({
+      provider,
+      links: this.links,
+      outbox: this.outbox,
+      kv,
+      logger,
+      intervalMs: options.pollIntervalMs,
+      ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
     });
-    this.relay = new Relay({ provider, links: this.links, outbox: this.outbox, kv, logger, intervalMs: options.pollIntervalMs });
     this.service = new TicketService({ provider, links: this.links, outbox: this.outbox, relay: this.relay });
     registerDeliveries({ outbox: this.outbox, provider, links: this.links, sinks: this.sinks, logger });
   }

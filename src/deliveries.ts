@@ -22,26 +22,27 @@ export interface DeliveryDeps {
 /** Teaches the outbox how to deliver each kind of job. */
 export function registerDeliveries({ outbox, provider, links, sinks, logger }: DeliveryDeps): void {
   // chat → provider. The fingerprint is remembered before the call, so a poll that races the
-  // write already knows the comment is ours. After an attempt whose outcome is unknown (timeout),
-  // the provider's comments are counted first, so a slow success is not written twice.
+  // write already knows the comment is ours. After an attempt whose outcome is unknown (timeout,
+  // 5xx, or the process died during it) the provider's copies of this text are counted first and
+  // compared with the jobs known to have delivered it, so a slow success is not written twice.
   outbox.handle('comment', async (job) => {
     const { text, author } = CommentPayload.parse(job.payload);
     const fingerprint = commentFingerprint(job.ticketId, text);
     await links.markOurs(job.ticketId, fingerprint);
-    const countKey = `${job.ticketId}:${fingerprint}`;
-    const delivered = await links.deliveredCount(countKey);
+    const deliveredBy = await links.deliveredBy(job.ticketId, fingerprint);
+    if (deliveredBy.includes(job.key)) return;
     if (job.outcomeUnknown) {
       const { comments } = await provider.getTicket(job.ticketId);
       const present = comments.filter((c) => commentFingerprint(job.ticketId, c.text) === fingerprint).length;
-      if (present > delivered) {
+      if (present > deliveredBy.length) {
         logger.info('comment had landed despite the error; not sent again', { key: job.key });
-        await links.setDeliveredCount(countKey, delivered + 1);
+        await links.markDelivered(job.ticketId, fingerprint, job.key);
         return;
       }
     }
     const { id } = await provider.addComment(job.ticketId, { text, author });
     if (id) await links.markOurs(job.ticketId, id);
-    await links.setDeliveredCount(countKey, delivered + 1);
+    await links.markDelivered(job.ticketId, fingerprint, job.key);
   });
 
   // provider → chat

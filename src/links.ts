@@ -61,13 +61,17 @@ export class LinkStore {
     return new Set(await this.kv.members(`ours:${this.provider}:${ticketId}`));
   }
 
-  /** How many times the bot has delivered a given text to a ticket (for the unknown-outcome check). */
-  async deliveredCount(key: string): Promise<number> {
-    return (await this.kv.get<number>(`delivered:${this.provider}:${key}`)) ?? 0;
+  /**
+   * Records that outbox job `jobKey` delivered a comment with this fingerprint; the set's size is
+   * how many copies of that text the bot has written, which the outcome-unknown check compares
+   * with what the provider holds. Keyed by job, so recording twice counts once.
+   */
+  markDelivered(ticketId: string, fingerprint: string, jobKey: string): Promise<boolean> {
+    return this.kv.add(`delivered:${this.provider}:${ticketId}:${fingerprint}`, jobKey);
   }
 
-  setDeliveredCount(key: string, count: number): Promise<void> {
-    return this.kv.set(`delivered:${this.provider}:${key}`, count);
+  deliveredBy(ticketId: string, fingerprint: string): Promise<string[]> {
+    return this.kv.members(`delivered:${this.provider}:${ticketId}:${fingerprint}`);
   }
 
   getCursor(): Promise<string | undefined> {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { ThreadMessage } from './chat.js';
 import type { TicketLink, TicketSnapshot } from './domain.js';
 import type { Logger } from './logger.js';
@@ -6,6 +5,7 @@ import type { LinkStore } from './links.js';
 import type { Outbox } from './outbox.js';
 import { sleep } from './pacing.js';
 import { commentFingerprint, type TicketProvider } from './provider.js';
+import { Lease } from './store-lease.js';
 import type { KeyValueStore } from './store.js';
 
 export interface RelayOptions {
@@ -17,6 +17,11 @@ export interface RelayOptions {
   intervalMs: number;
   /** Per-ticket GETs in flight at once, for providers that cannot list by update time. */
   concurrency?: number;
+  /**
+   * The poller lease: how long a dead poller keeps others from taking over. Renewed at a third of
+   * it while this process lives; default three poll intervals, at least 15 s.
+   */
+  leaseMs?: number;
 }
 
 /** After this many quiet checks in a row a ticket is checked less often, at most every 8 cycles. */
@@ -30,14 +35,22 @@ const MAX_SKIP_CYCLES = 8;
  * the two only repeats an enqueue that is ignored.
  */
 export class Relay {
-  private readonly owner = randomUUID();
+  private readonly lease: Lease;
   private readonly quiet = new Map<string, { count: number; skipUntilCycle: number }>();
   private cycle = 0;
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly stopSignal = new AbortController();
 
-  constructor(private readonly options: RelayOptions) {}
+  constructor(private readonly options: RelayOptions) {
+    const ttl = options.leaseMs ?? Math.max(3 * options.intervalMs, 15_000);
+    this.lease = new Lease(options.kv, `poller:${options.provider.id}`, ttl);
+  }
+
+  /** The store key of the poller lease (for operators and tests). */
+  get leaseKey(): string {
+    return this.lease.key;
+  }
 
   start(): void {
     if (this.running) return;
@@ -49,13 +62,14 @@ export class Relay {
     this.running = false;
     this.stopSignal.abort();
     await this.loop;
-    await this.options.kv.release(this.leaseKey, this.owner);
+    await this.lease.release();
   }
 
   /** One poll cycle, if this process holds the provider's poller lease. Returns tickets checked. */
   async pollOnce(): Promise<number> {
-    const { kv, intervalMs, provider, links } = this.options;
-    if (!(await kv.claim(this.leaseKey, this.owner, Math.max(3 * intervalMs, 15_000)))) return 0;
+    const { provider, links } = this.options;
+    // Taken (or renewed) every cycle, and renewed in the background while a slow cycle runs.
+    if (!(await this.lease.acquire())) return 0;
     this.cycle++;
     const open = await links.openTickets();
     let due: string[];
@@ -65,7 +79,7 @@ export class Relay {
       const linked = new Set(open);
       due = changed.ticketIds.filter((id) => linked.has(id));
       // Advance only when every changed ticket was read, or a failed one's news would be skipped.
-      if (await this.checkAll(due)) await links.setCursor(changed.cursor);
+      if ((await this.checkAll(due)) && !this.lease.lost) await links.setCursor(changed.cursor);
     } else {
       due = open.filter((id) => (this.quiet.get(id)?.skipUntilCycle ?? 0) <= this.cycle);
       await this.checkAll(due);
@@ -114,7 +128,8 @@ export class Relay {
         };
         await this.post(link, `status:${provider.id}:${ticket.id}:${version}`, message);
       }
-      await links.save({ ...link, status: ticket.status, vendorStatus: ticket.vendorStatus, statusVersion: version });
+      // The card job comes before the link is saved: a crash in between repeats both enqueues
+      // under the same version (ignored), instead of leaving the card out of date.
       await outbox.enqueue({
         key: `card:${provider.id}:${ticket.id}:${version}`,
         lane: laneOf('chat', provider.id, ticket.id),
@@ -122,6 +137,7 @@ export class Relay {
         ticketId: ticket.id,
         payload: { thread: link.thread },
       });
+      await links.save({ ...link, status: ticket.status, vendorStatus: ticket.vendorStatus, statusVersion: version });
     }
     return news;
   }
@@ -176,10 +192,6 @@ export class Relay {
       await this.pollOnce().catch((error: unknown) => this.options.logger.warn('poll cycle failed', { error }));
       await sleep(this.options.intervalMs - (Date.now() - started), this.stopSignal.signal);
     }
-  }
-
-  private get leaseKey(): string {
-    return `poller:${this.options.provider.id}`;
   }
 }
 

@@ -40,6 +40,7 @@ export async function openSqliteStore(url: string): Promise<KeyValueStore> {
 
   return {
     kind: 'sqlite',
+    url,
     get: async <T>(key: string) => (await keyv.get(key)) as T | undefined,
     set: async (key, value, ttlMs) => {
       await keyv.set(key, value, ttlMs);

@@ -5,6 +5,10 @@
  */
 export interface KeyValueStore {
   readonly kind: 'sqlite' | 'redis';
+  /** The STORE_URL it was opened with (a Redis-backed outbox opens its own connections from it). */
+  readonly url?: string;
+  /** What every key of this store starts with on Redis (`tb` unless `?prefix=` says otherwise). */
+  readonly prefix?: string;
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<void>;
@@ -23,7 +27,10 @@ export interface KeyValueStore {
 
 export const DEFAULT_STORE_URL = 'sqlite://./data/tickets.sqlite';
 
-/** Opens the store named by STORE_URL: `sqlite://<path>` (folder made if missing) or `redis://…`. */
+/**
+ * Opens the store named by STORE_URL: `sqlite://<path>` (folder made if missing) or `redis://…`;
+ * `redis://host:port?prefix=name` keeps several deployments (or tests) apart on one Redis.
+ */
 export async function openStore(url: string): Promise<KeyValueStore> {
   if (url.startsWith('redis://') || url.startsWith('rediss://')) {
     const { openRedisStore } = await import('./store-redis.js');

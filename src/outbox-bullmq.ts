@@ -1,0 +1,219 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { attemptJob, DEFAULT_LEASE_MS, JobRecords, type EnqueueInput, type JobHandler, type Outbox, type OutboxJob, type OutboxOptions } from './outbox.js';
+import { parseRedisUrl } from './store-redis.js';
+
+const LANES = 'outbox:lanes';
+
+/** Appends a key to a lane unless it is there already; answers the lane's head. */
+const PUSH = `if redis.call('lpos', KEYS[1], ARGV[1]) == false then redis.call('rpush', KEYS[1], ARGV[1]) end
+return redis.call('lindex', KEYS[1], 0)`;
+/** Takes a finished key out of its lane; answers the new head (or nil). */
+const ADVANCE = `redis.call('lrem', KEYS[1], 0, ARGV[1])
+return redis.call('lindex', KEYS[1], 0)`;
+
+interface LaneJobData {
+  key: string;
+  lane: string;
+}
+
+export interface BullOutboxOptions extends OutboxOptions {
+  /** The Redis URL of the store (`?prefix=` included); BullMQ opens its own connections from it. */
+  url: string;
+  /** Lanes worked on at once by this process. */
+  concurrency?: number;
+}
+
+/**
+ * The outbox on BullMQ, used when the store is Redis. Per-ticket order with many workers comes
+ * from admitting only the head of each lane into BullMQ: a lane is a Redis list of job keys, and
+ * a BullMQ job exists for its first key only. The next key is admitted when that job is
+ * delivered or failed for good (LREM and LINDEX in one script), so no two workers ever hold jobs
+ * of the same lane, and a later job cannot overtake an earlier one, whatever the worker count.
+ * (BullMQ's own groups, which would do this, are not in the open-source edition; a job per
+ * message with all of a lane's jobs waiting would let a second worker start job n+1 while job n
+ * waits out a back-off.)
+ *
+ * BullMQ gives the rest: durable waiting and delayed jobs, back-off by delaying the head (exactly
+ * the Retry-After when the remote sent one), workers across processes, and stalled-job recovery
+ * when a worker dies mid-job (its lock expires after `leaseMs`). The BullMQ job id is derived from
+ * the outbox key, so concurrent admissions of the same head (enqueue, advance, the repair sweep)
+ * make one job. The job records (state, attempts, last error) stay in the store like the keyv
+ * outbox's, so `/ticket status` and the Retry button work the same on both backends.
+ */
+export class BullOutbox implements Outbox {
+  private readonly handlers = new Map<string, JobHandler>();
+  private readonly owner = randomUUID();
+  private readonly records: JobRecords;
+  private readonly retry: { baseMs: number; maxMs: number };
+  private readonly leaseMs: number;
+  private readonly redisUrl: string;
+  private readonly prefix: string;
+  private redis: Redis | undefined;
+  private queue: Queue<LaneJobData> | undefined;
+  private worker: Worker<LaneJobData> | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: BullOutboxOptions) {
+    this.records = new JobRecords(options.kv);
+    this.retry = options.retry ?? { baseMs: 1_000, maxMs: 5 * 60_000 };
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    const { url, prefix } = parseRedisUrl(options.url);
+    this.redisUrl = url;
+    this.prefix = prefix;
+  }
+
+  handle(kind: string, handler: JobHandler): void {
+    this.handlers.set(kind, handler);
+  }
+
+  async enqueue(input: EnqueueInput): Promise<boolean> {
+    const { fresh, job } = await this.records.create(input, this.owner);
+    // Admitting an already queued pending job again is harmless, and repairs a writer that died
+    // between the record and the lane: the platform retries the event and lands here.
+    if (job.state === 'pending') await this.admit(job);
+    return fresh;
+  }
+
+  forTicket(ticketId: string): Promise<{ pending: OutboxJob[]; failed: OutboxJob[] }> {
+    return this.records.forTicket(ticketId);
+  }
+
+  async retryFailed(key: string): Promise<OutboxJob | undefined> {
+    const job = await this.records.get(key);
+    if (!job || job.state !== 'failed') return undefined;
+    const again: OutboxJob = { ...job, state: 'pending', attempts: 0, notBefore: 0, seq: this.records.nextSeq() };
+    await this.records.save(again);
+    await this.admit(again);
+    return again;
+  }
+
+  get(key: string): Promise<OutboxJob | undefined> {
+    return this.records.get(key);
+  }
+
+  start(): void {
+    if (this.worker) return;
+    this.worker = new Worker<LaneJobData>('outbox', (job, token) => this.process(job, token), {
+      connection: { ...redisOptions(this.redisUrl), maxRetriesPerRequest: null },
+      prefix: this.bullPrefix,
+      concurrency: this.options.concurrency ?? 16,
+      lockDuration: this.leaseMs,
+      stalledInterval: Math.max(500, Math.floor(this.leaseMs / 2)),
+      // A job that stalls (its worker died) goes back to wait, however often: never lost.
+      maxStalledCount: Number.MAX_SAFE_INTEGER,
+      drainDelay: 1,
+    });
+    this.worker.on('error', (error) => this.options.logger.warn('outbox worker error', { error }));
+    // Repairs a lane whose head lost its BullMQ job (a process died between LREM and the next add).
+    const every = Math.max(1_000, (this.options.idleMs ?? 1_000) * 10);
+    this.sweeper = setInterval(() => void this.sweep().catch((error: unknown) => this.options.logger.warn('outbox sweep failed', { error })), every);
+    this.sweeper.unref();
+    void this.sweep().catch(() => undefined);
+  }
+
+  /** Lets active jobs finish (BullMQ's graceful close); queued ones stay in Redis. */
+  async stop(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    await this.worker?.close();
+    this.worker = undefined;
+    await this.queue?.close();
+    this.queue = undefined;
+    if (this.redis) await this.redis.quit().catch(() => undefined);
+    this.redis = undefined;
+  }
+
+  /** Admits the head of every known lane; BullMQ ignores a head that already has its job. */
+  async sweep(): Promise<void> {
+    const { kv } = this.options;
+    for (const lane of await kv.members(LANES)) {
+      const head = await this.connection().lindex(this.laneKey(lane), 0);
+      if (head) await this.addJob(head, lane);
+      else {
+        await kv.remove(LANES, lane);
+        if ((await this.connection().llen(this.laneKey(lane))) > 0) await kv.add(LANES, lane);
+      }
+    }
+  }
+
+  private async process(job: Job<LaneJobData>, token: string | undefined): Promise<void> {
+    const { key, lane } = job.data;
+    const record = await this.records.get(key);
+    if (!record || record.state !== 'pending') return this.advance(lane, key);
+    const head = await this.connection().lindex(this.laneKey(lane), 0);
+    if (head !== key) {
+      if ((await this.connection().lpos(this.laneKey(lane), key)) === null) return; // a stale admission
+      return this.delay(job, token, Date.now() + (this.options.idleMs ?? 1_000)); // not its turn yet
+    }
+    if (record.notBefore > Date.now()) return this.delay(job, token, record.notBefore);
+    const outcome = await attemptJob(record, this.records, this.handlers, { ...this.options, retry: this.retry });
+    if (outcome.state === 'retry') return this.delay(job, token, Date.now() + outcome.wait);
+    await this.advance(lane, key);
+  }
+
+  /** Parks the lane's head in BullMQ's delayed set; the rest of the lane waits behind it. */
+  private async delay(job: Job<LaneJobData>, token: string | undefined, until: number): Promise<never> {
+    await job.moveToDelayed(until, token);
+    throw new DelayedError();
+  }
+
+  private async admit(job: OutboxJob): Promise<void> {
+    const head = (await this.connection().eval(PUSH, 1, this.laneKey(job.lane), job.key)) as string | null;
+    await this.options.kv.add(LANES, job.lane);
+    if (head === job.key) await this.addJob(job.key, job.lane);
+  }
+
+  private async advance(lane: string, key: string): Promise<void> {
+    const next = (await this.connection().eval(ADVANCE, 1, this.laneKey(lane), key)) as string | null;
+    if (next) await this.addJob(next, lane);
+  }
+
+  private async addJob(key: string, lane: string): Promise<void> {
+    await this.bullQueue().add('deliver', { key, lane }, {
+      jobId: bullJobId(key),
+      removeOnComplete: true,
+      removeOnFail: true,
+      // Only errors of the store or Redis itself reach BullMQ's retries; delivery failures are
+      // handled above by delaying the job.
+      attempts: 1_000_000,
+      backoff: { type: 'fixed', delay: this.retry.baseMs },
+    });
+  }
+
+  private connection(): Redis {
+    this.redis ??= new Redis({ ...redisOptions(this.redisUrl), maxRetriesPerRequest: null });
+    return this.redis;
+  }
+
+  private bullQueue(): Queue<LaneJobData> {
+    this.queue ??= new Queue<LaneJobData>('outbox', { connection: this.connection(), prefix: this.bullPrefix });
+    return this.queue;
+  }
+
+  private laneKey(lane: string): string {
+    return `${this.prefix}:outbox:lanelist:${lane}`;
+  }
+
+  private get bullPrefix(): string {
+    return `${this.prefix}:bull`;
+  }
+}
+
+/** BullMQ ids may not contain `:` nor be integers; outbox keys have colons, so they are hashed. */
+export function bullJobId(key: string): string {
+  return 'o' + createHash('sha256').update(key).digest('hex').slice(0, 40);
+}
+
+function redisOptions(url: string): { host: string; port: number; db: number; username?: string; password?: string; tls?: object } {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname || '127.0.0.1',
+    port: Number(parsed.port || 6379),
+    db: Number(parsed.pathname.replace('/', '') || 0),
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}

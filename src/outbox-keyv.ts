@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { attemptJob, DEFAULT_LEASE_MS, JobRecords, type EnqueueInput, type JobHandler, type Outbox, type OutboxJob, type OutboxOptions } from './outbox.js';
+import { sleep } from './pacing.js';
+import { Lease } from './store-lease.js';
+
+const LANES = 'outbox:lanes';
+
+/**
+ * The outbox on the plain key-value store (SQLite by default). A lane is a set of job keys; a
+ * process runs a lane only while it holds the lane's lease, takes its jobs in `seq` order, and
+ * stops at the first job that must wait, so a later job never overtakes an earlier one.
+ */
+export class KeyvOutbox implements Outbox {
+  private readonly handlers = new Map<string, JobHandler>();
+  private readonly owner = randomUUID();
+  private readonly records: JobRecords;
+  private readonly retry: { baseMs: number; maxMs: number };
+  private readonly idleMs: number;
+  private readonly leaseMs: number;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: () => void = () => undefined;
+  private stopSignal = new AbortController();
+
+  constructor(private readonly options: OutboxOptions) {
+    this.records = new JobRecords(options.kv);
+    this.retry = options.retry ?? { baseMs: 1_000, maxMs: 5 * 60_000 };
+    this.idleMs = options.idleMs ?? 1_000;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  handle(kind: string, handler: JobHandler): void {
+    this.handlers.set(kind, handler);
+  }
+
+  async enqueue(input: EnqueueInput): Promise<boolean> {
+    const { fresh, job } = await this.records.create(input, this.owner);
+    // Re-adding a pending job to its lane is harmless (sets), and repairs a writer that died
+    // after the record but before the lane: its platform retries the event and lands here.
+    if (job.state === 'pending') await this.addToLane(job);
+    if (fresh) this.wake();
+    return fresh;
+  }
+
+  forTicket(ticketId: string): Promise<{ pending: OutboxJob[]; failed: OutboxJob[] }> {
+    return this.records.forTicket(ticketId);
+  }
+
+  async retryFailed(key: string): Promise<OutboxJob | undefined> {
+    const job = await this.records.get(key);
+    if (!job || job.state !== 'failed') return undefined;
+    const again: OutboxJob = { ...job, state: 'pending', attempts: 0, notBefore: 0, seq: this.records.nextSeq() };
+    await this.records.save(again);
+    await this.addToLane(again);
+    this.wake();
+    return again;
+  }
+
+  get(key: string): Promise<OutboxJob | undefined> {
+    return this.records.get(key);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.stopSignal = new AbortController();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopSignal.abort();
+    this.wake();
+    await this.loop;
+  }
+
+  /** Runs every job that is due, once; returns how many ran. The worker loop, and tests, call it. */
+  async runDue(): Promise<number> {
+    const lanes = await this.options.kv.members(LANES);
+    const ran = await Promise.all(lanes.map((lane) => this.runLane(lane)));
+    return ran.reduce((a, b) => a + b, 0);
+  }
+
+  private async addToLane(job: OutboxJob): Promise<void> {
+    await this.options.kv.add(`outbox:lane:${job.lane}`, job.key);
+    await this.options.kv.add(LANES, job.lane);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const ran = await this.runDue().catch((error: unknown) => {
+        this.options.logger.error('outbox pass failed', { error });
+        return 0;
+      });
+      if (ran > 0 || !this.running) continue;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        void sleep(this.idleMs, this.stopSignal.signal).then(resolve);
+      });
+    }
+  }
+
+  /** Runs the due jobs of one lane in order, stopping at the first that must wait. */
+  private async runLane(lane: string): Promise<number> {
+    const { kv } = this.options;
+    const lease = new Lease(kv, `outbox:${lane}`, this.leaseMs, this.owner);
+    if (!(await lease.acquire())) return 0;
+    let ran = 0;
+    try {
+      for (;;) {
+        if ((this.stopSignal.signal.aborted && ran > 0) || lease.lost) break;
+        const keys = await kv.members(`outbox:lane:${lane}`);
+        const all = await this.records.load(keys);
+        // Delivered or failed jobs leave the lane (a crash may have left one behind).
+        for (const done of all.filter((j) => j.state !== 'pending')) await kv.remove(`outbox:lane:${lane}`, done.key);
+        const job = all.filter((j) => j.state === 'pending').sort((a, b) => a.seq - b.seq)[0];
+        if (!job) {
+          await kv.remove(LANES, lane);
+          // An enqueue may have raced the removal: put the lane back if it has work again.
+          if ((await kv.members(`outbox:lane:${lane}`)).length > 0) await kv.add(LANES, lane);
+          break;
+        }
+        if (job.notBefore > Date.now()) break;
+        const outcome = await attemptJob(job, this.records, this.handlers, { ...this.options, retry: this.retry });
+        ran++;
+        if (outcome.state === 'retry') break; // rescheduled: keep the order
+        await kv.remove(`outbox:lane:${lane}`, job.key);
+      }
+    } finally {
+      await lease.release();
+    }
+    return ran;
+  }
+}
