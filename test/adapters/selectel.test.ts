@@ -1,7 +1,17 @@
-import { createSelectelProvider } from '../../adapters/selectel/index.js';
-import type { OpenTicketInput } from '../../src/domain.js';
+import { request } from 'undici';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSelectelProvider, selectelFactory } from '../../adapters/selectel/index.js';
+import { SELECTEL_PACING, selectelLimiter, type SelectelPacing } from '../../adapters/selectel/pacing.js';
+import { decodeCursor, encodeCursor, walkUpdated } from '../../adapters/selectel/poll.js';
+import type { OpenTicketInput, Requester } from '../../src/domain.js';
+import { ConfigError, FieldErrors, ProviderError } from '../../src/errors.js';
+import { createHttpClient } from '../../src/http.js';
+import { silentLogger } from '../../src/logger.js';
+import { attributedText } from '../../src/provider.js';
+import { openStore, type KeyValueStore } from '../../src/store.js';
 import { providerContract } from '../contracts/provider-contract.js';
 import { startSelectelFake } from '../fakes/providers/selectel.js';
+import type { FakeProviderServer } from '../fakes/providers/types.js';
 
 const validInput: OpenTicketInput = {
   subject: 'Cloud server unreachable after reboot',
@@ -16,4 +26,301 @@ providerContract('selectel', {
   invalidInput: { input: { ...validInput, subject: 'x'.repeat(256) }, field: 'subject' },
   badCredentials: { SELECTEL_TOKEN: 'sl-static-0000000000000000wrong' },
   missingId: '999999',
+});
+
+const ada: Requester = { key: 'slack:T1:U1', name: 'Ada Lovelace' };
+const FAST = { timeoutMs: 1_000, retry: { retries: 2, baseMs: 10, maxMs: 50, maxRetryAfterMs: 5_000 } };
+/** Pacing that keeps the documented ratio but fits a test: 2 tickets per 300 ms. */
+const QUICK = { windowMs: 300 };
+
+describe('selectel adapter', () => {
+  const http = createHttpClient(silentLogger, FAST);
+  let kv: KeyValueStore;
+  let fake: FakeProviderServer | undefined;
+
+  beforeAll(async () => {
+    kv = await openStore('sqlite://:memory:');
+  });
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+  });
+  afterAll(async () => {
+    await kv.close();
+    await http.close();
+  });
+
+  async function setup(env: Record<string, string> = {}, pacing: Partial<SelectelPacing> = QUICK) {
+    fake = await startSelectelFake();
+    const provider = selectelFactory(pacing)({ http, logger: silentLogger, kv, env: { ...fake.env, ...env } });
+    return { fake, provider };
+  }
+  const last = (f: FakeProviderServer) => f.requests[f.requests.length - 1]!;
+  const oldShape = (number: number, key: string, closed: boolean) => ({
+    closed_at: closed ? '2019-08-24T14:15:22Z' : null,
+    created_at: '2019-08-24T14:15:22Z',
+    is_client_author: true,
+    is_client_read: true,
+    is_closed: closed,
+    is_resolved: false,
+    number,
+    status: { en: 'Open', ru: 'Открыт' },
+    status_key: key,
+    summary: 'string',
+    updated_at: '2019-08-24T14:15:22Z',
+    vote: { comment: 'string', created_at: '2019-08-24T14:15:22Z', score: 0 },
+    access_level: 'account_users',
+    keystone_projects: ['string'],
+    notice_id: 0,
+    splitted_from_ticket_number: 0,
+  });
+
+  it('creates a ticket with every required v1.2 field, authorised by X-Token', async () => {
+    const { fake, provider } = await setup({ SELECTEL_PROJECTS: 'p-1, p-2', SELECTEL_ACCESS_LEVEL: 'project_users' });
+    const { ticket, comments } = await provider.createTicket({ ...validInput, priority: 'urgent' }, ada);
+    const sent = last(fake);
+    expect(sent).toMatchObject({ method: 'POST', path: '/tickets' });
+    expect(sent.headers['x-token']).toBe(fake.env.SELECTEL_TOKEN);
+    expect(sent.headers.authorization).toBeUndefined();
+    // No priority field exists, so none is sent.
+    expect(sent.body).toEqual({
+      access_level: 'project_users',
+      categories: ['technical_question'],
+      files: [],
+      keystone_projects: ['p-1', 'p-2'],
+      products: ['cloud_servers'],
+      secrets: [],
+      summary: validInput.subject,
+      comment_body: attributedText(validInput.description, ada),
+    });
+    expect(ticket).toMatchObject({ id: expect.stringMatching(/^\d+$/), status: 'open', vendorStatus: 'new', category: 'technical_question' });
+    expect(ticket.description).toBe(attributedText(validInput.description, ada));
+    expect(comments).toEqual([]);
+  });
+
+  it('files under the first SELECTEL_CATEGORY when the person picks none', async () => {
+    const { fake, provider } = await setup({ SELECTEL_CATEGORY: 'billing,network' });
+    await provider.createTicket({ subject: 'Invoice', description: 'Charged twice', category: '  ' }, ada);
+    expect(last(fake).body).toMatchObject({ categories: ['billing'], access_level: 'account_users', keystone_projects: [] });
+    expect(provider.capabilities.fields.find((f) => f.name === 'category')?.options?.map((o) => o.label)).toEqual(['Billing', 'Network']);
+    expect(provider.capabilities.fields.some((f) => f.name === 'priority')).toBe(false);
+  });
+
+  it('refuses a 256-character summary as a subject field error before any call, and takes 255 emoji', async () => {
+    const { fake, provider } = await setup();
+    const long = { ...validInput, subject: 'a'.repeat(256) };
+    expect(provider.validateOpen(long)).toEqual({ subject: 'Subject must be at most 255 characters' });
+    const error = await provider.createTicket(long, ada).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FieldErrors);
+    expect((error as FieldErrors).fields).toHaveProperty('subject');
+    expect(fake.requests).toHaveLength(0);
+    // Code points, as the vendor counts them: 255 emoji are 510 UTF-16 units but a valid summary.
+    const emoji = { ...validInput, subject: '🚀'.repeat(255) };
+    expect(provider.validateOpen(emoji)).toEqual({});
+    await provider.createTicket(emoji, ada);
+    expect((last(fake).body as { summary: string }).summary).toBe(emoji.subject);
+  });
+
+  it('names the description when the attribution line pushes comment_body past 50000 characters', async () => {
+    const { fake, provider } = await setup();
+    const input = { ...validInput, description: 'x'.repeat(49_790) };
+    expect(provider.validateOpen(input)).toEqual({});
+    const error = await provider.createTicket(input, { ...ada, name: 'N'.repeat(300) }).catch((e: unknown) => e);
+    expect((error as FieldErrors).fields).toHaveProperty('description');
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('refuses a category outside the configured catalogue, and surfaces the vendor words otherwise', async () => {
+    const { fake, provider } = await setup();
+    expect(provider.validateOpen({ ...validInput, category: 'hardware' })).toEqual({
+      category: 'Category must be one of: technical_question, billing, network',
+    });
+    expect(fake.requests).toHaveLength(0);
+    // Without a configured list the vendor judges the key, and its refusal reaches the person.
+    const open = selectelFactory(QUICK)({ http, logger: silentLogger, kv, env: { ...fake.env, SELECTEL_CATEGORY: '' } });
+    expect(open.validateOpen({ ...validInput, category: 'hardware' })).toEqual({});
+    const error = (await open.createTicket({ ...validInput, category: 'hardware' }, ada).catch((e: unknown) => e)) as ProviderError;
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: 'invalid', status: 400, vendorMessage: 'Category hardware not found' });
+  });
+
+  it('fake: rejects a create without a required field with a field-level 400', async () => {
+    const { fake } = await setup();
+    const res = await request(`${fake.url}/tickets`, {
+      method: 'POST',
+      headers: { 'x-token': fake.env.SELECTEL_TOKEN!, 'content-type': 'application/json' },
+      body: JSON.stringify({ access_level: 'all_users', categories: [], files: [], keystone_projects: [], products: ['x'], summary: 's' }),
+    });
+    expect(res.statusCode).toBe(400);
+    expect(await res.body.json()).toEqual({ detail: [{ loc: ['body', 'secrets'], msg: 'field required', type: 'value_error' }] });
+  });
+
+  it('reads both ticket shapes, tolerating unknown fields', async () => {
+    const { fake, provider } = await setup();
+    const { ticket } = await provider.createTicket(validInput, ada);
+    const n = Number(ticket.id);
+    fake.failNext(1, { status: 200, body: { ...oldShape(n, 'in_progress', false), brand_new_field: { x: 1 } } }, /^\/tickets\/\d+$/);
+    expect((await provider.getTicket(ticket.id)).ticket).toMatchObject({ id: ticket.id, status: 'in_progress', vendorStatus: 'in_progress' });
+    fake.failNext(1, { status: 200, body: oldShape(n, 'closed', true) }, /^\/tickets\/\d+$/);
+    fake.failNext(1, { status: 400, body: { detail: 'Ticket is closed' } }, /comments$/);
+    const closed = await provider.getTicket(ticket.id);
+    expect(closed.ticket.status).toBe('closed');
+    expect(closed.comments).toEqual([]);
+    fake.setStatus(ticket.id, 'resolved');
+    expect((await provider.getTicket(ticket.id)).ticket).toMatchObject({ status: 'resolved', vendorStatus: 'resolved' });
+  });
+
+  it('names the field of an unexpected ticket shape in a malformed error', async () => {
+    const { fake, provider } = await setup();
+    const { ticket } = await provider.createTicket(validInput, ada);
+    const record = fake.ticket(ticket.id)!;
+    fake.failNext(1, { status: 200, body: { ...record, number: String(record.number) } });
+    const error = (await provider.getTicket(ticket.id).catch((e: unknown) => e)) as ProviderError;
+    expect(error).toMatchObject({ kind: 'malformed', method: 'GET', path: `/tickets/${ticket.id}` });
+    expect(error.message).toMatch(/unexpected response: number/);
+  });
+
+  it('tells support from customer by is_client_author, and holds a comment without the flag', async () => {
+    const { fake, provider } = await setup();
+    const { ticket } = await provider.createTicket(validInput, ada);
+    const agentId = fake.addAgentComment(ticket.id, 'Please check the firewall.', 'Grace Hopper');
+    const reply = attributedText('Firewall is open.', ada);
+    const { id } = await provider.addComment(ticket.id, { text: reply, author: ada });
+    expect(last(fake)).toMatchObject({ method: 'POST', path: `/tickets/${ticket.id}/comments`, body: { body: reply } });
+    const { ticket: read, comments } = await provider.getTicket(ticket.id);
+    expect(read.description).toBe(attributedText(validInput.description, ada));
+    expect(comments.map((c) => [c.id, c.origin, c.author, c.text])).toEqual([
+      [agentId, 'agent', 'Grace Hopper', 'Please check the firewall.'],
+      [id, 'customer', 'Customer', reply],
+    ]);
+
+    const items = [{ id: 1, body: 'desc', is_client_author: true }, { id: 2, body: 'Auto-reply', files: [], sent_at: '2019-08-24T14:15:22Z' }];
+    fake.failNext(1, { status: 200, body: { items } }, /comments$/);
+    expect((await provider.getTicket(ticket.id)).comments).toEqual([
+      { id: '2', ticketId: ticket.id, origin: 'unknown', author: 'Unknown', text: 'Auto-reply', createdAt: '2019-08-24T14:15:22Z' },
+    ]);
+  });
+
+  it('keeps a written comment written when its answer cannot be read', async () => {
+    const { fake, provider } = await setup();
+    const { ticket } = await provider.createTicket(validInput, ada);
+    fake.failNext(1, { status: 200, body: { ok: true } }, /comments$/);
+    expect(await provider.addComment(ticket.id, { text: 'hi', author: ada })).toEqual({});
+    const error = await provider.addComment(ticket.id, { text: 'x'.repeat(50_001), author: ada }).catch((e: unknown) => e);
+    expect((error as FieldErrors).fields).toHaveProperty('text');
+  });
+
+  it('closes with an empty body, reopens with the reason, and rates on the 1..10 scale', async () => {
+    const { fake, provider } = await setup();
+    const { ticket } = await provider.createTicket(validInput, ada);
+    await provider.closeTicket!(ticket.id);
+    expect(last(fake)).toMatchObject({ method: 'POST', path: `/tickets/${ticket.id}/close`, body: {} });
+    expect((await provider.getTicket(ticket.id)).ticket.status).toBe('closed');
+    await provider.reopenTicket!(ticket.id, 'Still down');
+    expect(last(fake)).toMatchObject({ path: `/tickets/${ticket.id}/reopen`, body: { body: 'Still down' } });
+    expect(fake.comments(ticket.id).at(-1)).toEqual({ text: 'Still down', byCustomer: true });
+    const scores: unknown[] = [];
+    for (const score of [1, 2, 3, 4, 5]) {
+      await provider.rateTicket!(ticket.id, score, score === 5 ? 'Great help' : undefined);
+      scores.push(last(fake).body);
+    }
+    expect(scores).toEqual([{ score: 1 }, { score: 3 }, { score: 5 }, { score: 8 }, { score: 10, comment: 'Great help' }]);
+    expect(await provider.rateTicket!(ticket.id, 6).catch((e: unknown) => e)).toBeInstanceOf(FieldErrors);
+    expect(await provider.getTicket('abc').catch((e: unknown) => (e as ProviderError).kind)).toBe('not_found');
+  });
+
+  it('lists by update time, newest first, and reports only what changed past the high-water mark', async () => {
+    const { fake, provider } = await setup({}, { windowMs: 1, tickets: 10 });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await provider.createTicket(validInput, ada)).ticket.id);
+    const first = await provider.listUpdatedSince!(undefined, [ids[0]!]);
+    expect(first.ticketIds).toEqual([ids[0]]);
+    expect(last(fake)).toMatchObject({ path: '/tickets', query: { sort_by: 'updated_at', sort_by_order: 'desc', page: '1' } });
+
+    const quiet = await provider.listUpdatedSince!(first.cursor, ids);
+    expect(quiet.ticketIds).toEqual([]);
+    await new Promise((r) => setTimeout(r, 1_050)); // stamps are to the second
+    fake.addAgentComment(ids[1]!, 'news');
+    const next = await provider.listUpdatedSince!(quiet.cursor, ids);
+    expect(next.ticketIds).toEqual([ids[1]]);
+    expect((await provider.listUpdatedSince!(next.cursor, ids)).ticketIds).toEqual([]);
+  });
+
+  it('paces ticket creation to the documented two per window without refusing any', async () => {
+    const { fake, provider } = await setup({}, { windowMs: 300 });
+    const started = Date.now();
+    await Promise.all([1, 2, 3].map((i) => provider.createTicket({ ...validInput, subject: `t${i}` }, ada)));
+    // Two go at once; the third waits for half a window (one token at 2 per 300 ms).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(fake.requests.filter((r) => r.method === 'POST')).toHaveLength(3);
+  });
+
+  it('paces ticket and comment writes from separate buckets, and leaves reads alone', () => {
+    const limiter = selectelLimiter();
+    expect(limiter('POST', '/tickets')).toBe(limiter('POST', '/tickets'));
+    expect(limiter('POST', '/tickets/12/comments')).toBe(limiter('POST', '/tickets/12/reopen'));
+    expect(limiter('POST', '/tickets/12/comments')).not.toBe(limiter('POST', '/tickets'));
+    for (const [method, path] of [['GET', '/tickets'], ['GET', '/tickets/12/comments'], ['POST', '/tickets/12/close'], ['POST', '/tickets/12/vote']]) {
+      expect(limiter(method!, path!)).toBeUndefined();
+    }
+    expect(SELECTEL_PACING).toMatchObject({ tickets: 2, comments: 60, windowMs: 60_000 });
+  });
+
+  it('names a bad setting and never echoes its value', () => {
+    const build = (env: Record<string, string>) => () => createSelectelProvider({ http, logger: silentLogger, kv, env });
+    const base = { SELECTEL_TOKEN: 'sl-secret-value-123456', SELECTEL_PRODUCT: 'cloud_servers' };
+    expect(build({ SELECTEL_PRODUCT: 'cloud_servers' })).toThrow(/SELECTEL_TOKEN/);
+    expect(build({ SELECTEL_TOKEN: 't' })).toThrow(/SELECTEL_PRODUCT/);
+    expect(build({ ...base, SELECTEL_ACCESS_LEVEL: 'everyone' })).toThrow(/SELECTEL_ACCESS_LEVEL.*account_users/);
+    expect(build({ ...base, SELECTEL_ACCESS_LEVEL: 'project_users' })).toThrow(/SELECTEL_PROJECTS/);
+    expect(build({ ...base, SELECTEL_BASE_URL: 'ftp://x' })).toThrow(ConfigError);
+    const error = (() => {
+      try {
+        build({ ...base, SELECTEL_BASE_URL: 'not a url' })();
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).toMatch(/^SELECTEL_BASE_URL/);
+    expect(error?.message).not.toContain(base.SELECTEL_TOKEN);
+  });
+});
+
+describe('selectel update walk', () => {
+  const at = (s: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, s)).toISOString();
+  function pages(...list: [string, number][][]) {
+    const fetched: number[] = [];
+    const fetchPage = (page: number) => {
+      fetched.push(page);
+      const items = (list[page - 1] ?? []).map(([id, s]) => ({ id, updatedAt: at(s) }));
+      return Promise.resolve({ items, next: page < list.length ? page + 1 : undefined });
+    };
+    return { fetched, fetchPage };
+  }
+
+  it('stops at the first page that reaches below the mark', async () => {
+    const mark = encodeCursor({ at: Date.parse(at(50)), ids: new Set(['a']) });
+    const { fetched, fetchPage } = pages([['e', 59], ['d', 55]], [['c', 52], ['a', 50], ['b', 40]], [['z', 10]]);
+    const result = await walkUpdated({ cursor: mark, knownOpen: [], first: 1, fetchPage, maxPages: 10 });
+    expect(result.ticketIds).toEqual(['e', 'd', 'c']);
+    expect(fetched).toEqual([1, 2]);
+    expect(decodeCursor(result.cursor)).toEqual({ at: Date.parse(at(59)), ids: new Set(['e']) });
+  });
+
+  it('counts a ticket stamped in the same second as the mark once', async () => {
+    const mark = encodeCursor({ at: Date.parse(at(50)), ids: new Set(['a']) });
+    const { fetchPage } = pages([['b', 50], ['a', 50], ['c', 49]]);
+    const result = await walkUpdated({ cursor: mark, knownOpen: [], first: 1, fetchPage, maxPages: 10 });
+    expect(result.ticketIds).toEqual(['b']);
+    const again = await walkUpdated({ cursor: result.cursor, knownOpen: [], first: 1, fetchPage, maxPages: 10 });
+    expect(again.ticketIds).toEqual([]);
+  });
+
+  it('falls back to the followed tickets when too much changed', async () => {
+    const mark = encodeCursor({ at: Date.parse(at(1)), ids: new Set() });
+    const { fetched, fetchPage } = pages([['x', 9]], [['y', 8]], [['z', 7]]);
+    const result = await walkUpdated({ cursor: mark, knownOpen: ['k'], first: 1, fetchPage, maxPages: 2 });
+    expect(fetched).toEqual([1, 2]);
+    expect(result.ticketIds.sort()).toEqual(['k', 'x', 'y']);
+  });
 });
