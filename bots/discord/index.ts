@@ -1,0 +1,102 @@
+import { Events, GatewayCloseCodes, type Client } from 'discord.js';
+import { ConfigError } from '../../src/errors.js';
+import type { FrontEnd, FrontEndDeps } from '../../src/frontend.js';
+import type { Logger } from '../../src/logger.js';
+import { createClient } from './client.js';
+import type { DiscordContext } from './context.js';
+import { interactionListener } from './interactions.js';
+import { discordSettings } from './settings.js';
+import { DiscordSink } from './sink.js';
+import { threadMessageListener } from './thread-messages.js';
+
+export { discordConfigured } from './settings.js';
+export { ticketCommands } from './commands.js';
+
+export interface DiscordOptions {
+  /** REST tuning, e.g. `{ retries: 0 }` in tests so a dead fake fails fast. */
+  rest?: { retries?: number; timeout?: number };
+  /** How long to wait for READY before giving up. */
+  readyTimeoutMs?: number;
+}
+
+/**
+ * Starts the Discord front-end: reads DISCORD_* from deps.env (ConfigError names a bad one), logs
+ * in, and resolves once the gateway is ready. Its sink posts into `discord:<threadId>` threads.
+ */
+export async function startDiscord(deps: FrontEndDeps, options: DiscordOptions = {}): Promise<FrontEnd> {
+  const settings = discordSettings(deps.env);
+  const client = createClient(settings, options.rest);
+  const ctx: DiscordContext = { client, service: deps.service, kv: deps.kv, logger: deps.logger, settings };
+  const sink = new DiscordSink(client.rest);
+  client.on(Events.InteractionCreate, interactionListener(ctx));
+  client.on(Events.MessageCreate, threadMessageListener(ctx));
+  client.on(Events.Error, (error) => deps.logger.error('discord: client error', { error }));
+  client.on(Events.ShardResume, (shard, replayed) => deps.logger.info('discord: gateway resumed', { shard, replayed }));
+
+  await ready(client, settings.token, deps.logger, options.readyTimeoutMs ?? 60_000);
+  if (client.application?.id && client.application.id !== settings.applicationId) {
+    deps.logger.warn('discord: DISCORD_APPLICATION_ID differs from the token’s application; commands may be missing', {
+      configured: settings.applicationId,
+      actual: client.application.id,
+    });
+  }
+  deps.logger.info('discord: ready', { user: client.user?.tag, guilds: client.guilds.cache.size });
+
+  let stopped = false;
+  return {
+    name: 'discord',
+    sink,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await client.destroy();
+    },
+  };
+}
+
+/** Logs in and waits for READY; a refusal that retrying cannot fix becomes one clear line. */
+async function ready(client: Client, token: string, logger: Logger, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = new Promise<void>((resolve, reject) => {
+    client.once(Events.ClientReady, () => resolve());
+    client.on(Events.ShardDisconnect, (event) => {
+      const refusal = refusalOf(event.code);
+      if (refusal) reject(refusal);
+    });
+    timer = setTimeout(() => reject(new Error(`Discord: the gateway was not ready within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+  });
+  try {
+    await Promise.all([client.login(token).then(() => undefined), outcome]);
+  } catch (error) {
+    await client.destroy().catch(() => undefined);
+    const refusal = error instanceof ConfigError ? error : loginRefusal(error);
+    logger.debug('discord: start-up failed', { error: refusal });
+    throw refusal;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function refusalOf(code: number): ConfigError | undefined {
+  switch (code) {
+    case GatewayCloseCodes.DisallowedIntents:
+      return new ConfigError(
+        'DISCORD_TOKEN',
+        "its application may not use the Message Content intent; enable it in the Developer Portal (Bot → Privileged Gateway Intents → Message Content Intent)",
+      );
+    case GatewayCloseCodes.AuthenticationFailed:
+      return new ConfigError('DISCORD_TOKEN', 'Discord refused the token; copy a fresh one from the Developer Portal (Bot → Reset Token)');
+    case GatewayCloseCodes.InvalidIntents:
+      return new ConfigError('DISCORD_TOKEN', 'Discord refused the requested gateway intents');
+    default:
+      return undefined;
+  }
+}
+
+function loginRefusal(error: unknown): Error {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === 'TokenInvalid') {
+    return new ConfigError('DISCORD_TOKEN', 'Discord refused the token; copy a fresh one from the Developer Portal (Bot → Reset Token)');
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,65 @@
+import { MessageFlags, type APIEmbed, type InteractionEditReplyOptions, type RepliableInteraction } from 'discord.js';
+import type { Reply } from '../../handlers/types.js';
+import { NO_MENTIONS } from './client.js';
+import type { DiscordContext } from './context.js';
+import { cardMessage, typedTextEmbeds } from './embeds.js';
+import { threadIdOf } from './ids.js';
+import { MAX_CONTENT } from './messages.js';
+
+const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+const OUR_FAULT = 'Something went wrong on our side; nothing you typed was sent. Please try again.';
+
+/** A neutral reply as an ephemeral Discord message: its text, the ticket card, a link to the thread. */
+export function renderReply(reply: Reply, typed: readonly { label: string; value: string }[] = []): InteractionEditReplyOptions {
+  const link = reply.thread ? ` Follow it here: <#${threadIdOf(reply.thread)}>` : '';
+  const card = reply.card && !reply.thread ? cardMessage(reply.card) : undefined;
+  const quoted = !reply.ok && typed.length > 0 ? typedTextEmbeds(typed) : [];
+  const note = quoted.length > 0 ? '\nWhat you typed is below, so you can copy it into a new form.' : '';
+  const embeds: APIEmbed[] = [...(card?.embeds ?? []), ...quoted].slice(0, 10);
+  return {
+    content: clip(`${reply.text}${link}${note}`, MAX_CONTENT),
+    embeds,
+    components: card?.components ?? [],
+    allowedMentions: NO_MENTIONS,
+  };
+}
+
+/**
+ * Acknowledges at once (an ephemeral "thinking…" state, well inside Discord's 3 s), then does the
+ * work and edits the answer in. A slow or failing provider ends as a plain sentence, never as
+ * "This interaction failed".
+ */
+export async function answerLater(
+  ctx: DiscordContext,
+  interaction: RepliableInteraction,
+  work: () => Promise<InteractionEditReplyOptions>,
+): Promise<void> {
+  try {
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  } catch (error) {
+    ctx.logger.warn('discord: could not acknowledge an interaction in time', { error, interaction: interaction.id });
+    return;
+  }
+  let answer: InteractionEditReplyOptions;
+  try {
+    answer = await work();
+  } catch (error) {
+    ctx.logger.error('discord: interaction failed', { error, interaction: interaction.id });
+    answer = { content: OUR_FAULT, allowedMentions: NO_MENTIONS };
+  }
+  try {
+    await interaction.editReply(answer);
+  } catch (error) {
+    ctx.logger.warn('discord: could not edit an interaction reply', { error, interaction: interaction.id });
+  }
+}
+
+/** An immediate ephemeral answer, for things that need no provider call. */
+export async function answerNow(ctx: DiscordContext, interaction: RepliableInteraction, text: string): Promise<void> {
+  try {
+    await interaction.reply({ content: clip(text, MAX_CONTENT), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+  } catch (error) {
+    ctx.logger.warn('discord: could not answer an interaction', { error, interaction: interaction.id });
+  }
+}

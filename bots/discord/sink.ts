@@ -1,0 +1,72 @@
+import { DiscordAPIError, HTTPError, RateLimitError, Routes, type REST } from 'discord.js';
+import { ChatDeliveryError, type ChatSink, type ThreadMessage, type TicketCard } from '../../src/chat.js';
+import type { ThreadRef } from '../../src/domain.js';
+import { NO_MENTIONS } from './client.js';
+import { cardMessage } from './embeds.js';
+import { threadIdOf } from './ids.js';
+import { nonceOf, renderThreadMessage } from './messages.js';
+
+const TRANSIENT_RETRY_MS = 5_000;
+
+/**
+ * Posts relayed comments and status changes into ticket threads and edits the card. Every post
+ * carries `allowed_mentions: {parse: []}` and a nonce from the idempotency key with `enforce_nonce`,
+ * so a post retried after a crash is not duplicated (Discord remembers nonces for a few minutes).
+ */
+export class DiscordSink implements ChatSink {
+  readonly platform = 'discord';
+
+  constructor(private readonly rest: REST) {}
+
+  async postToThread(thread: ThreadRef, message: ThreadMessage, idempotencyKey: string): Promise<void> {
+    const channelId = threadIdOf(thread);
+    const { parts, components } = renderThreadMessage(message);
+    for (const [i, content] of parts.entries()) {
+      const last = i === parts.length - 1;
+      const body = {
+        content,
+        nonce: nonceOf(idempotencyKey, i),
+        enforce_nonce: true,
+        allowed_mentions: NO_MENTIONS,
+        ...(last && components?.length ? { components } : {}),
+      };
+      await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body }));
+    }
+  }
+
+  async updateCard(thread: ThreadRef, cardRef: string | undefined, card: TicketCard): Promise<void> {
+    const channelId = threadIdOf(thread);
+    const body = { ...cardMessage(card), allowed_mentions: NO_MENTIONS };
+    if (cardRef) {
+      await this.call(() => this.rest.patch(Routes.channelMessage(channelId, cardRef), { body }));
+      return;
+    }
+    // A link without a card (the first post failed): post a fresh one, once per status.
+    const nonce = nonceOf(`card:${card.ticketId}:${card.status}`, 0);
+    await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body: { ...body, nonce, enforce_nonce: true } }));
+  }
+
+  private async call(request: () => Promise<unknown>): Promise<void> {
+    try {
+      await request();
+    } catch (error) {
+      throw deliveryError(error);
+    }
+  }
+}
+
+/** 429 and 5xx (and no answer at all) are worth retrying; any other refusal is not. Never includes URLs (interaction tokens). */
+export function deliveryError(error: unknown): ChatDeliveryError {
+  if (error instanceof ChatDeliveryError) return error;
+  if (error instanceof RateLimitError) {
+    return new ChatDeliveryError(`Discord rate limit on ${error.method} ${error.route}`, true, Math.max(error.retryAfter, 250));
+  }
+  if (error instanceof DiscordAPIError || error instanceof HTTPError) {
+    const transient = error.status === 429 || error.status >= 500;
+    const code = error instanceof DiscordAPIError ? ` (code ${String(error.code)})` : '';
+    const text = `Discord answered ${error.status}${code}: ${error.message}`;
+    return transient ? new ChatDeliveryError(text, true, TRANSIENT_RETRY_MS) : new ChatDeliveryError(text, false);
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new ChatDeliveryError(`Discord could not be reached: ${reason}`, true, TRANSIENT_RETRY_MS);
+}

@@ -1,0 +1,37 @@
+import type { Message } from 'discord.js';
+import { replyToTicket } from '../../handlers/reply.js';
+import { NO_MENTIONS } from './client.js';
+import { requesterOf, type DiscordContext } from './context.js';
+import { threadRef } from './ids.js';
+import { MAX_CONTENT } from './messages.js';
+
+/**
+ * A member's message in a ticket thread becomes a comment through the outbox. The message id is the
+ * event key, so a redelivered MESSAGE_CREATE (a resumed gateway replays what was missed) queues nothing.
+ */
+export function threadMessageListener(ctx: DiscordContext): (message: Message) => void {
+  return (message) => {
+    void onThreadMessage(ctx, message).catch((error: unknown) =>
+      ctx.logger.error('discord: thread message not taken', { error, message: message.id, channel: message.channelId }),
+    );
+  };
+}
+
+async function onThreadMessage(ctx: DiscordContext, message: Message): Promise<void> {
+  if (message.author.bot || message.webhookId || message.system || !message.inGuild()) return;
+  const thread = threadRef(message.channelId);
+  const link = await ctx.service.linkByThread(thread);
+  if (!link) return;
+  const files = [...message.attachments.values()].map((a) => a.url);
+  const text = [message.content, ...files].filter((t) => t.trim() !== '').join('\n');
+  if (!text) return;
+  const reply = await replyToTicket(ctx.service, {
+    thread,
+    text,
+    author: requesterOf(message.author, message.member),
+    eventKey: `discord:${message.id}`,
+  });
+  if (reply && !reply.ok) {
+    await message.reply({ content: reply.text.slice(0, MAX_CONTENT), allowedMentions: { ...NO_MENTIONS, repliedUser: false } });
+  }
+}
