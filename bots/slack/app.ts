@@ -1,0 +1,87 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
+import type { FrontEndDeps } from '../../src/frontend.js';
+import type { Logger } from '../../src/logger.js';
+import { registerActions } from './actions.js';
+import { registerCommands } from './commands.js';
+import { registerMessages } from './messages.js';
+import { registerModals } from './modals.js';
+import { People } from './people.js';
+import type { SlackRuntime } from './runtime.js';
+import type { SlackSettings } from './settings.js';
+import { SlackSink } from './sink.js';
+import { StaffDirectory } from './staff.js';
+
+export interface SlackAppOptions {
+  /** Spacing of thread posts per channel (default 1 s, Slack's pace). */
+  perChannelMs?: number;
+}
+
+// Interactive calls retry briefly: a person is waiting, and the outbox retries what must not be lost.
+const INTERACTIVE_RETRIES = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1_000 };
+
+/** Bolt's logger interface on top of the service's logger (which scrubs secrets). */
+export function boltLogger(logger: Logger): BoltLogger {
+  const line = (parts: unknown[]): string => parts.map((p) => (p instanceof Error ? p.message : typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+  return {
+    debug: (...m: unknown[]) => logger.debug(`slack: ${line(m)}`),
+    info: (...m: unknown[]) => logger.info(`slack: ${line(m)}`),
+    warn: (...m: unknown[]) => logger.warn(`slack: ${line(m)}`),
+    error: (...m: unknown[]) => logger.error(`slack: ${line(m)}`),
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.INFO,
+    setName: () => undefined,
+  };
+}
+
+export interface SlackApp {
+  app: App;
+  sink: SlackSink;
+  /** Starts the transport; resolves with the HTTP port in HTTP mode. */
+  start(): Promise<number | undefined>;
+}
+
+/** The Bolt app for the configured transport, with every listener registered. */
+export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, options: SlackAppOptions = {}): SlackApp {
+  const logger = boltLogger(deps.logger);
+  const api = settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {};
+  const common = {
+    token: settings.botToken,
+    logger,
+    clientOptions: { ...api, retryConfig: INTERACTIVE_RETRIES },
+    ignoreSelf: true,
+  };
+  const { transport } = settings;
+  const app =
+    transport.kind === 'socket'
+      ? new App({ ...common, socketMode: true, appToken: transport.appToken })
+      : new App({ ...common, signingSecret: transport.signingSecret, endpoints: '/slack/events' });
+
+  // The sink's own client: rate limits come back as errors so the outbox, not the client, waits.
+  const sinkClient = new webApi.WebClient(settings.botToken, { ...api, logger, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
+  const sink = new SlackSink({ client: sinkClient, kv: deps.kv, logger: deps.logger, ...(options.perChannelMs ? { perChannelMs: options.perChannelMs } : {}) });
+  const staff = new StaffDirectory(app.client, settings.staffUsergroup, deps.logger);
+  const rt: SlackRuntime = { settings, service: deps.service, kv: deps.kv, logger: deps.logger, sink, people: new People(app.client, staff, deps.logger) };
+
+  registerCommands(app, rt);
+  registerModals(app, rt);
+  registerActions(app, rt);
+  registerMessages(app, rt);
+  app.error(async (error) => {
+    deps.logger.error('slack listener failed', { error: error.message, code: error.code });
+  });
+
+  return {
+    app,
+    sink,
+    async start() {
+      if (transport.kind === 'socket') {
+        await app.start();
+        return undefined;
+      }
+      const server = (await app.start(transport.port)) as Server;
+      return (server.address() as AddressInfo).port;
+    },
+  };
+}

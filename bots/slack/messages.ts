@@ -1,0 +1,51 @@
+import type { App } from '@slack/bolt';
+import { replyToTicket } from '../../handlers/reply.js';
+import { slackToPlain } from './mrkdwn.js';
+import { tell, type SlackRuntime } from './runtime.js';
+import { threadRef } from './thread-ref.js';
+
+const EVENT_MARK_TTL_MS = 7 * 24 * 3600_000;
+// People's messages; everything else (bot_message, message_changed, message_deleted, joins…) is not a reply.
+const PERSON_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share']);
+
+interface MessageLike {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  user?: string;
+  text?: string;
+  subtype?: string;
+  bot_id?: string;
+}
+
+/**
+ * A person's reply in a ticket's thread becomes a comment, through the outbox. Slack redelivers
+ * events it thinks were missed: the event id is marked once, and the outbox key is the message's
+ * channel and ts, so a redelivery never makes a second comment.
+ */
+export function registerMessages(app: App, rt: SlackRuntime): void {
+  app.event('message', async ({ event, body, context, client }) => {
+    const m = event as unknown as MessageLike;
+    if (!PERSON_SUBTYPES.has(m.subtype) || m.bot_id || !m.user || m.user === context.botUserId) return;
+    if (!m.thread_ts || m.thread_ts === m.ts) return;
+    const text = slackToPlain(m.text ?? '').trim();
+    if (!text) return;
+    const thread = threadRef({ channel: m.channel, ts: m.thread_ts });
+    if (!(await rt.service.linkByThread(thread))) return;
+
+    const mark = `slack:event:${body.event_id}`;
+    if (!(await rt.kv.setIfAbsent(mark, m.ts, EVENT_MARK_TTL_MS))) {
+      rt.logger.debug('event delivered again; already handled', { event: body.event_id, retry: context.retryNum });
+      return;
+    }
+    try {
+      const author = await rt.people.requester(context.teamId ?? body.team_id, m.user);
+      const reply = await replyToTicket(rt.service, { thread, text, author, eventKey: `${m.channel}:${m.ts}` });
+      if (reply && !reply.ok) await tell(rt, { client, channel: m.channel, user: m.user, threadTs: m.thread_ts }, reply);
+    } catch (error) {
+      // Not handled after all: let Slack's next redelivery try again.
+      await rt.kv.delete(mark);
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,20 @@
+import type { Reply } from '../../handlers/types.js';
+import { replyForError } from '../../handlers/errors.js';
+import { ForbiddenError } from '../../src/errors.js';
+import type { Actor, TicketService } from '../../src/service.js';
+
+/**
+ * Undefined when the actor may act on the ticket (its requester, or staff); otherwise the
+ * refusal to show them. Checked before a modal opens, so nobody fills in a form for nothing.
+ */
+export async function mayAct(service: TicketService, ticketId: string, actor: Actor, verb = 'change'): Promise<Reply | undefined> {
+  try {
+    await service.status(ticketId, actor);
+    return undefined;
+  } catch (error) {
+    if (error instanceof ForbiddenError) {
+      return { ok: false, ephemeral: true, text: `Only the person who opened ticket #${ticketId}, or support staff, can ${verb} it.` };
+    }
+    return replyForError(error, service.providerName);
+  }
+}

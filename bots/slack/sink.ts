@@ -1,0 +1,137 @@
+import { webApi } from '@slack/bolt';
+import { ChatDeliveryError, type ChatSink, type ThreadMessage, type TicketCard } from '../../src/chat.js';
+import type { ThreadRef } from '../../src/domain.js';
+import type { Logger } from '../../src/logger.js';
+import { BucketMap } from '../../src/pacing.js';
+import type { KeyValueStore } from '../../src/store.js';
+import { cardBlocks, cardText, renderThreadMessage } from './blocks.js';
+import { parseThreadRef, threadRef, type SlackThread } from './thread-ref.js';
+
+/** The metadata event type that marks the bot's relayed posts with their idempotency key. */
+export const POST_EVENT_TYPE = 'ticket_bridge_post';
+
+const ATTEMPT_TTL_MS = 30 * 24 * 3600_000;
+const TRANSIENT_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+const REPLIES_PAGES = 10;
+
+export interface SlackSinkOptions {
+  /** A client that rejects rate-limited calls instead of waiting: the outbox owns the retries. */
+  client: webApi.WebClient;
+  kv: KeyValueStore;
+  logger: Logger;
+  /** Minimum spacing of posts per channel; Slack allows about one per second. */
+  perChannelMs?: number;
+}
+
+/**
+ * Posts relayed comments, status changes and notices into ticket threads, and keeps cards up to
+ * date. Every post carries its idempotency key in message metadata; a key seen before is checked
+ * against the thread first, so a crash between posting and bookkeeping never posts twice.
+ */
+export class SlackSink implements ChatSink {
+  readonly platform = 'slack';
+  private readonly buckets: BucketMap;
+
+  constructor(private readonly options: SlackSinkOptions) {
+    this.buckets = new BucketMap(1, options.perChannelMs ?? 1_000);
+  }
+
+  async postToThread(thread: ThreadRef, message: ThreadMessage, idempotencyKey: string): Promise<void> {
+    const { channel, ts } = parseThreadRef(thread);
+    const post = renderThreadMessage(message);
+    const firstAttempt = await this.options.kv.setIfAbsent(`slack:post:${idempotencyKey}`, '1', ATTEMPT_TTL_MS);
+    const posted = firstAttempt ? new Set<number>() : await this.partsPosted({ channel, ts }, idempotencyKey);
+    for (const [part, text] of post.parts.entries()) {
+      if (posted.has(part)) continue;
+      await this.paced(channel, 'chat.postMessage', () =>
+        this.options.client.chat.postMessage({
+          channel,
+          thread_ts: ts,
+          text,
+          ...(part === 0 && post.blocks ? { blocks: post.blocks } : {}),
+          metadata: { event_type: POST_EVENT_TYPE, event_payload: { key: idempotencyKey, part } },
+          link_names: false,
+          parse: 'none',
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      );
+    }
+  }
+
+  async updateCard(thread: ThreadRef, cardRef: string | undefined, card: TicketCard): Promise<void> {
+    const { channel, ts } = parseThreadRef(cardRef ?? thread);
+    await this.call('chat.update', () =>
+      this.options.client.chat.update({ channel, ts, text: cardText(card), blocks: cardBlocks(card), link_names: false, parse: 'none' }),
+    );
+  }
+
+  /** Posts a ticket card; its thread becomes the ticket's conversation. */
+  async postCard(channel: string, card: TicketCard): Promise<{ thread: ThreadRef; cardRef: string }> {
+    const result = await this.paced(channel, 'chat.postMessage', () =>
+      this.options.client.chat.postMessage({ channel, text: cardText(card), blocks: cardBlocks(card), link_names: false, parse: 'none' }),
+    );
+    if (!result.ts || !result.channel) throw new ChatDeliveryError('Slack did not return the card message', false);
+    const ref = threadRef({ channel: result.channel, ts: result.ts });
+    return { thread: ref, cardRef: ref };
+  }
+
+  /** Parts of a post already in the thread, by their metadata. */
+  private async partsPosted(thread: SlackThread, key: string): Promise<Set<number>> {
+    const parts = new Set<number>();
+    let cursor: string | undefined;
+    for (let page = 0; page < REPLIES_PAGES; page++) {
+      const result = await this.call('conversations.replies', () =>
+        this.options.client.conversations.replies({ ...thread, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) }),
+      );
+      for (const m of result.messages ?? []) {
+        const meta = m.metadata as { event_type?: string; event_payload?: { key?: unknown; part?: unknown } } | undefined;
+        if (meta?.event_type === POST_EVENT_TYPE && meta.event_payload?.key === key) parts.add(Number(meta.event_payload.part ?? 0));
+      }
+      cursor = result.response_metadata?.next_cursor || undefined;
+      if (!result.has_more || !cursor) break;
+    }
+    if (parts.size > 0) this.options.logger.info('post already in the thread; not posted again', { key });
+    return parts;
+  }
+
+  private async paced<T>(channel: string, method: string, call: () => Promise<T>): Promise<T> {
+    const bucket = this.buckets.get(channel);
+    await bucket.take();
+    try {
+      return await this.call(method, call);
+    } catch (error) {
+      if (error instanceof ChatDeliveryError && error.retryAfterMs !== undefined) bucket.pause(error.retryAfterMs);
+      throw error;
+    }
+  }
+
+  private async call<T>(method: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw deliveryError(method, error);
+    }
+  }
+}
+
+/** Slack's failure as a ChatDeliveryError that says whether trying again can help. */
+export function deliveryError(method: string, error: unknown): ChatDeliveryError {
+  const e = error as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string } };
+  switch (e.code) {
+    case webApi.ErrorCode.RateLimitedError:
+      return new ChatDeliveryError(`Slack rate limited ${method}`, true, Math.max(1, e.retryAfter ?? 1) * 1000);
+    case webApi.ErrorCode.PlatformError: {
+      const code = e.data?.error ?? 'unknown_error';
+      return new ChatDeliveryError(`Slack refused ${method}: ${code}`, TRANSIENT_ERRORS.has(code), code === 'ratelimited' ? 1000 : undefined);
+    }
+    case webApi.ErrorCode.HTTPError: {
+      const status = e.statusCode ?? 0;
+      return new ChatDeliveryError(`Slack answered HTTP ${status} to ${method}`, status >= 500 || status === 429, status === 429 ? 1000 : undefined);
+    }
+    case webApi.ErrorCode.RequestError:
+      return new ChatDeliveryError(`Slack could not be reached for ${method}`, true);
+    default:
+      return new ChatDeliveryError(`${method} failed: ${error instanceof Error ? error.message : String(error)}`, true);
+  }
+}

@@ -1,0 +1,18 @@
+import type { ThreadRef } from '../../src/domain.js';
+
+/** A Slack conversation: the channel and the ts of the message that starts the thread. */
+export interface SlackThread {
+  channel: string;
+  ts: string;
+}
+
+/** `slack:<channel>:<ts>`, the ThreadRef (and card ref) the core stores for a Slack thread. */
+export function threadRef(thread: SlackThread): ThreadRef {
+  return `slack:${thread.channel}:${thread.ts}`;
+}
+
+export function parseThreadRef(ref: ThreadRef): SlackThread {
+  const match = /^slack:([A-Z0-9]+):(\d+\.\d+)$/.exec(ref);
+  if (!match) throw new Error(`not a Slack thread: ${ref}`);
+  return { channel: match[1]!, ts: match[2]! };
+}
