@@ -68,6 +68,11 @@ const stamp = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const length = (v: string): number => [...v].length;
+const inRange = (v: unknown, min: number, max: number): boolean => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+/** `comment` on close and vote: optional, non-empty when sent [seed]. */
+const badComment = (v: unknown): FakeAnswer | undefined =>
+  v === undefined || (typeof v === 'string' && v !== '') ? undefined : invalid('comment', 'ensure this value has at least 1 characters');
+const customer = (body: string) => ({ body, is_client_author: true, client_author_id: CLIENT, admin_author: null });
 
 /** The v1.2 shape: create, get and list [seed]. */
 function v12(t: StoredTicket): Record<string, unknown> {
@@ -136,8 +141,16 @@ export async function startSelectelFake(): Promise<FakeProviderServer> {
   }
   const isAnswer = (x: StoredTicket | FakeAnswer): x is FakeAnswer => !('number' in x);
 
-  function push(t: StoredTicket, c: Omit<StoredComment, 'id' | 'ticket_number' | 'sent_at' | 'files' | 'is_client_read'>): StoredComment {
-    const comment: StoredComment = { ...c, id: nextComment++, ticket_number: t.number, files: [], is_client_read: c.is_client_author, sent_at: stamp() };
+  type NewComment = Pick<StoredComment, 'body' | 'is_client_author' | 'client_author_id' | 'admin_author'>;
+  function push(t: StoredTicket, c: NewComment): StoredComment {
+    const comment: StoredComment = {
+      ...c,
+      id: nextComment++,
+      ticket_number: t.number,
+      files: [],
+      is_client_read: c.is_client_author,
+      sent_at: stamp(),
+    };
     t.comments.push(comment);
     t.updated_at = comment.sent_at;
     t.is_await_client = !c.is_client_author;
@@ -149,8 +162,11 @@ export async function startSelectelFake(): Promise<FakeProviderServer> {
   function checkBody(body: Record<string, unknown>, required: boolean): FakeAnswer | undefined {
     if (body.body === undefined && !required) return undefined;
     if (typeof body.body !== 'string') return invalid('body', 'field required');
-    if (length(body.body) < 1 || length(body.body) > BODY_MAX) return invalid('body', `ensure this value has 1 to ${BODY_MAX} characters`);
-    if (body.files !== undefined && !(isStrings(body.files) && body.files.length >= 1 && body.files.length <= 10 && body.files.every((f) => UUID.test(f)))) {
+    if (length(body.body) < 1 || length(body.body) > BODY_MAX) {
+      return invalid('body', `ensure this value has 1 to ${BODY_MAX} characters`);
+    }
+    const files = body.files;
+    if (files !== undefined && !(isStrings(files) && inRange(files.length, 1, 10) && files.every((f) => UUID.test(f)))) {
       return invalid('files', 'expected 1 to 10 file UUIDs');
     }
     return undefined;
@@ -158,19 +174,21 @@ export async function startSelectelFake(): Promise<FakeProviderServer> {
 
   function create(req: FakeRequest): FakeAnswer {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    if (!ACCESS_LEVELS.includes(body.access_level as never)) return invalid('access_level', `value is not a valid enumeration member; permitted: ${ACCESS_LEVELS.join(', ')}`);
+    if (!ACCESS_LEVELS.includes(body.access_level as never)) {
+      return invalid('access_level', `value is not a valid enumeration member; permitted: ${ACCESS_LEVELS.join(', ')}`);
+    }
     for (const field of ['categories', 'keystone_projects', 'products'] as const) {
       if (!isStrings(body[field])) return invalid(field, 'field required');
     }
     if (!(isStrings(body.files) && body.files.every((f) => UUID.test(f)))) return invalid('files', 'field required');
     if (!(Array.isArray(body.secrets) && body.secrets.every((s) => Number.isInteger(s)))) return invalid('secrets', 'field required');
     if (typeof body.summary !== 'string') return invalid('summary', 'field required');
-    if (length(body.summary) < 1 || length(body.summary) > SUMMARY_MAX) return invalid('summary', `ensure this value has at most ${SUMMARY_MAX} characters`);
+    if (!inRange(length(body.summary), 1, SUMMARY_MAX)) return invalid('summary', `ensure this value has 1 to ${SUMMARY_MAX} characters`);
     const categories = body.categories as string[];
     const unknown = categories.find((c) => !SELECTEL_CATALOGUE.includes(c as never));
     if (unknown !== undefined) return fail(400, `Category ${unknown} not found`);
     if ((body.products as string[]).length === 0) return invalid('products', 'ensure this value has at least 1 items');
-    if (body.comment_body !== undefined && body.comment_body !== null && typeof body.comment_body !== 'string') return invalid('comment_body', 'str type expected');
+    if (body.comment_body != null && typeof body.comment_body !== 'string') return invalid('comment_body', 'str type expected');
     const now = stamp();
     const ticket: StoredTicket = {
       number: nextNumber++,
@@ -191,7 +209,7 @@ export async function startSelectelFake(): Promise<FakeProviderServer> {
     };
     // "Body of the first comment on the ticket" [seed].
     if (typeof body.comment_body === 'string' && body.comment_body !== '') {
-      push(ticket, { body: body.comment_body, is_client_author: true, client_author_id: CLIENT, admin_author: null });
+      push(ticket, customer(body.comment_body));
     }
     tickets.set(ticket.number, ticket);
     return { status: 200, body: v12(ticket) };
@@ -205,8 +223,9 @@ export async function startSelectelFake(): Promise<FakeProviderServer> {
     if (!Number.isInteger(size) || size < 1) return invalid('items_per_page', 'value is not a valid integer');
     const sortBy = q.sort_by ?? 'created_at';
     const order = q.sort_by_order ?? 'desc';
-    if (!['created_at', 'updated_at', 'resolved_at', 'closed_at'].includes(sortBy)) return invalid('sort_by', 'value is not a valid enumeration member');
-    if (!['asc', 'desc'].includes(order)) return invalid('sort_by_order', 'value is not a valid enumeration member');
+    const badEnum = 'value is not a valid enumeration member';
+    if (!['created_at', 'updated_at', 'resolved_at', 'closed_at'].includes(sortBy)) return invalid('sort_by', badEnum);
+    if (!['asc', 'desc'].includes(order)) return invalid('sort_by_order', badEnum);
     const key = (t: StoredTicket): string => String((t as unknown as Record<string, unknown>)[sortBy] ?? '');
     const sorted = [...tickets.values()].sort((a, b) => key(a).localeCompare(key(b)) || a.number - b.number);
     if (order === 'desc') sorted.reverse();
@@ -220,7 +239,7 @@ export async function startSelectelFake(): Promise<FakeProviderServer> {
   };
 
   const http = await startFakeHttp({
-    authorize: (req) => (req.headers['x-token'] === TOKEN ? undefined : fail(401, 'Authentication credentials were not provided or are invalid')),
+    authorize: (req) => (req.headers['x-token'] === TOKEN ? undefined : fail(401, 'Invalid or missing X-Token')),
     notFound: fail(404, 'Not Found'),
     routes: [
       { method: 'POST', path: /^\/tickets$/, handle: create },
@@ -242,7 +261,7 @@ export async function startSelectelFake(): Promise<FakeProviderServer> {
           if (t.status === 'closed') return fail(400, 'Ticket is closed');
           const bad = checkBody(body, true);
           if (bad) return bad;
-          return { status: 200, body: push(t, { body: body.body as string, is_client_author: true, client_author_id: CLIENT, admin_author: null }) };
+          return { status: 200, body: push(t, customer(body.body as string)) };
         }),
       },
       {
@@ -250,10 +269,9 @@ export async function startSelectelFake(): Promise<FakeProviderServer> {
         path: /^\/tickets\/([^/]+)\/close$/,
         handle: withTicket((t, body) => {
           if (t.status === 'closed') return fail(400, 'Ticket is already closed');
-          if (body.comment !== undefined && (typeof body.comment !== 'string' || body.comment === '')) return invalid('comment', 'ensure this value has at least 1 characters');
-          if (body.score !== undefined && !(Number.isInteger(body.score) && (body.score as number) >= 1 && (body.score as number) <= 5)) {
-            return invalid('score', 'ensure this value is between 1 and 5');
-          }
+          const bad = badComment(body.comment);
+          if (bad) return bad;
+          if (body.score !== undefined && !inRange(body.score, 1, 5)) return invalid('score', 'ensure this value is between 1 and 5');
           t.status = 'closed';
           t.closed_at = t.updated_at = stamp();
           return { status: 200, body: old(t) };
@@ -268,7 +286,7 @@ export async function startSelectelFake(): Promise<FakeProviderServer> {
           if (bad) return bad;
           t.status = 'in_progress';
           t.closed_at = null;
-          push(t, { body: body.body as string, is_client_author: true, client_author_id: CLIENT, admin_author: null });
+          push(t, customer(body.body as string));
           return { status: 200, body: old(t) };
         }),
       },
@@ -276,8 +294,9 @@ export async function startSelectelFake(): Promise<FakeProviderServer> {
         method: 'POST',
         path: /^\/tickets\/([^/]+)\/vote$/,
         handle: withTicket((t, body) => {
-          if (!(Number.isInteger(body.score) && (body.score as number) >= 1 && (body.score as number) <= 10)) return invalid('score', 'ensure this value is between 1 and 10');
-          if (body.comment !== undefined && (typeof body.comment !== 'string' || body.comment === '')) return invalid('comment', 'ensure this value has at least 1 characters');
+          if (!inRange(body.score, 1, 10)) return invalid('score', 'ensure this value is between 1 and 10');
+          const bad = badComment(body.comment);
+          if (bad) return bad;
           t.vote = { score: body.score as number, comment: (body.comment as string | undefined) ?? null, created_at: stamp() };
           return { status: 200, body: t.vote };
         }),
@@ -293,12 +312,18 @@ export async function startSelectelFake(): Promise<FakeProviderServer> {
 
   return {
     url: http.url,
-    env: { SELECTEL_BASE_URL: http.url, SELECTEL_TOKEN: TOKEN, SELECTEL_PRODUCT: PRODUCT, SELECTEL_CATEGORY: SELECTEL_CATALOGUE.join(',') },
+    env: {
+      SELECTEL_BASE_URL: http.url,
+      SELECTEL_TOKEN: TOKEN,
+      SELECTEL_PRODUCT: PRODUCT,
+      SELECTEL_CATEGORY: SELECTEL_CATALOGUE.join(','),
+    },
     requests: http.requests,
     failNext: http.failNext,
     close: http.close,
     addAgentComment(ticketId, text, author = 'Selectel Support') {
-      return String(push(stored(ticketId), { body: text, is_client_author: false, client_author_id: null, admin_author: { name: author } }).id);
+      const comment = push(stored(ticketId), { body: text, is_client_author: false, client_author_id: null, admin_author: { name: author } });
+      return String(comment.id);
     },
     setStatus(ticketId, status) {
       const t = stored(ticketId);
@@ -306,7 +331,8 @@ export async function startSelectelFake(): Promise<FakeProviderServer> {
       t.updated_at = stamp();
       t.closed_at = status === 'closed' ? t.updated_at : null;
     },
-    comments: (ticketId) => (tickets.get(Number(ticketId))?.comments ?? []).map((c) => ({ text: c.body, byCustomer: c.is_client_author })),
+    comments: (ticketId) =>
+      (tickets.get(Number(ticketId))?.comments ?? []).map((c) => ({ text: c.body, byCustomer: c.is_client_author })),
     ticket: (ticketId) => {
       const t = tickets.get(Number(ticketId));
       return t && { ...v12(t), comments: t.comments };
