@@ -7,6 +7,7 @@ export type TicketCommand =
   | { name: 'close'; ticketId: string }
   | { name: 'reopen'; ticketId: string; text: string }
   | { name: 'rate'; ticketId: string; score: string; comment: string }
+  | { name: 'retry'; jobKey: string }
   | { name: 'help' };
 
 export type ParsedCommand = TicketCommand | { name: 'error'; message: string };
@@ -19,6 +20,7 @@ export const HELP = [
   '/ticket close <id>',
   '/ticket reopen <id> <text>',
   '/ticket rate <id> <1-5> [comment]',
+  '/ticket retry <delivery>',
   '/ticket help',
 ].join('\n');
 
@@ -55,11 +57,13 @@ export function parseTicketCommand(input: string): ParsedCommand {
       if (!/^[1-5]$/.test(score)) return { name: 'error', message: 'score: expects a whole number from 1 to 5' };
       return { name: 'rate', ticketId, score, comment: comment.join(' ') };
     }
+    case 'retry':
+      return first ? { name: 'retry', jobKey: first } : { name: 'error', message: 'delivery: expects /ticket retry <delivery> as shown by /ticket status' };
     case 'list':
     case 'help':
       return { name };
     default:
-      return { name: 'error', message: `command: expects one of open, reply, status, list, close, reopen, rate, help (got "${word}")` };
+      return { name: 'error', message: `command: expects one of open, reply, status, list, close, reopen, rate, retry, help (got "${word}")` };
   }
 }
 

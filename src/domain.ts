@@ -11,7 +11,7 @@ export type ProviderId = z.infer<typeof ProviderId>;
 export const TicketStatus = z.enum(['open', 'in_progress', 'waiting', 'resolved', 'closed']);
 export type TicketStatus = z.infer<typeof TicketStatus>;
 
-export const Priority = z.enum(['low', 'normal', 'high', 'urgent']);
+export const Priority = z.enum(['low', 'normal', 'high', 'urgent'], { error: 'expects one of: low, normal, high, urgent' });
 export type Priority = z.infer<typeof Priority>;
 
 /** Who asked, as the chat platform knows them. `key` is platform-qualified, e.g. `slack:T1:U2`. */
@@ -59,8 +59,8 @@ export const TicketSnapshot = z.object({ ticket: Ticket, comments: z.array(Comme
 export type TicketSnapshot = z.infer<typeof TicketSnapshot>;
 
 export const OpenTicketInput = z.object({
-  subject: z.string().trim().min(1),
-  description: z.string().trim().min(1),
+  subject: z.string({ error: 'required: a short summary' }).trim().min(1, 'required: a short summary'),
+  description: z.string({ error: 'required: what happened' }).trim().min(1, 'required: what happened'),
   priority: Priority.optional(),
   category: z.string().optional(),
 });

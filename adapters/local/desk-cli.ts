@@ -1,0 +1,79 @@
+import { loadCoreConfig } from '../../src/config.js';
+import { ConfigError, ProviderError } from '../../src/errors.js';
+import { TicketStatus } from '../../src/domain.js';
+import { openStore } from '../../src/store.js';
+import { LocalDesk } from './desk.js';
+
+/**
+ * The support agent's side of the local desk, run from another terminal while the bot runs:
+ * it writes to the same store, and the bot's relay picks the changes up.
+ */
+const USAGE = [
+  'npm run desk -- list',
+  'npm run desk -- show <id>',
+  'npm run desk -- reply <id> <text>',
+  'npm run desk -- status <id> <open|in_progress|waiting|resolved|closed>',
+  'npm run desk -- close <id>',
+].join('\n');
+
+async function run(args: string[]): Promise<void> {
+  const [command, id = '', ...rest] = args;
+  const config = loadCoreConfig(process.env);
+  const kv = await openStore(config.STORE_URL);
+  const desk = new LocalDesk(kv);
+  // Shown as the author of every reply, so the thread says who answered.
+  const agent = process.env['DESK_AGENT']?.trim() || 'Support';
+  try {
+    switch (command) {
+      case 'list': {
+        const tickets = await desk.list();
+        if (!tickets.length) console.log('No tickets yet.');
+        for (const t of tickets) console.log(`#${t.id}  ${t.status.padEnd(11)} ${t.priority ?? '-'}  ${t.subject}  (${t.requester.name})`);
+        break;
+      }
+      case 'show': {
+        const t = await desk.get(needId(id));
+        console.log(`#${t.id} ${t.subject}`);
+        console.log(`status: ${t.status}   priority: ${t.priority ?? '-'}   category: ${t.category ?? '-'}   requester: ${t.requester.name}`);
+        if (t.rating) console.log(`rating: ${t.rating.score}/5${t.rating.comment ? ` "${t.rating.comment}"` : ''}`);
+        console.log(`\n${t.description}\n`);
+        for (const c of await desk.comments(t.id)) console.log(`${c.createdAt}  ${c.author} (${c.origin}): ${c.text}`);
+        break;
+      }
+      case 'reply': {
+        const text = rest.join(' ').trim();
+        if (!text) throw new UsageError('text: expects npm run desk -- reply <id> <text>');
+        const c = await desk.comment(needId(id), 'agent', agent, text);
+        console.log(`Replied on #${c.ticketId} as ${agent}.`);
+        break;
+      }
+      case 'status':
+      case 'close': {
+        const parsed = TicketStatus.safeParse(command === 'close' ? 'closed' : rest[0]);
+        if (!parsed.success) throw new UsageError(`status: expects one of ${TicketStatus.options.join(', ')}`);
+        const t = await desk.setStatus(needId(id), parsed.data);
+        console.log(`#${t.id} is now ${t.status}.`);
+        break;
+      }
+      default:
+        throw new UsageError(USAGE);
+    }
+  } finally {
+    await kv.close();
+  }
+}
+
+class UsageError extends Error {}
+
+function needId(id: string): string {
+  const bare = id.replace(/^#/, '');
+  if (!bare) throw new UsageError('id: expects a ticket number, e.g. 12');
+  return bare;
+}
+
+run(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError || error instanceof ConfigError) console.error(error.message);
+  else if (error instanceof ProviderError && error.kind === 'not_found') console.error('No such ticket.');
+  else console.error(`desk: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = error instanceof ConfigError ? 2 : 1;
+});

@@ -1,0 +1,43 @@
+import type { ChatSink, ThreadMessage } from '../../src/chat.js';
+
+/** Relayed posts as terminal lines: one line each, `[#<id>] author: text`. */
+export class ConsoleSink implements ChatSink {
+  readonly platform = 'console';
+  /** Keys printed by this process; the outbox may repeat a post whose bookkeeping a crash cut off. */
+  private readonly printed = new Set<string>();
+
+  constructor(private readonly print: (line: string) => void) {}
+
+  async postToThread(_thread: string, message: ThreadMessage, idempotencyKey: string): Promise<void> {
+    if (this.printed.has(idempotencyKey)) return;
+    this.printed.add(idempotencyKey);
+    this.print(`[#${message.ticketId}] ${lineOf(message)}`);
+  }
+
+  /** A terminal has no card to edit: the status line the relay posts says it all. */
+  async updateCard(): Promise<void> {}
+}
+
+function lineOf(message: ThreadMessage): string {
+  switch (message.kind) {
+    case 'comment':
+      return `${oneLine(message.author)}: ${oneLine(message.text)}`;
+    case 'status':
+      return `status: ${oneLine(message.vendorStatus)}${message.by ? ` (by ${oneLine(message.by)})` : ''}`;
+    case 'delivery_failed':
+      return `not delivered: "${oneLine(message.excerpt)}" (${oneLine(message.reason)}); /ticket retry ${message.jobKey}`;
+    case 'notice':
+      return oneLine(message.text);
+  }
+}
+
+/**
+ * Keeps every relayed post on one line, so a reader (or a pipe) can split them, and drops control
+ * characters, so a comment cannot move the cursor or recolour the terminal.
+ */
+export function oneLine(text: string): string {
+  return text
+    .replace(/\r?\n/g, ' ⏎ ')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+    .trim();
+}

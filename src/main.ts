@@ -1,0 +1,77 @@
+import { providers } from '../adapters/registry.js';
+import { startConsole } from '../bots/console/index.js';
+import { Bridge } from './bridge.js';
+import { loadCoreConfig, secretsIn } from './config.js';
+import { ConfigError } from './errors.js';
+import type { FrontEnd, FrontEndDeps } from './frontend.js';
+import { createHttpClient } from './http.js';
+import { createLogger } from './logger.js';
+import type { Env } from './settings.js';
+import { openStore } from './store.js';
+
+/**
+ * The one place that knows every part: reads the settings, opens the store, picks the provider
+ * from the registry, starts the configured front-ends, and stops it all gracefully on a signal.
+ */
+async function main(env: Env): Promise<void> {
+  const startedAt = performance.now();
+  const config = loadCoreConfig(env);
+  const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsIn(env) });
+  const kv = await openStore(config.STORE_URL);
+  const http = createHttpClient(logger);
+  const provider = (await providers[config.TICKET_PROVIDER]())({ http, logger, kv, env });
+  const bridge = new Bridge({ provider, kv, logger, pollIntervalMs: config.POLL_INTERVAL_MS });
+  const deps: FrontEndDeps = { service: bridge.service, kv, logger, env };
+
+  const frontEnds: FrontEnd[] = [];
+  const chat = await chatFrontEnds(env);
+  for (const start of chat) frontEnds.push(await start(deps));
+  if (config.CONSOLE === 'on' || (config.CONSOLE === 'auto' && chat.length === 0)) frontEnds.push(startConsole(deps));
+  for (const frontEnd of frontEnds) bridge.attach(frontEnd);
+  bridge.start();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) process.exit(1); // a second signal: the operator wants out now
+    stopping = true;
+    logger.info('stopping', { signal });
+    await bridge.stop();
+    await Promise.allSettled([kv.close(), http.close()]);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT')).on('SIGTERM', () => void stop('SIGTERM'));
+
+  const names = frontEnds.map((f) => f.name).join(', ');
+  const readyMs = Math.round(performance.now() - startedAt);
+  logger.info('ready', { provider: provider.id, store: kv.kind, frontEnds: names, startupMs: readyMs });
+  if (frontEnds.some((f) => f.name === 'console')) {
+    process.stdout.write(`ticket-bridge ready: ${provider.displayName}, ${kv.kind} store, ${names}. Type /ticket help.\n`);
+  }
+}
+
+/** Slack and Discord start when their tokens are set; their modules load only then. */
+async function chatFrontEnds(env: Env): Promise<((deps: FrontEndDeps) => Promise<FrontEnd>)[]> {
+  const starters: ((deps: FrontEndDeps) => Promise<FrontEnd>)[] = [];
+  void env;
+  return starters;
+}
+
+main(process.env).catch((error: unknown) => {
+  // A bad setting is the operator's to fix: one line naming it, no stack trace.
+  if (error instanceof ConfigError) {
+    process.stderr.write(`ticket-bridge: ${error.message}\n`);
+    process.exit(2);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`ticket-bridge: could not start: ${scrub(message)}\n`);
+  process.exit(1);
+});
+
+process.on('unhandledRejection', (reason) => {
+  // Logged, not fatal: one failed background task must not take every conversation down with it.
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'unhandled rejection', error: scrub(String(reason)) })}\n`);
+});
+
+function scrub(text: string): string {
+  return secretsIn(process.env).reduce((out, secret) => (secret.length >= 4 ? out.split(secret).join('[redacted]') : out), text);
+}

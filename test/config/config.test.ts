@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { loadCoreConfig, secretsIn } from '../../src/config.js';
+import { ConfigError } from '../../src/errors.js';
+import { runScript } from '../support/bot-process.js';
+
+describe('core configuration', () => {
+  it('defaults to the embedded setup: local desk, SQLite under ./data, 15 s polls', () => {
+    expect(loadCoreConfig({})).toEqual({
+      TICKET_PROVIDER: 'local',
+      STORE_URL: 'sqlite://./data/tickets.sqlite',
+      POLL_INTERVAL_MS: 15_000,
+      LOG_LEVEL: 'info',
+      CONSOLE: 'auto',
+    });
+  });
+
+  it.each([
+    [{ TICKET_PROVIDER: 'nope' }, 'TICKET_PROVIDER: expects one of: local, f5xc, selectel, consoleconnect, spacebring, verifik'],
+    [{ POLL_INTERVAL_MS: '-1' }, 'POLL_INTERVAL_MS: expects a whole number from 100 to 3600000'],
+    [{ POLL_INTERVAL_MS: 'soon' }, 'POLL_INTERVAL_MS: expects a whole number from 100 to 3600000'],
+    [{ STORE_URL: 'mysql://db' }, 'STORE_URL: expects sqlite://<path> or redis://<host>:<port>'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expects one of: debug, info, warn, error, silent'],
+  ])('rejects %o naming the variable and what it accepts', (env, message) => {
+    expect(() => loadCoreConfig(env)).toThrow(new ConfigError(message.split(':')[0]!, message.slice(message.indexOf(':') + 2)));
+  });
+
+  it('knows which values are secrets, so logs can scrub them', () => {
+    expect(secretsIn({ SELECTEL_TOKEN: 'abc123', SLACK_SIGNING_SECRET: 's3cr3t', PORT: '3000' }).sort()).toEqual(['abc123', 's3cr3t']);
+  });
+});
+
+describe('start-up with a bad setting', () => {
+  const start = (env: Record<string, string>) => runScript('src/main.ts', { STORE_URL: 'sqlite://:memory:', ...env });
+
+  it.each([
+    [{ TICKET_PROVIDER: 'nope' }, /^ticket-bridge: TICKET_PROVIDER: expects one of: local, f5xc/],
+    [{ POLL_INTERVAL_MS: '-1' }, /^ticket-bridge: POLL_INTERVAL_MS: expects a whole number from 100 to 3600000$/],
+    [{ TICKET_PROVIDER: 'verifik' }, /^ticket-bridge: VERIFIK_TOKEN: required/],
+  ])('%o stops with exit code 2 and one line naming the variable', async (env, line) => {
+    const { code, stdout, stderr } = await start(env);
+    expect(code).toBe(2);
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toMatch(line);
+    expect(stdout).toEqual([]);
+  });
+
+  it('never prints the secret it was given', async () => {
+    const token = 'vk_live_do_not_print_me_123';
+    const { code, stderr } = await start({ TICKET_PROVIDER: 'verifik', VERIFIK_TOKEN: token, VERIFIK_BASE_URL: 'not a url' });
+    expect(code).toBe(2);
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toMatch(/^ticket-bridge: VERIFIK_BASE_URL: /);
+    expect(stderr.join('\n')).not.toContain(token);
+  });
+});

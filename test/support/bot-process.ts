@@ -1,0 +1,54 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { waitFor } from './harness.js';
+
+const TSX = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+/** A script of the project run as its own process, the way an operator runs it. */
+export interface BotProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly stdout: string[];
+  readonly stderr: string[];
+  send(line: string): void;
+  /** Resolves with the first stdout line (at or after `from`) that matches. */
+  line(pattern: RegExp, from?: number, timeoutMs?: number): Promise<string>;
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function startProcess(script: string, env: Record<string, string>, args: string[] = []): BotProcess {
+  // Only what the test sets: a developer's own SLACK_BOT_TOKEN must not switch front-ends.
+  const child = spawn(TSX, [script, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', USER: 'ada', ...env },
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  createInterface({ input: child.stdout }).on('line', (l) => stdout.push(l));
+  createInterface({ input: child.stderr }).on('line', (l) => stderr.push(l));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    stdout,
+    stderr,
+    exited,
+    send: (line) => void child.stdin.write(line + '\n'),
+    line: (pattern, from = 0, timeoutMs = 10_000) =>
+      waitFor(() => stdout.slice(from).find((l) => pattern.test(l)), `a line matching ${pattern} (got: ${stdout.slice(from).join(' | ')})`, timeoutMs),
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Runs a script to its end and returns what it printed. */
+export async function runScript(script: string, env: Record<string, string>, args: string[] = []) {
+  const proc = startProcess(script, env, args);
+  proc.child.stdin.end();
+  const code = await proc.exited;
+  // Give readline a turn to flush the last lines.
+  await new Promise((r) => setImmediate(r));
+  return { code, stdout: proc.stdout, stderr: proc.stderr };
+}
