@@ -1,0 +1,88 @@
+import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
+import { OPEN_FIELDS, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
+import { walkUpdated } from './poll.js';
+import { LIST_MAX_PAGES, LIST_PAGE_SIZE, routes, spacebringLimiter, wire } from './routes.js';
+import { CommentAnswer, ListAnswer, TicketAnswer } from './schemas.js';
+import { authHeaders, readSettings } from './settings.js';
+
+/**
+ * Spacebring support tickets. The conversation comes inside the ticket as activities that name
+ * their actor; tickets list by update time per location, so an idle poll costs one call.
+ */
+export const createSpacebringProvider: ProviderFactory = (deps): TicketProvider => {
+  const settings = readSettings(deps.env);
+  // Errors are `{message, type}` [public]: the default picker reads `message`.
+  const http = deps.http.forProvider({
+    provider: 'spacebring',
+    baseUrl: settings.SPACEBRING_BASE_URL,
+    headers: authHeaders(settings.auth, wire.networkHeader),
+    limiter: spacebringLimiter(),
+  });
+
+  const snapshot = (answer: TicketAnswer) => ({ ticket: toTicket(answer), comments: toComments(answer) });
+
+  async function comment(ticketId: string, text: string): Promise<{ id?: string }> {
+    const answer = await http.send({ ...routes.comment(), body: { activity: { ticketRef: ticketId, text } } });
+    // The comment exists by now: an answer we cannot read must not fail the call (the outbox
+    // would post it twice); the caller then falls back on the text's fingerprint.
+    const parsed = CommentAnswer.safeParse(answer);
+    return parsed.success ? { id: parsed.data.activity.id } : {};
+  }
+
+  async function setStatus(ticketId: string, status: string): Promise<void> {
+    await http.send({ ...routes.status(ticketId), body: { ticket: { status } } });
+  }
+
+  return {
+    id: 'spacebring',
+    displayName: 'Spacebring',
+    capabilities: { close: true, reopen: true, rate: false, updatedSince: true, fields: OPEN_FIELDS },
+    unsupported: { rate: "Spacebring's API cannot rate tickets; tell support in the thread how it went." },
+
+    validateOpen,
+
+    async createTicket(input, requester) {
+      const body = toCreateBody(input, requester, {
+        locationRef: settings.SPACEBRING_LOCATION_REF,
+        requesterRef: settings.SPACEBRING_REQUESTER_REF,
+        fallbackType: settings.SPACEBRING_TYPE,
+      });
+      return snapshot(await http.request(TicketAnswer, { ...routes.create(), body }));
+    },
+
+    async getTicket(ticketId) {
+      return snapshot(await http.request(TicketAnswer, routes.get(ticketId)));
+    },
+
+    addComment: (ticketId, newComment) => comment(ticketId, newComment.text),
+
+    async closeTicket(ticketId) {
+      await setStatus(ticketId, wire.closeStatus);
+    },
+
+    // A status change carries no text, so the reason follows as a comment support reads.
+    async reopenTicket(ticketId, text) {
+      await setStatus(ticketId, wire.reopenStatus);
+      if (text.trim()) await comment(ticketId, text);
+    },
+
+    listUpdatedSince(cursor, knownOpen) {
+      return walkUpdated({
+        cursor,
+        knownOpen,
+        maxPages: LIST_MAX_PAGES,
+        logger: deps.logger,
+        fetchPage: async (token) => {
+          const query = {
+            locationRef: settings.SPACEBRING_LOCATION_REF,
+            limit: LIST_PAGE_SIZE,
+            order: wire.newestFirst,
+            nextPageToken: token,
+          };
+          const answer = await http.request(ListAnswer, { ...routes.list(), query });
+          return { tickets: answer.tickets, next: answer.nextPageToken || undefined };
+        },
+      });
+    },
+  };
+};

@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import { STATUSES, TICKET_TYPES } from '../../../adapters/spacebring/schemas.js';
+import type { TicketStatus } from '../../../src/domain.js';
+import { startFakeHttp, type FakeAnswer, type FakeRequest } from './server.js';
+import type { FakeProviderServer, RecordedRequest } from './types.js';
+
+interface User {
+  id: string;
+  name: string;
+  surname: string;
+  email: string;
+}
+interface Membership {
+  id: string;
+  roleType: string;
+  type: string;
+  user: User;
+}
+interface Activity {
+  id: string;
+  ticketRef: string;
+  createDate: string;
+  type: 'ticketCreated' | 'comment' | 'statusUpdated' | 'assigneeUpdated';
+  /** Absent when an API client acted. */
+  membership?: Membership;
+  data: { text?: string; status?: string; attachments?: unknown[] };
+}
+type StoredTicket = Record<string, unknown> & { id: string; status: string; updateDate: string; locationRef: string };
+
+const TOKEN = 'sb-oauth-3f1d9a7c52e84b0e9c6a1d2f7e8b4a90';
+const NETWORK = '8a6f2d0e-3b41-4c7a-9e15-2f0d6c8b7a31';
+const CLIENT_ID = 'sb-client-51c0e2';
+const CLIENT_SECRET = 'sb-secret-9d4e7f2a1b6c8e0f3a5d7c9b';
+const LOCATION = '3c90c3cc-0d44-4b50-8888-8dd25736052a'; // the seed's example UUID
+const REQUESTER: Membership = {
+  id: '5b2e9f14-7c3a-4d8e-a1f6-0c9d2b7e4a58',
+  roleType: 'member',
+  type: 'user',
+  user: { id: 'e7d1c4a9-2f6b-4e80-b3d5-91a7c0f2e6b4', name: 'Ada', surname: 'Lovelace', email: 'ada@example.com' },
+};
+const PAGE_TOKEN = /^p(\d+)$/;
+
+/** Neutral → Spacebring's status [public]; it has no "waiting", support leaves such a ticket in progress. */
+const STATUS_WORD: Record<TicketStatus, string> = {
+  open: 'new',
+  in_progress: 'inProgress',
+  waiting: 'inProgress',
+  resolved: 'solved',
+  closed: 'closed',
+};
+
+/** Spacebring's error body `{message, type}` [public]; the `type` words are [assumed]. */
+const fail = (status: number, message: string, type: string): FakeAnswer => ({ status, body: { message, type } });
+const invalid = (message: string): FakeAnswer => fail(400, message, 'invalidRequest');
+const isUuid = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(v);
+/** Spacebring stamps to the second: `2023-11-07T05:31:56Z` [seed]. */
+const stamp = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * Spacebring's support-ticket API, as strict as the seed and the public reference: a Bearer token
+ * with its network id header or HTTP Basic API keys, `ticket.locationRef` and `ticket.text`
+ * required, `{ticket, activities[]}` answers, a list by update time with page tokens, and 429
+ * above 10 requests in any second. Activities carry `type` as the public reference says.
+ */
+export async function startSpacebringFake(): Promise<FakeProviderServer> {
+  const tickets = new Map<string, StoredTicket>();
+  const activities = new Map<string, Activity[]>();
+  const agents = new Map<string, Membership>();
+  const recent: number[] = [];
+  let number = 1000;
+
+  function authorize(req: RecordedRequest): FakeAnswer | undefined {
+    const now = Date.now();
+    while (recent.length && recent[0]! <= now - 1_000) recent.shift();
+    recent.push(now);
+    if (recent.length > 10) return { ...fail(429, 'Too many requests', 'tooManyRequests'), headers: { 'retry-after': '1' } };
+    const auth = req.headers.authorization ?? '';
+    const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
+    if (auth === basic) return undefined;
+    if (auth === `Bearer ${TOKEN}` && req.headers['spacebring-network-id'] === NETWORK) return undefined;
+    return fail(401, 'Unauthorized', 'unauthorized');
+  }
+
+  function find(req: FakeRequest, id = req.params[0] ?? ''): StoredTicket | FakeAnswer {
+    return tickets.get(id) ?? fail(404, 'Ticket not found', 'notFound');
+  }
+  const isAnswer = (x: StoredTicket | FakeAnswer): x is FakeAnswer => !('id' in x);
+  const answer = (ticket: StoredTicket) => ({ ticket, activities: activities.get(ticket.id) ?? [] });
+
+  function record(ticket: StoredTicket, entry: Omit<Activity, 'id' | 'ticketRef' | 'createDate'>): Activity {
+    const activity: Activity = { id: randomUUID(), ticketRef: ticket.id, createDate: stamp(), ...entry };
+    activities.get(ticket.id)!.push(activity);
+    ticket.updateDate = activity.createDate;
+    return activity;
+  }
+
+  function changeStatus(ticket: StoredTicket, status: string, actor?: Membership): Activity {
+    ticket.status = status;
+    const activity = record(ticket, { type: 'statusUpdated', ...(actor ? { membership: actor } : {}), data: { status } });
+    ticket.statusUpdateDate = activity.createDate;
+    return activity;
+  }
+
+  function agent(fullName: string): Membership {
+    let found = agents.get(fullName);
+    if (!found) {
+      const [name = fullName, ...rest] = fullName.split(' ');
+      const user = { id: randomUUID(), name, surname: rest.join(' '), email: `${name.toLowerCase()}@coworking.example` };
+      found = { id: randomUUID(), roleType: 'admin', type: 'user', user };
+      agents.set(fullName, found);
+    }
+    return found;
+  }
+
+  const http = await startFakeHttp({
+    authorize,
+    notFound: fail(404, 'Not found', 'notFound'),
+    routes: [
+      {
+        method: 'POST',
+        path: /^\/support\/tickets\/v1$/,
+        handle: (req) => {
+          const body = (req.body as { ticket?: Record<string, unknown> } | undefined)?.ticket;
+          if (!body || typeof body !== 'object') return invalid('"ticket" is required');
+          if (!isUuid(body.locationRef)) return invalid('"ticket.locationRef" must be a valid UUID');
+          if (body.locationRef !== LOCATION) return fail(404, 'Location not found', 'notFound');
+          if (typeof body.text !== 'string' || !body.text.trim()) return invalid('"ticket.text" is required');
+          if (body.type !== undefined && !TICKET_TYPES.includes(body.type as never)) return invalid('"ticket.type" is invalid');
+          const requester = body.userRefRequester;
+          if (requester !== undefined && requester !== REQUESTER.user.id) return invalid('"ticket.userRefRequester" is not a member');
+          const now = stamp();
+          const ticket: StoredTicket = {
+            id: randomUUID(),
+            number: number++,
+            status: 'new',
+            type: body.type ?? 'other',
+            description: body.text,
+            locationRef: LOCATION,
+            createDate: now,
+            updateDate: now,
+            statusUpdateDate: now,
+            ...(requester
+              ? { userRequester: REQUESTER.user, membershipRefRequester: REQUESTER.id, membershipRequester: REQUESTER }
+              : {}),
+          };
+          tickets.set(ticket.id, ticket);
+          activities.set(ticket.id, []);
+          record(ticket, { type: 'ticketCreated', ...(requester ? { membership: REQUESTER } : {}), data: { text: body.text } });
+          return { status: 201, body: answer(ticket) };
+        },
+      },
+      {
+        method: 'GET',
+        path: /^\/support\/tickets\/v1$/,
+        handle: (req) => {
+          const { locationRef, limit = '20', order = 'createDate:desc', nextPageToken } = req.query;
+          if (!isUuid(locationRef)) return invalid('"locationRef" is required');
+          const size = Number(limit);
+          if (!Number.isInteger(size) || size < 1 || size > 100) return invalid('"limit" must be between 1 and 100');
+          const [field, direction] = order.split(':');
+          if (!['createDate', 'updateDate'].includes(field ?? '') || !['asc', 'desc'].includes(direction ?? '')) {
+            return invalid('"order" is invalid');
+          }
+          const offset = nextPageToken === undefined ? 0 : Number(PAGE_TOKEN.exec(nextPageToken)?.[1] ?? NaN);
+          if (Number.isNaN(offset)) return invalid('"nextPageToken" is invalid');
+          const key = field as 'createDate' | 'updateDate';
+          const sorted = [...tickets.values()]
+            .filter((t) => t.locationRef === locationRef)
+            .sort((a, b) => String(a[key]).localeCompare(String(b[key])) * (direction === 'desc' ? -1 : 1));
+          const page = sorted.slice(offset, offset + size);
+          const more = offset + size < sorted.length;
+          return { status: 200, body: { tickets: page, ...(more ? { nextPageToken: `p${offset + size}` } : {}) } };
+        },
+      },
+      {
+        method: 'POST',
+        path: /^\/support\/tickets\/v1\/comment$/,
+        handle: (req) => {
+          const body = (req.body as { activity?: Record<string, unknown> } | undefined)?.activity;
+          if (!body || typeof body !== 'object') return invalid('"activity" is required');
+          if (!isUuid(body.ticketRef)) return invalid('"activity.ticketRef" must be a valid UUID');
+          const found = find(req, body.ticketRef);
+          if (isAnswer(found)) return found;
+          if (typeof body.text !== 'string' || !body.text.trim()) return invalid('"activity.text" is required');
+          // Written by the API client itself: no membership names an actor.
+          const activity = record(found, { type: 'comment', data: { text: body.text, attachments: [] } });
+          return { status: 201, body: { activity } };
+        },
+      },
+      {
+        method: 'GET',
+        path: /^\/support\/tickets\/v1\/([^/]+)$/,
+        handle: (req) => {
+          const found = find(req);
+          return isAnswer(found) ? found : { status: 200, body: answer(found) };
+        },
+      },
+      {
+        method: 'PUT',
+        path: /^\/support\/tickets\/v1\/([^/]+)\/status$/,
+        handle: (req) => {
+          const found = find(req);
+          if (isAnswer(found)) return found;
+          const status = (req.body as { ticket?: { status?: unknown } } | undefined)?.ticket?.status;
+          if (!STATUSES.includes(status as never)) return invalid('"ticket.status" is invalid');
+          const activity = changeStatus(found, status as string);
+          return { status: 200, body: { activity, ticket: found } };
+        },
+      },
+    ],
+  });
+
+  function stored(ticketId: string): StoredTicket {
+    const found = tickets.get(ticketId);
+    if (!found) throw new Error(`fake spacebring: no ticket ${ticketId}`);
+    return found;
+  }
+
+  return {
+    url: http.url,
+    env: {
+      SPACEBRING_BASE_URL: http.url,
+      SPACEBRING_TOKEN: TOKEN,
+      SPACEBRING_NETWORK_ID: NETWORK,
+      SPACEBRING_LOCATION_REF: LOCATION,
+      SPACEBRING_REQUESTER_REF: REQUESTER.user.id,
+    },
+    requests: http.requests,
+    failNext: http.failNext,
+    close: http.close,
+    addAgentComment(ticketId, text, author = 'Community Manager') {
+      return record(stored(ticketId), { type: 'comment', membership: agent(author), data: { text, attachments: [] } }).id;
+    },
+    setStatus(ticketId, status) {
+      changeStatus(stored(ticketId), STATUS_WORD[status], agent('Community Manager'));
+    },
+    comments(ticketId) {
+      return (activities.get(ticketId) ?? [])
+        .filter((a) => a.type === 'comment')
+        .map((a) => ({ text: a.data.text ?? '', byCustomer: !a.membership || a.membership.id === REQUESTER.id }));
+    },
+    ticket: (ticketId) => {
+      const found = tickets.get(ticketId);
+      return found && { ...found, activities: activities.get(ticketId) ?? [] };
+    },
+  };
+}
+
+/** Credentials of the fake's other scheme, customer API keys sent as HTTP Basic. */
+export const SPACEBRING_FAKE_API_KEYS = { SPACEBRING_CLIENT_ID: CLIENT_ID, SPACEBRING_CLIENT_SECRET: CLIENT_SECRET } as const;
