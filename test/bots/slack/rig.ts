@@ -1,0 +1,144 @@
+import { ProviderError } from '../../../src/errors.js';
+import { silentLogger } from '../../../src/logger.js';
+import { createLocalProvider } from '../../../adapters/local/index.js';
+import { createHttpClient } from '../../../src/http.js';
+import { startSlack, type SlackFrontEnd } from '../../../bots/slack/index.js';
+import type { KeyValueStore } from '../../../src/store.js';
+import type { TicketProvider } from '../../../src/provider.js';
+import { startHarness, type Harness } from '../../support/harness.js';
+import {
+  SLACK_DEFAULTS,
+  postEvent,
+  postInteraction,
+  postSlashCommand,
+  slashCommand,
+  startFakeSlack,
+  type FakeSlack,
+  type FakeSlackCall,
+  type FakeSlackOptions,
+  type SlashCommandInput,
+} from '../../fakes/slack/index.js';
+
+export const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
+export const STAFF_GROUP = 'S0STAFF0001';
+
+export type TransportKind = 'http' | 'socket';
+
+/** One way into the app, the same for both transports: what Slack sends, and the app's ack body. */
+export interface Delivery {
+  command(input?: Partial<SlashCommandInput>): Promise<unknown>;
+  interaction(payload: Record<string, unknown>): Promise<unknown>;
+  event(body: Record<string, unknown>, retry?: number): Promise<unknown>;
+}
+
+export interface Rig {
+  fake: FakeSlack;
+  h: Harness;
+  slack: SlackFrontEnd;
+  send: Delivery;
+  endpoint?: string;
+  close(): Promise<void>;
+}
+
+export interface RigOptions {
+  transport?: TransportKind;
+  fake?: FakeSlackOptions;
+  /** Makes the provider refuse to create tickets, as a vendor outage would. */
+  providerDown?: boolean;
+  perChannelMs?: number;
+}
+
+/** The whole bridge on the local desk, the real Bolt app, and the fake Slack in between. */
+export async function startRig(options: RigOptions = {}): Promise<Rig> {
+  const transport = options.transport ?? 'http';
+  const fake = await startFakeSlack({
+    users: [
+      { id: 'U0000000002', name: 'mallory', real_name: 'Mallory Other' },
+      { id: 'U0000000003', name: 'sam', real_name: 'Sam Support' },
+    ],
+    usergroups: { [STAFF_GROUP]: ['U0000000003'] },
+    ...options.fake,
+  });
+  const h = await startHarness(options.providerDown ? { provider: downProvider } : {});
+  const env = {
+    SLACK_BOT_TOKEN: SLACK_DEFAULTS.botToken,
+    SLACK_API_URL: fake.url,
+    SLACK_STAFF_USERGROUP: STAFF_GROUP,
+    ...(transport === 'http' ? { SLACK_SIGNING_SECRET: SECRET, PORT: '0' } : { SLACK_APP_TOKEN: SLACK_DEFAULTS.appToken }),
+  };
+  let slack: SlackFrontEnd;
+  try {
+    slack = await startSlack({ service: h.service, kv: h.kv, logger: silentLogger, env }, { perChannelMs: options.perChannelMs ?? 50 });
+  } catch (error) {
+    await h.close();
+    await fake.close();
+    throw error;
+  }
+  h.bridge.attach(slack);
+  h.bridge.start();
+  const endpoint = slack.port === undefined ? undefined : `http://127.0.0.1:${slack.port}/slack/events`;
+  const send = endpoint ? httpDelivery(fake, endpoint) : await socketDelivery(fake);
+  return {
+    fake,
+    h,
+    slack,
+    send,
+    ...(endpoint ? { endpoint } : {}),
+    async close() {
+      await h.close(); // stops the front-end first, then the relay and outbox
+      await fake.close();
+    },
+  };
+}
+
+function httpDelivery(fake: FakeSlack, endpoint: string): Delivery {
+  const body = async (res: Promise<{ status: number; json(): unknown }>): Promise<unknown> => {
+    const r = await res;
+    if (r.status !== 200) throw new Error(`app answered HTTP ${r.status}`);
+    return r.json();
+  };
+  return {
+    command: (input = {}) => body(postSlashCommand(endpoint, SECRET, slashCommand({ response_url: fake.responseUrl(), ...input }))),
+    interaction: (payload) => body(postInteraction(endpoint, SECRET, payload)),
+    event: (event, retry) => body(postEvent(endpoint, SECRET, event, retry === undefined ? {} : { retryNum: retry, retryReason: 'http_timeout' })),
+  };
+}
+
+async function socketDelivery(fake: FakeSlack): Promise<Delivery> {
+  await fake.socket.connected();
+  // An empty ack payload is what an empty HTTP 200 body is over HTTP.
+  const body = (payload: Record<string, unknown> | undefined) => (payload && Object.keys(payload).length > 0 ? payload : undefined);
+  return {
+    command: async (input = {}) => body((await fake.socket.send('slash_commands', slashCommand({ response_url: fake.responseUrl(), ...input }))).payload),
+    interaction: async (payload) => body((await fake.socket.send('interactive', payload)).payload),
+    event: async (event, retry) =>
+      body((await fake.socket.send('events_api', event, retry === undefined ? {} : { retryAttempt: retry, retryReason: 'timeout' })).payload),
+  };
+}
+
+function downProvider(kv: KeyValueStore): TicketProvider {
+  const local = createLocalProvider({ http: createHttpClient(silentLogger), logger: silentLogger, kv, env: {} });
+  return {
+    ...local,
+    async createTicket() {
+      throw new ProviderError({ kind: 'unavailable', provider: 'local', method: 'POST', path: '/tickets', status: 503 });
+    },
+  };
+}
+
+/** The state values of the open form as Slack submits them. */
+export function openFormValues(values: { subject?: string; description?: string; priority?: string; category?: string }) {
+  const text = (value: string | undefined) => ({ value: { type: 'plain_text_input', value: value ?? null } });
+  const select = (value: string | undefined) => ({ value: { type: 'static_select', selected_option: value ? { text: { type: 'plain_text', text: value }, value } : null } });
+  return {
+    subject: text(values.subject),
+    description: text(values.description),
+    priority: select(values.priority),
+    category: select(values.category),
+  };
+}
+
+/** The modal a views.open call opened, as the fake stored it. */
+export function openedView(call: FakeSlackCall): { id: string; callback_id: string; private_metadata: string; blocks: Array<Record<string, unknown>> } {
+  return (call.response as { view: { id: string; callback_id: string; private_metadata: string; blocks: Array<Record<string, unknown>> } }).view;
+}
