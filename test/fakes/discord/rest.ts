@@ -77,7 +77,9 @@ export class FakeRest {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const method = (req.method ?? 'GET').toUpperCase();
-    const path = url.pathname.startsWith('/api/v10/') ? url.pathname.slice('/api/v10'.length) : url.pathname;
+    // discord.js sends `@original` as `%40original`; Discord decodes the path before routing.
+    const pathname = safeDecode(url.pathname);
+    const path = pathname.startsWith('/api/v10/') ? pathname.slice('/api/v10'.length) : pathname;
     const raw = await readBody(req);
     let parsed: { body: unknown; files: FileInfo[] };
     try {
@@ -87,7 +89,7 @@ export class FakeRest {
         apiError(400, 50109, 'The request body contains invalid JSON.'));
     }
     const call = { method, path, query: url.search.slice(1), body: parsed.body, files: parsed.files };
-    if (!url.pathname.startsWith('/api/v10/')) return this.finish(res, call, ERR.notFound());
+    if (!pathname.startsWith('/api/v10/')) return this.finish(res, call, ERR.notFound());
     const limit = this.rateLimits.findIndex((r) => r.route.test(path));
     if (limit >= 0) {
       const [rule] = this.rateLimits.splice(limit, 1);
@@ -139,6 +141,14 @@ function tooManyRequests(retryAfter: number): RouteResult {
       'x-ratelimit-scope': 'user',
     },
   };
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
