@@ -1,0 +1,97 @@
+// Assembles the core (local desk), the fake Discord and the real discord.js front-end for tests.
+import { registerCommands } from '../../../bots/discord/register.js';
+import { startDiscord } from '../../../bots/discord/index.js';
+import { discordSettings } from '../../../bots/discord/settings.js';
+import type { FrontEnd } from '../../../src/frontend.js';
+import type { Logger } from '../../../src/logger.js';
+import { silentLogger } from '../../../src/logger.js';
+import type { TicketProvider } from '../../../src/provider.js';
+import type { KeyValueStore } from '../../../src/store.js';
+import { DEFAULT_IDS, startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type Json } from '../../fakes/discord/index.js';
+import { startHarness, waitFor, type Harness } from '../../support/harness.js';
+
+export interface Stack {
+  fake: FakeDiscord;
+  h: Harness;
+  discord: FrontEnd;
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  env?: Record<string, string>;
+  fake?: FakeDiscordOptions;
+  provider?: (kv: KeyValueStore) => TicketProvider;
+  logger?: Logger;
+}
+
+export function envFor(fake: FakeDiscord, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    DISCORD_TOKEN: fake.token,
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_API_URL: fake.apiUrl,
+    DISCORD_TICKET_CHANNEL: DEFAULT_IDS.ticketsChannelId,
+    DISCORD_STAFF_ROLE: DEFAULT_IDS.supportRoleId,
+    DISCORD_GUILD_ID: fake.guildId,
+    ...extra,
+  };
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const fake = await startFakeDiscord({ heartbeatIntervalMs: 1_000, ...options.fake });
+  const h = await startHarness(options.provider ? { provider: options.provider } : {});
+  const env = envFor(fake, options.env);
+  await registerCommands(discordSettings(env), h.service.fields);
+  const logger = options.logger ?? silentLogger;
+  let discord: FrontEnd;
+  try {
+    discord = await startDiscord({ service: h.service, kv: h.kv, logger, env }, { rest: { retries: 0 }, readyTimeoutMs: 10_000 });
+  } catch (error) {
+    await h.close();
+    await fake.close();
+    throw error;
+  }
+  h.bridge.attach(discord);
+  h.bridge.start();
+  return {
+    fake,
+    h,
+    discord,
+    env,
+    async close() {
+      await h.close();
+      await fake.close();
+    },
+  };
+}
+
+export interface OpenedTicket {
+  ticketId: string;
+  threadId: string;
+  cardId: string;
+}
+
+/** `/ticket open` → modal → submit, as the customer; returns the new ticket's thread and card. */
+export async function openThroughDiscord(s: Stack, fields: Record<string, string> = { subject: 'VPN drops', description: 'Every hour, for a minute' }, options: Record<string, string> = {}): Promise<OpenedTicket> {
+  const command = s.fake.interaction.command({ name: 'ticket', subcommand: 'open', options });
+  const shown = await command.replies();
+  if (shown.callback?.type !== 9) throw new Error(`expected a modal, got ${JSON.stringify(shown.callback)}`);
+  const modal = shown.callback.data as Json;
+  const submit = s.fake.interaction.modalSubmit({ customId: modal['custom_id'] as string, fields });
+  const answered = await submit.replies();
+  const done = await waitFor(() => {
+    const original = answered.original;
+    return original && ((original['flags'] as number) & 128) === 0 ? original : undefined;
+  }, 'the open confirmation').catch((error: unknown) => {
+    const seen = s.fake.calls.map((c) => `${c.method} ${c.path} → ${c.status} ${c.status >= 400 ? JSON.stringify(c.response) : ''}`).join('\n  ');
+    throw new Error(`${String(error)}\n  ${seen}`);
+  });
+  const content = String(done['content']);
+  const ticketId = /#(\S+?) opened/.exec(content)?.[1];
+  const threadId = /<#(\d+)>/.exec(content)?.[1];
+  if (!ticketId || !threadId) throw new Error(`unexpected confirmation: ${content}`);
+  const cardId = s.fake.messages(threadId)[0]?.['id'] as string;
+  return { ticketId, threadId, cardId };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
