@@ -4,7 +4,7 @@ import { createSpacebringProvider } from '../../adapters/spacebring/index.js';
 import { toStatus } from '../../adapters/spacebring/map.js';
 import { decodeCursor, encodeCursor, walkUpdated, type Page } from '../../adapters/spacebring/poll.js';
 import type { OpenTicketInput, Requester } from '../../src/domain.js';
-import { ConfigError, ProviderError } from '../../src/errors.js';
+import { ConfigError, type ProviderError } from '../../src/errors.js';
 import { createHttpClient } from '../../src/http.js';
 import { silentLogger } from '../../src/logger.js';
 import { attributedText } from '../../src/provider.js';
