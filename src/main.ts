@@ -52,7 +52,8 @@ async function main(env: Env): Promise<void> {
 /** Slack and Discord start when their tokens are set; their modules load only then. */
 async function chatFrontEnds(env: Env): Promise<((deps: FrontEndDeps) => Promise<FrontEnd>)[]> {
   const starters: ((deps: FrontEndDeps) => Promise<FrontEnd>)[] = [];
-  void env;
+  if (env['SLACK_BOT_TOKEN']) starters.push(async (deps) => (await import('../bots/slack/index.js')).startSlack(deps));
+  if (env['DISCORD_TOKEN']) starters.push(async (deps) => (await import('../bots/discord/index.js')).startDiscord(deps));
   return starters;
 }
 
