@@ -83,3 +83,26 @@ describe.each<TransportKind>(['http', 'socket'])('Slack front-end over %s', (tra
     expect(fake.messages(C, cardTs).filter((m) => m.bot_id).map((m) => m.text)).toHaveLength(3);
   });
 });
+
+describe('Slack front-end over Socket Mode', () => {
+  it('turns an envelope redelivered with retry_attempt into one comment', async () => {
+    const rig = await startRig({ transport: 'socket' });
+    rigs.push(rig);
+    const { fake, send, h } = rig;
+    await send.command({ text: 'open Printer' });
+    const view = openedView(await fake.waitFor('views.open'));
+    expect(view.blocks.find((b) => b.block_id === 'subject')).toMatchObject({ element: { initial_value: 'Printer' } });
+    await send.interaction(
+      viewSubmission({ view: { id: view.id, callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: openFormValues({ subject: 'Printer', description: 'Jammed' }) } } }),
+    );
+    const cardTs = (await fake.waitFor('chat.postMessage', isCard)).response.ts as string;
+    await fake.waitFor('chat.postEphemeral');
+    const msg = fake.addMessage({ text: 'paper everywhere', thread_ts: cardTs });
+    const event = messageEvent({ text: msg.text!, ts: msg.ts, thread_ts: cardTs });
+    await send.event(event);
+    await send.event(event, 1);
+    await waitFor(async () => (await h.desk.comments('1')).length === 1, 'the comment');
+    await new Promise((done) => setTimeout(done, 400));
+    expect(await h.desk.comments('1')).toHaveLength(1);
+  });
+});

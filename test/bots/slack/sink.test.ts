@@ -1,0 +1,99 @@
+import { webApi } from '@slack/bolt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SlackSink } from '../../../bots/slack/sink.js';
+import { slackConfigured, slackSettings } from '../../../bots/slack/settings.js';
+import { ChatDeliveryError } from '../../../src/chat.js';
+import { ConfigError } from '../../../src/errors.js';
+import { silentLogger } from '../../../src/logger.js';
+import { openStore, type KeyValueStore } from '../../../src/store.js';
+import { SLACK_DEFAULTS, startFakeSlack, type FakeSlack } from '../../fakes/slack/index.js';
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup(perChannelMs = 20): Promise<{ fake: FakeSlack; kv: KeyValueStore; sink: SlackSink; thread: string }> {
+  const fake = await startFakeSlack();
+  const kv = await openStore('sqlite://:memory:');
+  cleanups.push(() => fake.close(), () => kv.close());
+  const client = new webApi.WebClient(SLACK_DEFAULTS.botToken, { slackApiUrl: fake.url, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
+  const sink = new SlackSink({ client, kv, logger: silentLogger, perChannelMs });
+  const parent = fake.addMessage({ text: 'card', user: SLACK_DEFAULTS.botUserId });
+  return { fake, kv, sink, thread: `slack:${SLACK_DEFAULTS.channelId}:${parent.ts}` };
+}
+
+const comment = (text: string) => ({ kind: 'comment' as const, ticketId: '1', author: 'Grace', text });
+
+describe('Slack sink', () => {
+  it('does not post again when a retry finds the post already in the thread', async () => {
+    const { fake, sink, thread } = await setup();
+    await sink.postToThread(thread, comment('hello'), 'post:1');
+    // The process died before the outbox marked the job done: the same job runs again.
+    await sink.postToThread(thread, comment('hello'), 'post:1');
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(fake.callsTo('conversations.replies')[0]?.args).toMatchObject({ include_all_metadata: 'true' });
+  });
+
+  it('splits long text at Slack’s limits and finishes a half-posted split on retry', async () => {
+    const { fake, sink, thread } = await setup();
+    const long = Array.from({ length: 400 }, (_, i) => `word${i} & more text here`).join(' ');
+    fake.rateLimit('chat.postMessage', { perChannelPerSec: 2 });
+    const first = await sink.postToThread(thread, comment(long), 'post:long').catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(ChatDeliveryError);
+    expect(first).toMatchObject({ transient: true, retryAfterMs: 1000 });
+    fake.rateLimit('chat.postMessage', { perChannelPerSec: 100 });
+    await sink.postToThread(thread, comment(long), 'post:long');
+    const posted = fake.messages(SLACK_DEFAULTS.channelId).filter((m) => m.metadata?.event_payload.key === 'post:long');
+    expect(posted.map((m) => m.metadata?.event_payload.part)).toEqual([0, 1, 2, 3]);
+    for (const m of posted) expect(m.text!.length).toBeLessThanOrEqual(3000);
+    expect(posted.map((m) => m.text).join(' ')).toContain('word399 &amp; more text here');
+  });
+
+  it('paces posts per channel without dropping a burst', async () => {
+    const { fake, sink, thread } = await setup(200);
+    await Promise.all([1, 2, 3, 4].map((n) => sink.postToThread(thread, comment(`n${n}`), `burst:${n}`)));
+    const times = fake.callsTo('chat.postMessage').map((c) => c.at);
+    expect(times).toHaveLength(4);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(180);
+  });
+
+  it('reports a refusal Slack will repeat as a permanent failure', async () => {
+    const { sink } = await setup();
+    const error = await sink.postToThread(`slack:C0NOPE00001:1700000000.000100`, comment('x'), 'k').catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'ChatDeliveryError', transient: false, message: 'Slack refused chat.postMessage: channel_not_found' });
+  });
+
+  it('renders a delivery failure with a Retry button', async () => {
+    const { fake, sink, thread } = await setup();
+    await sink.postToThread(thread, { kind: 'delivery_failed', ticketId: '1', jobKey: 'comment:C1:1.2', excerpt: 'my <!here> note', reason: 'rejected' }, 'f:1');
+    const post = await fake.waitFor('chat.postMessage');
+    expect(JSON.stringify(post.args.blocks)).toContain('"action_id":"delivery_retry","text":{"type":"plain_text","text":"Retry","emoji":false},"value":"comment:C1:1.2"');
+    expect(post.args.text).toContain('my &lt;!here&gt; note');
+  });
+});
+
+describe('Slack settings', () => {
+  const base = { SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_SIGNING_SECRET: 'abcdef0123456789' };
+
+  it('picks the transport and names a bad variable without echoing it', () => {
+    expect(slackSettings(base).transport).toEqual({ kind: 'http', signingSecret: base.SLACK_SIGNING_SECRET, port: 3000 });
+    expect(slackSettings({ ...base, SLACK_APP_TOKEN: 'xapp-1-x' }).transport.kind).toBe('socket');
+    expect(slackSettings({ ...base, SLACK_API_URL: 'http://127.0.0.1:9/api' }).apiUrl).toBe('http://127.0.0.1:9/api/');
+    const bad = (env: Record<string, string>) => {
+      try {
+        slackSettings(env);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    expect(bad({ SLACK_BOT_TOKEN: 'xoxp-secret-user-token', SLACK_SIGNING_SECRET: 'abcdef0123456789' })).toMatchObject({ variable: 'SLACK_BOT_TOKEN' });
+    expect(String(bad({ SLACK_BOT_TOKEN: 'xoxp-secret-user-token' }))).not.toContain('secret-user');
+    expect(bad({ SLACK_BOT_TOKEN: 'xoxb-1' })).toEqual(new ConfigError('SLACK_SIGNING_SECRET', 'required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)'));
+    expect(bad({ ...base, PORT: 'eighty' })).toMatchObject({ variable: 'PORT' });
+    expect(bad({ ...base, SLACK_TICKET_CHANNEL: '#support' })).toMatchObject({ variable: 'SLACK_TICKET_CHANNEL' });
+    expect(slackConfigured({})).toBe(false);
+    expect(slackConfigured({ SLACK_BOT_TOKEN: 'xoxb-1' })).toBe(true);
+  });
+});
