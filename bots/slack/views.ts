@@ -25,7 +25,7 @@ function plain(text: string, max = 75): types.PlainTextElement {
 }
 
 function fieldBlock(field: OpenField, initial: string | undefined): types.InputBlock {
-  const options = field.options && field.options.length <= SELECT_MAX ? field.options : undefined;
+  const options = field.options && field.options.length > 0 && field.options.length <= SELECT_MAX ? field.options : undefined;
   let element: types.InputBlock['element'];
   if (options) {
     const choices = options.map((o) => ({ text: plain(o.label), value: o.value.slice(0, 150) }));
@@ -47,7 +47,7 @@ function fieldBlock(field: OpenField, initial: string | undefined): types.InputB
       ...(initial ? { initial_value: initial.slice(0, max) } : {}),
     };
   }
-  const hint = field.options && !options ? `One of: ${field.options.map((o) => o.value).join(', ')}`.slice(0, 150) : undefined;
+  const hint = field.options?.length && !options ? `One of: ${field.options.map((o) => o.value).join(', ')}`.slice(0, 150) : undefined;
   return {
     type: 'input',
     block_id: field.name,
