@@ -10,10 +10,17 @@ import { MAX_CONTENT } from './messages.js';
  * event key, so a redelivered MESSAGE_CREATE (a resumed gateway replays what was missed) queues nothing.
  */
 export function threadMessageListener(ctx: DiscordContext): (message: Message) => void {
+  // One chain per channel: messages reach the outbox in the order they were written.
+  const chains = new Map<string, Promise<void>>();
   return (message) => {
-    void onThreadMessage(ctx, message).catch((error: unknown) =>
-      ctx.logger.error('discord: thread message not taken', { error, message: message.id, channel: message.channelId }),
-    );
+    const channel = message.channelId;
+    const next = (chains.get(channel) ?? Promise.resolve())
+      .then(() => onThreadMessage(ctx, message))
+      .catch((error: unknown) => ctx.logger.error('discord: thread message not taken', { error, message: message.id, channel }));
+    chains.set(channel, next);
+    void next.then(() => {
+      if (chains.get(channel) === next) chains.delete(channel);
+    });
   };
 }
 
