@@ -1,3 +1,4 @@
+import { FieldErrors } from '../../src/errors.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
 import { OPEN_FIELDS, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
 import { walkUpdated } from './poll.js';
@@ -42,6 +43,9 @@ export const createSpacebringProvider: ProviderFactory = (deps): TicketProvider 
     validateOpen,
 
     async createTicket(input, requester) {
+      // The service validates first; a direct caller still must not have a bad type quietly replaced.
+      const errors = validateOpen(input);
+      if (Object.keys(errors).length > 0) throw new FieldErrors(errors);
       const body = toCreateBody(input, requester, {
         locationRef: settings.SPACEBRING_LOCATION_REF,
         requesterRef: settings.SPACEBRING_REQUESTER_REF,

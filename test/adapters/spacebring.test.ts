@@ -4,7 +4,7 @@ import { createSpacebringProvider } from '../../adapters/spacebring/index.js';
 import { toStatus } from '../../adapters/spacebring/map.js';
 import { decodeCursor, encodeCursor, walkUpdated, type Page } from '../../adapters/spacebring/poll.js';
 import type { OpenTicketInput, Requester } from '../../src/domain.js';
-import { ConfigError, type ProviderError } from '../../src/errors.js';
+import { ConfigError, FieldErrors, type ProviderError } from '../../src/errors.js';
 import { createHttpClient } from '../../src/http.js';
 import { silentLogger } from '../../src/logger.js';
 import { attributedText } from '../../src/provider.js';
@@ -112,6 +112,7 @@ describe('spacebring adapter', () => {
     expect(Object.keys(errors).sort()).toEqual(['category', 'description', 'subject']);
     expect(errors.category).toContain('Temperature and ventilation');
     expect(provider.validateOpen({ ...validInput, category: 'Repair and Maintenance' })).toEqual({});
+    await expect(provider.createTicket({ ...validInput, category: 'hardware' }, ada)).rejects.toBeInstanceOf(FieldErrors);
     expect(fake.requests).toHaveLength(0);
   });
 
