@@ -1,0 +1,66 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_IDS, startFakeDiscord, type FakeDiscord, type Json } from '../../fakes/discord/index.js';
+
+/** The fake itself must be as strict as Discord where the bot could get it wrong. */
+describe('fake Discord', () => {
+  let fake: FakeDiscord;
+  beforeEach(async () => {
+    fake = await startFakeDiscord({ interactionTimeoutMs: 300 });
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+  const api = (path: string, init: { method?: string; body?: unknown; auth?: boolean } = {}) =>
+    fetch(`${fake.apiUrl}/v10${path}`, {
+      method: init.method ?? 'GET',
+      headers: { ...(init.auth === false ? {} : { authorization: `Bot ${fake.token}` }), 'content-type': 'application/json' },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+
+  it('wants the bot token, and gives the gateway URL from /gateway/bot', async () => {
+    expect((await api('/gateway/bot', { auth: false })).status).toBe(401);
+    const info = (await (await api('/gateway/bot')).json()) as Json;
+    expect(info['url']).toBe(fake.gatewayUrl);
+    expect(info['shards']).toBe(1);
+  });
+
+  it('rejects empty and over-long messages, and dedupes an enforced nonce', async () => {
+    const path = `/channels/${DEFAULT_IDS.ticketsChannelId}/messages`;
+    expect((await api(path, { method: 'POST', body: { content: '' } })).status).toBe(400);
+    expect((await api(path, { method: 'POST', body: { content: 'x'.repeat(2001) } })).status).toBe(400);
+    expect((await api(path, { method: 'POST', body: { content: 'x', nonce: 'n'.repeat(26) } })).status).toBe(400);
+    const first = (await (await api(path, { method: 'POST', body: { content: 'once', nonce: 'abc', enforce_nonce: true } })).json()) as Json;
+    const again = (await (await api(path, { method: 'POST', body: { content: 'once', nonce: 'abc', enforce_nonce: true } })).json()) as Json;
+    expect(again['id']).toBe(first['id']);
+    expect(fake.messages(DEFAULT_IDS.ticketsChannelId)).toHaveLength(1);
+  });
+
+  it('accepts one interaction callback inside the ack window, and none after it', async () => {
+    const a = fake.interaction.command({ name: 'ticket', subcommand: 'list' });
+    const ok = await api(`/interactions/${a.id}/${a.token}/callback`, { method: 'POST', auth: false, body: { type: 5, data: { flags: 64 } } });
+    expect(ok.status).toBe(204);
+    const twice = await api(`/interactions/${a.id}/${a.token}/callback`, { method: 'POST', auth: false, body: { type: 5 } });
+    expect(((await twice.json()) as Json)['code']).toBe(40060);
+    const b = fake.interaction.command({ name: 'ticket', subcommand: 'list' });
+    await new Promise((r) => setTimeout(r, 400));
+    const late = await api(`/interactions/${b.id}/${b.token}/callback`, { method: 'POST', auth: false, body: { type: 5 } });
+    expect(late.status).toBe(404);
+    expect((await b.replies()).expired).toBe(true);
+  });
+
+  it('refuses a modal of more than five rows', async () => {
+    const a = fake.interaction.command({ name: 'ticket', subcommand: 'open' });
+    const row = (i: number) => ({ type: 1, components: [{ type: 4, custom_id: `f${i}`, label: 'L', style: 1 }] });
+    const res = await api(`/interactions/${a.id}/${a.token}/callback`, {
+      method: 'POST', auth: false, body: { type: 9, data: { custom_id: 'm', title: 'T', components: [0, 1, 2, 3, 4, 5].map(row) } },
+    });
+    expect(res.status).toBe(400);
+  });
+
+  it('marks @everyone as pinging only when allowed_mentions lets it', async () => {
+    const path = `/channels/${DEFAULT_IDS.ticketsChannelId}/messages`;
+    const loud = (await (await api(path, { method: 'POST', body: { content: '@everyone hi' } })).json()) as Json;
+    const quiet = (await (await api(path, { method: 'POST', body: { content: '@everyone hi', allowed_mentions: { parse: [] } } })).json()) as Json;
+    expect([loud['mention_everyone'], quiet['mention_everyone']]).toEqual([true, false]);
+  });
+});
