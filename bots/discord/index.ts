@@ -32,6 +32,7 @@ export async function startDiscord(deps: FrontEndDeps, options: DiscordOptions =
   client.on(Events.MessageCreate, threadMessageListener(ctx));
   client.on(Events.Error, (error) => deps.logger.error('discord: client error', { error }));
   client.on(Events.ShardResume, (shard, replayed) => deps.logger.info('discord: gateway resumed', { shard, replayed }));
+  client.on(Events.ShardDisconnect, (event, shard) => deps.logger.error('discord: gateway closed for good', { shard, code: event.code }));
 
   await ready(client, settings.token, deps.logger, options.readyTimeoutMs ?? 60_000);
   if (client.application?.id && client.application.id !== settings.applicationId) {

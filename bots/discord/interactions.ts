@@ -108,7 +108,7 @@ async function button(ctx: DiscordContext, interaction: ButtonInteraction): Prom
   if (parsed?.kind === 'retry') {
     return answerLater(ctx, interaction, async () => renderReply(await retryDelivery(service, hctx, parsed.jobKey)));
   }
-  if (parsed?.kind !== 'button') return;
+  if (parsed?.kind !== 'button') return answerNow(ctx, interaction, 'This button belongs to an older version of the bot; use /ticket instead.');
   const { action, ticketId } = parsed;
   if (action === 'rate') {
     // Refuse before the form, so nobody types a rating that cannot be accepted.
@@ -136,7 +136,7 @@ async function modalSubmit(ctx: DiscordContext, interaction: ModalSubmitInteract
       renderReply(await rateTicket(service, hctx, parsed.ticketId, score, values['comment']?.trim() || undefined)),
     );
   }
-  if (parsed?.kind !== 'open') return;
+  if (parsed?.kind !== 'open') return answerNow(ctx, interaction, 'This form belongs to an older version of the bot; use /ticket instead.');
   await answerLater(ctx, interaction, async () => {
     const options = (await ctx.kv.get<Record<string, string>>(pendingKey(parsed.pending))) ?? {};
     const form: Record<string, string> = { ...options };
