@@ -7,7 +7,7 @@ import { ACTION } from './blocks.js';
 import { reopenDraft } from './modals.js';
 import { slackToPlain } from './mrkdwn.js';
 import { mayAct } from './permissions.js';
-import { chatContext, tell, type SlackRuntime } from './runtime.js';
+import { afterAck, chatContext, tell, type SlackRuntime } from './runtime.js';
 import { openView, rateView } from './views.js';
 
 export const SHORTCUT_OPEN = 'open_ticket_from_message';
@@ -21,13 +21,20 @@ interface Clicked {
   teamId: string | undefined;
 }
 
-/** The card's buttons, the Retry button of a failed delivery, and the message shortcut. */
+/**
+ * The card's buttons, the Retry button of a failed delivery, and the message shortcut: each acks
+ * at once and does its work (permission checks, the provider) after the ack.
+ */
 export function registerActions(app: App, rt: SlackRuntime): void {
   const button = (actionId: string, run: (c: Clicked, value: string) => Promise<Reply | undefined>): void => {
     app.action<BlockButtonAction>({ type: 'block_actions', action_id: actionId }, async ({ ack, body, action, client, respond, context }) => {
       await ack();
-      const reply = await run({ rt, body, client, respond, teamId: context.teamId }, action.value ?? '');
-      if (reply) await tell(rt, audience({ rt, body, client, respond, teamId: context.teamId }), reply);
+      const clicked: Clicked = { rt, body, client, respond, teamId: context.teamId };
+      const to = audience(clicked);
+      afterAck(rt, `button ${actionId}`, to, async () => {
+        const reply = await run(clicked, action.value ?? '');
+        if (reply) await tell(rt, to, reply);
+      });
     });
   };
 
@@ -52,24 +59,27 @@ export function registerActions(app: App, rt: SlackRuntime): void {
 
   button(ACTION.openAgain, async (c, draftId) => reopenDraft(rt, c.client, c.body.trigger_id, draftId, channelOf(c)));
 
-  app.shortcut({ type: 'message_action', callback_id: SHORTCUT_OPEN }, async ({ ack, shortcut, client }) => {
+  app.shortcut({ type: 'message_action', callback_id: SHORTCUT_OPEN }, async ({ ack, shortcut, client, respond }) => {
     await ack();
     if (shortcut.type !== 'message_action') return;
     const channel = shortcut.channel.id;
-    const text = slackToPlain(shortcut.message.text ?? '').trim();
-    let link = '';
-    try {
-      const result = await client.chat.getPermalink({ channel, message_ts: shortcut.message_ts });
-      link = result.permalink ?? '';
-    } catch (error) {
-      rt.logger.warn('permalink not available; opening the form without it', { error });
-    }
-    const firstLine = text.split('\n').find((l) => l.trim() !== '') ?? '';
-    const subject = firstLine.length > SUBJECT_FROM_MESSAGE ? `${firstLine.slice(0, SUBJECT_FROM_MESSAGE - 1)}…` : firstLine;
-    const description = link ? `${text}\n\nFrom Slack: ${link}` : text;
-    await client.views.open({
-      trigger_id: shortcut.trigger_id,
-      view: openView(rt.service.fields, rt.service.providerName, { channel }, { subject, description }),
+    const to = { client, channel, user: shortcut.user.id, ...(shortcut.response_url ? { respond } : {}) };
+    afterAck(rt, 'message shortcut', to, async () => {
+      const text = slackToPlain(shortcut.message.text ?? '').trim();
+      let link = '';
+      try {
+        const result = await client.chat.getPermalink({ channel, message_ts: shortcut.message_ts });
+        link = result.permalink ?? '';
+      } catch (error) {
+        rt.logger.warn('permalink not available; opening the form without it', { error });
+      }
+      const firstLine = text.split('\n').find((l) => l.trim() !== '') ?? '';
+      const subject = firstLine.length > SUBJECT_FROM_MESSAGE ? `${firstLine.slice(0, SUBJECT_FROM_MESSAGE - 1)}…` : firstLine;
+      const description = link ? `${text}\n\nFrom Slack: ${link}` : text;
+      await client.views.open({
+        trigger_id: shortcut.trigger_id,
+        view: openView(rt.service.fields, rt.service.providerName, { channel }, { subject, description }),
+      });
     });
   });
 }

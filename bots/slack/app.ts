@@ -4,6 +4,7 @@ import { App, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { FrontEndDeps } from '../../src/frontend.js';
 import type { Logger } from '../../src/logger.js';
 import { registerActions } from './actions.js';
+import { Background } from './background.js';
 import { registerCommands } from './commands.js';
 import { registerMessages } from './messages.js';
 import { registerModals } from './modals.js';
@@ -11,6 +12,7 @@ import { People } from './people.js';
 import type { SlackRuntime } from './runtime.js';
 import type { SlackSettings } from './settings.js';
 import { SlackSink } from './sink.js';
+import { ProcessBeforeAckReceiver } from './socket-receiver.js';
 import { StaffDirectory } from './staff.js';
 
 export interface SlackAppOptions {
@@ -38,6 +40,8 @@ export function boltLogger(logger: Logger): BoltLogger {
 export interface SlackApp {
   app: App;
   sink: SlackSink;
+  /** Work the listeners run after their ack; wait for it when stopping. */
+  background: Background;
   /** Starts the transport; resolves with the HTTP port in HTTP mode. */
   start(): Promise<number | undefined>;
 }
@@ -53,16 +57,34 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     ignoreSelf: true,
   };
   const { transport } = settings;
+  // Slack is answered only when the listeners return: a thread reply is acked once its outbox job
+  // is durable. Every other listener acks first and leaves its slow work to rt.background.
   const app =
     transport.kind === 'socket'
-      ? new App({ ...common, socketMode: true, appToken: transport.appToken })
-      : new App({ ...common, signingSecret: transport.signingSecret, endpoints: '/slack/events' });
+      ? new App({
+          ...common,
+          socketMode: true,
+          receiver: new ProcessBeforeAckReceiver(
+            { appToken: transport.appToken, logger, installerOptions: { clientOptions: { ...api, retryConfig: INTERACTIVE_RETRIES } } },
+            deps.logger,
+          ),
+        })
+      : new App({ ...common, signingSecret: transport.signingSecret, endpoints: '/slack/events', processBeforeResponse: true });
 
   // The sink's own client: rate limits come back as errors so the outbox, not the client, waits.
   const sinkClient = new webApi.WebClient(settings.botToken, { ...api, logger, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
   const sink = new SlackSink({ client: sinkClient, kv: deps.kv, logger: deps.logger, ...(options.perChannelMs ? { perChannelMs: options.perChannelMs } : {}) });
   const staff = new StaffDirectory(app.client, settings.staffUsergroup, deps.logger);
-  const rt: SlackRuntime = { settings, service: deps.service, kv: deps.kv, logger: deps.logger, sink, people: new People(app.client, staff, deps.logger) };
+  const background = new Background(deps.logger);
+  const rt: SlackRuntime = {
+    settings,
+    service: deps.service,
+    kv: deps.kv,
+    logger: deps.logger,
+    sink,
+    people: new People(app.client, staff, deps.logger),
+    background,
+  };
 
   registerCommands(app, rt);
   registerModals(app, rt);
@@ -70,11 +92,15 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
   registerMessages(app, rt);
   app.error(async (error) => {
     deps.logger.error('slack listener failed', { error: error.message, code: error.code });
+    // Rethrown so the receiver does not acknowledge: HTTP answers 500, Socket Mode sends no ack,
+    // and Slack delivers the event again.
+    throw error;
   });
 
   return {
     app,
     sink,
+    background,
     async start() {
       if (transport.kind === 'socket') {
         await app.start();

@@ -10,33 +10,38 @@ import { say, type ChatContext, type Reply } from '../../handlers/types.js';
 import { OPEN_FIELD_NAMES } from '../../src/domain.js';
 import type { Actor } from '../../src/service.js';
 import { mayAct } from './permissions.js';
-import { chatContext, tell, type SlackRuntime } from './runtime.js';
+import { afterAck, chatContext, tell, type SlackRuntime } from './runtime.js';
 import { openView, type Draft } from './views.js';
 
-/** `/ticket …`: acked at once; `open` (or nothing) opens the form, the rest answer privately. */
+/**
+ * `/ticket …`: acked at once, the work done after the ack (the provider may be slow); `open` (or
+ * nothing) opens the form, the rest answer privately.
+ */
 export function registerCommands(app: App, rt: SlackRuntime): void {
   app.command('/ticket', async ({ command, ack, client, respond, context }) => {
     await ack();
-    const parsed = parseTicketCommand(command.text);
     const audience = { client, channel: command.channel_id, user: command.user_id, respond };
-    if (parsed.name === 'open') {
-      try {
-        const view = openView(rt.service.fields, rt.service.providerName, { channel: command.channel_id }, draftOf(parsed));
-        await client.views.open({ trigger_id: command.trigger_id, view });
-      } catch (error) {
-        rt.logger.warn('could not open the ticket form', { error });
-        await tell(rt, audience, { ok: false, ephemeral: true, text: 'The ticket form could not be opened. Please run /ticket again.' });
+    afterAck(rt, '/ticket', audience, async () => {
+      const parsed = parseTicketCommand(command.text);
+      if (parsed.name === 'open') {
+        try {
+          const view = openView(rt.service.fields, rt.service.providerName, { channel: command.channel_id }, draftOf(parsed));
+          await client.views.open({ trigger_id: command.trigger_id, view });
+        } catch (error) {
+          rt.logger.warn('could not open the ticket form', { error });
+          await tell(rt, audience, { ok: false, ephemeral: true, text: 'The ticket form could not be opened. Please run /ticket again.' });
+        }
+        return;
       }
-      return;
-    }
-    const teamId = context.teamId ?? command.team_id;
-    const actor = await rt.people.actor(teamId, command.user_id, command.user_name);
-    const ctx = chatContext(rt, actor, command.channel_id);
-    const reply =
-      parsed.name === 'error'
-        ? { ok: false, ephemeral: true, text: `${parsed.message}\n\n${HELP}` }
-        : await run(rt, parsed, ctx, actor, `${command.channel_id}:command:${command.trigger_id}`);
-    await tell(rt, audience, reply);
+      const teamId = context.teamId ?? command.team_id;
+      const actor = await rt.people.actor(teamId, command.user_id, command.user_name);
+      const ctx = chatContext(rt, actor, command.channel_id);
+      const reply =
+        parsed.name === 'error'
+          ? { ok: false, ephemeral: true, text: `${parsed.message}\n\n${HELP}` }
+          : await run(rt, parsed, ctx, actor, `${command.channel_id}:command:${command.trigger_id}`);
+      await tell(rt, audience, reply);
+    });
   });
 }
 

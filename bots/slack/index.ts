@@ -33,6 +33,7 @@ export async function startSlack(deps: FrontEndDeps, options: SlackAppOptions = 
       if (stopped) return;
       stopped = true;
       await slack.app.stop();
+      await slack.background.settle();
     },
   };
 }

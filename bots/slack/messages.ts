@@ -1,10 +1,13 @@
 import type { App } from '@slack/bolt';
 import { replyToTicket } from '../../handlers/reply.js';
+import type { Reply } from '../../handlers/types.js';
 import { slackToPlain } from './mrkdwn.js';
-import { tell, type SlackRuntime } from './runtime.js';
+import { afterAck, tell, type SlackRuntime } from './runtime.js';
 import { threadRef } from './thread-ref.js';
 
 const EVENT_MARK_TTL_MS = 7 * 24 * 3600_000;
+// Slack delivers an unacknowledged event up to three more times (retry 1, 2, 3).
+const SLACK_LAST_RETRY = 3;
 // People's messages; everything else (bot_message, message_changed, message_deleted, joins…) is not a reply.
 const PERSON_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share']);
 
@@ -19,9 +22,12 @@ interface MessageLike {
 }
 
 /**
- * A person's reply in a ticket's thread becomes a comment, through the outbox. Slack redelivers
- * events it thinks were missed: the event id is marked once, and the outbox key is the message's
- * channel and ts, so a redelivery never makes a second comment.
+ * A person's reply in a ticket's thread becomes a comment, through the outbox. The listener
+ * returns, and so Slack is acknowledged, only once the comment job is durable (HTTP:
+ * processBeforeResponse; Socket Mode: the receiver holds the envelope's ack the same way); if the
+ * job could not be written the listener throws, Slack gets no ack and delivers the event again.
+ * Redeliveries make no second comment: the event id is marked once, and the outbox key is the
+ * message's channel and ts.
  */
 export function registerMessages(app: App, rt: SlackRuntime): void {
   app.event('message', async ({ event, body, context, client }) => {
@@ -38,14 +44,21 @@ export function registerMessages(app: App, rt: SlackRuntime): void {
       rt.logger.debug('event delivered again; already handled', { event: body.event_id, retry: context.retryNum });
       return;
     }
+    let reply: Reply | undefined;
     try {
       const author = await rt.people.requester(context.teamId ?? body.team_id, m.user);
-      const reply = await replyToTicket(rt.service, { thread, text, author, eventKey: `${m.channel}:${m.ts}` });
-      if (reply && !reply.ok) await tell(rt, { client, channel: m.channel, user: m.user, threadTs: m.thread_ts }, reply);
+      reply = await replyToTicket(rt.service, { thread, text, author, eventKey: `${m.channel}:${m.ts}` });
     } catch (error) {
       // Not handled after all: let Slack's next redelivery try again.
       await rt.kv.delete(mark);
       throw error;
     }
+    if (!reply || reply.ok) return;
+    // Not queued (the store failed): Slack delivers the event again unless this was its last try.
+    await rt.kv.delete(mark);
+    if ((context.retryNum ?? 0) < SLACK_LAST_RETRY) throw new Error(`thread reply not queued; left for Slack to deliver again: ${reply.text}`);
+    const notQueued = reply;
+    const to = { client, channel: m.channel, user: m.user, threadTs: m.thread_ts };
+    afterAck(rt, 'telling that a reply was not sent', to, () => tell(rt, to, notQueued));
   });
 }

@@ -7,14 +7,15 @@ import type { OpenField } from '../../src/domain.js';
 import { FieldErrors } from '../../src/errors.js';
 import { ACTION } from './blocks.js';
 import { escapeText } from './mrkdwn.js';
-import { chatContext, tell, type SlackRuntime } from './runtime.js';
+import { afterAck, chatContext, tell, type SlackRuntime } from './runtime.js';
 import { OpenOrigin, RateOrigin, VIEW, openView, originOf, submittedValues, type Draft } from './views.js';
 
 const DRAFT_TTL_MS = 7 * 24 * 3600_000;
 
 /**
  * Modal submissions. Checks that need no remote call run before the ack, so a bad field comes
- * back as a modal error with the rest of the input kept; the provider is called after the ack.
+ * back in the ack as a modal error with the rest of the input kept; the provider is called after
+ * the ack, not awaited by the listener, so the modal closes at once however slow it is.
  */
 export function registerModals(app: App, rt: SlackRuntime): void {
   app.view(VIEW.open, async ({ ack, body, view, client, context }) => {
@@ -27,13 +28,15 @@ export function registerModals(app: App, rt: SlackRuntime): void {
       return;
     }
     await ack();
-    const teamId = context.teamId ?? body.team?.id ?? body.user.team_id ?? '';
-    const actor = await rt.people.actor(teamId, body.user.id, body.user.name);
-    const reply = await openTicket(rt.service, chatContext(rt, actor, origin.channel), draft);
     const audience = { client, channel: origin.channel, user: body.user.id };
-    if (reply.ok || reply.card) return tell(rt, audience, reply);
-    rt.logger.warn('ticket not opened; the input is kept for another try', { reason: reply.text });
-    await tell(rt, audience, reply, await keepDraft(rt, draft, fields, origin.channel));
+    afterAck(rt, 'ticket form', audience, async () => {
+      const teamId = context.teamId ?? body.team?.id ?? body.user.team_id ?? '';
+      const actor = await rt.people.actor(teamId, body.user.id, body.user.name);
+      const reply = await openTicket(rt.service, chatContext(rt, actor, origin.channel), draft);
+      if (reply.ok || reply.card) return tell(rt, audience, reply);
+      rt.logger.warn('ticket not opened; the input is kept for another try', { reason: reply.text });
+      await tell(rt, audience, reply, await keepDraft(rt, draft, fields, origin.channel));
+    });
   });
 
   app.view(VIEW.rate, async ({ ack, body, view, client, context }) => {
@@ -44,10 +47,13 @@ export function registerModals(app: App, rt: SlackRuntime): void {
       return;
     }
     await ack();
-    const teamId = context.teamId ?? body.team?.id ?? body.user.team_id ?? '';
-    const actor = await rt.people.actor(teamId, body.user.id, body.user.name);
-    const reply = await rateTicket(rt.service, chatContext(rt, actor, origin.channel), origin.ticketId, values.score, values.comment);
-    await tell(rt, { client, channel: origin.channel, user: body.user.id }, reply);
+    const audience = { client, channel: origin.channel, user: body.user.id };
+    afterAck(rt, 'rating form', audience, async () => {
+      const teamId = context.teamId ?? body.team?.id ?? body.user.team_id ?? '';
+      const actor = await rt.people.actor(teamId, body.user.id, body.user.name);
+      const reply = await rateTicket(rt.service, chatContext(rt, actor, origin.channel), origin.ticketId, values.score, values.comment);
+      await tell(rt, audience, reply);
+    });
   });
 }
 

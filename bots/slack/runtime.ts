@@ -3,6 +3,7 @@ import type { ChatContext, Reply } from '../../handlers/types.js';
 import type { Logger } from '../../src/logger.js';
 import type { Actor, TicketService } from '../../src/service.js';
 import type { KeyValueStore } from '../../src/store.js';
+import type { Background } from './background.js';
 import { replyBlocks } from './blocks.js';
 import { escapeText } from './mrkdwn.js';
 import type { People } from './people.js';
@@ -17,6 +18,18 @@ export interface SlackRuntime {
   logger: Logger;
   sink: SlackSink;
   people: People;
+  /** Where listeners run their slow work once they have acked. */
+  background: Background;
+}
+
+const TROUBLE: Reply = { ok: false, ephemeral: true, text: 'Something went wrong on our side. Please try again.' };
+
+/**
+ * Runs a listener's work after its ack without holding up the response to Slack (which waits
+ * for the listener to return). An unexpected failure is logged and the person is told plainly.
+ */
+export function afterAck(rt: SlackRuntime, what: string, to: Audience, work: () => Promise<void>): void {
+  rt.background.run(what, work, () => tell(rt, to, TROUBLE));
 }
 
 /** The neutral context of a handler: who acts, and where a new ticket's card goes. */
