@@ -60,6 +60,26 @@ describe('Discord front-end', () => {
     expect(s.fake.gateway.identifies).toHaveLength(1);
   });
 
+  it('makes one comment of a MESSAGE_CREATE that arrives twice', async () => {
+    const s = await stack();
+    const { ticketId, threadId } = await openThroughDiscord(s);
+    const msg = s.fake.sendMessage({ channelId: threadId, content: 'only once please' });
+    const member = { ...(s.fake.state.members.get(DEFAULT_IDS.customerUserId) ?? {}) };
+    delete member['user'];
+    s.fake.gateway.dispatch('MESSAGE_CREATE', { ...msg, guild_id: s.fake.guildId, member });
+    await waitFor(async () => (await s.h.desk.comments(ticketId)).length === 1, 'the comment');
+    await sleep(400);
+    expect(await s.h.desk.comments(ticketId)).toHaveLength(1);
+  });
+
+  it('shows the status of the thread’s own ticket when /ticket status names none', async () => {
+    const s = await stack();
+    const { ticketId, threadId } = await openThroughDiscord(s, { subject: 'Where am I', description: 'In a thread' });
+    const answer = await finalAnswer(await s.fake.interaction.command({ name: 'ticket', subcommand: 'status', channelId: threadId }).replies());
+    expect(answer['content']).toMatch(new RegExp(`^#${ticketId} Where am I: `));
+    expect(JSON.stringify(answer['embeds'])).toContain(`#${ticketId}`);
+  });
+
   it("posts an agent's @everyone and <@user> without pinging anyone", async () => {
     const s = await stack();
     const { ticketId, threadId } = await openThroughDiscord(s);
