@@ -1,0 +1,96 @@
+// npm run bench: every figure of docs/bench.md, printed as a table and written to bench/results.json.
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { benchAck } from './ack.js';
+import { benchMemory } from './memory.js';
+import { benchPoll, seedFake, type PollRow } from './poll.js';
+import { benchRelay } from './relay.js';
+import { benchStartup } from './startup.js';
+
+const started = performance.now();
+const log = (line: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
+
+const cpus = os.cpus();
+const machine = {
+  cpu: cpus[0]?.model.trim() ?? 'unknown',
+  cpus: cpus.length,
+  memory_gb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+  os: `${os.type()} ${os.release()} ${os.arch()}`,
+  node: process.version,
+};
+log(`machine: ${machine.cpu} × ${machine.cpus}, ${machine.memory_gb} GB, ${machine.os}, Node ${machine.node}`);
+
+// Spacebring's fake takes 10 requests/s, so its 1,000 tickets take ~2 minutes to open: that runs in
+// the background (a few requests per second, negligible load) while the other figures are taken.
+const spacebring = seedFake('spacebring', 1_000);
+spacebring.catch(() => undefined);
+
+const startup = await benchStartup(log);
+const memory = await benchMemory(log);
+const poll = await benchPoll(log, spacebring);
+const relay = await benchRelay(await spacebring, log);
+await (await spacebring).fake.close();
+const ack = await benchAck(log);
+
+const calls: Record<string, Record<string, { idle: number; one_changed: number; first_cycle: number; peak_cycle: number; notice_cycles_max: number }>> = {};
+for (const row of poll) {
+  (calls[row.provider] ??= {})[String(row.tickets)] = {
+    idle: row.idle_avg,
+    one_changed: row.changed_avg,
+    first_cycle: row.first_cycle,
+    peak_cycle: row.peak_cycle,
+    notice_cycles_max: row.notice_cycles_max,
+  };
+}
+
+const results = {
+  machine,
+  ran_at: new Date().toISOString(),
+  duration_s: Math.round((performance.now() - started) / 1000),
+  'ack.p50_ms': ack.p50_ms,
+  'ack.p99_ms': ack.p99_ms,
+  'ack.p99_ratio': ack.p99_ratio,
+  'relay.p50_ms': relay.p50_ms,
+  'relay.p95_ms': relay.p95_ms,
+  'poll.calls_per_cycle': calls,
+  'memory.rss_mb': memory.rss_mb,
+  'startup.ms': startup.ms,
+  details: { ack, relay, poll, memory, startup },
+};
+writeFileSync(fileURLToPath(new URL('./results.json', import.meta.url)), `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(`${table(results.duration_s)}\n`);
+
+function table(seconds: number): string {
+  const lines = [
+    `Machine: ${machine.cpu} × ${machine.cpus}, ${machine.memory_gb} GB RAM, ${machine.os}, Node ${machine.node} (run took ${seconds} s)`,
+    '',
+    '| figure | value | target |',
+    '| --- | --- | --- |',
+    `| ack p50 / p99, full stack (${ack.concurrency} concurrent /ticket, ${ack.samples} samples) | ${ack.full.p50_ms} / ${ack.full.p99_ms} ms | |`,
+    `| ack p50 / p99, bare Bolt app | ${ack.bare.p50_ms} / ${ack.bare.p99_ms} ms | |`,
+    `| ack p99 ratio full / bare | ${ack.p99_ratio} | ≤ 1.2 ${ack.p99_ratio <= 1.2 ? 'met' : 'NOT met'} |`,
+    `| modals opened after ack (views.open ok / calls) | ${ack.modals_opened} / ${ack.modal_calls} | |`,
+    `| relay p50 / p95 (${relay.provider}, ${relay.open_tickets} open, poll ${relay.poll_interval_ms} ms, ${relay.delivered}/${relay.samples} relayed) | ${relay.p50_ms} / ${relay.p95_ms} ms | p95 ≤ ${relay.poll_interval_ms + 1000} ms ${relay.p95_ms <= relay.poll_interval_ms + 1000 ? 'met' : 'NOT met'} |`,
+    `| relay provider calls: mean / max in any 1 s | ${relay.provider_calls_per_s} / ${relay.provider_calls_max_1s} per s | ≤ ${relay.provider_limit_per_s} per s ${relay.provider_calls_max_1s <= relay.provider_limit_per_s ? 'met' : 'NOT met'} |`,
+    `| memory RSS after GC, ${memory.tickets} linked tickets (empty process ${memory.empty_rss_mb} MB, heap ${memory.heap_used_mb} MB) | ${memory.rss_mb} MB | ≤ 100 MB ${memory.rss_mb <= 100 ? 'met' : 'NOT met'} |`,
+    `| start-up, spawn → ready line (median of ${startup.runs}; in-process ${startup.self_reported_ms} ms) | ${startup.ms} ms | |`,
+    '',
+    'Provider calls per poll cycle (steady state; idle / one changed ticket per cycle; peak cycle; cycles until a change is read, worst):',
+    '',
+    '| provider | strategy | 10 tickets | 100 tickets | 1,000 tickets |',
+    '| --- | --- | --- | --- | --- |',
+    ...Object.entries(groupBy(poll)).map(([provider, rows]) => `| ${provider} | ${rows[0]!.strategy} | ${rows.map(cell).join(' | ')} |`),
+  ];
+  return lines.join('\n');
+}
+
+function cell(row: PollRow): string {
+  return `${row.idle_avg} / ${row.changed_avg}; peak ${row.peak_cycle}; ≤ ${row.notice_cycles_max} cycles`;
+}
+
+function groupBy(rows: readonly PollRow[]): Record<string, PollRow[]> {
+  const out: Record<string, PollRow[]> = {};
+  for (const row of rows) (out[row.provider] ??= []).push(row);
+  return out;
+}
