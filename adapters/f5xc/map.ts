@@ -111,26 +111,10 @@ const ATTRIBUTION = /\s— [^\n]+ \(via chat\)\s*$/;
 export function commentText(comment: WireComment): string {
   const plain = comment.plain_text?.trim() ?? '';
   if (!comment.html?.trim()) return plain;
-  const markdown = tightenListMarkers(htmlToMarkdown(comment.html));
+  const markdown = htmlToMarkdown(comment.html);
   if (!plain) return markdown;
   const unescaped = markdown.replace(/\\([\\`*_{}[\]()#+\-.!>~|=])/g, '$1');
   return ATTRIBUTION.test(plain) || fold(unescaped) === fold(plain) ? plain : markdown;
-}
-
-/**
- * Turndown pads list markers to a tab stop (`-   item`, `1.  item`); chat renderers and people
- * expect `- item`. Continuation lines keep their indent, which still nests under the shorter
- * marker. Fenced code is left alone: there the spaces are content.
- */
-function tightenListMarkers(markdown: string): string {
-  let fenced = false;
-  return markdown
-    .split('\n')
-    .map((line) => {
-      if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
-      return fenced ? line : line.replace(/^(\s*)([-*+]|\d+\.) {2,}(?=\S)/, '$1$2 ');
-    })
-    .join('\n');
 }
 
 function fold(text: string): string {
