@@ -29,7 +29,7 @@ describe('core configuration', () => {
   });
 });
 
-describe('start-up with a bad setting', () => {
+describe('start-up with a bad setting', { timeout: 60_000 }, () => {
   const start = (env: Record<string, string>) => runScript('src/main.ts', { STORE_URL: 'sqlite://:memory:', ...env });
 
   it.each([

@@ -11,12 +11,15 @@ const relayed = (bot: BotProcess, text: string) => bot.stdout.filter((l) => l.st
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('the console front-end, run as `npm start` with no accounts', () => {
+// Each test starts the bot as `npm start` does; a fresh checkout's first start compiles with tsx.
+const STARTUP_MS = 30_000;
+
+describe('the console front-end, run as `npm start` with no accounts', { timeout: 60_000 }, () => {
   let bot: BotProcess;
 
   it('opens a ticket, relays the agent reply within 2 s exactly once and never echoes the requester', async () => {
     bot = startProcess('src/main.ts', env);
-    await bot.line(/^ticket-bridge ready: Local desk, sqlite store, console/);
+    await bot.line(/^ticket-bridge ready: Local desk, sqlite store, console/, 0, STARTUP_MS);
 
     bot.send('/ticket open subject="Printer on fire" description="Smoke from tray 2" priority=high category=technical');
     await bot.line(/^Ticket #1 opened with Local desk\.$/);
@@ -69,7 +72,7 @@ describe('the console front-end, run as `npm start` with no accounts', () => {
     await desk('status', '1', 'resolved');
 
     bot = startProcess('src/main.ts', env);
-    await bot.line(/^ticket-bridge ready/);
+    await bot.line(/^ticket-bridge ready/, 0, STARTUP_MS);
     await bot.line(/^\[#1\] Support: Fire is out$/);
     await bot.line(/^\[#1\] status: resolved$/);
     await new Promise((r) => setTimeout(r, 1_200));

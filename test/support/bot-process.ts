@@ -35,7 +35,9 @@ export function startProcess(script: string, env: Record<string, string>, args: 
     exited,
     send: (line) => void child.stdin.write(line + '\n'),
     line: (pattern, from = 0, timeoutMs = 10_000) =>
-      waitFor(() => stdout.slice(from).find((l) => pattern.test(l)), `a line matching ${pattern} (got: ${stdout.slice(from).join(' | ')})`, timeoutMs),
+      waitFor(() => stdout.slice(from).find((l) => pattern.test(l)), `a line matching ${pattern}`, timeoutMs).catch((error: Error) => {
+        throw new Error(`${error.message}; stdout: ${stdout.slice(from).join(' | ')}; stderr: ${stderr.join(' | ')}`);
+      }),
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);
       return exited;
