@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { App } from '@slack/bolt';
 import { replyToTicket } from '../../handlers/reply.js';
 import type { Reply } from '../../handlers/types.js';
@@ -39,8 +40,10 @@ export function registerMessages(app: App, rt: SlackRuntime): void {
     const thread = threadRef({ channel: m.channel, ts: m.thread_ts });
     if (!(await rt.service.linkByThread(thread))) return;
 
+    // A lease rather than a set-once mark: it can be given back when the reply was not queued.
     const mark = `slack:event:${body.event_id}`;
-    if (!(await rt.kv.setIfAbsent(mark, m.ts, EVENT_MARK_TTL_MS))) {
+    const owner = randomUUID();
+    if (!(await rt.kv.claim(mark, owner, EVENT_MARK_TTL_MS))) {
       rt.logger.debug('event delivered again; already handled', { event: body.event_id, retry: context.retryNum });
       return;
     }
@@ -50,12 +53,12 @@ export function registerMessages(app: App, rt: SlackRuntime): void {
       reply = await replyToTicket(rt.service, { thread, text, author, eventKey: `${m.channel}:${m.ts}` });
     } catch (error) {
       // Not handled after all: let Slack's next redelivery try again.
-      await rt.kv.delete(mark);
+      await rt.kv.release(mark, owner);
       throw error;
     }
     if (!reply || reply.ok) return;
     // Not queued (the store failed): Slack delivers the event again unless this was its last try.
-    await rt.kv.delete(mark);
+    await rt.kv.release(mark, owner);
     if ((context.retryNum ?? 0) < SLACK_LAST_RETRY) throw new Error(`thread reply not queued; left for Slack to deliver again: ${reply.text}`);
     const notQueued = reply;
     const to = { client, channel: m.channel, user: m.user, threadTs: m.thread_ts };

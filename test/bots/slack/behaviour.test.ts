@@ -10,7 +10,7 @@ import {
   type FakeSlackCall,
 } from '../../fakes/slack/index.js';
 import { waitFor } from '../../support/harness.js';
-import { SECRET, openFormValues, openedView, startRig, type Rig, type RigOptions } from './rig.js';
+import { SECRET, openCard, openTicket, openedView, startRig, type Rig, type RigOptions } from './rig.js';
 
 const rigs: Rig[] = [];
 afterEach(async () => {
@@ -25,24 +25,6 @@ async function rig(options: RigOptions = {}): Promise<Rig> {
   const r = await startRig(options);
   rigs.push(r);
   return r;
-}
-
-/** Runs /ticket and submits the form; returns the card's ts (or the ack of a refused form). */
-async function openTicket(r: Rig, values: Parameters<typeof openFormValues>[0]) {
-  const before = r.fake.callsTo('views.open').length;
-  await r.send.command({ text: '' });
-  const view = openedView(await r.fake.waitFor('views.open', () => r.fake.callsTo('views.open').length > before));
-  const ack = await r.send.interaction(
-    viewSubmission({ view: { id: view.id, callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: openFormValues(values) } } }),
-  );
-  return { ack, view };
-}
-
-async function openCard(r: Rig): Promise<string> {
-  await openTicket(r, { subject: 'Printer', description: 'It is on fire' });
-  const card = await r.fake.waitFor('chat.postMessage', (c) => Array.isArray(c.args.blocks) && c.args.thread_ts === undefined);
-  await r.fake.waitFor('chat.postEphemeral', (c) => /opened/.test(String(c.args.text))); // linked by now
-  return card.response.ts as string;
 }
 
 const ephemeralTo = (user: string, pattern: RegExp) => (c: FakeSlackCall) =>

@@ -17,6 +17,7 @@ import {
   type FakeSlackCall,
   type FakeSlackOptions,
   type SlashCommandInput,
+  viewSubmission,
 } from '../../fakes/slack/index.js';
 
 export const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
@@ -45,6 +46,8 @@ export interface RigOptions {
   fake?: FakeSlackOptions;
   /** Makes the provider refuse to create tickets, as a vendor outage would. */
   providerDown?: boolean;
+  /** Another provider on the harness's store (see `localProvider` to wrap the local desk). */
+  provider?: (kv: KeyValueStore) => TicketProvider;
   perChannelMs?: number;
 }
 
@@ -59,7 +62,8 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     usergroups: { [STAFF_GROUP]: ['U0000000003'] },
     ...options.fake,
   });
-  const h = await startHarness(options.providerDown ? { provider: downProvider } : {});
+  const provider = options.providerDown ? downProvider : options.provider;
+  const h = await startHarness(provider ? { provider } : {});
   const env = {
     SLACK_BOT_TOKEN: SLACK_DEFAULTS.botToken,
     SLACK_API_URL: fake.url,
@@ -116,8 +120,13 @@ async function socketDelivery(fake: FakeSlack): Promise<Delivery> {
   };
 }
 
+/** The local desk's provider on `kv`, the one the harness uses by default. */
+export function localProvider(kv: KeyValueStore): TicketProvider {
+  return createLocalProvider({ http: createHttpClient(silentLogger), logger: silentLogger, kv, env: {} });
+}
+
 function downProvider(kv: KeyValueStore): TicketProvider {
-  const local = createLocalProvider({ http: createHttpClient(silentLogger), logger: silentLogger, kv, env: {} });
+  const local = localProvider(kv);
   return {
     ...local,
     async createTicket() {
@@ -141,4 +150,23 @@ export function openFormValues(values: { subject?: string; description?: string;
 /** The modal a views.open call opened, as the fake stored it. */
 export function openedView(call: FakeSlackCall): { id: string; callback_id: string; private_metadata: string; blocks: Array<Record<string, unknown>> } {
   return (call.response as { view: { id: string; callback_id: string; private_metadata: string; blocks: Array<Record<string, unknown>> } }).view;
+}
+
+/** Runs /ticket and submits the form; returns the ack of the submission and the view. */
+export async function openTicket(r: Rig, values: Parameters<typeof openFormValues>[0]) {
+  const before = r.fake.callsTo('views.open').length;
+  await r.send.command({ text: '' });
+  const view = openedView(await r.fake.waitFor('views.open', () => r.fake.callsTo('views.open').length > before));
+  const ack = await r.send.interaction(
+    viewSubmission({ view: { id: view.id, callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: openFormValues(values) } } }),
+  );
+  return { ack, view };
+}
+
+/** Opens a ticket through the form; returns its card's ts once the ticket is linked. */
+export async function openCard(r: Rig): Promise<string> {
+  await openTicket(r, { subject: 'Printer', description: 'It is on fire' });
+  const card = await r.fake.waitFor('chat.postMessage', (c) => Array.isArray(c.args.blocks) && c.args.thread_ts === undefined);
+  await r.fake.waitFor('chat.postEphemeral', (c) => /opened/.test(String(c.args.text))); // linked by now
+  return card.response.ts as string;
 }
