@@ -10,7 +10,10 @@ import {
   type FakeSlackCall,
 } from '../../fakes/slack/index.js';
 import { waitFor } from '../../support/harness.js';
-import { SECRET, openCard, openTicket, openedView, startRig, type Rig, type RigOptions } from './rig.js';
+import { ProviderError } from '../../../src/errors.js';
+import type { TicketProvider } from '../../../src/provider.js';
+import type { KeyValueStore } from '../../../src/store.js';
+import { SECRET, localProvider, openCard, openTicket, openedView, startRig, type Rig, type RigOptions } from './rig.js';
 
 const rigs: Rig[] = [];
 afterEach(async () => {
@@ -25,6 +28,23 @@ async function rig(options: RigOptions = {}): Promise<Rig> {
   const r = await startRig(options);
   rigs.push(r);
   return r;
+}
+
+/** The local desk, refusing the first comment for good (HTTP 422), as a vendor may. */
+function refusesFirstComment(calls: { addComment: number }) {
+  return (kv: KeyValueStore): TicketProvider => {
+    const local = localProvider(kv);
+    return {
+      ...local,
+      async addComment(ticketId, comment) {
+        calls.addComment += 1;
+        if (calls.addComment === 1) {
+          throw new ProviderError({ kind: 'invalid', provider: 'local', method: 'POST', path: `/tickets/${ticketId}/comments`, status: 422, vendorMessage: 'comment rejected' });
+        }
+        return local.addComment(ticketId, comment);
+      },
+    };
+  };
 }
 
 const ephemeralTo = (user: string, pattern: RegExp) => (c: FakeSlackCall) =>
@@ -169,5 +189,38 @@ describe('Slack front-end', () => {
     await r.fake.waitFor('response_url', (c) => String(c.args.text).startsWith('#1 Printer: open'));
     await r.send.command({ text: 'help' });
     await r.fake.waitFor('response_url', (c) => String(c.args.text).includes('/ticket rate &lt;id&gt;'));
+  });
+
+  it('announces a reply that failed for good with a Retry button, and Retry delivers it once', async () => {
+    const calls = { addComment: 0 };
+    const r = await rig({ provider: refusesFirstComment(calls) });
+    const cardTs = await openCard(r);
+    const msg = r.fake.addMessage({ text: 'please call me back', thread_ts: cardTs });
+    await r.send.event(messageEvent({ text: msg.text!, ts: msg.ts, thread_ts: cardTs }));
+
+    const notice = await r.fake.waitFor('chat.postMessage', (c) => c.args.thread_ts === cardTs && String(c.args.text).startsWith(':warning:'), 8_000);
+    expect(notice.args.text).toContain('could not be delivered');
+    expect(notice.args.text).toContain('\n>please call me back');
+    const blocks = notice.args.blocks as Array<{ block_id: string; elements?: Array<{ action_id: string; value: string }> }>;
+    const retry = blocks.find((b) => b.block_id === 'failed_actions')!.elements![0]!;
+    expect(retry).toMatchObject({ action_id: 'delivery_retry', value: `comment:${C}:${msg.ts}` });
+    expect(await r.h.desk.comments('1')).toEqual([]);
+
+    const ack = await r.send.interaction(
+      blockActions({
+        actions: [{ action_id: retry.action_id, value: retry.value, block_id: 'failed_actions' }],
+        message: { ts: notice.response.ts as string, thread_ts: cardTs, text: String(notice.args.text) },
+      }),
+    );
+    expect(ack).toBeFalsy();
+    await r.fake.waitFor('chat.postEphemeral', (c) => c.args.text === 'Trying again.' && c.args.thread_ts === cardTs);
+    const comments = await waitFor(async () => {
+      const all = await r.h.desk.comments('1');
+      return all.length > 0 ? all : undefined;
+    }, 'the retried comment');
+    expect(comments[0]).toMatchObject({ origin: 'customer', text: 'please call me back\n\n— Alice Example (via chat)' });
+    await new Promise((done) => setTimeout(done, 400));
+    expect(await r.h.desk.comments('1')).toHaveLength(1);
+    expect(calls.addComment).toBe(2);
   });
 });
