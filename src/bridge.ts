@@ -26,6 +26,8 @@ export interface BridgeOptions {
   leaseMs?: number;
   /** On a Redis store the outbox runs on BullMQ unless this says `keyv`. */
   outboxBackend?: 'keyv' | 'bullmq';
+  /** Tickets the poller reads at once (providers without an "updated since" listing). */
+  pollConcurrency?: number;
 }
 
 /** The core, assembled: service, relay, outbox and the sinks front-ends register. */
@@ -58,6 +60,7 @@ export class Bridge {
       logger,
       intervalMs: options.pollIntervalMs,
       ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+      ...(options.pollConcurrency ? { concurrency: options.pollConcurrency } : {}),
     });
     this.service = new TicketService({ provider, links: this.links, outbox: this.outbox, relay: this.relay });
     registerDeliveries({ outbox: this.outbox, provider, links: this.links, sinks: this.sinks, logger });

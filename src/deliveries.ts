@@ -43,7 +43,7 @@ export function registerDeliveries({ outbox, provider, links, sinks, logger }: D
     const { id } = await provider.addComment(job.ticketId, { text, author });
     if (id) await links.markOurs(job.ticketId, id);
     await links.markDelivered(job.ticketId, fingerprint, job.key);
-  });
+  }, { checksOutcome: true });
 
   // provider → chat
   outbox.handle('post', async (job) => {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { DelayedError, Queue, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
-import { attemptJob, DEFAULT_LEASE_MS, JobRecords, type EnqueueInput, type JobHandler, type Outbox, type OutboxJob, type OutboxOptions } from './outbox.js';
+import type { Job, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { attemptJob, DEFAULT_LEASE_MS, JobRecords, type EnqueueInput, type HandlerOptions, type JobHandler, type RegisteredHandler, type Outbox, type OutboxJob, type OutboxOptions } from './outbox.js';
 import { parseRedisUrl } from './store-redis.js';
 
 const LANES = 'outbox:lanes';
@@ -43,7 +43,7 @@ export interface BullOutboxOptions extends OutboxOptions {
  * outbox's, so `/ticket status` and the Retry button work the same on both backends.
  */
 export class BullOutbox implements Outbox {
-  private readonly handlers = new Map<string, JobHandler>();
+  private readonly handlers = new Map<string, RegisteredHandler>();
   private readonly owner = randomUUID();
   private readonly records: JobRecords;
   private readonly retry: { baseMs: number; maxMs: number };
@@ -53,6 +53,7 @@ export class BullOutbox implements Outbox {
   private redis: Redis | undefined;
   private queue: Queue<LaneJobData> | undefined;
   private worker: Worker<LaneJobData> | undefined;
+  private starting: Promise<void> | undefined;
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: BullOutboxOptions) {
@@ -64,8 +65,8 @@ export class BullOutbox implements Outbox {
     this.prefix = prefix;
   }
 
-  handle(kind: string, handler: JobHandler): void {
-    this.handlers.set(kind, handler);
+  handle(kind: string, handler: JobHandler, options: HandlerOptions = {}): void {
+    this.handlers.set(kind, { run: handler, checksOutcome: options.checksOutcome ?? false });
   }
 
   async enqueue(input: EnqueueInput): Promise<boolean> {
@@ -94,7 +95,26 @@ export class BullOutbox implements Outbox {
   }
 
   start(): void {
-    if (this.worker) return;
+    this.starting ??= this.startWorker().catch((error: unknown) => this.options.logger.error('outbox worker did not start', { error }));
+  }
+
+  /** Lets active jobs finish (BullMQ's graceful close); queued ones stay in Redis. */
+  async stop(): Promise<void> {
+    await this.starting;
+    this.starting = undefined;
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    await this.worker?.close();
+    this.worker = undefined;
+    await this.queue?.close();
+    this.queue = undefined;
+    if (this.redis) await this.redis.quit().catch(() => undefined);
+    this.redis = undefined;
+  }
+
+  private async startWorker(): Promise<void> {
+    // Loaded on first use, so a SQLite deployment never pays for BullMQ.
+    const { Worker } = await import('bullmq');
     this.worker = new Worker<LaneJobData>('outbox', (job, token) => this.process(job, token), {
       connection: { ...redisOptions(this.redisUrl), maxRetriesPerRequest: null },
       prefix: this.bullPrefix,
@@ -110,30 +130,19 @@ export class BullOutbox implements Outbox {
     const every = Math.max(1_000, (this.options.idleMs ?? 1_000) * 10);
     this.sweeper = setInterval(() => void this.sweep().catch((error: unknown) => this.options.logger.warn('outbox sweep failed', { error })), every);
     this.sweeper.unref();
-    void this.sweep().catch(() => undefined);
-  }
-
-  /** Lets active jobs finish (BullMQ's graceful close); queued ones stay in Redis. */
-  async stop(): Promise<void> {
-    if (this.sweeper) clearInterval(this.sweeper);
-    this.sweeper = undefined;
-    await this.worker?.close();
-    this.worker = undefined;
-    await this.queue?.close();
-    this.queue = undefined;
-    if (this.redis) await this.redis.quit().catch(() => undefined);
-    this.redis = undefined;
+    await this.sweep();
   }
 
   /** Admits the head of every known lane; BullMQ ignores a head that already has its job. */
   async sweep(): Promise<void> {
     const { kv } = this.options;
     for (const lane of await kv.members(LANES)) {
-      const head = await this.connection().lindex(this.laneKey(lane), 0);
+      const redis = await this.connection();
+      const head = await redis.lindex(this.laneKey(lane), 0);
       if (head) await this.addJob(head, lane);
       else {
         await kv.remove(LANES, lane);
-        if ((await this.connection().llen(this.laneKey(lane))) > 0) await kv.add(LANES, lane);
+        if ((await redis.llen(this.laneKey(lane))) > 0) await kv.add(LANES, lane);
       }
     }
   }
@@ -142,9 +151,10 @@ export class BullOutbox implements Outbox {
     const { key, lane } = job.data;
     const record = await this.records.get(key);
     if (!record || record.state !== 'pending') return this.advance(lane, key);
-    const head = await this.connection().lindex(this.laneKey(lane), 0);
+    const redis = await this.connection();
+    const head = await redis.lindex(this.laneKey(lane), 0);
     if (head !== key) {
-      if ((await this.connection().lpos(this.laneKey(lane), key)) === null) return; // a stale admission
+      if ((await redis.lpos(this.laneKey(lane), key)) === null) return; // a stale admission
       return this.delay(job, token, Date.now() + (this.options.idleMs ?? 1_000)); // not its turn yet
     }
     if (record.notBefore > Date.now()) return this.delay(job, token, record.notBefore);
@@ -156,22 +166,23 @@ export class BullOutbox implements Outbox {
   /** Parks the lane's head in BullMQ's delayed set; the rest of the lane waits behind it. */
   private async delay(job: Job<LaneJobData>, token: string | undefined, until: number): Promise<never> {
     await job.moveToDelayed(until, token);
+    const { DelayedError } = await import('bullmq');
     throw new DelayedError();
   }
 
   private async admit(job: OutboxJob): Promise<void> {
-    const head = (await this.connection().eval(PUSH, 1, this.laneKey(job.lane), job.key)) as string | null;
+    const head = (await (await this.connection()).eval(PUSH, 1, this.laneKey(job.lane), job.key)) as string | null;
     await this.options.kv.add(LANES, job.lane);
     if (head === job.key) await this.addJob(job.key, job.lane);
   }
 
   private async advance(lane: string, key: string): Promise<void> {
-    const next = (await this.connection().eval(ADVANCE, 1, this.laneKey(lane), key)) as string | null;
+    const next = (await (await this.connection()).eval(ADVANCE, 1, this.laneKey(lane), key)) as string | null;
     if (next) await this.addJob(next, lane);
   }
 
   private async addJob(key: string, lane: string): Promise<void> {
-    await this.bullQueue().add('deliver', { key, lane }, {
+    await (await this.bullQueue()).add('deliver', { key, lane }, {
       jobId: bullJobId(key),
       removeOnComplete: true,
       removeOnFail: true,
@@ -182,13 +193,19 @@ export class BullOutbox implements Outbox {
     });
   }
 
-  private connection(): Redis {
-    this.redis ??= new Redis({ ...redisOptions(this.redisUrl), maxRetriesPerRequest: null });
+  private async connection(): Promise<Redis> {
+    if (!this.redis) {
+      const { Redis } = await import('ioredis');
+      this.redis ??= new Redis({ ...redisOptions(this.redisUrl), maxRetriesPerRequest: null });
+    }
     return this.redis;
   }
 
-  private bullQueue(): Queue<LaneJobData> {
-    this.queue ??= new Queue<LaneJobData>('outbox', { connection: this.connection(), prefix: this.bullPrefix });
+  private async bullQueue(): Promise<Queue<LaneJobData>> {
+    if (!this.queue) {
+      const [{ Queue }, connection] = await Promise.all([import('bullmq'), this.connection()]);
+      this.queue ??= new Queue<LaneJobData>('outbox', { connection, prefix: this.bullPrefix });
+    }
     return this.queue;
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { attemptJob, DEFAULT_LEASE_MS, JobRecords, type EnqueueInput, type JobHandler, type Outbox, type OutboxJob, type OutboxOptions } from './outbox.js';
+import { attemptJob, DEFAULT_LEASE_MS, JobRecords, type EnqueueInput, type HandlerOptions, type JobHandler, type RegisteredHandler, type Outbox, type OutboxJob, type OutboxOptions } from './outbox.js';
 import { sleep } from './pacing.js';
 import { Lease } from './store-lease.js';
 
@@ -11,7 +11,7 @@ const LANES = 'outbox:lanes';
  * stops at the first job that must wait, so a later job never overtakes an earlier one.
  */
 export class KeyvOutbox implements Outbox {
-  private readonly handlers = new Map<string, JobHandler>();
+  private readonly handlers = new Map<string, RegisteredHandler>();
   private readonly owner = randomUUID();
   private readonly records: JobRecords;
   private readonly retry: { baseMs: number; maxMs: number };
@@ -21,6 +21,11 @@ export class KeyvOutbox implements Outbox {
   private loop: Promise<void> | undefined;
   private wake: () => void = () => undefined;
   private stopSignal = new AbortController();
+  /**
+   * Lanes whose first job waits out a back-off, with the time it is due: nothing behind it may
+   * run before then, so the pass skips them instead of locking and reading each one again.
+   */
+  private readonly waiting = new Map<string, number>();
 
   constructor(private readonly options: OutboxOptions) {
     this.records = new JobRecords(options.kv);
@@ -29,8 +34,8 @@ export class KeyvOutbox implements Outbox {
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
-  handle(kind: string, handler: JobHandler): void {
-    this.handlers.set(kind, handler);
+  handle(kind: string, handler: JobHandler, options: HandlerOptions = {}): void {
+    this.handlers.set(kind, { run: handler, checksOutcome: options.checksOutcome ?? false });
   }
 
   async enqueue(input: EnqueueInput): Promise<boolean> {
@@ -52,6 +57,7 @@ export class KeyvOutbox implements Outbox {
     const again: OutboxJob = { ...job, state: 'pending', attempts: 0, notBefore: 0, seq: this.records.nextSeq() };
     await this.records.save(again);
     await this.addToLane(again);
+    this.waiting.delete(job.lane);
     this.wake();
     return again;
   }
@@ -76,7 +82,8 @@ export class KeyvOutbox implements Outbox {
 
   /** Runs every job that is due, once; returns how many ran. The worker loop, and tests, call it. */
   async runDue(): Promise<number> {
-    const lanes = await this.options.kv.members(LANES);
+    const now = Date.now();
+    const lanes = (await this.options.kv.members(LANES)).filter((lane) => (this.waiting.get(lane) ?? 0) <= now);
     const ran = await Promise.all(lanes.map((lane) => this.runLane(lane)));
     return ran.reduce((a, b) => a + b, 0);
   }
@@ -107,28 +114,38 @@ export class KeyvOutbox implements Outbox {
     if (!(await lease.acquire())) return 0;
     let ran = 0;
     try {
+      // Reads the lane, runs its pending jobs in order, then reads again for jobs queued meanwhile
+      // (those have a higher seq than any job already read).
       for (;;) {
-        if ((this.stopSignal.signal.aborted && ran > 0) || lease.lost) break;
         const keys = await kv.members(`outbox:lane:${lane}`);
         const all = await this.records.load(keys);
         // Delivered or failed jobs leave the lane (a crash may have left one behind).
         for (const done of all.filter((j) => j.state !== 'pending')) await kv.remove(`outbox:lane:${lane}`, done.key);
-        const job = all.filter((j) => j.state === 'pending').sort((a, b) => a.seq - b.seq)[0];
-        if (!job) {
+        const jobs = all.filter((j) => j.state === 'pending').sort((a, b) => a.seq - b.seq);
+        if (jobs.length === 0) {
           await kv.remove(LANES, lane);
           // An enqueue may have raced the removal: put the lane back if it has work again.
           if ((await kv.members(`outbox:lane:${lane}`)).length > 0) await kv.add(LANES, lane);
-          break;
+          return ran;
         }
-        if (job.notBefore > Date.now()) break;
-        const outcome = await attemptJob(job, this.records, this.handlers, { ...this.options, retry: this.retry });
-        ran++;
-        if (outcome.state === 'retry') break; // rescheduled: keep the order
-        await kv.remove(`outbox:lane:${lane}`, job.key);
+        this.waiting.delete(lane);
+        for (const job of jobs) {
+          if ((this.stopSignal.signal.aborted && ran > 0) || lease.lost) return ran;
+          if (job.notBefore > Date.now()) {
+            this.waiting.set(lane, job.notBefore);
+            return ran;
+          }
+          const outcome = await attemptJob(job, this.records, this.handlers, { ...this.options, retry: this.retry });
+          ran++;
+          if (outcome.state === 'retry') {
+            this.waiting.set(lane, Date.now() + outcome.wait);
+            return ran; // rescheduled: nothing behind it may overtake it
+          }
+          await kv.remove(`outbox:lane:${lane}`, job.key);
+        }
       }
     } finally {
       await lease.release();
     }
-    return ran;
   }
 }

@@ -28,6 +28,20 @@ export type OutboxJob = z.infer<typeof OutboxJob>;
 
 export type JobHandler = (job: OutboxJob) => Promise<void>;
 
+export interface HandlerOptions {
+  /**
+   * The handler writes to a remote that has no idempotency key and checks `outcomeUnknown`
+   * before writing again; the outbox then marks each attempt outcome-unknown before it starts,
+   * so a process killed mid-call leaves that mark behind.
+   */
+  checksOutcome?: boolean;
+}
+
+export interface RegisteredHandler {
+  run: JobHandler;
+  checksOutcome: boolean;
+}
+
 export interface EnqueueInput {
   key: string;
   lane: string;
@@ -44,7 +58,7 @@ export interface EnqueueInput {
  * (any store, leases per lane) and `BullOutbox` (BullMQ, when the store is Redis).
  */
 export interface Outbox {
-  handle(kind: string, handler: JobHandler): void;
+  handle(kind: string, handler: JobHandler, options?: HandlerOptions): void;
   /** Durably queues a job; false when a job with this key was queued before (a platform retry). */
   enqueue(input: EnqueueInput): Promise<boolean>;
   /** Jobs of a ticket not yet delivered, for `/ticket status`. */
@@ -106,8 +120,8 @@ export class JobRecords {
 
   async save(job: OutboxJob): Promise<void> {
     await this.kv.set(this.jobKey(job.key), job, job.state === 'done' ? DONE_TTL_MS : undefined);
+    // Pending and failed jobs are in the ticket's index from `create` on; delivered ones leave it.
     if (job.state === 'done') await this.kv.remove(`outbox:ticket:${job.ticketId}`, job.key);
-    else await this.kv.add(`outbox:ticket:${job.ticketId}`, job.key);
   }
 
   async forTicket(ticketId: string): Promise<{ pending: OutboxJob[]; failed: OutboxJob[] }> {
@@ -130,22 +144,23 @@ export class JobRecords {
 export type AttemptOutcome = { state: 'done' } | { state: 'retry'; wait: number } | { state: 'failed' };
 
 /**
- * Runs one attempt of a job and records its outcome. Before the call the stored record is marked
- * outcome-unknown, so if the process dies during the call the next attempt checks the remote
- * first; the handler still sees the job as it was (the flag of the previous attempt).
+ * Runs one attempt of a job and records its outcome. For handlers that check outcomes, the stored
+ * record is marked outcome-unknown before the call, so if the process dies during the call the
+ * next attempt checks the remote first; the handler still sees the job as it was (the flag of the
+ * previous attempt). Other handlers rely on their remote's idempotency key instead.
  */
 export async function attemptJob(
   job: OutboxJob,
   records: JobRecords,
-  handlers: ReadonlyMap<string, JobHandler>,
+  handlers: ReadonlyMap<string, RegisteredHandler>,
   options: Pick<OutboxOptions, 'logger' | 'onFailed'> & { retry: { baseMs: number; maxMs: number } },
 ): Promise<AttemptOutcome> {
   const { logger } = options;
   const handler = handlers.get(job.kind);
-  await records.save({ ...job, outcomeUnknown: true });
+  if (handler?.checksOutcome && !job.outcomeUnknown) await records.save({ ...job, outcomeUnknown: true });
   try {
     if (!handler) throw new Error(`no handler for outbox jobs of kind ${job.kind}`);
-    await handler(job);
+    await handler.run(job);
     await records.save({ ...job, state: 'done', attempts: job.attempts + 1, outcomeUnknown: false });
     return { state: 'done' };
   } catch (error) {

@@ -151,6 +151,7 @@ export async function startConsoleconnectFake(options: ConsoleconnectFakeOptions
     env: { CONSOLECONNECT_BASE_URL: http.url + '/', CONSOLECONNECT_API_KEY: API_KEY },
     requests: http.requests,
     failNext: http.failNext,
+    setChaos: http.setChaos,
     close: http.close,
     addAgentComment(ticketId, text, author = 'Console Connect Support') {
       const t = stored(ticketId);

@@ -225,6 +225,7 @@ export async function startF5xcFake(options: { mode?: 'partner' | 'tenant' } = {
     quirks,
     requests: http.requests,
     failNext: http.failNext,
+    setChaos: http.setChaos,
     close: http.close,
     addAgentComment(ticketId, body, author = 'F5 Support') {
       const ticket = find(ticketId);

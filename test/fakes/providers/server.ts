@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FakeFault, RecordedRequest } from './types.js';
+import type { FakeFault, FaultPicker, RecordedRequest } from './types.js';
 
 /** What a vendor route handler gets: the parsed request and helpers to answer like the vendor. */
 export interface FakeRequest extends RecordedRequest {
@@ -32,6 +32,7 @@ export interface FakeHttp {
   url: string;
   requests: RecordedRequest[];
   failNext(count: number, fault: FakeFault, path?: RegExp): void;
+  setChaos(pick: FaultPicker | undefined): void;
   close(): Promise<void>;
 }
 
@@ -42,6 +43,7 @@ export interface FakeHttp {
 export async function startFakeHttp(options: FakeHttpOptions): Promise<FakeHttp> {
   const requests: RecordedRequest[] = [];
   const faults: { fault: FakeFault; path: RegExp | undefined }[] = [];
+  let chaos: FaultPicker | undefined;
   const server = createServer((req, res) => {
     void readBody(req).then((raw) => respond(req, res, raw));
   });
@@ -58,20 +60,28 @@ export async function startFakeHttp(options: FakeHttpOptions): Promise<FakeHttp>
     requests.push(recorded);
 
     const faultIndex = faults.findIndex((f) => !f.path || f.path.test(recorded.path));
-    if (faultIndex >= 0) {
-      const { fault } = faults.splice(faultIndex, 1)[0]!;
-      if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-      if (res.destroyed) return;
-      return send(res, { status: fault.status, body: fault.raw ?? fault.body, headers: fault.headers ?? {} }, fault.raw !== undefined);
-    }
+    const fault = faultIndex >= 0 ? faults.splice(faultIndex, 1)[0]!.fault : chaos?.(recorded);
+    if (fault && !fault.afterHandling) return answerFault(res, fault);
 
+    const answer = route(recorded);
+    if (fault) return answerFault(res, fault); // the vendor acted, the client hears a fault
+    send(res, answer);
+  }
+
+  function route(recorded: RecordedRequest): FakeAnswer {
     const denied = options.authorize(recorded);
-    if (denied) return send(res, denied);
-    for (const route of options.routes) {
-      const match = route.method === recorded.method ? route.path.exec(recorded.path) : null;
-      if (match) return send(res, route.handle({ ...recorded, params: match.slice(1).map(decodeURIComponent) }));
+    if (denied) return denied;
+    for (const candidate of options.routes) {
+      const match = candidate.method === recorded.method ? candidate.path.exec(recorded.path) : null;
+      if (match) return candidate.handle({ ...recorded, params: match.slice(1).map(decodeURIComponent) });
     }
-    send(res, options.notFound ?? { status: 404, body: { message: 'Not Found' } });
+    return options.notFound ?? { status: 404, body: { message: 'Not Found' } };
+  }
+
+  async function answerFault(res: ServerResponse, fault: FakeFault): Promise<void> {
+    if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (res.destroyed) return;
+    send(res, { status: fault.status, body: fault.raw ?? fault.body, headers: fault.headers ?? {} }, fault.raw !== undefined);
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -81,6 +91,9 @@ export async function startFakeHttp(options: FakeHttpOptions): Promise<FakeHttp>
     requests,
     failNext(count, fault, path) {
       for (let i = 0; i < count; i++) faults.push({ fault, path });
+    },
+    setChaos(pick) {
+      chaos = pick;
     },
     close: () =>
       new Promise((resolve) => {

@@ -10,7 +10,15 @@ export interface FakeFault {
   headers?: Record<string, string>;
   /** Wait this long before answering (timeouts). */
   delayMs?: number;
+  /**
+   * The vendor acts on the request first (the comment is written), then answers with this fault
+   * after `delayMs`: a slow success that the client sees as a timeout or an error.
+   */
+  afterHandling?: boolean;
 }
+
+/** Picks a fault for a request, or undefined to answer normally (random faults in chaos tests). */
+export type FaultPicker = (req: RecordedRequest) => FakeFault | undefined;
 
 export interface RecordedRequest {
   method: string;
@@ -34,6 +42,8 @@ export interface FakeProviderServer {
   setStatus(ticketId: string, status: TicketStatus): void;
   /** The next `count` requests (matching `path`, when given) get `fault` instead. */
   failNext(count: number, fault: FakeFault, path?: RegExp): void;
+  /** Asks `pick` about every request from now on (undefined stops it); queued `failNext` faults go first. */
+  setChaos?(pick: FaultPicker | undefined): void;
   /** Texts of every comment the vendor holds for a ticket, in order, with whether the bot wrote it. */
   comments(ticketId: string): { text: string; byCustomer: boolean }[];
   /** The vendor-shaped ticket record, for assertions on what the adapter sent. */

@@ -153,6 +153,7 @@ export async function startVerifikFake(): Promise<FakeProviderServer> {
     env: { VERIFIK_BASE_URL: http.url, VERIFIK_TOKEN: TOKEN },
     requests: http.requests,
     failNext: http.failNext,
+    setChaos: http.setChaos,
     close: http.close,
     addAgentComment(ticketId, text, author = 'Verifik Support') {
       push(stored(ticketId), { author, message: text, type: 'agent' });
