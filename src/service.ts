@@ -66,20 +66,7 @@ export class TicketService {
 
   /** Stores the ticket ⇄ thread link; what the ticket already holds is marked seen, not relayed. */
   async link(snapshot: TicketSnapshot, thread: ThreadRef, requester: Requester, card?: string): Promise<TicketLink> {
-    const { ticket } = snapshot;
-    const link: TicketLink = {
-      provider: this.deps.provider.id,
-      ticketId: ticket.id,
-      thread,
-      ...(card ? { card } : {}),
-      requester,
-      subject: ticket.subject,
-      status: ticket.status,
-      vendorStatus: ticket.vendorStatus,
-      ...(ticket.priority ? { priority: ticket.priority } : {}),
-      createdAt: ticket.createdAt ?? new Date().toISOString(),
-      statusVersion: 0,
-    };
+    const link: TicketLink = { ...this.newLink(snapshot, requester), thread, ...(card ? { card } : {}) };
     await this.deps.links.save(link);
     await this.deps.relay.ingest(link, snapshot, false);
     return link;
@@ -163,8 +150,15 @@ export class TicketService {
 
   /** The card of a ticket that has no thread yet (the first message of its thread). */
   preview(snapshot: TicketSnapshot, requester: Requester): TicketCard {
-    const { ticket } = snapshot;
-    return this.card({
+    return this.card(this.newLink(snapshot, requester));
+  }
+
+  card(link: TicketLink): TicketCard {
+    return cardOf(link, this.deps.provider.displayName, this.deps.provider.capabilities);
+  }
+
+  private newLink({ ticket }: TicketSnapshot, requester: Requester): TicketLink {
+    return {
       provider: this.deps.provider.id,
       ticketId: ticket.id,
       thread: '',
@@ -175,11 +169,7 @@ export class TicketService {
       ...(ticket.priority ? { priority: ticket.priority } : {}),
       createdAt: ticket.createdAt ?? new Date().toISOString(),
       statusVersion: 0,
-    });
-  }
-
-  card(link: TicketLink): TicketCard {
-    return cardOf(link, this.deps.provider.displayName, this.deps.provider.capabilities);
+    };
   }
 
   /** Only the requester or staff may see or act on a ticket; an unknown id looks the same. */
