@@ -1,0 +1,76 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { SHORTCUT_OPEN } from '../../../bots/slack/actions.js';
+
+// js-yaml comes with the dev tools (eslint); the manifest is plain YAML it reads as Slack does.
+const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
+
+const root = new URL('../../../', import.meta.url);
+const EVENTS_URL = 'https://example.com/slack/events';
+
+interface Manifest {
+  features: {
+    slash_commands: Array<{ command: string; url: string; should_escape?: boolean }>;
+    shortcuts: Array<{ type: string; callback_id: string }>;
+  };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: {
+    event_subscriptions: { request_url: string; bot_events: string[] };
+    interactivity: { is_enabled: boolean; request_url: string };
+    socket_mode_enabled: boolean;
+  };
+}
+
+/** Bot scopes each Web API method the front-end calls needs (Slack's method reference); [] for none. */
+const SCOPES_OF: Record<string, string[]> = {
+  'chat.postMessage': ['chat:write'],
+  'chat.postEphemeral': ['chat:write'],
+  'chat.update': ['chat:write'],
+  'chat.getPermalink': [],
+  'views.open': [],
+  'users.info': ['users:read'],
+  'usergroups.users.list': ['usergroups:read'],
+  // Ticket threads live in public and private channels.
+  'conversations.replies': ['channels:history', 'groups:history'],
+};
+// Not Web API calls: the slash command and the message shortcut need `commands`.
+const OTHER_SCOPES = ['commands'];
+
+/** Every `client.<method>(` call in bots/slack. */
+function methodsCalled(): Set<string> {
+  const dir = new URL('bots/slack/', root);
+  const methods = new Set<string>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+    const source = readFileSync(new URL(file, dir), 'utf8');
+    for (const match of source.matchAll(/\bclient\.((?:[a-z]+\.)+[a-zA-Z]+)\(/g)) methods.add(match[1]!);
+  }
+  return methods;
+}
+
+const manifest = yaml.load(readFileSync(new URL('manifest.yml', root), 'utf8')) as Manifest;
+
+describe('Slack app manifest', () => {
+  it('declares /ticket at the events URL placeholder', () => {
+    expect(manifest.features.slash_commands).toEqual([expect.objectContaining({ command: '/ticket', url: EVENTS_URL, should_escape: false })]);
+  });
+
+  it('declares the message shortcut under the callback id the app listens for', () => {
+    expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ type: 'message', callback_id: SHORTCUT_OPEN })]);
+  });
+
+  it('turns interactivity on and subscribes to messages in public and private channels', () => {
+    expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: EVENTS_URL });
+    expect(manifest.settings.event_subscriptions.request_url).toBe(EVENTS_URL);
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['message.channels', 'message.groups']);
+    expect(manifest.settings.socket_mode_enabled).toBe(false);
+  });
+
+  it('asks for exactly the bot scopes of the Web API methods the code calls', () => {
+    const called = [...methodsCalled()].sort();
+    // A new call must be added to the table above (and its scope to the manifest).
+    expect(called).toEqual(Object.keys(SCOPES_OF).sort());
+    const needed = new Set([...OTHER_SCOPES, ...called.flatMap((m) => SCOPES_OF[m]!)]);
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
+  });
+});
