@@ -98,3 +98,40 @@ describe('relay', () => {
     expect((await h.service.close(link.ticketId, staff)).status).toBe('closed');
   });
 });
+
+describe('relay on Redis, several processes', () => {
+  it('lets exactly one process poll, hands over when the holder dies, and releases on stop', async () => {
+    const { Redis } = await import('ioredis');
+    const { BullOutbox } = await import('../../src/outbox-bullmq.js');
+    const { dropRedisPrefix, REDIS_URL, uniqueRedisUrl } = await import('../support/harness.js');
+    const target = uniqueRedisUrl('relay');
+    const redis = new Redis(REDIS_URL);
+    const key = `${target.prefix}:lease:poller:local`;
+    const a = await startHarness({ storeUrl: target.url, leaseMs: 400 });
+    const b = await startHarness({ storeUrl: target.url, leaseMs: 400 });
+    try {
+      expect(a.bridge.outbox).toBeInstanceOf(BullOutbox);
+      await openLinked(a);
+      expect(await a.bridge.relay.pollOnce()).toBe(1);
+      expect(await b.bridge.relay.pollOnce()).toBe(0); // a holds the lease
+      const owner = await redis.get(key);
+      expect(owner).toMatch(/^[0-9a-f-]{36}$/);
+      expect(await redis.pttl(key)).toBeLessThanOrEqual(400);
+      await new Promise((r) => setTimeout(r, 600)); // a keeps renewing while alive
+      expect(await b.bridge.relay.pollOnce()).toBe(0);
+      expect(await redis.get(key)).toBe(owner);
+
+      await a.kv.close(); // a dies: no more renewals
+      await waitFor(async () => (await b.bridge.relay.pollOnce()) === 1, 'takeover by b', 3_000);
+      expect(await redis.get(key)).not.toBe(owner);
+
+      await b.bridge.stop(); // graceful: the lease goes with it
+      expect(await redis.exists(key)).toBe(0);
+    } finally {
+      await a.bridge.stop().catch(() => undefined);
+      await b.close();
+      redis.disconnect();
+      await dropRedisPrefix(target.prefix);
+    }
+  });
+});

@@ -14,6 +14,8 @@ export interface HarnessOptions {
   /** Defaults to the local desk on the same store. */
   provider?: (kv: KeyValueStore) => TicketProvider;
   pollIntervalMs?: number;
+  /** Poller and outbox leases (default: the Bridge's). */
+  leaseMs?: number;
   logger?: Logger;
 }
 
@@ -43,6 +45,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     pollIntervalMs: options.pollIntervalMs ?? 100,
     outboxRetry: { baseMs: 20, maxMs: 200 },
     outboxIdleMs: 50,
+    ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
   });
   const desk = new LocalDesk(kv);
   return {
