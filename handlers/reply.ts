@@ -1,17 +1,8 @@
-import type { Requester, ThreadRef } from '../src/domain.js';
-import type { TicketService } from '../src/service.js';
+import type { ReplyRequest, TicketService } from '../src/service.js';
 import { replyForError } from './errors.js';
 import type { Reply } from './types.js';
 
-export interface ReplyInput {
-  /** The thread the message was written in, or the ticket id typed with the command. */
-  thread?: ThreadRef;
-  ticketId?: string;
-  text: string;
-  author: Requester;
-  /** The platform's id of the message: a redelivery of it must not make a second comment. */
-  eventKey: string;
-}
+export type ReplyInput = ReplyRequest;
 
 /** A message in a ticket's thread becomes a comment, through the outbox. Undefined: not a ticket thread. */
 export async function replyToTicket(service: TicketService, input: ReplyInput): Promise<Reply | undefined> {

@@ -34,6 +34,18 @@ export interface TicketStatusView {
   failed: OutboxJob[];
 }
 
+export interface ReplyRequest {
+  /** The thread the message was written in, or the ticket id typed with the command. */
+  thread?: ThreadRef;
+  ticketId?: string;
+  text: string;
+  author: Requester;
+  /** Staff may write on any ticket by id. */
+  isStaff?: boolean;
+  /** The platform's id of the message: a redelivery of it must not make a second comment. */
+  eventKey: string;
+}
+
 const Rating = z.object({
   score: z.coerce.number().int('expects a whole number from 1 to 5').min(1, 'expects 1 to 5').max(5, 'expects 1 to 5'),
   comment: z.string().trim().max(2000).optional(),
@@ -76,9 +88,13 @@ export class TicketService {
    * Queues a chat message as a comment on the thread's ticket. `eventKey` is the platform's id of
    * the message, so a redelivered event queues nothing. Returns undefined outside a ticket thread.
    */
-  async reply(input: { thread?: ThreadRef; ticketId?: string; text: string; author: Requester; eventKey: string }): Promise<{ link: TicketLink; queued: boolean } | undefined> {
+  async reply(input: ReplyRequest): Promise<{ link: TicketLink; queued: boolean } | undefined> {
     const link = input.thread ? await this.deps.links.byThread(input.thread) : await this.deps.links.get(input.ticketId ?? '');
     if (!link) return undefined;
+    // In its thread anyone who can see the thread may write; by id, only those who may see the ticket.
+    if (!input.thread && link.requester.key !== input.author.key && !input.isStaff) {
+      throw new ForbiddenError(`No ticket #${link.ticketId} that you can see.`);
+    }
     const text = input.text.trim();
     if (!text) throw new FieldErrors({ text: 'expects some text' });
     const queued = await this.deps.outbox.enqueue({

@@ -67,6 +67,9 @@ describe('TicketService', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect((await h.desk.comments('1')).map((c) => c.text)).toEqual(['Still down\n\n— Ada (via chat)']);
     expect(await h.service.reply({ thread: 'mem:nope', text: 'hello', author: ada, eventKey: 'evt-2' })).toBeUndefined();
+    // By ticket id (not in its thread), only the requester or staff may write.
+    await expect(h.service.reply({ ticketId: '1', text: 'me too', author: bob, eventKey: 'evt-3' })).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await h.service.reply({ ticketId: '1', text: 'on it', author: bob, isStaff: true, eventKey: 'evt-4' })).toMatchObject({ queued: true });
   });
 
   it('lists only the requester’s own tickets', async () => {
