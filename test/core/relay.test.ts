@@ -135,3 +135,48 @@ describe('relay on Redis, several processes', () => {
     }
   });
 });
+
+describe('pacing', () => {
+  it('keeps a burst of replies inside the provider limit, in order per ticket, dropping none', async () => {
+    const { createLocalProvider } = await import('../../adapters/local/index.js');
+    const { TokenBucket } = await import('../../src/pacing.js');
+    const { createHttpClient } = await import('../../src/http.js');
+    const { silentLogger } = await import('../../src/logger.js');
+    const http = createHttpClient(silentLogger);
+    const bucket = new TokenBucket(2, 200); // 10 calls a second, bursts of 2: as an adapter's limiter
+    const calls: { at: number; ticketId: string; text: string }[] = [];
+    const h = await startHarness({
+      provider: (kv) => {
+        const inner = createLocalProvider({ http, logger: silentLogger, kv, env: {} });
+        return {
+          ...inner,
+          addComment: async (ticketId, comment) => {
+            await bucket.take();
+            calls.push({ at: Date.now(), ticketId, text: comment.text });
+            return inner.addComment(ticketId, comment);
+          },
+        };
+      },
+    });
+    try {
+      h.bridge.attach(new MemorySink());
+      const one = await openLinked(h, 'one');
+      const two = await openLinked(h, 'two');
+      for (let i = 0; i < 8; i++) {
+        await h.service.reply({ thread: one.thread, text: `one #${i}`, author: ada, eventKey: `one-${i}` });
+        await h.service.reply({ thread: two.thread, text: `two #${i}`, author: ada, eventKey: `two-${i}` });
+      }
+      h.bridge.start();
+      await waitFor(() => calls.length === 16, 'all 16 comments', 10_000);
+      const order = (id: string) => calls.filter((c) => c.ticketId === id).map((c) => Number(/#(\d+)/.exec(c.text)?.[1]));
+      expect(order(one.ticketId)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      expect(order(two.ticketId)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      // Never more than the bucket allows: any three calls span at least one refill period.
+      for (let i = 2; i < calls.length; i++) expect(calls[i]!.at - calls[i - 2]!.at).toBeGreaterThanOrEqual(90);
+      expect(calls.at(-1)!.at - calls[0]!.at).toBeGreaterThanOrEqual(1_300);
+    } finally {
+      await h.close();
+      await http.close();
+    }
+  });
+});
