@@ -1,10 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { SHORTCUT_OPEN } from '../../../bots/slack/actions.js';
-
-// js-yaml comes with the dev tools (eslint); the manifest is plain YAML it reads as Slack does.
-const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
 
 const root = new URL('../../../', import.meta.url);
 const EVENTS_URL = 'https://example.com/slack/events';
