@@ -1,17 +1,14 @@
 import { request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createConsoleconnectProvider } from '../../adapters/consoleconnect/index.js';
 import { toStatus } from '../../adapters/consoleconnect/map.js';
-import type { OpenTicketInput, Requester } from '../../src/domain.js';
+import type { OpenTicketInput } from '../../src/domain.js';
 import type { ProviderError } from '../../src/errors.js';
 import { ConfigError } from '../../src/errors.js';
-import { createHttpClient } from '../../src/http.js';
-import { silentLogger } from '../../src/logger.js';
 import { attributedText, commentFingerprint } from '../../src/provider.js';
-import { openStore, type KeyValueStore } from '../../src/store.js';
 import { providerContract } from '../contracts/provider-contract.js';
-import { startConsoleconnectFake, type ConsoleconnectFakeOptions } from '../fakes/providers/consoleconnect.js';
-import type { FakeProviderServer } from '../fakes/providers/types.js';
+import { startConsoleconnectFake } from '../fakes/providers/consoleconnect.js';
+import { ada, adapterRig } from './rig.js';
 
 // Fixture from the seed's create request sample.
 const validInput: OpenTicketInput = {
@@ -29,32 +26,8 @@ providerContract('consoleconnect', {
   missingId: 'INC000009999999',
 });
 
-const ada: Requester = { key: 'slack:T1:U1', name: 'Ada Lovelace' };
-const FAST = { timeoutMs: 1_000, retry: { retries: 2, baseMs: 10, maxMs: 50, maxRetryAfterMs: 5_000 } };
-
 describe('consoleconnect adapter', () => {
-  const http = createHttpClient(silentLogger, FAST);
-  let kv: KeyValueStore;
-  let fake: FakeProviderServer | undefined;
-
-  beforeAll(async () => {
-    kv = await openStore('sqlite://:memory:');
-  });
-  afterEach(async () => {
-    await fake?.close();
-    fake = undefined;
-  });
-  afterAll(async () => {
-    await kv.close();
-    await http.close();
-  });
-
-  async function setup(options: ConsoleconnectFakeOptions = {}, env: Record<string, string> = {}) {
-    fake = await startConsoleconnectFake(options);
-    const provider = createConsoleconnectProvider({ http, logger: silentLogger, kv, env: { ...fake.env, ...env } });
-    return { fake, provider };
-  }
-  const last = (f: FakeProviderServer) => f.requests[f.requests.length - 1]!;
+  const { setup, last, deps } = adapterRig(startConsoleconnectFake, createConsoleconnectProvider);
 
   it('creates a ticket with name, description and issue type, authorised by the API key as a Bearer token', async () => {
     const { fake, provider } = await setup();
@@ -75,7 +48,7 @@ describe('consoleconnect adapter', () => {
   });
 
   it('falls back to CONSOLECONNECT_ISSUE_TYPE and sends the vendor spelling of a loosely typed one', async () => {
-    const { fake, provider } = await setup({}, { CONSOLECONNECT_ISSUE_TYPE: 'High Latency' });
+    const { fake, provider } = await setup({ CONSOLECONNECT_ISSUE_TYPE: 'High Latency' });
     await provider.createTicket({ subject: 'Lag', description: 'Pings are slow', priority: 'urgent' }, ada);
     expect(last(fake).body).toMatchObject({ issueType: 'High Latency' });
     expect(last(fake).body).not.toHaveProperty('priority');
@@ -94,7 +67,7 @@ describe('consoleconnect adapter', () => {
 
   it('names a bad setting and never echoes its value', () => {
     const build = (env: Record<string, string | undefined>) => () =>
-      createConsoleconnectProvider({ http, logger: silentLogger, kv, env });
+      createConsoleconnectProvider(deps(env));
     expect(build({})).toThrow(ConfigError);
     expect(build({})).toThrow(/CONSOLECONNECT_API_KEY/);
     expect(build({ CONSOLECONNECT_API_KEY: 'k', CONSOLECONNECT_ISSUE_TYPE: 'Fire' })).toThrow(/CONSOLECONNECT_ISSUE_TYPE.*Circuit Down/);
@@ -112,7 +85,7 @@ describe('consoleconnect adapter', () => {
   });
 
   it("uses the vendor's note id where the note has one", async () => {
-    const { fake, provider } = await setup({ noteIds: true });
+    const { fake, provider } = await setup({}, { fake: { noteIds: true } });
     const { ticket } = await provider.createTicket(validInput, ada);
     const { id } = await provider.addComment(ticket.id, { text: attributedText('hi', ada), author: ada });
     const agentId = fake.addAgentComment(ticket.id, 'We are on it', 'Grace Hopper');
@@ -125,7 +98,7 @@ describe('consoleconnect adapter', () => {
   });
 
   it('treats every note without the bot attribution as support, reads noteText, and keeps twin notes apart', async () => {
-    const { fake, provider } = await setup({ noteField: 'noteText' });
+    const { fake, provider } = await setup({}, { fake: { noteField: 'noteText' } });
     const { ticket } = await provider.createTicket(validInput, ada);
     fake.addAgentComment(ticket.id, 'Please reboot the port.', 'NOC');
     fake.addAgentComment(ticket.id, 'Please reboot the port.', 'NOC');

@@ -1,14 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createF5xcProvider } from '../../adapters/f5xc/index.js';
 import { commentText, mapStatus } from '../../adapters/f5xc/map.js';
-import type { OpenTicketInput, Requester } from '../../src/domain.js';
+import type { OpenTicketInput } from '../../src/domain.js';
 import { ConfigError, ProviderError } from '../../src/errors.js';
-import { createHttpClient } from '../../src/http.js';
-import { silentLogger } from '../../src/logger.js';
-import { attributedText, commentFingerprint, type TicketProvider } from '../../src/provider.js';
-import { openStore, type KeyValueStore } from '../../src/store.js';
+import { attributedText, commentFingerprint } from '../../src/provider.js';
 import { providerContract } from '../contracts/provider-contract.js';
-import { F5XC_FAKE_TOKEN, SEED_CREATE_EXAMPLE, startF5xcFake, type F5xcFakeServer } from '../fakes/providers/f5xc.js';
+import { F5XC_FAKE_TOKEN, SEED_CREATE_EXAMPLE, startF5xcFake } from '../fakes/providers/f5xc.js';
+import { ada, adapterRig } from './rig.js';
 
 const validInput: OpenTicketInput = {
   subject: 'Tunnel to the edge site drops',
@@ -30,38 +28,16 @@ providerContract('f5xc (tenant mode)', {
   missingId: 'chat-0000000000000000',
 });
 
-const ada: Requester = { key: 'slack:T1:U1', name: 'Ada Lovelace' };
-const FAST = { timeoutMs: 1_000, retry: { retries: 2, baseMs: 10, maxMs: 50, maxRetryAfterMs: 5_000 } };
-
 describe('f5xc adapter', () => {
-  const http = createHttpClient(silentLogger, FAST);
-  let kv: KeyValueStore;
-  let fakes: F5xcFakeServer[] = [];
-
-  beforeAll(async () => {
-    kv = await openStore('sqlite://:memory:');
-  });
-  afterEach(async () => {
-    await Promise.all(fakes.map((f) => f.close()));
-    fakes = [];
-  });
-  afterAll(async () => {
-    await kv.close();
-    await http.close();
-  });
-
-  async function setup(mode: 'partner' | 'tenant' = 'partner', env: Record<string, string> = {}) {
-    const fake = await startF5xcFake({ mode });
-    fakes.push(fake);
-    const provider: TicketProvider = createF5xcProvider({ http, logger: silentLogger, kv, env: { ...fake.env, ...env } });
-    return { fake, provider };
-  }
-  const lastRequest = (fake: F5xcFakeServer) => fake.requests[fake.requests.length - 1]!;
+  const rig = adapterRig(startF5xcFake, createF5xcProvider);
+  const { last, deps } = rig;
+  /** A partner-mode fake unless `mode` says otherwise, with `env` over its settings. */
+  const setup = (mode: 'partner' | 'tenant' = 'partner', env: Record<string, string> = {}) => rig.setup(env, { fake: { mode } });
 
   it('creates a partner ticket with the APIToken header and the body F5 documents, keyed by tp_id', async () => {
     const { fake, provider } = await setup();
     const { ticket } = await provider.createTicket(validInput, ada);
-    const sent = lastRequest(fake);
+    const sent = last(fake);
     expect(sent.method).toBe('POST');
     expect(sent.path).toBe('/api/web/namespaces/system/partner-management/customer_supports');
     expect(sent.headers.authorization).toBe(`APIToken ${F5XC_FAKE_TOKEN}`);
@@ -83,7 +59,7 @@ describe('f5xc adapter', () => {
   it('sends low priority as PRIORITY_NORMAL and the type that the chosen topic belongs to', async () => {
     const { fake, provider } = await setup();
     await provider.createTicket({ ...validInput, priority: 'low', category: 'ACCOUNT_SUPPORT_TOPIC_BILLING' }, ada);
-    expect(lastRequest(fake).body).toMatchObject({
+    expect(last(fake).body).toMatchObject({
       spec: { priority: 'PRIORITY_NORMAL', type: 'TYPE_ACCOUNT_SUPPORT', topic: 'ACCOUNT_SUPPORT_TOPIC_BILLING' },
     });
   });
@@ -92,7 +68,7 @@ describe('f5xc adapter', () => {
     const { fake, provider } = await setup('partner', { F5XC_TYPE: 'TYPE_INCIDENT_SUPPORT', F5XC_SERVICE: 'SS_CDN' });
     const { subject, description } = validInput;
     await provider.createTicket({ subject, description }, ada);
-    expect(lastRequest(fake).body).toMatchObject({
+    expect(last(fake).body).toMatchObject({
       spec: { priority: 'PRIORITY_NORMAL', type: 'TYPE_INCIDENT_SUPPORT', topic: 'INCIDENT_SUPPORT_TOPIC_OTHERS', service: 'SS_CDN' },
     });
   });
@@ -102,7 +78,7 @@ describe('f5xc adapter', () => {
     const { ticket } = await provider.createTicket(validInput, ada);
     const text = attributedText('Logs attached in the portal.', ada);
     expect(await provider.addComment(ticket.id, { text, author: ada })).toEqual({});
-    const sent = lastRequest(fake);
+    const sent = last(fake);
     expect(sent.path).toBe(`/api/web/namespaces/system/partner-management/customer_supports/${ticket.id}/comment`);
     expect(sent.body).toEqual({ tp_id: ticket.id, comment: text });
   });
@@ -113,17 +89,17 @@ describe('f5xc adapter', () => {
     expect(fake.requests[0]!.path).toBe('/api/web/namespaces/system/customer_supports');
     expect(ticket.id).toBe((fake.requests[0]!.body as { metadata: { name: string } }).metadata.name);
     await provider.addComment(ticket.id, { text: 'hello', author: ada });
-    expect(lastRequest(fake)).toMatchObject({
+    expect(last(fake)).toMatchObject({
       path: `/api/web/namespaces/system/customer_support/${ticket.id}/comment`,
       body: { name: ticket.id, namespace: 'system', comment: 'hello' },
     });
     await provider.closeTicket!(ticket.id);
-    expect(lastRequest(fake)).toMatchObject({
+    expect(last(fake)).toMatchObject({
       path: `/api/web/namespaces/system/customer_support/${ticket.id}/close`,
       body: { name: ticket.id, namespace: 'system' },
     });
     await provider.getTicket(ticket.id);
-    expect(lastRequest(fake).path).toBe(`/api/web/namespaces/system/customer_supports/${ticket.id}`);
+    expect(last(fake).path).toBe(`/api/web/namespaces/system/customer_supports/${ticket.id}`);
   });
 
   it('treats an HTTP 200 whose err is not EOK as a failure, with the code in the message', async () => {
@@ -265,7 +241,7 @@ describe('f5xc adapter', () => {
   it('stops start-up on a bad setting, naming the variable', async () => {
     const { fake } = await setup();
     const build = (env: Record<string, string>) => () =>
-      createF5xcProvider({ http, logger: silentLogger, kv, env: { ...fake.env, ...env } });
+      createF5xcProvider(deps({ ...fake.env, ...env }));
     expect(build({ F5XC_MODE: 'reseller' })).toThrow(ConfigError);
     expect(build({ F5XC_MODE: 'reseller' })).toThrow(/F5XC_MODE/);
     expect(build({ F5XC_API_TOKEN: '' })).toThrow(/F5XC_API_TOKEN/);

@@ -1,17 +1,14 @@
 import { request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSelectelProvider, selectelFactory } from '../../adapters/selectel/index.js';
-import { SELECTEL_PACING, selectelLimiter, type SelectelPacing } from '../../adapters/selectel/pacing.js';
+import { SELECTEL_PACING, selectelLimiter } from '../../adapters/selectel/pacing.js';
 import { decodeCursor, encodeCursor, walkUpdated } from '../../adapters/selectel/poll.js';
-import type { OpenTicketInput, Requester } from '../../src/domain.js';
+import type { OpenTicketInput } from '../../src/domain.js';
 import { ConfigError, FieldErrors, ProviderError } from '../../src/errors.js';
-import { createHttpClient } from '../../src/http.js';
-import { silentLogger } from '../../src/logger.js';
 import { attributedText } from '../../src/provider.js';
-import { openStore, type KeyValueStore } from '../../src/store.js';
 import { providerContract } from '../contracts/provider-contract.js';
 import { startSelectelFake } from '../fakes/providers/selectel.js';
-import type { FakeProviderServer } from '../fakes/providers/types.js';
+import { ada, adapterRig } from './rig.js';
 
 const validInput: OpenTicketInput = {
   subject: 'Cloud server unreachable after reboot',
@@ -28,34 +25,11 @@ providerContract('selectel', {
   missingId: '999999',
 });
 
-const ada: Requester = { key: 'slack:T1:U1', name: 'Ada Lovelace' };
-const FAST = { timeoutMs: 1_000, retry: { retries: 2, baseMs: 10, maxMs: 50, maxRetryAfterMs: 5_000 } };
 /** Pacing that keeps the documented ratio but fits a test: 2 tickets per 300 ms. */
 const QUICK = { windowMs: 300 };
 
 describe('selectel adapter', () => {
-  const http = createHttpClient(silentLogger, FAST);
-  let kv: KeyValueStore;
-  let fake: FakeProviderServer | undefined;
-
-  beforeAll(async () => {
-    kv = await openStore('sqlite://:memory:');
-  });
-  afterEach(async () => {
-    await fake?.close();
-    fake = undefined;
-  });
-  afterAll(async () => {
-    await kv.close();
-    await http.close();
-  });
-
-  async function setup(env: Record<string, string> = {}, pacing: Partial<SelectelPacing> = QUICK) {
-    fake = await startSelectelFake();
-    const provider = selectelFactory(pacing)({ http, logger: silentLogger, kv, env: { ...fake.env, ...env } });
-    return { fake, provider };
-  }
-  const last = (f: FakeProviderServer) => f.requests[f.requests.length - 1]!;
+  const { setup, last, deps } = adapterRig(startSelectelFake, selectelFactory(QUICK));
   const oldShape = (number: number, key: string, closed: boolean) => ({
     closed_at: closed ? '2019-08-24T14:15:22Z' : null,
     created_at: '2019-08-24T14:15:22Z',
@@ -137,7 +111,7 @@ describe('selectel adapter', () => {
     });
     expect(fake.requests).toHaveLength(0);
     // Without a configured list the vendor judges the key, and its refusal reaches the person.
-    const open = selectelFactory(QUICK)({ http, logger: silentLogger, kv, env: { ...fake.env, SELECTEL_CATEGORY: '' } });
+    const open = selectelFactory(QUICK)(deps({ ...fake.env, SELECTEL_CATEGORY: '' }));
     expect(open.validateOpen({ ...validInput, category: 'hardware' })).toEqual({});
     const error = (await open.createTicket({ ...validInput, category: 'hardware' }, ada).catch((e: unknown) => e)) as ProviderError;
     expect(error).toBeInstanceOf(ProviderError);
@@ -230,7 +204,7 @@ describe('selectel adapter', () => {
   });
 
   it('lists by update time, newest first, and reports only what changed past the high-water mark', async () => {
-    const { fake, provider } = await setup({}, { windowMs: 1, tickets: 10 });
+    const { fake, provider } = await setup({}, { factory: selectelFactory({ windowMs: 1, tickets: 10 }) });
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await provider.createTicket(validInput, ada)).ticket.id);
     const first = await provider.listUpdatedSince!(undefined, [ids[0]!]);
@@ -247,7 +221,7 @@ describe('selectel adapter', () => {
   });
 
   it('paces ticket creation to the documented two per window without refusing any', async () => {
-    const { fake, provider } = await setup({}, { windowMs: 300 });
+    const { fake, provider } = await setup({}, { factory: selectelFactory({ windowMs: 300 }) });
     const started = Date.now();
     await Promise.all([1, 2, 3].map((i) => provider.createTicket({ ...validInput, subject: `t${i}` }, ada)));
     // Two go at once; the third waits for half a window (one token at 2 per 300 ms).
@@ -267,7 +241,7 @@ describe('selectel adapter', () => {
   });
 
   it('names a bad setting and never echoes its value', () => {
-    const build = (env: Record<string, string>) => () => createSelectelProvider({ http, logger: silentLogger, kv, env });
+    const build = (env: Record<string, string>) => () => createSelectelProvider(deps(env));
     const base = { SELECTEL_TOKEN: 'sl-secret-value-123456', SELECTEL_PRODUCT: 'cloud_servers' };
     expect(build({ SELECTEL_PRODUCT: 'cloud_servers' })).toThrow(/SELECTEL_TOKEN/);
     expect(build({ SELECTEL_TOKEN: 't' })).toThrow(/SELECTEL_PRODUCT/);

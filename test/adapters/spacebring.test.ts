@@ -1,17 +1,16 @@
 import { request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSpacebringProvider } from '../../adapters/spacebring/index.js';
 import { toStatus } from '../../adapters/spacebring/map.js';
 import { decodeCursor, encodeCursor, walkUpdated, type Page } from '../../adapters/spacebring/poll.js';
-import type { OpenTicketInput, Requester } from '../../src/domain.js';
+import type { OpenTicketInput } from '../../src/domain.js';
 import { ConfigError, FieldErrors, type ProviderError } from '../../src/errors.js';
-import { createHttpClient } from '../../src/http.js';
 import { silentLogger } from '../../src/logger.js';
 import { attributedText } from '../../src/provider.js';
-import { openStore, type KeyValueStore } from '../../src/store.js';
 import { providerContract } from '../contracts/provider-contract.js';
 import { SPACEBRING_FAKE_API_KEYS, startSpacebringFake } from '../fakes/providers/spacebring.js';
 import type { FakeProviderServer } from '../fakes/providers/types.js';
+import { ada, adapterRig } from './rig.js';
 
 const validInput: OpenTicketInput = {
   subject: 'Wi-Fi drops in meeting room 3',
@@ -28,33 +27,10 @@ providerContract('spacebring', {
   missingId: '00000000-0000-4000-8000-000000000000',
 });
 
-const ada: Requester = { key: 'slack:T1:U1', name: 'Ada Lovelace' };
-const FAST = { timeoutMs: 1_000, retry: { retries: 2, baseMs: 10, maxMs: 50, maxRetryAfterMs: 5_000 } };
 const ID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 describe('spacebring adapter', () => {
-  const http = createHttpClient(silentLogger, FAST);
-  let kv: KeyValueStore;
-  let fake: FakeProviderServer | undefined;
-
-  beforeAll(async () => {
-    kv = await openStore('sqlite://:memory:');
-  });
-  afterEach(async () => {
-    await fake?.close();
-    fake = undefined;
-  });
-  afterAll(async () => {
-    await kv.close();
-    await http.close();
-  });
-
-  async function setup(env: Record<string, string> = {}) {
-    fake = await startSpacebringFake();
-    const provider = createSpacebringProvider({ http, logger: silentLogger, kv, env: { ...fake.env, ...env } });
-    return { fake, provider };
-  }
-  const last = (f: FakeProviderServer) => f.requests[f.requests.length - 1]!;
+  const { setup, last, deps } = adapterRig(startSpacebringFake, createSpacebringProvider);
   /** A GET answer built from what the fake holds, with its activities swapped for `activities`. */
   const withActivities = (f: FakeProviderServer, id: string, activities: object[], ticket: object = {}) => {
     const { activities: _held, ...held } = f.ticket(id)!;
@@ -259,7 +235,7 @@ describe('spacebring adapter', () => {
   it('names a bad or missing setting and never echoes its value', () => {
     const location = '3c90c3cc-0d44-4b50-8888-8dd25736052a';
     const build = (env: Record<string, string>) => () =>
-      createSpacebringProvider({ http, logger: silentLogger, kv, env: { SPACEBRING_LOCATION_REF: location, ...env } });
+      createSpacebringProvider(deps({ SPACEBRING_LOCATION_REF: location, ...env }));
     expect(build({})).toThrow(/SPACEBRING_TOKEN.*SPACEBRING_CLIENT_ID/);
     expect(build({ SPACEBRING_TOKEN: 'secret-token-value' })).toThrow(/^SPACEBRING_NETWORK_ID/);
     expect(build({ SPACEBRING_CLIENT_ID: 'id' })).toThrow(/^SPACEBRING_CLIENT_SECRET/);

@@ -1,16 +1,13 @@
 import { request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createVerifikProvider } from '../../adapters/verifik/index.js';
 import { toStatus } from '../../adapters/verifik/map.js';
-import type { OpenTicketInput, Requester } from '../../src/domain.js';
+import type { OpenTicketInput } from '../../src/domain.js';
 import { ConfigError, ProviderError } from '../../src/errors.js';
-import { createHttpClient } from '../../src/http.js';
-import { silentLogger } from '../../src/logger.js';
 import { attributedText } from '../../src/provider.js';
-import { openStore, type KeyValueStore } from '../../src/store.js';
 import { providerContract } from '../contracts/provider-contract.js';
-import type { FakeProviderServer } from '../fakes/providers/types.js';
 import { startVerifikFake } from '../fakes/providers/verifik.js';
+import { ada, adapterRig } from './rig.js';
 
 // Fixture from the seed's request example.
 const validInput: OpenTicketInput = {
@@ -29,32 +26,8 @@ providerContract('verifik', {
   missingId: 'support_ticket_000000000',
 });
 
-const ada: Requester = { key: 'slack:T1:U1', name: 'Ada Lovelace' };
-const FAST = { timeoutMs: 1_000, retry: { retries: 2, baseMs: 10, maxMs: 50, maxRetryAfterMs: 5_000 } };
-
 describe('verifik adapter', () => {
-  const http = createHttpClient(silentLogger, FAST);
-  let kv: KeyValueStore;
-  let fake: FakeProviderServer | undefined;
-
-  beforeAll(async () => {
-    kv = await openStore('sqlite://:memory:');
-  });
-  afterEach(async () => {
-    await fake?.close();
-    fake = undefined;
-  });
-  afterAll(async () => {
-    await kv.close();
-    await http.close();
-  });
-
-  async function setup(env: Record<string, string> = {}) {
-    fake = await startVerifikFake();
-    const provider = createVerifikProvider({ http, logger: silentLogger, kv, env: { ...fake.env, ...env } });
-    return { fake, provider };
-  }
-  const last = (f: FakeProviderServer) => f.requests[f.requests.length - 1]!;
+  const { setup, last, deps } = adapterRig(startVerifikFake, createVerifikProvider);
 
   it('creates a ticket with the four required fields, authorised by the JWT as a Bearer token', async () => {
     const { fake, provider } = await setup();
@@ -195,7 +168,7 @@ describe('verifik adapter', () => {
   });
 
   it('names a bad setting and never echoes its value', () => {
-    const build = (env: Record<string, string>) => () => createVerifikProvider({ http, logger: silentLogger, kv, env });
+    const build = (env: Record<string, string>) => () => createVerifikProvider(deps(env));
     expect(build({})).toThrow(/VERIFIK_TOKEN/);
     expect(build({ VERIFIK_TOKEN: 't', VERIFIK_CATEGORY: 'hardware' })).toThrow(ConfigError);
     expect(build({ VERIFIK_TOKEN: 't', VERIFIK_CATEGORY: 'hardware' })).toThrow(/VERIFIK_CATEGORY.*feature_request/);
