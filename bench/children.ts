@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { build } from 'esbuild';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-/** A bench child process (a TypeScript file run through tsx) that talks in JSON lines. */
+/** A bench child process (a TypeScript file run through tsx, or a bundle of it) that talks in JSON lines. */
 export interface Child {
   process: ChildProcess;
   /** The next JSON line the child prints. */
@@ -11,9 +12,10 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-export function startChild(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): Child {
-  const script = fileURLToPath(new URL(file, import.meta.url));
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', script, ...args], {
+export function startChild(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[]; bundled?: string } = {}): Child {
+  const script = options.bundled ?? fileURLToPath(new URL(file, import.meta.url));
+  const loader = options.bundled ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, script, ...args], {
     env: options.env ?? process.env,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -52,4 +54,14 @@ export function startChild(file: string, args: string[], options: { env?: NodeJS
       });
     },
   };
+}
+
+/**
+ * Bundles a bench child the way `npm start` bundles the service (scripts/build.mjs), so a figure
+ * such as memory is of plain Node running our code, not of the TypeScript loader as well.
+ */
+export async function bundleChild(file: string): Promise<string> {
+  const outfile = fileURLToPath(new URL(`../dist/bench/${file.replace(/^.*\//, '').replace(/\.ts$/, '.js')}`, import.meta.url));
+  await build({ entryPoints: [fileURLToPath(new URL(file, import.meta.url))], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' });
+  return outfile;
 }

@@ -1,4 +1,4 @@
-import { startChild } from './children.js';
+import { bundleChild, startChild } from './children.js';
 import { round } from './stats.js';
 
 export const MEMORY_TICKETS = 10_000;
@@ -21,7 +21,8 @@ export interface MemoryResult {
  * in a child process started with --expose-gc so the figure is after collection.
  */
 export async function benchMemory(log: (line: string) => void): Promise<MemoryResult> {
-  const child = startChild('./memory-child.ts', [String(MEMORY_TICKETS)], { nodeArgs: ['--expose-gc'] });
+  const bundled = await bundleChild('./memory-child.ts');
+  const child = startChild('./memory-child.ts', [String(MEMORY_TICKETS)], { nodeArgs: ['--expose-gc'], bundled });
   try {
     const m = await child.next<{
       tickets: number;

@@ -10,7 +10,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface StartupResult {
   runs: number;
-  /** Median wall time from spawning `tsx src/main.ts` to its `ticket-bridge ready:` line. */
+  /** Median wall time from spawning `npm start` (bundle, then run) to its `ticket-bridge ready:` line. */
   ms: number;
   all_ms: number[];
   /** Median of the `startupMs` the process itself logs (main() entered → ready). */
@@ -42,7 +42,7 @@ async function startOnce(): Promise<{ wallMs: number; selfMs: number | undefined
     LOG_LEVEL: 'info',
   };
   const started = performance.now();
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   try {
     let selfMs: number | undefined;
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -75,7 +75,8 @@ async function startOnce(): Promise<{ wallMs: number; selfMs: number | undefined
     await new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
-      child.kill('SIGTERM');
+      // npm runs the bundle in a shell of its own: stop the whole group.
+      process.kill(-child.pid!, 'SIGTERM');
     });
     rmSync(dir, { recursive: true, force: true });
   }
