@@ -183,7 +183,7 @@ export class Relay {
     if (news) return void this.quiet.delete(ticketId);
     const count = (this.quiet.get(ticketId)?.count ?? 0) + 1;
     const skip = count <= QUIET_CHECKS_BEFORE_BACKOFF ? 1 : Math.min(2 ** (count - QUIET_CHECKS_BEFORE_BACKOFF), MAX_SKIP_CYCLES);
-    this.quiet.set(ticketId, { count, skipUntilCycle: this.cycle + skip });
+    this.quiet.set(ticketId, { count, skipUntilCycle: nextDueCycle(this.cycle, skip, ticketId) });
   }
 
   private async run(): Promise<void> {
@@ -198,4 +198,18 @@ export class Relay {
 /** Jobs of one ticket and direction share a lane, so they run in order. */
 export function laneOf(direction: 'chat' | 'provider', provider: string, ticketId: string): string {
   return `${direction}:${provider}:${ticketId}`;
+}
+
+/**
+ * The first cycle after `cycle` that falls on the ticket's own phase of a `skip`-cycle rhythm.
+ * Tickets linked together would otherwise all fall quiet together and come due in the same cycle
+ * (1,000 GETs every 8th cycle, none between); a phase from the id spreads them evenly.
+ */
+export function nextDueCycle(cycle: number, skip: number, ticketId: string): number {
+  if (skip <= 1) return cycle + 1;
+  let hash = 2166136261;
+  for (let i = 0; i < ticketId.length; i++) hash = Math.imul(hash ^ ticketId.charCodeAt(i), 16777619);
+  const phase = (hash >>> 0) % skip;
+  const next = cycle + 1;
+  return next + ((phase - (next % skip) + skip) % skip);
 }
