@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import { optional, twinIds } from '../../src/adapter-kit.js';
 import type { Comment, OpenField, OpenTicketInput, Priority, Requester, Ticket, TicketStatus } from '../../src/domain.js';
 import { defaultErrorMessage } from '../../src/http.js';
 import { attributedText } from '../../src/provider.js';
@@ -112,17 +113,15 @@ export function toTicket(wire: WireTicket): Ticket {
  * text is returned exactly as stored, so the relay's fingerprint of what the bot sent matches it.
  */
 export function toComments(wire: WireTicket): Comment[] {
-  const seen = new Map<string, number>();
+  // Identical notes without ids (same author, date and text) still get distinct, stable ids.
+  const idOf = twinIds('~');
   return (wire.notes ?? []).map((note) => {
     const text = noteText(note);
     const ours = attributionOf(text);
     const author = authorName(note.author);
     const base = note.id != null ? String(note.id) : 'n:' + hash(`${author}\u0000${note.date ?? ''}\u0000${text}`);
-    // Identical notes without ids (same author, date and text) still get distinct, stable ids.
-    const count = (seen.get(base) ?? 0) + 1;
-    seen.set(base, count);
     return {
-      id: count === 1 ? base : `${base}~${count}`,
+      id: idOf(base),
       ticketId: wire.id,
       origin: ours === undefined ? 'agent' : 'customer',
       author: ours ?? (author || 'Console Connect support'),
@@ -174,8 +173,4 @@ function hash(text: string): string {
 
 function fold(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

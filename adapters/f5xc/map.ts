@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { twinIds } from '../../src/adapter-kit.js';
 import type { Comment, CommentOrigin, Priority, TicketSnapshot, TicketStatus } from '../../src/domain.js';
 import type { ProviderErrorKind } from '../../src/errors.js';
 import { htmlToMarkdown } from '../../src/markdown.js';
@@ -126,14 +127,11 @@ function fold(text: string): string {
  * with a counter for identical twins, so ids stay stable across reads.
  */
 function commentIds(ticketId: string, comments: readonly WireComment[]): string[] {
-  const seen = new Map<string, number>();
+  const idOf = twinIds('-');
   return comments.map((c) => {
     if (c.comment_id) return c.comment_id;
     const key = [ticketId, c.created_at, c.author_email, c.author_name, c.plain_text ?? c.html].join('\u0000');
-    const base = 'h:' + createHash('sha256').update(key).digest('hex').slice(0, 24);
-    const n = (seen.get(base) ?? 0) + 1;
-    seen.set(base, n);
-    return n === 1 ? base : `${base}-${n}`;
+    return idOf('h:' + createHash('sha256').update(key).digest('hex').slice(0, 24));
   });
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { optional, twinIds } from '../../src/adapter-kit.js';
 import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Priority, Requester, Ticket, TicketStatus } from '../../src/domain.js';
 import { Priority as PriorityEnum } from '../../src/domain.js';
 import { attributedText } from '../../src/provider.js';
@@ -120,18 +121,15 @@ export function toComments(wire: WireTicket): Comment[] {
   const threads = wire.threads ?? [];
   const first = threads[0];
   const skipFirst = first?.type === 'user' && fold(first.message) === fold(wire.description ?? '');
-  const seen = new Map<string, number>();
+  // Two identical lines in the same second still get distinct ids, stable while the list only grows.
+  const idOf = twinIds('~');
   const comments: Comment[] = [];
   threads.forEach((thread, index) => {
     if (index === 0 && skipFirst) return;
     const origin = ORIGIN[thread.type.toLowerCase()];
     if (origin === null) return;
-    const base = threadId(thread);
-    // Two identical lines in the same second still get distinct ids, stable while the list only grows.
-    const count = (seen.get(base) ?? 0) + 1;
-    seen.set(base, count);
     comments.push({
-      id: count === 1 ? base : `${base}~${count}`,
+      id: idOf(threadId(thread)),
       ticketId: wire._id,
       origin: origin ?? 'unknown',
       author: authorName(thread.author) || (origin === 'agent' ? 'Verifik support' : 'Customer'),
@@ -155,8 +153,4 @@ function authorName(author: WireThread['author']): string {
 
 function fold(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

@@ -127,6 +127,8 @@ describe('verifik adapter', () => {
     const first = (await provider.getTicket(ticket.id)).comments.map((c) => c.id);
     const second = (await provider.getTicket(ticket.id)).comments.map((c) => c.id);
     expect(new Set(first).size).toBe(2);
+    // The twin's id is the first one's with `~2`: the form already stored in links.
+    expect(first[1]).toBe(`${first[0]}~2`);
     expect(second).toEqual(first);
   });
 

@@ -1,0 +1,25 @@
+/** Small pieces of wire → domain mapping that several provider adapters share. */
+
+/**
+ * `{ [key]: value }`, or `{}` when `value` is undefined. Spread into a record so that an absent
+ * value leaves the key out, as `exactOptionalPropertyTypes` requires.
+ */
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/**
+ * Ids for records that carry none of their own. Call the returned function once per record, in
+ * the vendor's order, with an id derived from the record's content: the first record with a given
+ * base keeps it, identical twins get `<base><separator>2`, `<base><separator>3`, … so every id stays
+ * stable while the list only grows. The separator is part of ids already stored, so each adapter
+ * keeps the one it has always used.
+ */
+export function twinIds(separator: string): (base: string) => string {
+  const seen = new Map<string, number>();
+  return (base) => {
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    return count === 1 ? base : `${base}${separator}${count}`;
+  };
+}
