@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
@@ -49,7 +51,11 @@ export interface SlackApp {
 /** The Bolt app for the configured transport, with every listener registered. */
 export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, options: SlackAppOptions = {}): SlackApp {
   const logger = boltLogger(deps.logger);
-  const api = settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {};
+  // One keep-alive pool for every Web API call: a burst of /ticket commands then opens its modals
+  // over a few warm connections instead of a new TLS handshake each.
+  const agentOptions = { keepAlive: true, maxSockets: 16 };
+  const agent = settings.apiUrl?.startsWith('http:') ? new http.Agent(agentOptions) : new https.Agent(agentOptions);
+  const api = { agent, ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}) };
   const common = {
     token: settings.botToken,
     logger,

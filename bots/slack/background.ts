@@ -16,6 +16,9 @@ export class Background {
   /** Starts `work`; if it throws, logs it and runs `onError` (e.g. to tell the person). */
   run(what: string, work: () => Promise<void>, onError?: (error: unknown) => Promise<void>): void {
     const task = (async () => {
+      // Let the acks of everything that arrived with this request go out first: under a burst,
+      // work started inline would sit between Slack and its answers.
+      await new Promise((resolve) => setImmediate(resolve));
       try {
         await work();
       } catch (error) {
