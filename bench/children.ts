@@ -61,7 +61,9 @@ export function startChild(file: string, args: string[], options: { env?: NodeJS
  * such as memory is of plain Node running our code, not of the TypeScript loader as well.
  */
 export async function bundleChild(file: string): Promise<string> {
-  const outfile = fileURLToPath(new URL(`../dist/bench/${file.replace(/^.*\//, '').replace(/\.ts$/, '.js')}`, import.meta.url));
-  await build({ entryPoints: [fileURLToPath(new URL(file, import.meta.url))], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' });
-  return outfile;
+  const outdir = fileURLToPath(new URL('../dist/bench/', import.meta.url));
+  const entry = fileURLToPath(new URL(file, import.meta.url));
+  // Split like scripts/build.mjs, so lazily imported modules (the Redis store) stay unloaded.
+  await build({ entryPoints: [entry], outdir, entryNames: '[name]', splitting: true, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' });
+  return `${outdir}${file.replace(/^.*\//, '').replace(/\.ts$/, '.js')}`;
 }

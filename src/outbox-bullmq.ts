@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { attemptJob, DEFAULT_LEASE_MS, JobRecords, type EnqueueInput, type HandlerOptions, type JobHandler, type RegisteredHandler, type Outbox, type OutboxJob, type OutboxOptions } from './outbox.js';
-import { parseRedisUrl } from './store-redis.js';
+import { parseRedisUrl } from './store.js';
 
 const LANES = 'outbox:lanes';
 

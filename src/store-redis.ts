@@ -1,6 +1,6 @@
 import KeyvRedis, { createClient } from '@keyv/redis';
 import Keyv from 'keyv';
-import type { KeyValueStore } from './store.js';
+import { parseRedisUrl, type KeyValueStore } from './store.js';
 
 /** Compare-and-delete, so a lease holder that lost its lease cannot release the new holder's. */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -9,14 +9,6 @@ const CLAIM = `local cur = redis.call('get', KEYS[1])
 if cur == false then return redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) and 1 or 0 end
 if cur == ARGV[1] then redis.call('pexpire', KEYS[1], ARGV[2]) return 1 end
 return 0`;
-
-/** Splits `?prefix=` off a Redis URL; the rest goes to the client unchanged. */
-export function parseRedisUrl(url: string): { url: string; prefix: string } {
-  const parsed = new URL(url);
-  const prefix = parsed.searchParams.get('prefix') || 'tb';
-  parsed.searchParams.delete('prefix');
-  return { url: parsed.toString().replace(/\?$/, ''), prefix };
-}
 
 /** keyv on Redis for values; SET NX PX, Lua compare-and-set and native sets for the atomic rest. */
 export async function openRedisStore(storeUrl: string): Promise<KeyValueStore> {
