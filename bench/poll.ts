@@ -99,6 +99,17 @@ async function measure(target: Target, n: number, log: (line: string) => void): 
   const changedFrom = perCycle.length;
   const waiting = new Map<string, { seen: number; cycles: number }>();
   const notice: number[] = [];
+  /** One cycle, then how many cycles each waiting change took to be read, once it is. */
+  const cycleAndNotice = async () => {
+    await cycle();
+    for (const [id, w] of waiting) {
+      w.cycles++;
+      if ((await bridge.links.seen(id)).size > w.seen) {
+        notice.push(w.cycles);
+        waiting.delete(id);
+      }
+    }
+  };
   for (let i = 0; i < changedCycles; i++) {
     // Stamps are to the second at these vendors; a second between cycles is what production has.
     if (listing) await new Promise((r) => setTimeout(r, 1_000 - (Date.now() % 1_000) + 5));
@@ -107,26 +118,10 @@ async function measure(target: Target, n: number, log: (line: string) => void): 
       waiting.set(ticketId, { seen: (await bridge.links.seen(ticketId)).size, cycles: 0 });
       await target.agentComment(ticketId, `Agent answer ${i}`);
     }
-    await cycle();
-    for (const [id, w] of waiting) {
-      w.cycles++;
-      if ((await bridge.links.seen(id)).size > w.seen) {
-        notice.push(w.cycles);
-        waiting.delete(id);
-      }
-    }
+    await cycleAndNotice();
   }
   // Changes still unread when the phase ends: count the cycles until they are.
-  for (let extra = 0; waiting.size > 0 && extra < 16; extra++) {
-    await cycle();
-    for (const [id, w] of waiting) {
-      w.cycles++;
-      if ((await bridge.links.seen(id)).size > w.seen) {
-        notice.push(w.cycles);
-        waiting.delete(id);
-      }
-    }
-  }
+  for (let extra = 0; waiting.size > 0 && extra < 16; extra++) await cycleAndNotice();
   const changed = perCycle.slice(changedFrom, changedFrom + changedCycles).map((c) => c.calls);
   // The first cycle reads every linked ticket once (first_cycle); the peak is of the cycles after.
   const peak = perCycle.slice(1).reduce((a, b) => (b.calls > a.calls ? b : a));

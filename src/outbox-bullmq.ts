@@ -82,10 +82,8 @@ export class BullOutbox implements Outbox {
   }
 
   async retryFailed(key: string): Promise<OutboxJob | undefined> {
-    const job = await this.records.get(key);
-    if (!job || job.state !== 'failed') return undefined;
-    const again: OutboxJob = { ...job, state: 'pending', attempts: 0, notBefore: 0, seq: this.records.nextSeq() };
-    await this.records.save(again);
+    const again = await this.records.rearm(key);
+    if (!again) return undefined;
     await this.admit(again);
     return again;
   }

@@ -52,12 +52,10 @@ export class KeyvOutbox implements Outbox {
   }
 
   async retryFailed(key: string): Promise<OutboxJob | undefined> {
-    const job = await this.records.get(key);
-    if (!job || job.state !== 'failed') return undefined;
-    const again: OutboxJob = { ...job, state: 'pending', attempts: 0, notBefore: 0, seq: this.records.nextSeq() };
-    await this.records.save(again);
+    const again = await this.records.rearm(key);
+    if (!again) return undefined;
     await this.addToLane(again);
-    this.waiting.delete(job.lane);
+    this.waiting.delete(again.lane);
     this.wake();
     return again;
   }

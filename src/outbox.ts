@@ -124,6 +124,15 @@ export class JobRecords {
     if (job.state === 'done') await this.kv.remove(`outbox:ticket:${job.ticketId}`, job.key);
   }
 
+  /** A failed job made pending again, as new (the Retry button); undefined if it is not failed. */
+  async rearm(key: string): Promise<OutboxJob | undefined> {
+    const job = await this.get(key);
+    if (!job || job.state !== 'failed') return undefined;
+    const again: OutboxJob = { ...job, state: 'pending', attempts: 0, notBefore: 0, seq: this.nextSeq() };
+    await this.save(again);
+    return again;
+  }
+
   async forTicket(ticketId: string): Promise<{ pending: OutboxJob[]; failed: OutboxJob[] }> {
     const jobs = (await this.load(await this.kv.members(`outbox:ticket:${ticketId}`))).sort((a, b) => a.seq - b.seq);
     return { pending: jobs.filter((j) => j.state === 'pending'), failed: jobs.filter((j) => j.state === 'failed') };
