@@ -1,5 +1,5 @@
 import { GatewayIntentBits } from 'discord.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLocalProvider } from '../../../adapters/local/index.js';
 import { startDiscord } from '../../../bots/discord/index.js';
 import { ConfigError, ProviderError } from '../../../src/errors.js';
@@ -8,7 +8,7 @@ import type { TicketProvider } from '../../../src/provider.js';
 import type { KeyValueStore } from '../../../src/store.js';
 import { DEFAULT_IDS, nextSnowflake, startFakeDiscord, type Json } from '../../fakes/discord/index.js';
 import { startHarness, waitFor } from '../../support/harness.js';
-import { envFor, openThroughDiscord, sleep, startStack, type Stack } from './stack.js';
+import { envFor, openThroughDiscord, sleep, useStacks } from './stack.js';
 
 /** The local desk with createTicket slowed down or failing, as a vendor having a bad day. */
 function troubledDesk(trouble: 'slow' | 'down'): (kv: KeyValueStore) => TicketProvider {
@@ -34,15 +34,7 @@ const finalAnswer = async (replies: { readonly original: Json | undefined }): Pr
   }, 'the final answer', 10_000);
 
 describe('Discord front-end', () => {
-  const stacks: Stack[] = [];
-  afterEach(async () => {
-    await Promise.all(stacks.splice(0).map((s) => s.close()));
-  });
-  const stack = async (...args: Parameters<typeof startStack>) => {
-    const s = await startStack(...args);
-    stacks.push(s);
-    return s;
-  };
+  const stack = useStacks();
 
   it('loses no thread message across a gateway reconnect (op 7, then RESUME)', async () => {
     const s = await stack();

@@ -1,21 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_IDS, type Json } from '../../fakes/discord/index.js';
 import { waitFor } from '../../support/harness.js';
-import { openThroughDiscord, startStack, type Stack } from './stack.js';
+import { openThroughDiscord, useStacks } from './stack.js';
 
 const embedField = (msg: Json | undefined, name: string): string | undefined =>
   ((((msg?.['embeds'] as Json[] | undefined)?.[0]?.['fields'] ?? []) as Json[]).find((f) => f['name'] === name)?.['value']) as string | undefined;
 
 describe('Discord end to end (real discord.js against the fake Discord)', () => {
-  const stacks: Stack[] = [];
-  afterEach(async () => {
-    await Promise.all(stacks.splice(0).map((s) => s.close()));
-  });
-  const stack = async (...args: Parameters<typeof startStack>) => {
-    const s = await startStack(...args);
-    stacks.push(s);
-    return s;
-  };
+  const stack = useStacks();
 
   it('opens a ticket in a private thread, relays both ways, and edits the card when closed', async () => {
     const s = await stack();

@@ -1,4 +1,5 @@
 // Assembles the core (local desk), the fake Discord and the real discord.js front-end for tests.
+import { afterEach } from 'vitest';
 import { registerCommands } from '../../../bots/discord/register.js';
 import { startDiscord } from '../../../bots/discord/index.js';
 import { discordSettings } from '../../../bots/discord/settings.js';
@@ -62,6 +63,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await h.close();
       await fake.close();
     },
+  };
+}
+
+/** Starts stacks for the tests of a describe block and closes them after each test. */
+export function useStacks(): (options?: StackOptions) => Promise<Stack> {
+  const stacks: Stack[] = [];
+  afterEach(async () => {
+    await Promise.all(stacks.splice(0).map((s) => s.close()));
+  });
+  return async (options) => {
+    const s = await startStack(options);
+    stacks.push(s);
+    return s;
   };
 }
 
