@@ -1,8 +1,8 @@
 import { FieldErrors, ProviderError } from '../../src/errors.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
+import { walkUpdated } from '../../src/update-walk.js';
 import { openFields, splitThread, toComment, toCreateBody, toTicket, toVoteScore, validateOpen } from './map.js';
 import { SELECTEL_PACING, selectelLimiter, type SelectelPacing } from './pacing.js';
-import { walkUpdated } from './poll.js';
 import { LIST_MAX_PAGES, LIST_PAGE_SIZE, routes, type Route } from './routes.js';
 import {
   SelectelComment,
@@ -18,9 +18,10 @@ import { selectelSettings } from './settings.js';
 
 /**
  * Selectel Tickets API v1.2: tickets with a separate comment list, `is_client_author` on each,
- * listed by update time for cheap polling. `pacing` overrides the documented limits (tests).
+ * listed by update time for cheap polling. `pacing` overrides the documented limits and `now` the
+ * clock the update walk settles its mark by (tests).
  */
-export function selectelFactory(pacing: Partial<SelectelPacing> = {}): ProviderFactory {
+export function selectelFactory(pacing: Partial<SelectelPacing> = {}, now: () => number = Date.now): ProviderFactory {
   return (deps): TicketProvider => {
     const settings = selectelSettings(deps.env);
     const http = deps.http.forProvider({
@@ -121,6 +122,8 @@ export function selectelFactory(pacing: Partial<SelectelPacing> = {}): ProviderF
           first: 1,
           maxPages: LIST_MAX_PAGES,
           logger: deps.logger,
+          provider: 'selectel',
+          now,
           fetchPage: async (page: number) => {
             const query = { page, items_per_page: LIST_PAGE_SIZE, sort_by: 'updated_at', sort_by_order: 'desc' };
             const list = await http.request(SelectelTicketList, { ...routes.listTickets(), query });

@@ -1,16 +1,17 @@
 import { FieldErrors } from '../../src/errors.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
+import { walkUpdated } from '../../src/update-walk.js';
 import { OPEN_FIELDS, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
-import { walkUpdated } from './poll.js';
 import { LIST_MAX_PAGES, LIST_PAGE_SIZE, routes, spacebringLimiter, wire } from './routes.js';
 import { CommentAnswer, ListAnswer, TicketAnswer } from './schemas.js';
 import { authHeaders, readSettings } from './settings.js';
 
 /**
  * Spacebring support tickets. The conversation comes inside the ticket as activities that name
- * their actor; tickets list by update time per location, so an idle poll costs one call.
+ * their actor; tickets list by update time per location, so an idle poll costs one call. `now` is
+ * the clock the update walk settles its mark by (tests).
  */
-export const createSpacebringProvider: ProviderFactory = (deps): TicketProvider => {
+export const spacebringFactory = (now: () => number = Date.now): ProviderFactory => (deps): TicketProvider => {
   const settings = readSettings(deps.env);
   // Errors are `{message, type}` [public]: the default picker reads `message`.
   const http = deps.http.forProvider({
@@ -71,11 +72,14 @@ export const createSpacebringProvider: ProviderFactory = (deps): TicketProvider 
     },
 
     listUpdatedSince(cursor, knownOpen) {
-      return walkUpdated({
+      return walkUpdated<string | undefined>({
         cursor,
         knownOpen,
+        first: undefined,
         maxPages: LIST_MAX_PAGES,
         logger: deps.logger,
+        provider: 'spacebring',
+        now,
         fetchPage: async (token) => {
           const query = {
             locationRef: settings.SPACEBRING_LOCATION_REF,
@@ -84,9 +88,13 @@ export const createSpacebringProvider: ProviderFactory = (deps): TicketProvider 
             nextPageToken: token,
           };
           const answer = await http.request(ListAnswer, { ...routes.list(), query });
-          return { tickets: answer.tickets, next: answer.nextPageToken || undefined };
+          const items = answer.tickets.map((t) => ({ id: t.id, updatedAt: t.updateDate }));
+          return { items, next: answer.nextPageToken || undefined };
         },
       });
     },
   };
 };
+
+/** The registry's factory, on the real clock. */
+export const createSpacebringProvider: ProviderFactory = spacebringFactory();

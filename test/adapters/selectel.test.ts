@@ -2,10 +2,11 @@ import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { createSelectelProvider, selectelFactory } from '../../adapters/selectel/index.js';
 import { SELECTEL_PACING, selectelLimiter } from '../../adapters/selectel/pacing.js';
-import { decodeCursor, encodeCursor, walkUpdated } from '../../adapters/selectel/poll.js';
 import type { OpenTicketInput } from '../../src/domain.js';
 import { ConfigError, FieldErrors, ProviderError } from '../../src/errors.js';
-import { attributedText } from '../../src/provider.js';
+import { silentLogger } from '../../src/logger.js';
+import { attributedText, type TicketProvider } from '../../src/provider.js';
+import { SETTLE_MS, decodeCursor, encodeCursor, walkUpdated, type ListPage } from '../../src/update-walk.js';
 import { providerContract } from '../contracts/provider-contract.js';
 import { startSelectelFake } from '../fakes/providers/selectel.js';
 import { ada, adapterRig } from './rig.js';
@@ -204,20 +205,56 @@ describe('selectel adapter', () => {
   });
 
   it('lists by update time, newest first, and reports only what changed past the high-water mark', async () => {
-    const { fake, provider } = await setup({}, { factory: selectelFactory({ windowMs: 1, tickets: 10 }) });
+    // One clock for the fake's stamps and the walk's settle window.
+    const clock = { ms: Date.parse('2030-01-01T00:00:00Z') };
+    const now = () => clock.ms;
+    const factory = selectelFactory({ windowMs: 1, tickets: 10 }, now);
+    const { fake, provider } = await setup({}, { factory, fake: { now } });
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await provider.createTicket(validInput, ada)).ticket.id);
     const first = await provider.listUpdatedSince!(undefined, [ids[0]!]);
     expect(first.ticketIds).toEqual([ids[0]]);
     expect(last(fake)).toMatchObject({ path: '/tickets', query: { sort_by: 'updated_at', sort_by_order: 'desc', page: '1' } });
 
-    const quiet = await provider.listUpdatedSince!(first.cursor, ids);
+    // Past the settle window the mark's tickets are read one last time; then an idle poll is one list call.
+    clock.ms += SETTLE_MS + 1;
+    const settle = await provider.listUpdatedSince!(first.cursor, ids);
+    expect(settle.ticketIds.sort()).toEqual([...ids].sort());
+    const before = fake.requests.length;
+    const quiet = await provider.listUpdatedSince!(settle.cursor, ids);
     expect(quiet.ticketIds).toEqual([]);
-    await new Promise((r) => setTimeout(r, 1_050)); // stamps are to the second
+    expect(fake.requests.length - before).toBe(1);
+    clock.ms += 1_000; // stamps are to the second
     fake.addAgentComment(ids[1]!, 'news');
     const next = await provider.listUpdatedSince!(quiet.cursor, ids);
     expect(next.ticketIds).toEqual([ids[1]]);
-    expect((await provider.listUpdatedSince!(next.cursor, ids)).ticketIds).toEqual([]);
+    clock.ms += SETTLE_MS + 1;
+    expect((await provider.listUpdatedSince!(next.cursor, ids)).ticketIds).toEqual([ids[1]]);
+    const after = await provider.listUpdatedSince!(next.cursor, ids);
+    expect((await provider.listUpdatedSince!(after.cursor, ids)).ticketIds).toEqual([]);
+  });
+
+  it('relays both of two agent comments written in the same second, one before a poll and one after it', async () => {
+    const clock = { ms: Date.parse('2030-01-01T00:00:00Z') };
+    const now = () => clock.ms;
+    const { fake, provider } = await setup({}, { factory: selectelFactory({ windowMs: 1, tickets: 10 }, now), fake: { now } });
+    const { ticket } = await provider.createTicket(validInput, ada);
+    const relay = relayLike(provider, [ticket.id]);
+    await relay.poll(); // first run: the followed ticket, nothing from support yet
+    clock.ms = Date.parse('2030-01-01T00:00:07.100Z');
+    fake.addAgentComment(ticket.id, 'Rebooting the host now.');
+    await relay.poll();
+    clock.ms = Date.parse('2030-01-01T00:00:07.600Z'); // same second, after that poll read the ticket
+    fake.addAgentComment(ticket.id, 'Done, please check.');
+    await relay.poll();
+    expect(relay.relayed).toEqual(['Rebooting the host now.', 'Done, please check.']);
+    // Once settled, polls read nothing more and relay nothing twice.
+    clock.ms += SETTLE_MS + 1;
+    await relay.poll();
+    const before = fake.requests.length;
+    await relay.poll();
+    expect(fake.requests.length - before).toBe(1);
+    expect(relay.relayed).toEqual(['Rebooting the host now.', 'Done, please check.']);
   });
 
   it('paces ticket creation to the documented two per window without refusing any', async () => {
@@ -260,6 +297,29 @@ describe('selectel adapter', () => {
   });
 });
 
+/**
+ * What the relay does with a provider that lists by update time: re-read what the list reports,
+ * relay agent comments it has not seen, advance the cursor.
+ */
+function relayLike(provider: TicketProvider, followed: string[]) {
+  const seen = new Set<string>();
+  const relayed: string[] = [];
+  let cursor: string | undefined;
+  return {
+    relayed,
+    async poll() {
+      const changed = await provider.listUpdatedSince!(cursor, followed);
+      for (const id of changed.ticketIds.filter((t) => followed.includes(t))) {
+        for (const c of (await provider.getTicket(id)).comments) {
+          if (c.origin === 'agent' && !seen.has(c.id)) relayed.push(c.text);
+          seen.add(c.id);
+        }
+      }
+      cursor = changed.cursor;
+    },
+  };
+}
+
 describe('selectel update walk', () => {
   const at = (s: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, s)).toISOString();
   function pages(...list: [string, number][][]) {
@@ -271,30 +331,38 @@ describe('selectel update walk', () => {
     };
     return { fetched, fetchPage };
   }
+  /** A mark at `s`, settled long ago. */
+  const settled = (s: number, ids: string[]) => encodeCursor({ at: Date.parse(at(s)), ids, seenAt: 0, settled: true });
+  const walk = (cursor: string, fetchPage: (page: number) => Promise<ListPage<number>>, maxPages = 10, knownOpen: string[] = []) =>
+    walkUpdated({ cursor, knownOpen, first: 1, fetchPage, maxPages, logger: silentLogger, provider: 'selectel' });
 
   it('stops at the first page that reaches below the mark', async () => {
-    const mark = encodeCursor({ at: Date.parse(at(50)), ids: new Set(['a']) });
     const { fetched, fetchPage } = pages([['e', 59], ['d', 55]], [['c', 52], ['a', 50], ['b', 40]], [['z', 10]]);
-    const result = await walkUpdated({ cursor: mark, knownOpen: [], first: 1, fetchPage, maxPages: 10 });
+    const result = await walk(settled(50, ['a']), fetchPage);
     expect(result.ticketIds).toEqual(['e', 'd', 'c']);
     expect(fetched).toEqual([1, 2]);
-    expect(decodeCursor(result.cursor)).toEqual({ at: Date.parse(at(59)), ids: new Set(['e']) });
+    expect(decodeCursor(result.cursor)).toEqual({ at: Date.parse(at(59)), ids: ['e'], seenAt: expect.any(Number), settled: false });
   });
 
   it('counts a ticket stamped in the same second as the mark once', async () => {
-    const mark = encodeCursor({ at: Date.parse(at(50)), ids: new Set(['a']) });
     const { fetchPage } = pages([['b', 50], ['a', 50], ['c', 49]]);
-    const result = await walkUpdated({ cursor: mark, knownOpen: [], first: 1, fetchPage, maxPages: 10 });
+    const result = await walk(settled(50, ['a']), fetchPage);
     expect(result.ticketIds).toEqual(['b']);
-    const again = await walkUpdated({ cursor: result.cursor, knownOpen: [], first: 1, fetchPage, maxPages: 10 });
+    const again = await walk(result.cursor, fetchPage);
     expect(again.ticketIds).toEqual([]);
   });
 
   it('falls back to the followed tickets when too much changed', async () => {
-    const mark = encodeCursor({ at: Date.parse(at(1)), ids: new Set() });
     const { fetched, fetchPage } = pages([['x', 9]], [['y', 8]], [['z', 7]]);
-    const result = await walkUpdated({ cursor: mark, knownOpen: ['k'], first: 1, fetchPage, maxPages: 2 });
+    const result = await walk(settled(1, []), fetchPage, 2, ['k']);
     expect(fetched).toEqual([1, 2]);
     expect(result.ticketIds.sort()).toEqual(['k', 'x', 'y']);
+  });
+
+  it('reads a cursor stored in the earlier `<time>|<ids>` format, re-reading its mark once', async () => {
+    const { fetchPage } = pages([['b', 50], ['a', 50], ['c', 49]]);
+    const result = await walk(`${at(50)}|a`, fetchPage);
+    expect(result.ticketIds.sort()).toEqual(['a', 'b']);
+    expect((await walk(result.cursor, fetchPage)).ticketIds).toEqual([]);
   });
 });

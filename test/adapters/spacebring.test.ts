@@ -1,12 +1,12 @@
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { createSpacebringProvider } from '../../adapters/spacebring/index.js';
+import { createSpacebringProvider, spacebringFactory } from '../../adapters/spacebring/index.js';
 import { toStatus } from '../../adapters/spacebring/map.js';
-import { decodeCursor, encodeCursor, walkUpdated, type Page } from '../../adapters/spacebring/poll.js';
 import type { OpenTicketInput } from '../../src/domain.js';
 import { ConfigError, FieldErrors, type ProviderError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
-import { attributedText } from '../../src/provider.js';
+import { attributedText, type TicketProvider } from '../../src/provider.js';
+import { SETTLE_MS, decodeCursor, encodeCursor, walkUpdated, type ListPage } from '../../src/update-walk.js';
 import { providerContract } from '../contracts/provider-contract.js';
 import { SPACEBRING_FAKE_API_KEYS, startSpacebringFake } from '../fakes/providers/spacebring.js';
 import type { FakeProviderServer } from '../fakes/providers/types.js';
@@ -186,7 +186,10 @@ describe('spacebring adapter', () => {
   });
 
   it('polls with one list call by update time, newest first, and reports only what changed', async () => {
-    const { fake, provider } = await setup();
+    // One clock for the fake's stamps and the walk's settle window.
+    const clock = { ms: Date.parse('2030-01-01T00:00:00Z') };
+    const now = () => clock.ms;
+    const { fake, provider } = await setup({}, { factory: spacebringFactory(now), fake: { now } });
     const { ticket: a } = await provider.createTicket(validInput, ada);
     const { ticket: b } = await provider.createTicket(validInput, ada);
     const first = await provider.listUpdatedSince!(undefined, [a.id, b.id]);
@@ -196,15 +199,44 @@ describe('spacebring adapter', () => {
       path: '/support/tickets/v1',
       query: { locationRef: fake.env.SPACEBRING_LOCATION_REF, limit: '50', order: 'updateDate:desc' },
     });
-    // The next poll re-reads the mark's tickets once (the second may not have been over), then settles.
-    const settle = await provider.listUpdatedSince!(first.cursor, [a.id, b.id]);
+    // Inside the settle window the mark's tickets are re-read (their second may not be over);
+    // the first poll past it reads them one last time, then an idle poll is the one list call.
+    clock.ms += 100;
+    const inside = await provider.listUpdatedSince!(first.cursor, [a.id, b.id]);
+    expect(inside.ticketIds.sort()).toEqual([a.id, b.id].sort());
+    clock.ms += SETTLE_MS;
+    const settle = await provider.listUpdatedSince!(inside.cursor, [a.id, b.id]);
+    expect(settle.ticketIds.sort()).toEqual([a.id, b.id].sort());
     const before = fake.requests.length;
     const idle = await provider.listUpdatedSince!(settle.cursor, [a.id, b.id]);
     expect(idle.ticketIds).toEqual([]);
     expect(fake.requests.length - before).toBe(1);
-    await new Promise((r) => setTimeout(r, 1_100));
+    clock.ms += 1_100;
     fake.addAgentComment(a.id, 'Replaced the access point', 'Grace Hopper');
     expect((await provider.listUpdatedSince!(idle.cursor, [a.id, b.id])).ticketIds).toEqual([a.id]);
+  });
+
+  it('relays both of two agent comments written in the same second, one before a poll and one after it', async () => {
+    const clock = { ms: Date.parse('2030-01-01T00:00:00Z') };
+    const now = () => clock.ms;
+    const { fake, provider } = await setup({}, { factory: spacebringFactory(now), fake: { now } });
+    const { ticket } = await provider.createTicket(validInput, ada);
+    const relay = relayLike(provider, [ticket.id]);
+    await relay.poll(); // first run: the followed ticket, nothing from support yet
+    clock.ms = Date.parse('2030-01-01T00:00:07.100Z');
+    fake.addAgentComment(ticket.id, 'Restarted the router.', 'Grace Hopper');
+    await relay.poll();
+    clock.ms = Date.parse('2030-01-01T00:00:07.200Z'); // same second, 100 ms after that poll read the ticket
+    fake.addAgentComment(ticket.id, 'Should hold now.', 'Grace Hopper');
+    await relay.poll();
+    expect(relay.relayed).toEqual(['Restarted the router.', 'Should hold now.']);
+    // Once settled, polls read nothing more and relay nothing twice.
+    clock.ms += SETTLE_MS + 1;
+    await relay.poll();
+    const before = fake.requests.length;
+    await relay.poll();
+    expect(fake.requests.length - before).toBe(1);
+    expect(relay.relayed).toEqual(['Restarted the router.', 'Should hold now.']);
   });
 
   it('paces a burst under 10 requests a second, so Spacebring never answers 429', async () => {
@@ -254,8 +286,37 @@ describe('spacebring adapter', () => {
   });
 });
 
+/**
+ * What the relay does with a provider that lists by update time: re-read what the list reports,
+ * relay agent comments it has not seen, advance the cursor.
+ */
+function relayLike(provider: TicketProvider, followed: string[]) {
+  const seen = new Set<string>();
+  const relayed: string[] = [];
+  let cursor: string | undefined;
+  return {
+    relayed,
+    async poll() {
+      const changed = await provider.listUpdatedSince!(cursor, followed);
+      for (const id of changed.ticketIds.filter((t) => followed.includes(t))) {
+        for (const c of (await provider.getTicket(id)).comments) {
+          if (c.origin === 'agent' && !seen.has(c.id)) relayed.push(c.text);
+          seen.add(c.id);
+        }
+      }
+      cursor = changed.cursor;
+    },
+  };
+}
+
 describe('spacebring update walk', () => {
   const stamp = (s: number) => `2030-01-01T00:00:${String(s).padStart(2, '0')}Z`;
+  type Page = ListPage<string | undefined>;
+  const page = (tickets: { id: string; updateDate: string }[], next: string | undefined): Page => ({
+    items: tickets.map((t) => ({ id: t.id, updatedAt: t.updateDate })),
+    next,
+  });
+  const clock = { ms: 1_000_000 };
   const pages = (...list: Page[]) => {
     const asked: (string | undefined)[] = [];
     return {
@@ -267,40 +328,65 @@ describe('spacebring update walk', () => {
     };
   };
   const walk = (cursor: string | undefined, source: ReturnType<typeof pages>, maxPages = 10) =>
-    walkUpdated({ cursor, knownOpen: ['k'], fetchPage: source.fetchPage, maxPages, logger: silentLogger });
+    walkUpdated<string | undefined>({
+      cursor,
+      knownOpen: ['k'],
+      first: undefined,
+      fetchPage: source.fetchPage,
+      maxPages,
+      logger: silentLogger,
+      provider: 'spacebring',
+      now: () => clock.ms,
+    });
+  /** A mark at `s`, settled long ago. */
+  const settled = (s: number, ids: string[]) => encodeCursor({ at: Date.parse(stamp(s)), ids, seenAt: 0, settled: true });
 
   it('follows page tokens until it passes the mark, then stops', async () => {
-    const cursor = encodeCursor({ at: Date.parse(stamp(10)), ids: ['m'], settled: true });
+    const cursor = settled(10, ['m']);
     const source = pages(
-      { tickets: [{ id: 'x', updateDate: stamp(30) }, { id: 'y', updateDate: stamp(20) }], next: '1' },
-      { tickets: [{ id: 'm', updateDate: stamp(10) }, { id: 'z', updateDate: stamp(5) }], next: '2' },
-      { tickets: [{ id: 'never', updateDate: stamp(1) }], next: undefined },
+      page([{ id: 'x', updateDate: stamp(30) }, { id: 'y', updateDate: stamp(20) }], '1'),
+      page([{ id: 'm', updateDate: stamp(10) }, { id: 'z', updateDate: stamp(5) }], '2'),
+      page([{ id: 'never', updateDate: stamp(1) }], undefined),
     );
     const result = await walk(cursor, source);
     expect(result.ticketIds).toEqual(['x', 'y']);
     expect(source.asked).toEqual([undefined, '1']);
-    expect(decodeCursor(result.cursor)).toEqual({ at: Date.parse(stamp(30)), ids: ['x'], settled: false });
+    expect(decodeCursor(result.cursor)).toEqual({ at: Date.parse(stamp(30)), ids: ['x'], seenAt: clock.ms, settled: false });
   });
 
-  it('re-reports the tickets stamped at the mark once, then settles', async () => {
-    const source = pages({ tickets: [{ id: 'a', updateDate: stamp(10) }, { id: 'b', updateDate: stamp(10) }], next: undefined });
+  it('re-reports the tickets stamped at the mark on every poll until the settle window has passed, then settles', async () => {
+    const source = pages(page([{ id: 'a', updateDate: stamp(10) }, { id: 'b', updateDate: stamp(10) }], undefined));
     const first = await walk(undefined, source);
     expect(first.ticketIds).toEqual(['k']);
+    clock.ms += 100; // a 100 ms poll interval: the mark's second may not be over
     const second = await walk(first.cursor, source);
     expect(second.ticketIds).toEqual(['a', 'b']);
+    clock.ms += 100;
     const third = await walk(second.cursor, source);
-    expect(third.ticketIds).toEqual([]);
-    expect(decodeCursor(third.cursor)?.settled).toBe(true);
+    expect(third.ticketIds).toEqual(['a', 'b']);
+    clock.ms += SETTLE_MS;
+    const last = await walk(third.cursor, source);
+    expect(last.ticketIds).toEqual(['a', 'b']);
+    expect(decodeCursor(last.cursor)?.settled).toBe(true);
+    expect((await walk(last.cursor, source)).ticketIds).toEqual([]);
+  });
+
+  it('reads a cursor stored in the earlier `{at, ids, settled}` format, re-reading its mark once', async () => {
+    const source = pages(page([{ id: 'a', updateDate: stamp(10) }, { id: 'z', updateDate: stamp(2) }], undefined));
+    const old = JSON.stringify({ at: Date.parse(stamp(10)), ids: ['a'], settled: true });
+    const once = await walk(old, source);
+    expect(once.ticketIds).toEqual(['a']);
+    expect((await walk(once.cursor, source)).ticketIds).toEqual([]);
   });
 
   it('walks on through a list that is not sorted, and falls back to the followed tickets past the page cap', async () => {
-    const cursor = encodeCursor({ at: Date.parse(stamp(10)), ids: [], settled: true });
+    const cursor = settled(10, []);
     const unsorted = pages(
-      { tickets: [{ id: 'old', updateDate: stamp(1) }, { id: 'new', updateDate: stamp(20) }], next: '1' },
-      { tickets: [{ id: 'later', updateDate: stamp(15) }], next: undefined },
+      page([{ id: 'old', updateDate: stamp(1) }, { id: 'new', updateDate: stamp(20) }], '1'),
+      page([{ id: 'later', updateDate: stamp(15) }], undefined),
     );
     expect((await walk(cursor, unsorted)).ticketIds).toEqual(['new', 'later']);
-    const endless = pages({ tickets: [{ id: 'n', updateDate: stamp(40) }], next: '0' });
+    const endless = pages(page([{ id: 'n', updateDate: stamp(40) }], '0'));
     expect((await walk(cursor, endless, 2)).ticketIds).toEqual(['n', 'k']);
   });
 });

@@ -64,7 +64,7 @@ const invalid = (field: string, msg: string): FakeAnswer => ({
   body: { detail: [{ loc: ['body', field], msg, type: 'value_error' }] },
 });
 /** Selectel stamps to the second: `2019-08-24T14:15:22Z` [seed]. */
-const stamp = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+const toSecond = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const length = (v: string): number => [...v].length;
@@ -128,8 +128,11 @@ function old(t: StoredTicket): Record<string, unknown> {
  * Selectel's Tickets API v1.2 as strict as the seed: `X-Token`, every required create field
  * typed and bounded, both ticket shapes, comments refused on a closed ticket, FastAPI-style error
  * bodies. Paths are the adapter's (routes.ts), [assumed] where it says so.
+ * `now` sets the fake's clock, so a test can stamp two writes in the same second.
  */
-export async function startSelectelFake(): Promise<FakeProviderServer> {
+export async function startSelectelFake(options: { now?: () => number } = {}): Promise<FakeProviderServer> {
+  const clock = options.now ?? Date.now;
+  const stamp = (): string => toSecond(clock());
   const tickets = new Map<number, StoredTicket>();
   let nextNumber = 4_812_001;
   let nextComment = 90_001;

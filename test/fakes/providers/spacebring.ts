@@ -54,15 +54,18 @@ const fail = (status: number, message: string, type: string): FakeAnswer => ({ s
 const invalid = (message: string): FakeAnswer => fail(400, message, 'invalidRequest');
 const isUuid = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(v);
 /** Spacebring stamps to the second: `2023-11-07T05:31:56Z` [seed]. */
-const stamp = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+const toSecond = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * Spacebring's support-ticket API, as strict as the seed and the public reference: a Bearer token
  * with its network id header or HTTP Basic API keys, `ticket.locationRef` and `ticket.text`
  * required, `{ticket, activities[]}` answers, a list by update time with page tokens, and 429
  * above 10 requests in any second. Activities carry `type` as the public reference says.
+ * `now` sets the fake's clock, so a test can stamp two writes in the same second.
  */
-export async function startSpacebringFake(): Promise<FakeProviderServer> {
+export async function startSpacebringFake(options: { now?: () => number } = {}): Promise<FakeProviderServer> {
+  const clock = options.now ?? Date.now;
+  const stamp = (): string => toSecond(clock());
   const tickets = new Map<string, StoredTicket>();
   const activities = new Map<string, Activity[]>();
   const agents = new Map<string, Membership>();
