@@ -34,7 +34,7 @@ export async function runLine(service: TicketService, ctx: ChatContext, line: st
           text: command.text,
           author: ctx.actor.requester,
           // A terminal line has no platform id: the process start and line number make one.
-          eventKey: `console:${sessionId}:${lineNo}`,
+          eventKey: `console:${runId}:${lineNo}`,
         })) ?? { ok: false, ephemeral: true, text: `No ticket #${command.ticketId}.` },
       );
     case 'status':
@@ -52,7 +52,7 @@ export async function runLine(service: TicketService, ctx: ChatContext, line: st
   }
 }
 
-const sessionId = `${process.pid}-${Date.now().toString(36)}`;
+const runId = `${process.pid}-${Date.now().toString(36)}`;
 
 function render(reply: Reply): string[] {
   // Field errors on one line: "subject: required; priority: expects one of …".
