@@ -67,3 +67,26 @@ export function adapterRig<Fake extends FakeProviderServer, Options = never>(
 
   return { http, deps, setup, last };
 }
+
+/**
+ * What the relay does with a provider that lists by update time: re-read what the list reports,
+ * relay agent comments it has not seen, advance the cursor.
+ */
+export function relayLike(provider: TicketProvider, followed: string[]) {
+  const seen = new Set<string>();
+  const relayed: string[] = [];
+  let cursor: string | undefined;
+  return {
+    relayed,
+    async poll() {
+      const changed = await provider.listUpdatedSince!(cursor, followed);
+      for (const id of changed.ticketIds.filter((t) => followed.includes(t))) {
+        for (const c of (await provider.getTicket(id)).comments) {
+          if (c.origin === 'agent' && !seen.has(c.id)) relayed.push(c.text);
+          seen.add(c.id);
+        }
+      }
+      cursor = changed.cursor;
+    },
+  };
+}

@@ -5,11 +5,11 @@ import { SELECTEL_PACING, selectelLimiter } from '../../adapters/selectel/pacing
 import type { OpenTicketInput } from '../../src/domain.js';
 import { ConfigError, FieldErrors, ProviderError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
-import { attributedText, type TicketProvider } from '../../src/provider.js';
+import { attributedText } from '../../src/provider.js';
 import { SETTLE_MS, decodeCursor, encodeCursor, walkUpdated, type ListPage } from '../../src/update-walk.js';
 import { providerContract } from '../contracts/provider-contract.js';
 import { startSelectelFake } from '../fakes/providers/selectel.js';
-import { ada, adapterRig } from './rig.js';
+import { ada, adapterRig, relayLike } from './rig.js';
 
 const validInput: OpenTicketInput = {
   subject: 'Cloud server unreachable after reboot',
@@ -296,29 +296,6 @@ describe('selectel adapter', () => {
     expect(error?.message).not.toContain(base.SELECTEL_TOKEN);
   });
 });
-
-/**
- * What the relay does with a provider that lists by update time: re-read what the list reports,
- * relay agent comments it has not seen, advance the cursor.
- */
-function relayLike(provider: TicketProvider, followed: string[]) {
-  const seen = new Set<string>();
-  const relayed: string[] = [];
-  let cursor: string | undefined;
-  return {
-    relayed,
-    async poll() {
-      const changed = await provider.listUpdatedSince!(cursor, followed);
-      for (const id of changed.ticketIds.filter((t) => followed.includes(t))) {
-        for (const c of (await provider.getTicket(id)).comments) {
-          if (c.origin === 'agent' && !seen.has(c.id)) relayed.push(c.text);
-          seen.add(c.id);
-        }
-      }
-      cursor = changed.cursor;
-    },
-  };
-}
 
 describe('selectel update walk', () => {
   const at = (s: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, s)).toISOString();

@@ -5,12 +5,12 @@ import { toStatus } from '../../adapters/spacebring/map.js';
 import type { OpenTicketInput } from '../../src/domain.js';
 import { ConfigError, FieldErrors, type ProviderError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
-import { attributedText, type TicketProvider } from '../../src/provider.js';
+import { attributedText } from '../../src/provider.js';
 import { SETTLE_MS, decodeCursor, encodeCursor, walkUpdated, type ListPage } from '../../src/update-walk.js';
 import { providerContract } from '../contracts/provider-contract.js';
 import { SPACEBRING_FAKE_API_KEYS, startSpacebringFake } from '../fakes/providers/spacebring.js';
 import type { FakeProviderServer } from '../fakes/providers/types.js';
-import { ada, adapterRig } from './rig.js';
+import { ada, adapterRig, relayLike } from './rig.js';
 
 const validInput: OpenTicketInput = {
   subject: 'Wi-Fi drops in meeting room 3',
@@ -285,29 +285,6 @@ describe('spacebring adapter', () => {
     expect(error?.message).not.toMatch(/secret/);
   });
 });
-
-/**
- * What the relay does with a provider that lists by update time: re-read what the list reports,
- * relay agent comments it has not seen, advance the cursor.
- */
-function relayLike(provider: TicketProvider, followed: string[]) {
-  const seen = new Set<string>();
-  const relayed: string[] = [];
-  let cursor: string | undefined;
-  return {
-    relayed,
-    async poll() {
-      const changed = await provider.listUpdatedSince!(cursor, followed);
-      for (const id of changed.ticketIds.filter((t) => followed.includes(t))) {
-        for (const c of (await provider.getTicket(id)).comments) {
-          if (c.origin === 'agent' && !seen.has(c.id)) relayed.push(c.text);
-          seen.add(c.id);
-        }
-      }
-      cursor = changed.cursor;
-    },
-  };
-}
 
 describe('spacebring update walk', () => {
   const stamp = (s: number) => `2030-01-01T00:00:${String(s).padStart(2, '0')}Z`;
