@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { attemptJob, DEFAULT_LEASE_MS, JobRecords, type EnqueueInput, type HandlerOptions, type JobHandler, type RegisteredHandler, type Outbox, type OutboxJob, type OutboxOptions } from './outbox.js';
+import { OutboxBase, type OutboxJob, type OutboxOptions } from './outbox.js';
 import { parseRedisUrl } from './store.js';
 
 const LANES = 'outbox:lanes';
@@ -21,9 +21,10 @@ interface LaneJobData {
 export interface BullOutboxOptions extends OutboxOptions {
   /** The Redis URL of the store (`?prefix=` included); BullMQ opens its own connections from it. */
   url: string;
-  /** Lanes worked on at once by this process. */
-  concurrency?: number;
 }
+
+/** Lanes worked on at once by this process. */
+const CONCURRENCY = 16;
 
 /**
  * The outbox on BullMQ, used when the store is Redis. Per-ticket order with many workers comes
@@ -42,12 +43,7 @@ export interface BullOutboxOptions extends OutboxOptions {
  * make one job. The job records (state, attempts, last error) stay in the store like the keyv
  * outbox's, so `/ticket status` and the Retry button work the same on both backends.
  */
-export class BullOutbox implements Outbox {
-  private readonly handlers = new Map<string, RegisteredHandler>();
-  private readonly owner = randomUUID();
-  private readonly records: JobRecords;
-  private readonly retry: { baseMs: number; maxMs: number };
-  private readonly leaseMs: number;
+export class BullOutbox extends OutboxBase {
   private readonly redisUrl: string;
   private readonly prefix: string;
   private redis: Redis | undefined;
@@ -56,40 +52,11 @@ export class BullOutbox implements Outbox {
   private starting: Promise<void> | undefined;
   private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: BullOutboxOptions) {
-    this.records = new JobRecords(options.kv);
-    this.retry = options.retry ?? { baseMs: 1_000, maxMs: 5 * 60_000 };
-    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  constructor(options: BullOutboxOptions) {
+    super(options);
     const { url, prefix } = parseRedisUrl(options.url);
     this.redisUrl = url;
     this.prefix = prefix;
-  }
-
-  handle(kind: string, handler: JobHandler, options: HandlerOptions = {}): void {
-    this.handlers.set(kind, { run: handler, checksOutcome: options.checksOutcome ?? false });
-  }
-
-  async enqueue(input: EnqueueInput): Promise<boolean> {
-    const { fresh, job } = await this.records.create(input, this.owner);
-    // Admitting an already queued pending job again is harmless, and repairs a writer that died
-    // between the record and the lane: the platform retries the event and lands here.
-    if (job.state === 'pending') await this.admit(job);
-    return fresh;
-  }
-
-  forTicket(ticketId: string): Promise<{ pending: OutboxJob[]; failed: OutboxJob[] }> {
-    return this.records.forTicket(ticketId);
-  }
-
-  async retryFailed(key: string): Promise<OutboxJob | undefined> {
-    const again = await this.records.rearm(key);
-    if (!again) return undefined;
-    await this.admit(again);
-    return again;
-  }
-
-  get(key: string): Promise<OutboxJob | undefined> {
-    return this.records.get(key);
   }
 
   start(): void {
@@ -116,7 +83,7 @@ export class BullOutbox implements Outbox {
     this.worker = new Worker<LaneJobData>('outbox', (job, token) => this.process(job, token), {
       connection: { ...redisOptions(this.redisUrl), maxRetriesPerRequest: null },
       prefix: this.bullPrefix,
-      concurrency: this.options.concurrency ?? 16,
+      concurrency: CONCURRENCY,
       lockDuration: this.leaseMs,
       stalledInterval: Math.max(500, Math.floor(this.leaseMs / 2)),
       // A job that stalls (its worker died) goes back to wait, however often: never lost.
@@ -132,7 +99,7 @@ export class BullOutbox implements Outbox {
   }
 
   /** Admits the head of every known lane; BullMQ ignores a head that already has its job. */
-  async sweep(): Promise<void> {
+  private async sweep(): Promise<void> {
     const { kv } = this.options;
     for (const lane of await kv.members(LANES)) {
       const redis = await this.connection();
@@ -156,7 +123,7 @@ export class BullOutbox implements Outbox {
       return this.delay(job, token, Date.now() + (this.options.idleMs ?? 1_000)); // not its turn yet
     }
     if (record.notBefore > Date.now()) return this.delay(job, token, record.notBefore);
-    const outcome = await attemptJob(record, this.records, this.handlers, { ...this.options, retry: this.retry });
+    const outcome = await this.attempt(record);
     if (outcome.state === 'retry') return this.delay(job, token, Date.now() + outcome.wait);
     await this.advance(lane, key);
   }
@@ -168,7 +135,7 @@ export class BullOutbox implements Outbox {
     throw new DelayedError();
   }
 
-  private async admit(job: OutboxJob): Promise<void> {
+  protected async addToLane(job: OutboxJob): Promise<void> {
     const head = (await (await this.connection()).eval(PUSH, 1, this.laneKey(job.lane), job.key)) as string | null;
     await this.options.kv.add(LANES, job.lane);
     if (head === job.key) await this.addJob(job.key, job.lane);
@@ -217,7 +184,7 @@ export class BullOutbox implements Outbox {
 }
 
 /** BullMQ ids may not contain `:` nor be integers; outbox keys have colons, so they are hashed. */
-export function bullJobId(key: string): string {
+function bullJobId(key: string): string {
   return 'o' + createHash('sha256').update(key).digest('hex').slice(0, 40);
 }
 

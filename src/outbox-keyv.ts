@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { attemptJob, DEFAULT_LEASE_MS, JobRecords, type EnqueueInput, type HandlerOptions, type JobHandler, type RegisteredHandler, type Outbox, type OutboxJob, type OutboxOptions } from './outbox.js';
+import { OutboxBase, type OutboxJob, type OutboxOptions } from './outbox.js';
 import { sleep } from './pacing.js';
 import { Lease } from './store-lease.js';
 
@@ -10,13 +9,8 @@ const LANES = 'outbox:lanes';
  * process runs a lane only while it holds the lane's lease, takes its jobs in `seq` order, and
  * stops at the first job that must wait, so a later job never overtakes an earlier one.
  */
-export class KeyvOutbox implements Outbox {
-  private readonly handlers = new Map<string, RegisteredHandler>();
-  private readonly owner = randomUUID();
-  private readonly records: JobRecords;
-  private readonly retry: { baseMs: number; maxMs: number };
+export class KeyvOutbox extends OutboxBase {
   private readonly idleMs: number;
-  private readonly leaseMs: number;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: () => void = () => undefined;
@@ -27,41 +21,9 @@ export class KeyvOutbox implements Outbox {
    */
   private readonly waiting = new Map<string, number>();
 
-  constructor(private readonly options: OutboxOptions) {
-    this.records = new JobRecords(options.kv);
-    this.retry = options.retry ?? { baseMs: 1_000, maxMs: 5 * 60_000 };
+  constructor(options: OutboxOptions) {
+    super(options);
     this.idleMs = options.idleMs ?? 1_000;
-    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-  }
-
-  handle(kind: string, handler: JobHandler, options: HandlerOptions = {}): void {
-    this.handlers.set(kind, { run: handler, checksOutcome: options.checksOutcome ?? false });
-  }
-
-  async enqueue(input: EnqueueInput): Promise<boolean> {
-    const { fresh, job } = await this.records.create(input, this.owner);
-    // Re-adding a pending job to its lane is harmless (sets), and repairs a writer that died
-    // after the record but before the lane: its platform retries the event and lands here.
-    if (job.state === 'pending') await this.addToLane(job);
-    if (fresh) this.wake();
-    return fresh;
-  }
-
-  forTicket(ticketId: string): Promise<{ pending: OutboxJob[]; failed: OutboxJob[] }> {
-    return this.records.forTicket(ticketId);
-  }
-
-  async retryFailed(key: string): Promise<OutboxJob | undefined> {
-    const again = await this.records.rearm(key);
-    if (!again) return undefined;
-    await this.addToLane(again);
-    this.waiting.delete(again.lane);
-    this.wake();
-    return again;
-  }
-
-  get(key: string): Promise<OutboxJob | undefined> {
-    return this.records.get(key);
   }
 
   start(): void {
@@ -78,17 +40,19 @@ export class KeyvOutbox implements Outbox {
     await this.loop;
   }
 
-  /** Runs every job that is due, once; returns how many ran. The worker loop, and tests, call it. */
-  async runDue(): Promise<number> {
+  /** Runs every job that is due, once; returns how many ran. */
+  private async runDue(): Promise<number> {
     const now = Date.now();
     const lanes = (await this.options.kv.members(LANES)).filter((lane) => (this.waiting.get(lane) ?? 0) <= now);
     const ran = await Promise.all(lanes.map((lane) => this.runLane(lane)));
     return ran.reduce((a, b) => a + b, 0);
   }
 
-  private async addToLane(job: OutboxJob): Promise<void> {
+  /** Lanes are sets, so adding a job that is there already changes nothing. */
+  protected async addToLane(job: OutboxJob, fresh: boolean): Promise<void> {
     await this.options.kv.add(`outbox:lane:${job.lane}`, job.key);
     await this.options.kv.add(LANES, job.lane);
+    if (fresh) this.wake();
   }
 
   private async run(): Promise<void> {
@@ -133,7 +97,7 @@ export class KeyvOutbox implements Outbox {
             this.waiting.set(lane, job.notBefore);
             return ran;
           }
-          const outcome = await attemptJob(job, this.records, this.handlers, { ...this.options, retry: this.retry });
+          const outcome = await this.attempt(job);
           ran++;
           if (outcome.state === 'retry') {
             this.waiting.set(lane, Date.now() + outcome.wait);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ChatDeliveryError } from './chat.js';
 import { ProviderError } from './errors.js';
@@ -85,7 +86,8 @@ export interface OutboxOptions {
 }
 
 export const DONE_TTL_MS = 30 * 24 * 3600_000;
-export const DEFAULT_LEASE_MS = 30_000;
+const DEFAULT_LEASE_MS = 30_000;
+const DEFAULT_RETRY = { baseMs: 1_000, maxMs: 5 * 60_000 };
 
 /** The records both backends keep in the store: job state, dedupe marks, the per-ticket index. */
 export class JobRecords {
@@ -149,8 +151,62 @@ export class JobRecords {
   }
 }
 
+/**
+ * What both backends share: the handlers, the job records, and the paths that only touch records
+ * (enqueue, status, Retry). A backend says how a pending job joins its lane and how lanes run.
+ */
+export abstract class OutboxBase implements Outbox {
+  protected readonly handlers = new Map<string, RegisteredHandler>();
+  protected readonly owner = randomUUID();
+  protected readonly records: JobRecords;
+  protected readonly retry: { baseMs: number; maxMs: number };
+  protected readonly leaseMs: number;
+
+  constructor(protected readonly options: OutboxOptions) {
+    this.records = new JobRecords(options.kv);
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  handle(kind: string, handler: JobHandler, options: HandlerOptions = {}): void {
+    this.handlers.set(kind, { run: handler, checksOutcome: options.checksOutcome ?? false });
+  }
+
+  async enqueue(input: EnqueueInput): Promise<boolean> {
+    const { fresh, job } = await this.records.create(input, this.owner);
+    // Queuing a pending job again is harmless, and repairs a writer that died after the record
+    // but before the lane: its platform retries the event and lands here.
+    if (job.state === 'pending') await this.addToLane(job, fresh);
+    return fresh;
+  }
+
+  forTicket(ticketId: string): Promise<{ pending: OutboxJob[]; failed: OutboxJob[] }> {
+    return this.records.forTicket(ticketId);
+  }
+
+  async retryFailed(key: string): Promise<OutboxJob | undefined> {
+    const again = await this.records.rearm(key);
+    if (again) await this.addToLane(again, true);
+    return again;
+  }
+
+  get(key: string): Promise<OutboxJob | undefined> {
+    return this.records.get(key);
+  }
+
+  abstract start(): void;
+  abstract stop(): Promise<void>;
+
+  /** Puts a pending job at the end of its lane, idempotently; `fresh` when it is new work. */
+  protected abstract addToLane(job: OutboxJob, fresh: boolean): Promise<void>;
+
+  protected attempt(job: OutboxJob): Promise<AttemptOutcome> {
+    return attemptJob(job, this.records, this.handlers, { ...this.options, retry: this.retry });
+  }
+}
+
 /** How one attempt ended, as the lane bookkeeping of either backend needs to know. */
-export type AttemptOutcome = { state: 'done' } | { state: 'retry'; wait: number } | { state: 'failed' };
+type AttemptOutcome = { state: 'done' } | { state: 'retry'; wait: number } | { state: 'failed' };
 
 /**
  * Runs one attempt of a job and records its outcome. For handlers that check outcomes, the stored
@@ -158,7 +214,7 @@ export type AttemptOutcome = { state: 'done' } | { state: 'retry'; wait: number 
  * next attempt checks the remote first; the handler still sees the job as it was (the flag of the
  * previous attempt). Other handlers rely on their remote's idempotency key instead.
  */
-export async function attemptJob(
+async function attemptJob(
   job: OutboxJob,
   records: JobRecords,
   handlers: ReadonlyMap<string, RegisteredHandler>,
@@ -193,7 +249,7 @@ export async function attemptJob(
 }
 
 /** Whether to try again, and whether the failed attempt may nevertheless have taken effect. */
-export function classify(error: unknown): { transient: boolean; retryAfterMs?: number; outcomeUnknown: boolean } {
+function classify(error: unknown): { transient: boolean; retryAfterMs?: number; outcomeUnknown: boolean } {
   if (error instanceof ProviderError) {
     const retryAfter = error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs };
     const unknown = error.kind === 'timeout' || (error.kind === 'unavailable' && error.status !== undefined) || error.kind === 'malformed';
