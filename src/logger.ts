@@ -21,14 +21,12 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions): Logger {
   const threshold = LOG_LEVELS.indexOf(options.level);
-  const secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
   const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
 
   function log(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
     if (LOG_LEVELS.indexOf(level) < threshold) return;
-    let line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...serialise(fields) });
-    for (const secret of secrets) line = line.split(secret).join('[redacted]');
-    write(line);
+    const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...serialise(fields) });
+    write(redact(line, options.secrets ?? []));
   }
 
   return {
@@ -37,6 +35,11 @@ export function createLogger(options: LoggerOptions): Logger {
     warn: (msg, fields) => log('warn', msg, fields),
     error: (msg, fields) => log('error', msg, fields),
   };
+}
+
+/** `text` with every secret value (of 4 characters or more) replaced. */
+export function redact(text: string, secrets: readonly string[]): string {
+  return secrets.filter((s) => s.length >= 4).reduce((out, secret) => out.split(secret).join('[redacted]'), text);
 }
 
 export const silentLogger: Logger = createLogger({ level: 'silent' });

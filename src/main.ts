@@ -5,7 +5,7 @@ import { loadCoreConfig, secretsIn } from './config.js';
 import { ConfigError } from './errors.js';
 import type { FrontEnd, FrontEndDeps } from './frontend.js';
 import { createHttpClient } from './http.js';
-import { createLogger } from './logger.js';
+import { createLogger, redact } from './logger.js';
 import type { Env } from './settings.js';
 import { openStore } from './store.js';
 
@@ -17,6 +17,8 @@ async function main(env: Env): Promise<void> {
   const startedAt = performance.now();
   const config = loadCoreConfig(env);
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsIn(env) });
+  // Logged, not fatal: one failed background task must not take every conversation down with it.
+  process.on('unhandledRejection', (error) => logger.error('unhandled rejection', { error }));
   const kv = await openStore(config.STORE_URL);
   const http = createHttpClient(logger);
   const provider = (await providers[config.TICKET_PROVIDER]())({ http, logger, kv, env });
@@ -24,7 +26,7 @@ async function main(env: Env): Promise<void> {
   const deps: FrontEndDeps = { service: bridge.service, kv, logger, env };
 
   const frontEnds: FrontEnd[] = [];
-  const chat = await chatFrontEnds(env);
+  const chat = chatFrontEnds(env);
   for (const start of chat) frontEnds.push(await start(deps));
   if (config.CONSOLE === 'on' || (config.CONSOLE === 'auto' && chat.length === 0)) frontEnds.push(startConsole(deps));
   for (const frontEnd of frontEnds) bridge.attach(frontEnd);
@@ -50,7 +52,7 @@ async function main(env: Env): Promise<void> {
 }
 
 /** Slack and Discord start when their tokens are set; their modules load only then. */
-async function chatFrontEnds(env: Env): Promise<((deps: FrontEndDeps) => Promise<FrontEnd>)[]> {
+function chatFrontEnds(env: Env): ((deps: FrontEndDeps) => Promise<FrontEnd>)[] {
   const starters: ((deps: FrontEndDeps) => Promise<FrontEnd>)[] = [];
   if (env['SLACK_BOT_TOKEN']) starters.push(async (deps) => (await import('../bots/slack/index.js')).startSlack(deps));
   if (env['DISCORD_TOKEN']) starters.push(async (deps) => (await import('../bots/discord/index.js')).startDiscord(deps));
@@ -64,15 +66,6 @@ main(process.env).catch((error: unknown) => {
     process.exit(2);
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`ticket-bridge: could not start: ${scrub(message)}\n`);
+  process.stderr.write(`ticket-bridge: could not start: ${redact(message, secretsIn(process.env))}\n`);
   process.exit(1);
 });
-
-process.on('unhandledRejection', (reason) => {
-  // Logged, not fatal: one failed background task must not take every conversation down with it.
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'unhandled rejection', error: scrub(String(reason)) })}\n`);
-});
-
-function scrub(text: string): string {
-  return secretsIn(process.env).reduce((out, secret) => (secret.length >= 4 ? out.split(secret).join('[redacted]') : out), text);
-}

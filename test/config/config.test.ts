@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCoreConfig, secretsIn } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
+import { createLogger, redact } from '../../src/logger.js';
 import { runScript } from '../support/bot-process.js';
 
 describe('core configuration', () => {
@@ -19,6 +20,7 @@ describe('core configuration', () => {
     [{ POLL_INTERVAL_MS: '-1' }, 'POLL_INTERVAL_MS: expects a whole number from 100 to 3600000'],
     [{ POLL_INTERVAL_MS: 'soon' }, 'POLL_INTERVAL_MS: expects a whole number from 100 to 3600000'],
     [{ STORE_URL: 'mysql://db' }, 'STORE_URL: expects sqlite://<path> or redis://<host>:<port>'],
+    [{ STORE_URL: 'redis://cache:six' }, 'STORE_URL: expects sqlite://<path> or redis://<host>:<port>'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expects one of: debug, info, warn, error, silent'],
   ])('rejects %o naming the variable and what it accepts', (env, message) => {
     expect(() => loadCoreConfig(env)).toThrow(new ConfigError(message.split(':')[0]!, message.slice(message.indexOf(':') + 2)));
@@ -35,6 +37,7 @@ describe('start-up with a bad setting', { timeout: 60_000 }, () => {
   it.each([
     [{ TICKET_PROVIDER: 'nope' }, /^ticket-bridge: TICKET_PROVIDER: expects one of: local, f5xc/],
     [{ POLL_INTERVAL_MS: '-1' }, /^ticket-bridge: POLL_INTERVAL_MS: expects a whole number from 100 to 3600000$/],
+    [{ STORE_URL: 'redis://cache:six' }, /^ticket-bridge: STORE_URL: expects sqlite:\/\/<path> or redis:\/\/<host>:<port>$/],
     [{ TICKET_PROVIDER: 'verifik' }, /^ticket-bridge: VERIFIK_TOKEN: required/],
   ])('%o stops with exit code 2 and one line naming the variable', async (env, line) => {
     const { code, stdout, stderr } = await start(env);
@@ -51,5 +54,19 @@ describe('start-up with a bad setting', { timeout: 60_000 }, () => {
     expect(stderr).toHaveLength(1);
     expect(stderr[0]).toMatch(/^ticket-bridge: VERIFIK_BASE_URL: /);
     expect(stderr.join('\n')).not.toContain(token);
+  });
+});
+
+describe('logs', () => {
+  it('never carry a secret, wherever it hides in a line', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', secrets: ['xoxb-123456', 'ab'], write: (l) => lines.push(l) });
+    logger.debug('not at this level');
+    logger.error('call failed', { error: new Error('401 for token xoxb-123456'), nested: { header: 'Bearer xoxb-123456' } });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain('xoxb-123456');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'error', msg: 'call failed', error: { message: '401 for token [redacted]' }, nested: { header: 'Bearer [redacted]' } });
+    // Values too short to be secrets are left alone, or every "ab" in a line would vanish.
+    expect(redact('about', ['ab'])).toBe('about');
   });
 });

@@ -57,7 +57,9 @@ describe.each(vendors)('npm start with TICKET_PROVIDER=%s against its fake', (na
       const relayed = bot.stdout.filter((l) => l.startsWith(`[#${id}]`));
       expect(relayed.filter((l) => l.includes('We are looking into it'))).toHaveLength(1);
       expect(relayed.filter((l) => l.includes('Any news on this?'))).toHaveLength(0);
-      expect(bot.stderr.join('\n')).not.toMatch(new RegExp(Object.values(fake.env).filter((v) => !v.startsWith('http') && v.length > 8).join('|') || '^$'));
+      const secrets = Object.values(fake.env).filter((v) => !v.startsWith('http') && v.length > 8);
+      expect(secrets.length).toBeGreaterThan(0);
+      for (const secret of secrets) expect(bot.stderr.join('\n')).not.toContain(secret);
     } finally {
       await bot.stop();
       await fake.close();
