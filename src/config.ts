@@ -4,12 +4,16 @@ import { LOG_LEVELS } from './logger.js';
 import { integer, oneOf, parseEnv, type Env } from './settings.js';
 import { DEFAULT_STORE_URL } from './store.js';
 
+const STORE_URL_FORMAT = 'expects sqlite://<path> or redis://<host>:<port>';
+
 /** The settings the core reads. Front-ends and adapters parse their own the same way. */
 export const CoreEnv = z.object({
   TICKET_PROVIDER: oneOf(ProviderId.options as [ProviderId, ...ProviderId[]], 'local'),
   STORE_URL: z
     .string()
-    .regex(/^(sqlite|redis|rediss):\/\/.+/, 'expects sqlite://<path> or redis://<host>:<port>')
+    .regex(/^(sqlite|redis|rediss):\/\/.+/, STORE_URL_FORMAT)
+    // A Redis URL is parsed as a URL when the store opens; one that cannot be is a setting to fix.
+    .refine((url) => !url.startsWith('redis') || URL.canParse(url), STORE_URL_FORMAT)
     .default(DEFAULT_STORE_URL),
   POLL_INTERVAL_MS: integer(100, 3_600_000, 15_000),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
