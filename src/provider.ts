@@ -24,6 +24,11 @@ export function attributedText(text: string, author: Requester): string {
   return `${text.trim()}\n\n— ${author.name} (via chat)`;
 }
 
+/** The chat user's name when `text` ends with the line `attributedText` adds, else undefined. */
+export function attributionOf(text: string): string | undefined {
+  return /(?:^|\s)— ([^\n]+?) \(via chat\)\s*$/u.exec(text)?.[1];
+}
+
 /** Result of `listUpdatedSince`: the ticket ids that changed and the cursor to ask from next. */
 export interface UpdatedTickets {
   ticketIds: string[];

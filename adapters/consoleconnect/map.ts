@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import { optional, twinIds } from '../../src/adapter-kit.js';
 import type { Comment, OpenField, OpenTicketInput, Priority, Requester, Ticket, TicketStatus } from '../../src/domain.js';
 import { defaultErrorMessage } from '../../src/http.js';
-import { attributedText } from '../../src/provider.js';
+import { attributedText, attributionOf } from '../../src/provider.js';
 import { ISSUE_TYPES, type CreateTicketBody, type IssueType, type WireNote, type WireTicket } from './schemas.js';
 
 /** The open-ticket form: Console Connect takes a name, a description and an issue type, nothing else. */
@@ -147,11 +147,6 @@ export function errorMessage(body: unknown): string | undefined {
 
 function noteText(note: WireNote): string {
   return typeof note.text === 'string' ? note.text : (note.noteText ?? '');
-}
-
-/** The chat user's name when the text ends with the bot's attribution line, else undefined. */
-export function attributionOf(text: string): string | undefined {
-  return /(?:^|\s)— ([^\n]+?) \(via chat\)\s*$/u.exec(text)?.[1];
 }
 
 function authorName(author: WireNote['author']): string {

@@ -3,6 +3,7 @@ import { twinIds } from '../../src/adapter-kit.js';
 import type { Comment, CommentOrigin, Priority, TicketSnapshot, TicketStatus } from '../../src/domain.js';
 import type { ProviderErrorKind } from '../../src/errors.js';
 import { htmlToMarkdown } from '../../src/markdown.js';
+import { attributionOf } from '../../src/provider.js';
 import type { F5xcSettings } from './settings.js';
 import type { Topic, TicketType, WireComment, WirePriority, WireTicket } from './schemas.js';
 
@@ -99,9 +100,6 @@ export function commentOrigin(email: string | undefined, settings: OriginSetting
   return domain && address.endsWith(`@${domain}`) ? 'customer' : 'agent';
 }
 
-/** The attribution line `attributedText` ends every chat-written comment with. */
-const ATTRIBUTION = /\s— [^\n]+ \(via chat\)\s*$/;
-
 /**
  * The comment as markdown, from `html`. Exception: where `plain_text` says the same thing (the
  * HTML adds only paragraphs, line breaks and escapes) or the comment carries the bot's attribution
@@ -115,7 +113,7 @@ export function commentText(comment: WireComment): string {
   const markdown = htmlToMarkdown(comment.html);
   if (!plain) return markdown;
   const unescaped = markdown.replace(/\\([\\`*_{}[\]()#+\-.!>~|=])/g, '$1');
-  return ATTRIBUTION.test(plain) || fold(unescaped) === fold(plain) ? plain : markdown;
+  return attributionOf(plain) !== undefined || fold(unescaped) === fold(plain) ? plain : markdown;
 }
 
 function fold(text: string): string {
