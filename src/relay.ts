@@ -47,11 +47,6 @@ export class Relay {
     this.lease = new Lease(options.kv, `poller:${options.provider.id}`, ttl);
   }
 
-  /** The store key of the poller lease (for operators and tests). */
-  get leaseKey(): string {
-    return this.lease.key;
-  }
-
   start(): void {
     if (this.running) return;
     this.running = true;
