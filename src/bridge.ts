@@ -81,7 +81,9 @@ export class Bridge {
    * they hold (queued jobs stay queued for the next start), then the poller lease is released.
    */
   async stop(): Promise<void> {
-    await Promise.all(this.frontEnds.map((f) => f.stop().catch(() => undefined)));
+    // One front-end that fails to stop must not keep the rest of the bridge running.
+    const { logger } = this.options;
+    await Promise.all(this.frontEnds.map((f) => f.stop().catch((error: unknown) => logger.warn('front-end did not stop cleanly', { frontEnd: f.name, error }))));
     await this.relay.stop();
     await this.outbox.stop();
   }
