@@ -5,6 +5,7 @@ import { listTickets } from '../../handlers/list.js';
 import { rateTicket } from '../../handlers/rate.js';
 import { reopenTicket } from '../../handlers/reopen.js';
 import { replyToTicket } from '../../handlers/reply.js';
+import { retryDelivery } from '../../handlers/retry.js';
 import { ticketStatus } from '../../handlers/status.js';
 import { say, type ChatContext, type Reply } from '../../handlers/types.js';
 import { OPEN_FIELD_NAMES } from '../../src/domain.js';
@@ -76,7 +77,7 @@ async function run(rt: SlackRuntime, command: Exclude<TicketCommand, { name: 'op
       if (refusal) return refusal;
       return (await replyToTicket(service, { ticketId: command.ticketId, text: command.text, author: actor.requester, eventKey })) ?? say('Nothing to send.');
     }
-    default:
-      return say(`Ticket commands:\n${HELP}`);
+    case 'retry':
+      return retryDelivery(service, ctx, command.jobKey);
   }
 }

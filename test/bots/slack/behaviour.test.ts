@@ -177,7 +177,7 @@ describe('Slack front-end', () => {
     );
   });
 
-  it('answers /ticket list, status and help privately', async () => {
+  it('answers /ticket list, status, help and retry privately', async () => {
     const r = await rig();
     await openCard(r);
     await r.send.command({ text: 'list' });
@@ -189,6 +189,9 @@ describe('Slack front-end', () => {
     await r.fake.waitFor('response_url', (c) => String(c.args.text).startsWith('#1 Printer: open'));
     await r.send.command({ text: 'help' });
     await r.fake.waitFor('response_url', (c) => String(c.args.text).includes('/ticket rate &lt;id&gt;'));
+    // `retry` is a command of its own, not a fall-through to the help text.
+    await r.send.command({ text: 'retry comment:nothing-here' });
+    await r.fake.waitFor('response_url', (c) => c.args.text === 'That message is not waiting for a retry.');
   });
 
   it('announces a reply that failed for good with a Retry button, and Retry delivers it once', async () => {
