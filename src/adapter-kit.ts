@@ -1,5 +1,7 @@
 /** Small pieces of wire → domain mapping that several provider adapters share. */
 
+import type { TicketStatus } from './domain.js';
+
 /**
  * `{ [key]: value }`, or `{}` when `value` is undefined. Spread into a record so that an absent
  * value leaves the key out, as `exactOptionalPropertyTypes` requires.
@@ -22,4 +24,17 @@ export function twinIds(separator: string): (base: string) => string {
     seen.set(base, count);
     return count === 1 ? base : `${base}${separator}${count}`;
   };
+}
+
+/**
+ * The closest neutral status for a vendor status word the adapter's own table does not know, so a
+ * word the vendor adds later is still followed; the adapter keeps the word itself in vendorStatus.
+ */
+export function closestStatus(word: string): TicketStatus {
+  const w = word.toLowerCase();
+  if (/clos|cancel|reject/.test(w)) return 'closed';
+  if (/solv|complet|fixed|done/.test(w)) return 'resolved';
+  if (/pend|wait|hold|custom/.test(w)) return 'waiting';
+  if (/progress|work|assign|investig|review/.test(w)) return 'in_progress';
+  return 'open';
 }

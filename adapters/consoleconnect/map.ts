@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import { optional, twinIds } from '../../src/adapter-kit.js';
+import { closestStatus, optional, twinIds } from '../../src/adapter-kit.js';
 import type { Comment, OpenField, OpenTicketInput, Priority, Requester, Ticket, TicketStatus } from '../../src/domain.js';
 import { defaultErrorMessage } from '../../src/http.js';
 import { attributedText, attributionOf } from '../../src/provider.js';
@@ -70,13 +70,7 @@ export function toStatus(vendor: string): TicketStatus {
     canceled: 'closed',
     rejected: 'closed',
   };
-  const exact = known[word];
-  if (exact) return exact;
-  if (/clos|cancel|reject/.test(word)) return 'closed';
-  if (/resolv|complet|fixed/.test(word)) return 'resolved';
-  if (/pend|wait|hold|custom/.test(word)) return 'waiting';
-  if (/progress|work|assign|investig/.test(word)) return 'in_progress';
-  return 'open';
+  return known[word] ?? closestStatus(word);
 }
 
 /** `priority[]`'s items have no published shape; a recognisable word in the first one is used, else none. */

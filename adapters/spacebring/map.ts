@@ -1,4 +1,5 @@
 import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Requester, Ticket, TicketStatus } from '../../src/domain.js';
+import { closestStatus } from '../../src/adapter-kit.js';
 import { attributedText } from '../../src/provider.js';
 import { wire } from './routes.js';
 import {
@@ -85,16 +86,10 @@ const STATUS: Readonly<Record<string, [TicketStatus, string]>> = {
   closed: ['closed', 'Closed'],
 };
 
-/** Spacebring's status onto the neutral lifecycle; an unknown word stays followed, as open. */
+/** Spacebring's status onto the neutral lifecycle; an unknown word goes to the closest one. */
 export function toStatus(vendor: string): { status: TicketStatus; vendorStatus: string } {
   const known = STATUS[vendor];
-  if (known) return { status: known[0], vendorStatus: known[1] };
-  const word = vendor.toLowerCase();
-  if (/clos|cancel|reject/.test(word)) return { status: 'closed', vendorStatus: vendor };
-  if (/solv|resolv|done/.test(word)) return { status: 'resolved', vendorStatus: vendor };
-  if (/wait|pend|hold/.test(word)) return { status: 'waiting', vendorStatus: vendor };
-  if (/progress|work/.test(word)) return { status: 'in_progress', vendorStatus: vendor };
-  return { status: 'open', vendorStatus: vendor };
+  return known ? { status: known[0], vendorStatus: known[1] } : { status: closestStatus(vendor), vendorStatus: vendor };
 }
 
 export function toTicket(answer: TicketAnswer): Ticket {

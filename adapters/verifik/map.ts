@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { optional, twinIds } from '../../src/adapter-kit.js';
+import { closestStatus, optional, twinIds } from '../../src/adapter-kit.js';
 import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Priority, Requester, Ticket, TicketStatus } from '../../src/domain.js';
 import { Priority as PriorityEnum } from '../../src/domain.js';
 import { attributedText } from '../../src/provider.js';
@@ -80,13 +80,7 @@ export function toStatus(vendor: string): TicketStatus {
     resolved: 'resolved',
     closed: 'closed',
   };
-  const exact = known[word];
-  if (exact) return exact;
-  if (/clos|cancel|reject/.test(word)) return 'closed';
-  if (/resolv|complet|fixed|done/.test(word)) return 'resolved';
-  if (/pend|wait|hold/.test(word)) return 'waiting';
-  if (/progress|work|assign|review/.test(word)) return 'in_progress';
-  return 'open';
+  return known[word] ?? closestStatus(word);
 }
 
 export function toPriority(vendor: string | null | undefined): Priority | undefined {
