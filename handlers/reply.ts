@@ -2,10 +2,8 @@ import type { ReplyRequest, TicketService } from '../src/service.js';
 import { replyForError } from './errors.js';
 import type { Reply } from './types.js';
 
-export type ReplyInput = ReplyRequest;
-
 /** A message in a ticket's thread becomes a comment, through the outbox. Undefined: not a ticket thread. */
-export async function replyToTicket(service: TicketService, input: ReplyInput): Promise<Reply | undefined> {
+export async function replyToTicket(service: TicketService, input: ReplyRequest): Promise<Reply | undefined> {
   try {
     const result = await service.reply(input);
     if (!result) return input.ticketId ? { ok: false, ephemeral: true, text: `No ticket #${input.ticketId} that you can see.` } : undefined;

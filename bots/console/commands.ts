@@ -33,6 +33,7 @@ export async function runLine(service: TicketService, ctx: ChatContext, line: st
           ticketId: command.ticketId,
           text: command.text,
           author: ctx.actor.requester,
+          isStaff: ctx.actor.isStaff,
           // A terminal line has no platform id: the process start and line number make one.
           eventKey: `console:${runId}:${lineNo}`,
         })) ?? { ok: false, ephemeral: true, text: `No ticket #${command.ticketId}.` },

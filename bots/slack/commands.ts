@@ -10,7 +10,6 @@ import { ticketStatus } from '../../handlers/status.js';
 import { say, type ChatContext, type Reply } from '../../handlers/types.js';
 import { OPEN_FIELD_NAMES } from '../../src/domain.js';
 import type { Actor } from '../../src/service.js';
-import { mayAct } from './permissions.js';
 import { afterAck, chatContext, tell, type SlackRuntime } from './runtime.js';
 import { openView, type Draft } from './views.js';
 
@@ -72,10 +71,9 @@ async function run(rt: SlackRuntime, command: Exclude<TicketCommand, { name: 'op
     case 'rate':
       return rateTicket(service, ctx, command.ticketId, command.score, command.comment || undefined);
     case 'reply': {
-      // The core queues by ticket id without asking who writes: only those who may see it may.
-      const refusal = await mayAct(service, command.ticketId, actor);
-      if (refusal) return refusal;
-      return (await replyToTicket(service, { ticketId: command.ticketId, text: command.text, author: actor.requester, eventKey })) ?? say('Nothing to send.');
+      // By ticket id the core lets only the requester and staff write.
+      const input = { ticketId: command.ticketId, text: command.text, author: actor.requester, isStaff: actor.isStaff, eventKey };
+      return (await replyToTicket(service, input)) ?? say('Nothing to send.');
     }
     case 'retry':
       return retryDelivery(service, ctx, command.jobKey);

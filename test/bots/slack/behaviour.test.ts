@@ -152,6 +152,20 @@ describe('Slack front-end', () => {
     expect(r.fake.callsTo('usergroups.users.list').length).toBe(1); // cached between the clicks
   });
 
+  it('takes /ticket reply by id only from the requester or staff', async () => {
+    const r = await rig();
+    await openCard(r);
+    await r.send.command({ text: 'reply 1 let me in', user_id: MALLORY.id, user_name: MALLORY.name });
+    await r.fake.waitFor('response_url', (c) => c.args.text === 'No ticket #1 that you can see.');
+    await r.send.command({ text: 'reply 1 on it', user_id: SAM.id, user_name: SAM.name });
+    await r.fake.waitFor('response_url', (c) => String(c.args.text).startsWith('Sent to'));
+    const comments = await waitFor(async () => {
+      const all = await r.h.desk.comments('1');
+      return all.length > 0 ? all : undefined;
+    }, 'the staff comment');
+    expect(comments.map((c) => c.text)).toEqual([expect.stringContaining('on it')]);
+  });
+
   it('rates a ticket through the small modal', async () => {
     const r = await rig();
     const cardTs = await openCard(r);
