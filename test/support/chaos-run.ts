@@ -151,15 +151,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     );
     const leaseLeft = await leaseHeld(storeUrl, options.store, redisTarget.prefix);
 
-    const toProvider = { sent: expected, ...countProvider(provider, tickets) };
-    const toChat = { sent: expected, ...countChat(chat, tickets.length) };
+    const report = (counts: Omit<DirectionReport, 'sent' | 'lost'>): DirectionReport => ({ sent: expected, lost: expected - counts.delivered, ...counts });
+    const toProvider = report(countProvider(provider, tickets));
+    const toChat = report(countChat(chat, tickets.length));
     const statuses = chat.posts.filter((p) => p.message.kind === 'status');
     const statusThreads = new Set(statuses.map((p) => p.thread));
     const line = (dir: string, r: DirectionReport) =>
-      `${dir} ${options.store}: sent=${r.sent} delivered=${r.delivered} lost=${r.sent - r.delivered} duplicated=${r.duplicated}`;
+      `${dir} ${options.store}: sent=${r.sent} delivered=${r.delivered} lost=${r.lost} duplicated=${r.duplicated}`;
     return {
-      toProvider: { ...toProvider, lost: toProvider.sent - toProvider.delivered },
-      toChat: { ...toChat, lost: toChat.sent - toChat.delivered },
+      toProvider,
+      toChat,
       statusPosts: { expected: options.tickets, posted: statusThreads.size, duplicated: statuses.length - statusThreads.size },
       providerFaults,
       chatFaults: chat.faults,
@@ -167,7 +168,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       kills: options.kills,
       exitCodes,
       leaseLeft,
-      lines: [line('chat→provider', { ...toProvider, lost: 0 }), line('provider→chat', { ...toChat, lost: 0 })],
+      lines: [line('chat→provider', toProvider), line('provider→chat', toChat)],
     };
   } finally {
     for (const bot of bots) bot.proc.kill('SIGKILL');
@@ -219,47 +220,48 @@ async function call<T>(bots: Bot[], path: string, body: unknown): Promise<T> {
   }
 }
 
-function ordered(numbers: number[]): boolean {
-  return numbers.every((n, i) => i === 0 || n > numbers[i - 1]!);
+/** Delivered, duplicated and out-of-order counts over each ticket's message numbers as they arrived. */
+function tally(perTicket: number[][]): Omit<DirectionReport, 'sent' | 'lost'> {
+  let delivered = 0;
+  let duplicated = 0;
+  let outOfOrder = 0;
+  for (const numbers of perTicket) {
+    const distinct = new Set(numbers);
+    delivered += distinct.size;
+    duplicated += numbers.length - distinct.size;
+    if (!numbers.every((n, i) => i === 0 || n > numbers[i - 1]!)) outOfOrder++;
+  }
+  return { delivered, duplicated, outOfOrder };
+}
+
+/** The message numbers in `texts` that match `pattern`, in the order they arrived. */
+function numbered(texts: string[], pattern: RegExp): number[] {
+  return texts.flatMap((text) => {
+    const match = pattern.exec(text);
+    return match ? [Number(match[1])] : [];
+  });
 }
 
 function countProvider(provider: FakeProviderServer, tickets: { ticketId: string }[]): Omit<DirectionReport, 'sent' | 'lost'> {
-  let delivered = 0;
-  let duplicated = 0;
-  let outOfOrder = 0;
-  tickets.forEach(({ ticketId }, t) => {
-    const numbers = provider
-      .comments(ticketId)
-      .filter((c) => c.byCustomer)
-      .flatMap((c) => {
-        const match = new RegExp(`^reply t${t} #(\\d+)`).exec(c.text);
-        return match ? [Number(match[1])] : [];
-      });
-    const distinct = new Set(numbers);
-    delivered += distinct.size;
-    duplicated += numbers.length - distinct.size;
-    if (!ordered([...numbers])) outOfOrder++;
-  });
-  return { delivered, duplicated, outOfOrder };
+  return tally(
+    tickets.map(({ ticketId }, t) =>
+      numbered(
+        provider.comments(ticketId).filter((c) => c.byCustomer).map((c) => c.text),
+        new RegExp(`^reply t${t} #(\\d+)`),
+      ),
+    ),
+  );
 }
 
 function countChat(chat: ChaosChat, tickets: number): Omit<DirectionReport, 'sent' | 'lost'> {
-  let delivered = 0;
-  let duplicated = 0;
-  let outOfOrder = 0;
-  for (let t = 0; t < tickets; t++) {
-    const numbers = chat.posts
-      .filter((p) => p.thread === `chaos:t${t}` && p.message.kind === 'comment')
-      .flatMap((p) => {
-        const match = /^agent t\d+ #(\d+)$/.exec(p.message.kind === 'comment' ? p.message.text : '');
-        return match ? [Number(match[1])] : [];
-      });
-    const distinct = new Set(numbers);
-    delivered += distinct.size;
-    duplicated += numbers.length - distinct.size;
-    if (!ordered(numbers)) outOfOrder++;
-  }
-  return { delivered, duplicated, outOfOrder };
+  return tally(
+    Array.from({ length: tickets }, (_, t) =>
+      numbered(
+        chat.posts.flatMap((p) => (p.thread === `chaos:t${t}` && p.message.kind === 'comment' ? [p.message.text] : [])),
+        /^agent t\d+ #(\d+)$/,
+      ),
+    ),
+  );
 }
 
 /** Whether anyone still holds the poller lease after every bot stopped. */
