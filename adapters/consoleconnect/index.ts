@@ -1,7 +1,7 @@
 import { commentFingerprint, type ProviderFactory, type TicketProvider } from '../../src/provider.js';
 import { errorMessage, OPEN_FIELDS, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
 import { routes } from './routes.js';
-import { WireTicket } from './schemas.js';
+import { WireTicket, type AddNoteBody } from './schemas.js';
 import { readSettings } from './settings.js';
 
 /**
@@ -43,7 +43,7 @@ export const createConsoleconnectProvider: ProviderFactory = (deps): TicketProvi
     },
 
     async addComment(ticketId, comment) {
-      const answer = await http.send({ ...routes.addNote(ticketId), body: { noteText: comment.text } });
+      const answer = await http.send({ ...routes.addNote(ticketId), body: { noteText: comment.text } satisfies AddNoteBody });
       // The note is written once we are here: an answer we cannot read must not fail the call,
       // or the outbox would post the note again. We only look in it for the new note's id.
       const parsed = WireTicket.safeParse(answer);

@@ -62,7 +62,7 @@ export function toWirePriority(priority: Priority | undefined): WirePriority {
   return 'PRIORITY_NORMAL';
 }
 
-export function fromWirePriority(priority: string | undefined): Priority | undefined {
+function fromWirePriority(priority: string | undefined): Priority | undefined {
   const neutral = { PRIORITY_NORMAL: 'normal', PRIORITY_HIGH: 'high', PRIORITY_URGENT: 'urgent' } as const;
   return priority !== undefined && Object.hasOwn(neutral, priority) ? neutral[priority as keyof typeof neutral] : undefined;
 }
@@ -92,7 +92,7 @@ export function mapStatus(status: string | undefined): { status: TicketStatus; v
 type OriginSettings = Pick<F5xcSettings, 'F5XC_CUSTOMER_DOMAIN' | 'F5XC_CUSTOMER_EMAILS'>;
 
 /** F5 marks no author role: the customer's people are known by address; everyone else is support. */
-export function commentOrigin(email: string | undefined, settings: OriginSettings): CommentOrigin {
+function commentOrigin(email: string | undefined, settings: OriginSettings): CommentOrigin {
   const address = email?.trim().toLowerCase();
   if (!address) return 'agent';
   if (settings.F5XC_CUSTOMER_EMAILS.includes(address)) return 'customer';
@@ -174,7 +174,10 @@ export function toSnapshot(ticketId: string, wire: WireTicket, settings: OriginS
   };
 }
 
-/** What an action's `err` means; undefined for success (EOK or absent). */
+/**
+ * What an action's `err` means; undefined for success (EOK or absent). The codes are F5's [public],
+ * its E_NOT_NOT_FOUND spelling included.
+ */
 export function actionFailure(err: string | undefined): { kind: ProviderErrorKind; message: string } | undefined {
   if (err === undefined || err === '' || err === 'EOK') return undefined;
   const known: Record<string, [ProviderErrorKind, string]> = {

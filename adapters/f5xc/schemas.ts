@@ -53,9 +53,6 @@ export const TOPICS = [
 ] as const;
 export type Topic = (typeof TOPICS)[number];
 
-/** Result codes of the action calls (comment, close, reopen) [public]. Note the vendor's E_NOT_NOT_FOUND. */
-export const ACTION_CODES = ['EOK', 'EUNKNOWN', 'E_NOT_CLOSED', 'E_NOT_OPEN', 'E_NOT_ELIGIBLE', 'E_NOT_NOT_FOUND'] as const;
-
 /** One comment inside spec.comments [seed]. `comment_id` is in the seed, not in every public spec. */
 export const WireComment = z.object({
   comment_id: z.string().optional(),

@@ -27,10 +27,6 @@ export type TicketType = (typeof TICKET_TYPES)[number];
 
 /** `ticket.status` [public]. */
 export const STATUSES = ['new', 'inProgress', 'solved', 'closed'] as const;
-export type WireStatus = (typeof STATUSES)[number];
-
-/** Activity kinds [public]; the seed's example carries no `type`, so map.ts also infers it. */
-export const ACTIVITY_TYPES = ['ticketCreated', 'comment', 'statusUpdated', 'assigneeUpdated'] as const;
 
 const User = z.object({
   id: z.string().optional(),
@@ -38,7 +34,6 @@ const User = z.object({
   surname: z.string().nullish(),
   email: z.string().nullish(),
 });
-export type WireUser = z.infer<typeof User>;
 
 /** A person's membership of the network: the actor of an activity, a ticket's requester [seed]. */
 const Membership = z.object({

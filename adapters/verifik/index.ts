@@ -3,7 +3,7 @@ import type { ProviderRequest } from '../../src/http.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
 import { OPEN_FIELDS, threadId, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
 import { routes } from './routes.js';
-import { TicketAnswer, WireThread, WriteAnswer, type WireTicket } from './schemas.js';
+import { TicketAnswer, WireThread, WriteAnswer, type ReplyBody, type UpdateBody, type WireTicket } from './schemas.js';
 import { readSettings } from './settings.js';
 
 /**
@@ -46,7 +46,7 @@ export const createVerifikProvider: ProviderFactory = (deps): TicketProvider => 
   }
 
   async function reply(ticketId: string, message: string): Promise<{ id?: string }> {
-    const data = await write({ ...routes.reply(ticketId), body: { message } });
+    const data = await write({ ...routes.reply(ticketId), body: { message } satisfies ReplyBody });
     // The answer's shape is assumed; the message is written by now, so an answer we cannot read
     // must not fail the call (the outbox would post it twice). Its id is derived, as on reads.
     const thread = WireThread.safeParse(data);
@@ -75,11 +75,11 @@ export const createVerifikProvider: ProviderFactory = (deps): TicketProvider => 
     addComment: (ticketId, comment) => reply(ticketId, comment.text),
 
     async closeTicket(ticketId) {
-      await write({ ...routes.update(ticketId), body: { status: 'closed' } });
+      await write({ ...routes.update(ticketId), body: { status: 'closed' } satisfies UpdateBody });
     },
 
     async reopenTicket(ticketId, text) {
-      await write({ ...routes.update(ticketId), body: { status: 'open' } });
+      await write({ ...routes.update(ticketId), body: { status: 'open' } satisfies UpdateBody });
       // Verifik's update takes no reason; the person's words follow as a reply so support reads why.
       if (text.trim()) await reply(ticketId, text);
     },

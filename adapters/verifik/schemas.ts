@@ -7,7 +7,6 @@ export const CATEGORIES = ['technical', 'billing', 'account', 'feature_request',
 export const STATUSES = ['open', 'pending', 'in_progress', 'resolved', 'closed'] as const;
 export type VerifikPriority = (typeof PRIORITIES)[number];
 export type VerifikCategory = (typeof CATEGORIES)[number];
-export type VerifikStatus = (typeof STATUSES)[number];
 
 /** Body of `POST /v2/support-tickets` [seed]: all four fields are required by the vendor. */
 export const CreateTicketBody = z.object({
@@ -20,8 +19,10 @@ export type CreateTicketBody = z.infer<typeof CreateTicketBody>;
 
 /** Body of `POST /v2/support-tickets/{id}/thread` [assumed]. */
 export const ReplyBody = z.object({ message: z.string().min(1) });
+export type ReplyBody = z.infer<typeof ReplyBody>;
 /** Body of `PUT /v2/support-tickets/{id}` for close and reopen [assumed]. */
 export const UpdateBody = z.object({ status: z.enum(STATUSES) });
+export type UpdateBody = z.infer<typeof UpdateBody>;
 
 /** The seed shows an id string ("client_123456789"); a populated user object is accepted too. */
 const Author = z.union([
