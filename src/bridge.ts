@@ -50,8 +50,8 @@ export class Bridge {
       ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
       onFailed: (job: OutboxJob, error: unknown) => deliveryFailureNotice(this.outbox, provider)(job, error),
     };
-    const onBull = kv.kind === 'redis' && kv.url !== undefined && options.outboxBackend !== 'keyv';
-    this.outbox = onBull ? new BullOutbox({ ...outboxOptions, url: kv.url! }) : new KeyvOutbox(outboxOptions);
+    const onBull = kv.kind === 'redis' && options.outboxBackend !== 'keyv';
+    this.outbox = onBull ? new BullOutbox(outboxOptions) : new KeyvOutbox(outboxOptions);
     this.relay = new Relay({
       provider,
       links: this.links,

@@ -18,11 +18,6 @@ interface LaneJobData {
   lane: string;
 }
 
-export interface BullOutboxOptions extends OutboxOptions {
-  /** The Redis URL of the store (`?prefix=` included); BullMQ opens its own connections from it. */
-  url: string;
-}
-
 /** Lanes worked on at once by this process. */
 const CONCURRENCY = 16;
 
@@ -52,9 +47,11 @@ export class BullOutbox extends OutboxBase {
   private starting: Promise<void> | undefined;
   private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(options: BullOutboxOptions) {
+  /** `kv` must be the Redis store: BullMQ opens its own connections from its URL (`?prefix=` included). */
+  constructor(options: OutboxOptions) {
     super(options);
-    const { url, prefix } = parseRedisUrl(options.url);
+    if (options.kv.kind !== 'redis') throw new Error(`the BullMQ outbox needs a Redis store, not ${options.kv.kind}`);
+    const { url, prefix } = parseRedisUrl(options.kv.url);
     this.redisUrl = url;
     this.prefix = prefix;
   }

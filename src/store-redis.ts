@@ -23,7 +23,6 @@ export async function openRedisStore(storeUrl: string): Promise<KeyValueStore> {
   return {
     kind: 'redis',
     url: storeUrl,
-    prefix,
     get: async <T>(name: string) => (await keyv.get(name)) as T | undefined,
     set: async (name, value, ttlMs) => {
       await keyv.set(name, value, ttlMs);

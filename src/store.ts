@@ -6,9 +6,7 @@
 export interface KeyValueStore {
   readonly kind: 'sqlite' | 'redis';
   /** The STORE_URL it was opened with (a Redis-backed outbox opens its own connections from it). */
-  readonly url?: string;
-  /** What every key of this store starts with on Redis (`tb` unless `?prefix=` says otherwise). */
-  readonly prefix?: string;
+  readonly url: string;
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<void>;

@@ -53,7 +53,7 @@ function bullBackend(): Backend {
       for (let i = 0; i < count; i++) {
         const kv = await openStore(target.url);
         stores.push(kv);
-        boxes.push(new BullOutbox({ kv, url: target.url, logger: silentLogger, retry: { baseMs: 20, maxMs: 100 }, idleMs: 20, leaseMs: 2_000, ...options }));
+        boxes.push(new BullOutbox({ kv, logger: silentLogger, retry: { baseMs: 20, maxMs: 100 }, idleMs: 20, leaseMs: 2_000, ...options }));
       }
       return boxes.slice(-count);
     },
