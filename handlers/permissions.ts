@@ -1,13 +1,13 @@
-import type { Reply } from '../../handlers/types.js';
-import { replyForError } from '../../handlers/errors.js';
-import { ForbiddenError } from '../../src/errors.js';
-import type { Actor, TicketService } from '../../src/service.js';
+import { ForbiddenError } from '../src/errors.js';
+import type { Actor, TicketService } from '../src/service.js';
+import { replyForError } from './errors.js';
+import type { Reply } from './types.js';
 
 /**
  * Undefined when the actor may act on the ticket (its requester, or staff); otherwise the
- * refusal to show them. Checked before a modal opens, so nobody fills in a form for nothing.
+ * refusal to show them. Checked before a form opens, so nobody fills in a form for nothing.
  */
-export async function mayAct(service: TicketService, ticketId: string, actor: Actor, verb = 'change'): Promise<Reply | undefined> {
+export async function mayAct(service: TicketService, ticketId: string, actor: Actor, verb: 'close' | 'reopen' | 'rate'): Promise<Reply | undefined> {
   try {
     await service.status(ticketId, actor);
     return undefined;

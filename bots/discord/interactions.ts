@@ -8,12 +8,12 @@ import type {
 import { closeTicket } from '../../handlers/close.js';
 import { listTickets } from '../../handlers/list.js';
 import { openTicket } from '../../handlers/open-ticket.js';
+import { mayAct } from '../../handlers/permissions.js';
 import { rateTicket } from '../../handlers/rate.js';
 import { reopenTicket } from '../../handlers/reopen.js';
 import { retryDelivery } from '../../handlers/retry.js';
 import { ticketStatus } from '../../handlers/status.js';
 import type { ChatContext, Reply } from '../../handlers/types.js';
-import { ForbiddenError } from '../../src/errors.js';
 import { COMMAND_NAME, OPEN_FROM_MESSAGE, planOpenForm } from './commands.js';
 import { actorOf, type DiscordContext } from './context.js';
 import { parseCustomId, threadRef } from './ids.js';
@@ -112,12 +112,8 @@ async function button(ctx: DiscordContext, interaction: ButtonInteraction): Prom
   const { action, ticketId } = parsed;
   if (action === 'rate') {
     // Refuse before the form, so nobody types a rating that cannot be accepted.
-    try {
-      await service.status(ticketId, hctx.actor);
-    } catch (error) {
-      if (error instanceof ForbiddenError) return answerNow(ctx, interaction, error.message);
-      throw error;
-    }
+    const refusal = await mayAct(service, ticketId, hctx.actor, 'rate');
+    if (refusal) return answerNow(ctx, interaction, refusal.text);
     return interaction.showModal(rateModal(ticketId));
   }
   await answerLater(ctx, interaction, async () =>

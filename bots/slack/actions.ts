@@ -1,12 +1,12 @@
 import type { App, BlockButtonAction, RespondFn, webApi } from '@slack/bolt';
 import { closeTicket } from '../../handlers/close.js';
+import { mayAct } from '../../handlers/permissions.js';
 import { reopenTicket } from '../../handlers/reopen.js';
 import { retryDelivery } from '../../handlers/retry.js';
 import type { Reply } from '../../handlers/types.js';
 import { ACTION } from './blocks.js';
 import { reopenDraft } from './modals.js';
 import { slackToPlain } from './mrkdwn.js';
-import { mayAct } from './permissions.js';
 import { afterAck, chatContext, tell, type SlackRuntime } from './runtime.js';
 import { openView, rateView } from './views.js';
 

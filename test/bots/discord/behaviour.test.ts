@@ -85,7 +85,7 @@ describe('Discord front-end', () => {
     for (const body of bodies) expect(body['allowed_mentions']).toEqual({ parse: [] });
   });
 
-  it('does not let a stranger close the ticket, but lets staff', async () => {
+  it('does not let a stranger close or rate the ticket, but lets staff close it', async () => {
     const s = await stack();
     const { ticketId, cardId } = await openThroughDiscord(s);
     const stranger = nextSnowflake();
@@ -94,6 +94,10 @@ describe('Discord front-end', () => {
     const answer = await finalAnswer(await refused.replies());
     expect(answer['content']).toMatch(/No ticket #\S+ that you can see/);
     expect(((answer['flags'] as number) & 64) !== 0).toBe(true);
+    // Rate is refused before its form opens.
+    const rate = await s.fake.interaction.button({ customId: `tb:rate:${ticketId}`, messageId: cardId, user: stranger }).replies();
+    expect(rate.callback?.type).toBe(4);
+    expect((rate.callback?.data as Json)['content']).toMatch(/^Only the person who opened ticket #\S+, or support staff, can rate it\.$/);
     await sleep(200);
     expect(s.fake.calls.some((c) => c.method === 'PATCH' && c.path.endsWith(`/messages/${cardId}`))).toBe(false);
 
