@@ -1,6 +1,6 @@
 import type { TicketStatus } from '../../../src/domain.js';
 import { ISSUE_TYPES } from '../../../adapters/consoleconnect/schemas.js';
-import { clock, startFakeHttp, type FakeAnswer, type FakeRequest } from './server.js';
+import { clock, startFakeHttp, storedTicket, type FakeAnswer, type FakeRequest } from './server.js';
 import type { FakeProviderServer } from './types.js';
 
 /**
@@ -140,19 +140,11 @@ export async function startConsoleconnectFake(options: ConsoleconnectFakeOptions
     ],
   });
 
-  function stored(ticketId: string): Stored {
-    const found = tickets.get(ticketId);
-    if (!found) throw new Error(`fake consoleconnect: no ticket ${ticketId}`);
-    return found;
-  }
+  const stored = storedTicket('consoleconnect', (id) => tickets.get(id));
 
   return {
-    url: http.url,
+    ...http,
     env: { CONSOLECONNECT_BASE_URL: http.url + '/', CONSOLECONNECT_API_KEY: API_KEY },
-    requests: http.requests,
-    failNext: http.failNext,
-    setChaos: http.setChaos,
-    close: http.close,
     addAgentComment(ticketId, text, author = 'Console Connect Support') {
       const t = stored(ticketId);
       const added = note(text, author);

@@ -1,5 +1,5 @@
 import type { TicketStatus } from '../../../src/domain.js';
-import { clock, startFakeHttp, type FakeAnswer, type FakeRequest, type FakeRoute } from './server.js';
+import { clock, startFakeHttp, storedTicket, type FakeAnswer, type FakeRequest, type FakeRoute } from './server.js';
 import type { FakeProviderServer } from './types.js';
 
 /**
@@ -98,6 +98,7 @@ export async function startF5xcFake(options: { mode?: 'partner' | 'tenant' } = {
   /** Partner paths know a ticket by tp_id, tenant paths by name; the test hooks take either. */
   const byTp = (tpId: string) => tickets.get(byTpId.get(tpId) ?? '');
   const find = (id: string) => byTp(id) ?? tickets.get(id);
+  const stored = storedTicket('f5xc', find);
 
   function comment(ticket: Ticket, body: string, author: { name: string; email: string }): string {
     const id = String(nextCommentId++);
@@ -215,7 +216,7 @@ export async function startF5xcFake(options: { mode?: 'partner' | 'tenant' } = {
   });
 
   return {
-    url: http.url,
+    ...http,
     env: {
       F5XC_BASE_URL: http.url,
       F5XC_API_TOKEN: F5XC_FAKE_TOKEN,
@@ -223,19 +224,12 @@ export async function startF5xcFake(options: { mode?: 'partner' | 'tenant' } = {
       F5XC_CUSTOMER_DOMAIN: 'customer.example',
     },
     quirks,
-    requests: http.requests,
-    failNext: http.failNext,
-    setChaos: http.setChaos,
-    close: http.close,
     addAgentComment(ticketId, body, author = 'F5 Support') {
-      const ticket = find(ticketId);
-      if (!ticket) throw new Error(`no F5 ticket ${ticketId}`);
       const email = `${author.toLowerCase().replace(/[^a-z0-9]+/g, '.')}@f5.com`;
-      return comment(ticket, body, { name: author, email });
+      return comment(stored(ticketId), body, { name: author, email });
     },
     setStatus(ticketId, status) {
-      const ticket = find(ticketId);
-      if (!ticket) throw new Error(`no F5 ticket ${ticketId}`);
+      const ticket = stored(ticketId);
       ticket.spec.status = NEUTRAL_TO_F5[status];
       touch(ticket);
     },

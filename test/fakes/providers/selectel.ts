@@ -1,6 +1,6 @@
 import { ACCESS_LEVELS, BODY_MAX, SUMMARY_MAX } from '../../../adapters/selectel/schemas.js';
 import type { TicketStatus } from '../../../src/domain.js';
-import { startFakeHttp, type FakeAnswer, type FakeRequest } from './server.js';
+import { startFakeHttp, storedTicket, type FakeAnswer, type FakeRequest } from './server.js';
 import type { FakeProviderServer } from './types.js';
 
 interface StoredComment {
@@ -307,23 +307,16 @@ export async function startSelectelFake(options: { now?: () => number } = {}): P
     ],
   });
 
-  function stored(ticketId: string): StoredTicket {
-    const found = tickets.get(Number(ticketId));
-    if (!found) throw new Error(`fake selectel: no ticket ${ticketId}`);
-    return found;
-  }
+  const stored = storedTicket('selectel', (id) => tickets.get(Number(id)));
 
   return {
-    url: http.url,
+    ...http,
     env: {
       SELECTEL_BASE_URL: http.url,
       SELECTEL_TOKEN: TOKEN,
       SELECTEL_PRODUCT: PRODUCT,
       SELECTEL_CATEGORY: SELECTEL_CATALOGUE.join(','),
     },
-    requests: http.requests,
-    failNext: http.failNext,
-    close: http.close,
     addAgentComment(ticketId, text, author = 'Selectel Support') {
       const comment = push(stored(ticketId), { body: text, is_client_author: false, client_author_id: null, admin_author: { name: author } });
       return String(comment.id);

@@ -135,6 +135,18 @@ function parseJson(raw: string): unknown {
   }
 }
 
+/**
+ * A test hook's lookup (addAgentComment, setStatus): the stored ticket, or an error naming the
+ * fake, since an unknown id there is a mistake in the test, not something the vendor answers.
+ */
+export function storedTicket<T>(vendor: string, get: (ticketId: string) => T | undefined): (ticketId: string) => T {
+  return (ticketId) => {
+    const found = get(ticketId);
+    if (found === undefined) throw new Error(`fake ${vendor}: no ticket ${ticketId}`);
+    return found;
+  };
+}
+
 /** Increasing ISO timestamps, so "updated since" ordering is deterministic within one fake. */
 export function clock(): () => string {
   let last = 0;

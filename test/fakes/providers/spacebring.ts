@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUSES, TICKET_TYPES } from '../../../adapters/spacebring/schemas.js';
 import type { TicketStatus } from '../../../src/domain.js';
-import { startFakeHttp, type FakeAnswer, type FakeRequest } from './server.js';
+import { startFakeHttp, storedTicket, type FakeAnswer, type FakeRequest } from './server.js';
 import type { FakeProviderServer, RecordedRequest } from './types.js';
 
 interface User {
@@ -213,14 +213,10 @@ export async function startSpacebringFake(options: { now?: () => number } = {}):
     ],
   });
 
-  function stored(ticketId: string): StoredTicket {
-    const found = tickets.get(ticketId);
-    if (!found) throw new Error(`fake spacebring: no ticket ${ticketId}`);
-    return found;
-  }
+  const stored = storedTicket('spacebring', (id) => tickets.get(id));
 
   return {
-    url: http.url,
+    ...http,
     env: {
       SPACEBRING_BASE_URL: http.url,
       SPACEBRING_TOKEN: TOKEN,
@@ -228,9 +224,6 @@ export async function startSpacebringFake(options: { now?: () => number } = {}):
       SPACEBRING_LOCATION_REF: LOCATION,
       SPACEBRING_REQUESTER_REF: REQUESTER.user.id,
     },
-    requests: http.requests,
-    failNext: http.failNext,
-    close: http.close,
     addAgentComment(ticketId, text, author = 'Community Manager') {
       return record(stored(ticketId), { type: 'comment', membership: agent(author), data: { text, attachments: [] } }).id;
     },

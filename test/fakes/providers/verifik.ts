@@ -1,6 +1,6 @@
 import { CATEGORIES, PRIORITIES, STATUSES } from '../../../adapters/verifik/schemas.js';
 import type { TicketStatus } from '../../../src/domain.js';
-import { startFakeHttp, type FakeAnswer, type FakeRequest } from './server.js';
+import { startFakeHttp, storedTicket, type FakeAnswer, type FakeRequest } from './server.js';
 import type { FakeProviderServer } from './types.js';
 
 interface Thread {
@@ -142,19 +142,11 @@ export async function startVerifikFake(): Promise<FakeProviderServer> {
     ],
   });
 
-  function stored(ticketId: string): StoredTicket {
-    const found = tickets.get(ticketId);
-    if (!found) throw new Error(`fake verifik: no ticket ${ticketId}`);
-    return found;
-  }
+  const stored = storedTicket('verifik', (id) => tickets.get(id));
 
   return {
-    url: http.url,
+    ...http,
     env: { VERIFIK_BASE_URL: http.url, VERIFIK_TOKEN: TOKEN },
-    requests: http.requests,
-    failNext: http.failNext,
-    setChaos: http.setChaos,
-    close: http.close,
     addAgentComment(ticketId, text, author = 'Verifik Support') {
       push(stored(ticketId), { author, message: text, type: 'agent' });
       return undefined; // threads have no id [seed]
