@@ -10,10 +10,18 @@ import { ticketStatus } from '../../handlers/status.js';
 import type { ChatContext, Reply } from '../../handlers/types.js';
 import type { TicketCard } from '../../src/chat.js';
 import type { TicketService } from '../../src/service.js';
-import { oneLine } from './sink.js';
+import { oneLine, printable } from './sink.js';
 
-/** Runs one typed line and returns what to print. Every line gets an answer; none throws. */
+/**
+ * Runs one typed line and returns what to print, one terminal line each. Every line gets an
+ * answer; none throws. Vendor text (subjects, statuses, refusals) is printed without control
+ * characters, as relayed posts are.
+ */
 export async function runLine(service: TicketService, ctx: ChatContext, line: string, lineNo: number): Promise<string[]> {
+  return (await answer(service, ctx, line, lineNo)).flatMap((text) => text.split('\n')).map(printable);
+}
+
+async function answer(service: TicketService, ctx: ChatContext, line: string, lineNo: number): Promise<string[]> {
   const text = line.trim().replace(/^\/ticket\b/, '').trim();
   const command = parseTicketCommand(text);
   switch (command.name) {
@@ -58,14 +66,12 @@ const runId = `${process.pid}-${Date.now().toString(36)}`;
 function render(reply: Reply): string[] {
   // Field errors on one line: "subject: required; priority: expects one of …".
   if (reply.fieldErrors) return [Object.entries(reply.fieldErrors).map(([f, m]) => `${f}: ${m}`).join('; ')];
-  const lines = reply.text.split('\n');
-  if (reply.card && !reply.tickets) lines.push(cardLine(reply.card));
-  return lines;
+  return reply.card && !reply.tickets ? [reply.text, cardLine(reply.card)] : [reply.text];
 }
 
 function cardLine(card: TicketCard): string {
   const priority = card.priority ? `, ${card.priority} priority` : '';
-  return `#${card.ticketId} ${oneLine(card.subject)} [${card.vendorStatus}${priority}] with ${card.provider}, for ${card.requester}`;
+  return oneLine(`#${card.ticketId} ${card.subject} [${card.vendorStatus}${priority}] with ${card.provider}, for ${card.requester}`);
 }
 
 /** The provider's own choices, so people can type a category the vendor accepts. */

@@ -36,8 +36,10 @@ function lineOf(message: ThreadMessage): string {
  * characters, so a comment cannot move the cursor or recolour the terminal.
  */
 export function oneLine(text: string): string {
-  return text
-    .replace(/\r?\n/g, ' ⏎ ')
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
-    .trim();
+  return printable(text.replace(/\r?\n/g, ' ⏎ ')).trim();
+}
+
+/** `text` without control characters (newlines included): nothing printed can steer the terminal. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 }
