@@ -9,6 +9,7 @@ import {
 import type { TicketCard } from '../../src/chat.js';
 import type { TicketStatus } from '../../src/domain.js';
 import { customId } from './ids.js';
+import { clip } from './messages.js';
 
 const STATUS_COLOUR: Record<TicketStatus, number> = {
   open: 0x3b82f6,
@@ -17,8 +18,6 @@ const STATUS_COLOUR: Record<TicketStatus, number> = {
   resolved: 0x22c55e,
   closed: 0x6b7280,
 };
-
-const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
 /** The ticket card as an embed: subject, `#<id>`, status, priority, provider. */
 export function cardEmbed(card: TicketCard): APIEmbed {

@@ -17,6 +17,7 @@ import type { ChatContext, Reply } from '../../handlers/types.js';
 import { COMMAND_NAME, OPEN_FROM_MESSAGE, planOpenForm } from './commands.js';
 import { actorOf, type DiscordContext } from './context.js';
 import { parseCustomId, threadRef } from './ids.js';
+import { clip } from './messages.js';
 import { openModal, rateModal, submittedValues } from './modals.js';
 import { answerLater, answerNow, renderReply } from './replies.js';
 import { startTicketThread } from './threads.js';
@@ -95,7 +96,7 @@ async function openFromMessage(ctx: DiscordContext, interaction: MessageContextM
   const text = message.content.trim();
   const firstLine = text.split('\n')[0]?.trim() ?? '';
   const subjectMax = service.fields.find((f) => f.name === 'subject')?.maxLength ?? 100;
-  const subject = firstLine.length > subjectMax ? `${firstLine.slice(0, subjectMax - 1)}…` : firstLine;
+  const subject = clip(firstLine, subjectMax);
   const description = `${text}\n\n(From a message by ${message.author.username}: ${message.url})`;
   const plan = planOpenForm(service.fields, false);
   await interaction.showModal(openModal(service.providerName, plan.modal, interaction.id, { subject, description }));

@@ -6,6 +6,9 @@ import { customId } from './ids.js';
 /** Discord's limit on a message's content. */
 export const MAX_CONTENT = 2000;
 
+/** `text` cut to at most `max` characters, with an ellipsis when cut. */
+export const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
 export interface RenderedPost {
   /** One or more contents of at most 2,000 characters, posted in order. */
   parts: string[];

@@ -1,13 +1,12 @@
 import { ComponentType, TextInputStyle, type APIModalInteractionResponseCallbackData, type ModalSubmitInteraction } from 'discord.js';
 import type { OpenField } from '../../src/domain.js';
 import { customId } from './ids.js';
+import { clip } from './messages.js';
 
 /** Discord's limits on a text input. */
 const MAX_INPUT = 4000;
 const MAX_LABEL = 45;
 const MAX_PLACEHOLDER = 100;
-
-const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
 function textRow(input: { id: string; label: string; required: boolean; paragraph: boolean; maxLength?: number; value?: string; placeholder?: string }) {
   const value = input.value ? input.value.slice(0, input.maxLength ?? MAX_INPUT) : undefined;

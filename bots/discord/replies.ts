@@ -4,9 +4,7 @@ import { NO_MENTIONS } from './client.js';
 import type { DiscordContext } from './context.js';
 import { cardMessage, typedTextEmbeds } from './embeds.js';
 import { threadIdOf } from './ids.js';
-import { MAX_CONTENT } from './messages.js';
-
-const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+import { clip, MAX_CONTENT } from './messages.js';
 
 const OUR_FAULT = 'Something went wrong on our side; nothing you typed was sent. Please try again.';
 
