@@ -238,11 +238,19 @@ async function attemptJob(
       await records.save({ ...job, attempts, lastError, notBefore: Date.now() + wait, outcomeUnknown: job.outcomeUnknown || failure.outcomeUnknown });
       return { state: 'retry', wait };
     }
-    logger.error('delivery failed for good', { key: job.key, kind: job.kind, attempts, error: lastError });
     const failed: OutboxJob = { ...job, attempts, lastError, state: 'failed', outcomeUnknown: false };
     // The notice is queued (under a key of its own) before the job is marked failed, so a crash
     // in between repeats an enqueue that is ignored rather than losing the notice.
-    await options.onFailed?.(failed, error).catch((e: unknown) => logger.error('failure notice not queued', { error: e }));
+    try {
+      await options.onFailed?.(failed, error);
+    } catch (noticeError) {
+      // Marked failed without its notice, the thread would never hear of it: try the job again later.
+      const wait = backoffMs(attempts - 1, options.retry.baseMs, options.retry.maxMs);
+      logger.warn('failure notice not queued; the job will be retried', { key: job.key, kind: job.kind, attempts, wait, error: lastError, noticeError });
+      await records.save({ ...job, attempts, lastError, notBefore: Date.now() + wait });
+      return { state: 'retry', wait };
+    }
+    logger.error('delivery failed for good', { key: job.key, kind: job.kind, attempts, error: lastError });
     await records.save(failed);
     return { state: 'failed' };
   }

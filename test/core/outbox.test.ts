@@ -148,6 +148,25 @@ describe.each([{ make: keyvBackend }, { make: bullBackend }])('outbox', ({ make 
     expect(failed).toHaveLength(1);
   });
 
+  it(`${make().name}: keeps a job whose failure notice could not be queued, and tells once it can`, async () => {
+    backend = make();
+    const told: string[] = [];
+    let noticeFailures = 1;
+    const onFailed = async (j: OutboxJob) => {
+      if (noticeFailures-- > 0) throw new Error('store unavailable');
+      told.push(j.key);
+    };
+    const [box] = await backend.open(1, { onFailed });
+    box!.handle('send', async () => {
+      throw invalid();
+    });
+    await box!.enqueue(job('bad'));
+    box!.start();
+    await waitFor(async () => (await box!.get('bad'))?.state === 'failed', 'the job marked failed');
+    expect(told).toEqual(['bad']);
+    expect((await box!.get('bad'))?.attempts).toBe(2);
+  });
+
   it(`${make().name}: a job in flight is stored outcome-unknown, so whoever takes it over after a crash checks first`, async () => {
     backend = make();
     const [first] = await backend.open(1);
