@@ -20,7 +20,7 @@ const STATUS_COLOUR: Record<TicketStatus, number> = {
 };
 
 /** The ticket card as an embed: subject, `#<id>`, status, priority, provider. */
-export function cardEmbed(card: TicketCard): APIEmbed {
+function cardEmbed(card: TicketCard): APIEmbed {
   return {
     title: clip(card.subject || `Ticket #${card.ticketId}`, 256),
     color: STATUS_COLOUR[card.status],
@@ -35,7 +35,7 @@ export function cardEmbed(card: TicketCard): APIEmbed {
 }
 
 /** Close, Reopen and Rate; the ones that make no sense now are shown disabled. */
-export function cardButtons(card: TicketCard): APIActionRowComponent<APIComponentInMessageActionRow> {
+function cardButtons(card: TicketCard): APIActionRowComponent<APIComponentInMessageActionRow> {
   const button = (action: 'close' | 'reopen' | 'rate', label: string, style: ButtonStyle.Danger | ButtonStyle.Secondary | ButtonStyle.Primary): APIButtonComponent => ({
     type: ComponentType.Button,
     custom_id: customId.button(action, card.ticketId),

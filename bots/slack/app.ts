@@ -26,7 +26,7 @@ export interface SlackAppOptions {
 const INTERACTIVE_RETRIES = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1_000 };
 
 /** Bolt's logger interface on top of the service's logger (which scrubs secrets). */
-export function boltLogger(logger: Logger): BoltLogger {
+function boltLogger(logger: Logger): BoltLogger {
   const line = (parts: unknown[]): string => parts.map((p) => (p instanceof Error ? p.message : typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
   return {
     debug: (...m: unknown[]) => logger.debug(`slack: ${line(m)}`),

@@ -37,7 +37,7 @@ function mrkdwn(text: string): types.MrkdwnElement {
   return { type: 'mrkdwn', text: clip(text, TEXT_LIMIT), verbatim: true };
 }
 
-export function statusWords(status: TicketStatus, vendorStatus: string): string {
+function statusWords(status: TicketStatus, vendorStatus: string): string {
   const word = STATUS_WORDS[status];
   return vendorStatus && vendorStatus.toLowerCase() !== word.toLowerCase() && vendorStatus !== status ? `${word} (${vendorStatus})` : word;
 }

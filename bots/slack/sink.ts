@@ -8,7 +8,7 @@ import { cardBlocks, cardText, renderThreadMessage } from './blocks.js';
 import { parseThreadRef, threadRef, type SlackThread } from './thread-ref.js';
 
 /** The metadata event type that marks the bot's relayed posts with their idempotency key. */
-export const POST_EVENT_TYPE = 'ticket_bridge_post';
+const POST_EVENT_TYPE = 'ticket_bridge_post';
 
 const ATTEMPT_TTL_MS = 30 * 24 * 3600_000;
 const TRANSIENT_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
