@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OpenTicketInput, Requester } from '../../src/domain.js';
+import type { OpenTicketInput } from '../../src/domain.js';
 import { ProviderError } from '../../src/errors.js';
-import { createHttpClient, type HttpDefaults } from '../../src/http.js';
+import { createHttpClient } from '../../src/http.js';
 import { silentLogger } from '../../src/logger.js';
 import { attributedText, commentFingerprint, type ProviderFactory, type TicketProvider } from '../../src/provider.js';
 import { openStore, type KeyValueStore } from '../../src/store.js';
+import { ada as requester, FAST } from '../adapters/rig.js';
 import type { FakeProviderServer } from '../fakes/providers/types.js';
 
 export interface ContractOptions {
@@ -20,13 +21,6 @@ export interface ContractOptions {
   /** A ticket id of the vendor's format that does not exist. */
   missingId: string;
 }
-
-const requester: Requester = { key: 'slack:T1:U1', name: 'Ada Lovelace' };
-
-const FAST: HttpDefaults = {
-  timeoutMs: 1_000,
-  retry: { retries: 2, baseMs: 10, maxMs: 50, maxRetryAfterMs: 5_000 },
-};
 
 /** What every adapter must do against its strict fake. */
 export function providerContract(name: string, options: ContractOptions): void {
