@@ -174,6 +174,9 @@ export function providerContract(name: string, options: ContractOptions): void {
       const shape = (await provider.getTicket(ticket.id).catch((e: unknown) => e)) as ProviderError;
       expect(shape.kind).toBe('malformed');
       expect(shape.message).toContain('unexpected response');
+      // Names the vendor and the field that did not fit, so the log line says what to look at.
+      expect(shape.provider).toBe(provider.id);
+      expect(shape.message).toMatch(new RegExp(`^${provider.id} .*unexpected response: [\\w.]+: `));
     });
 
     it('gives up on a response slower than the timeout', async () => {
