@@ -1,6 +1,9 @@
 import { FieldErrors, ForbiddenError, NotSupportedError, ProviderError } from '../src/errors.js';
 import type { Reply } from './types.js';
 
+/** What every front-end says when something unexpected failed on its side. */
+export const OUR_FAULT = 'Something went wrong on our side; nothing you typed was sent. Please try again.';
+
 /**
  * Turns what went wrong into words for the person in chat. Unknown errors are logged by the
  * caller; the person gets a plain sentence, never a stack trace.
@@ -16,7 +19,7 @@ export function replyForError(error: unknown, providerName: string): Reply {
     return { ok: false, ephemeral: true, text: error.message };
   }
   if (error instanceof ProviderError) return { ok: false, ephemeral: true, text: providerTrouble(error, providerName) };
-  return { ok: false, ephemeral: true, text: 'Something went wrong on our side; nothing you typed was sent. Please try again.' };
+  return { ok: false, ephemeral: true, text: OUR_FAULT };
 }
 
 function providerTrouble(error: ProviderError, providerName: string): string {

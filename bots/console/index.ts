@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { FrontEnd, FrontEndDeps } from '../../src/frontend.js';
+import { OUR_FAULT } from '../../handlers/errors.js';
 import type { ChatContext } from '../../handlers/types.js';
 import { runLine } from './commands.js';
 import { ConsoleSink } from './sink.js';
@@ -34,7 +35,7 @@ export function startConsole(deps: FrontEndDeps, io: ConsoleIo = { input: proces
         for (const out of await runLine(deps.service, ctx, line, n)) if (out) print(out);
       } catch (error) {
         deps.logger.error('console command failed', { error });
-        print('Something went wrong on our side; nothing you typed was sent. Please try again.');
+        print(OUR_FAULT);
       }
     });
   });

@@ -1,12 +1,11 @@
 import { MessageFlags, type APIEmbed, type InteractionEditReplyOptions, type RepliableInteraction } from 'discord.js';
+import { OUR_FAULT } from '../../handlers/errors.js';
 import type { Reply } from '../../handlers/types.js';
 import { NO_MENTIONS } from './client.js';
 import type { DiscordContext } from './context.js';
 import { cardMessage, typedTextEmbeds } from './embeds.js';
 import { threadIdOf } from './ids.js';
 import { clip, MAX_CONTENT } from './messages.js';
-
-const OUR_FAULT = 'Something went wrong on our side; nothing you typed was sent. Please try again.';
 
 /** A neutral reply as an ephemeral Discord message: its text, the ticket card, a link to the thread. */
 export function renderReply(reply: Reply, typed: readonly { label: string; value: string }[] = []): InteractionEditReplyOptions {
