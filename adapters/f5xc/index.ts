@@ -1,36 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { OpenField, OpenTicketInput, ProviderCapabilities } from '../../src/domain.js';
+import type { ProviderCapabilities } from '../../src/domain.js';
 import { ProviderError } from '../../src/errors.js';
 import { attributedText, type ProviderFactory, type TicketProvider } from '../../src/provider.js';
-import { actionFailure, isTopic, toSnapshot, toWirePriority, TOPIC_LABELS, typeAndTopic } from './map.js';
+import { actionFailure, OPEN_FIELDS, toSnapshot, toWirePriority, typeAndTopic, validateOpen } from './map.js';
 import { NAMESPACE, ROUTES, type Route } from './routes.js';
 import { ActionResponse, type CreateBody, WireList, WireTicket } from './schemas.js';
 import { parseF5xcSettings } from './settings.js';
 
 const PROVIDER = 'f5xc';
-
-// F5 documents no length limits for subject or description, so none is imposed here.
-const FIELDS: readonly OpenField[] = [
-  { name: 'subject', label: 'Subject', required: true },
-  { name: 'description', label: 'Description', required: true, multiline: true },
-  {
-    name: 'priority',
-    label: 'Priority',
-    required: false,
-    // F5 has no low priority; the neutral "low" is sent as normal.
-    options: [
-      { value: 'normal', label: 'Normal' },
-      { value: 'high', label: 'High' },
-      { value: 'urgent', label: 'Urgent' },
-    ],
-  },
-  {
-    name: 'category',
-    label: 'Topic',
-    required: false,
-    options: Object.entries(TOPIC_LABELS).map(([value, label]) => ({ value, label })),
-  },
-];
 
 const CAPABILITIES: ProviderCapabilities = {
   close: true,
@@ -38,7 +15,7 @@ const CAPABILITIES: ProviderCapabilities = {
   rate: false,
   // No list by update time: the relay reads each open ticket (comments come inside it).
   updatedSince: false,
-  fields: FIELDS,
+  fields: OPEN_FIELDS,
 };
 
 /** F5 Distributed Cloud customer support, as a partner for a child tenant or as the tenant itself. */
@@ -110,13 +87,7 @@ export const createF5xcProvider: ProviderFactory = (deps): TicketProvider => {
       rate: "F5 Distributed Cloud's API has no way to rate a ticket; tell support in the thread how it went.",
     },
 
-    validateOpen(input: OpenTicketInput): Record<string, string> {
-      const errors: Record<string, string> = {};
-      if (!input.subject?.trim()) errors.subject = 'Enter a subject.';
-      if (!input.description?.trim()) errors.description = 'Describe the problem.';
-      if (input.category && !isTopic(input.category)) errors.category = 'Choose one of the F5 topics listed.';
-      return errors;
-    },
+    validateOpen,
 
     async createTicket(input, requester) {
       const { type, topic } = typeAndTopic(input.category || undefined, settings.F5XC_TYPE);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { twinIds } from '../../src/adapter-kit.js';
-import type { Comment, CommentOrigin, Priority, TicketSnapshot, TicketStatus } from '../../src/domain.js';
+import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Priority, TicketSnapshot, TicketStatus } from '../../src/domain.js';
 import type { ProviderErrorKind } from '../../src/errors.js';
 import { htmlToMarkdown } from '../../src/markdown.js';
 import { attributionOf } from '../../src/provider.js';
@@ -37,6 +37,39 @@ export const TOPIC_LABELS: Readonly<Record<Topic, string>> = {
 
 export function isTopic(value: string): value is Topic {
   return Object.hasOwn(TOPIC_LABELS, value);
+}
+
+/** The open-ticket form: F5's subject, description, priority and topic. */
+export const OPEN_FIELDS: readonly OpenField[] = [
+  // F5 documents no length limits for subject or description, so none is imposed here.
+  { name: 'subject', label: 'Subject', required: true },
+  { name: 'description', label: 'Description', required: true, multiline: true },
+  {
+    name: 'priority',
+    label: 'Priority',
+    required: false,
+    // F5 has no low priority; the neutral "low" is sent as normal.
+    options: [
+      { value: 'normal', label: 'Normal' },
+      { value: 'high', label: 'High' },
+      { value: 'urgent', label: 'Urgent' },
+    ],
+  },
+  {
+    name: 'category',
+    label: 'Topic',
+    required: false,
+    options: Object.entries(TOPIC_LABELS).map(([value, label]) => ({ value, label })),
+  },
+];
+
+/** What F5 would reject (an empty subject or description, a topic it does not have), found before any call. */
+export function validateOpen(input: OpenTicketInput): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (!input.subject?.trim()) errors.subject = 'Enter a subject.';
+  if (!input.description?.trim()) errors.description = 'Describe the problem.';
+  if (input.category && !isTopic(input.category)) errors.category = 'Choose one of the F5 topics listed.';
+  return errors;
 }
 
 /**
