@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { list, parseEnv, type Env } from '../../src/settings.js';
 
 const LocalEnv = z.object({
-  /** The categories people may pick; the desk accepts any when empty. */
+  /** The categories people may pick; when unset, general, billing, technical and account. */
   LOCAL_CATEGORIES: list(),
 });
 
