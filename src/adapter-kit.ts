@@ -38,3 +38,14 @@ export function closestStatus(word: string): TicketStatus {
   if (/progress|work|assign|investig|review/.test(w)) return 'in_progress';
   return 'open';
 }
+
+/** Whether two texts say the same once runs of whitespace are folded: a vendor's copy of what was sent. */
+export function sameText(a: string, b: string): boolean {
+  const fold = (text: string) => text.replace(/\s+/g, ' ').trim();
+  return fold(a) === fold(b);
+}
+
+/** Lower case, letters and digits only: what a person typed, ready to match a vendor's enumeration. */
+export function matchKey(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]/g, '');
+}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import { closestStatus, optional, twinIds } from '../../src/adapter-kit.js';
+import { closestStatus, matchKey, optional, twinIds } from '../../src/adapter-kit.js';
 import type { Comment, OpenField, OpenTicketInput, Priority, Requester, Ticket, TicketStatus } from '../../src/domain.js';
 import { defaultErrorMessage } from '../../src/http.js';
 import { attributedText, attributionOf } from '../../src/provider.js';
@@ -22,8 +22,8 @@ export const OPEN_FIELDS: readonly OpenField[] = [
 
 /** The vendor's spelling of an issue type, forgiving case and spacing ("slow response"). */
 export function issueTypeOf(category: string): IssueType | undefined {
-  const wanted = fold(category);
-  return ISSUE_TYPES.find((type) => fold(type) === wanted);
+  const wanted = matchKey(category);
+  return ISSUE_TYPES.find((type) => matchKey(type) === wanted);
 }
 
 /** What Console Connect would reject, or what we could not send, found before any call. */
@@ -53,7 +53,7 @@ export function toCreateBody(input: OpenTicketInput, requester: Requester, fallb
  * Unknown words never throw: they go to the closest neutral status and stay in vendorStatus.
  */
 export function toStatus(vendor: string): TicketStatus {
-  const word = fold(vendor);
+  const word = matchKey(vendor);
   const known: Record<string, TicketStatus> = {
     new: 'open',
     open: 'open',
@@ -78,7 +78,7 @@ export function toPriority(items: readonly unknown[] | null | undefined): Priori
   const first = items?.[0];
   const record = typeof first === 'object' && first !== null ? (first as Record<string, unknown>) : {};
   const raw = typeof first === 'string' ? first : [record.name, record.value, record.priority].find((v) => typeof v === 'string');
-  const word = typeof raw === 'string' ? fold(raw) : '';
+  const word = typeof raw === 'string' ? matchKey(raw) : '';
   if (/critical|urgent|highest/.test(word)) return 'urgent';
   if (/high|major/.test(word)) return 'high';
   if (/medium|normal|moderate/.test(word)) return 'normal';
@@ -158,8 +158,4 @@ function isoDate(value: string | null | undefined): string | undefined {
 
 function hash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 24);
-}
-
-function fold(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]/g, '');
 }

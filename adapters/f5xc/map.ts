@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { twinIds } from '../../src/adapter-kit.js';
+import { sameText, twinIds } from '../../src/adapter-kit.js';
 import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Priority, TicketSnapshot, TicketStatus } from '../../src/domain.js';
 import type { ProviderErrorKind } from '../../src/errors.js';
 import { htmlToMarkdown } from '../../src/markdown.js';
@@ -146,11 +146,7 @@ export function commentText(comment: WireComment): string {
   const markdown = htmlToMarkdown(comment.html);
   if (!plain) return markdown;
   const unescaped = markdown.replace(/\\([\\`*_{}[\]()#+\-.!>~|=])/g, '$1');
-  return attributionOf(plain) !== undefined || fold(unescaped) === fold(plain) ? plain : markdown;
-}
-
-function fold(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return attributionOf(plain) !== undefined || sameText(unescaped, plain) ? plain : markdown;
 }
 
 /**
@@ -175,7 +171,7 @@ export function toSnapshot(ticketId: string, wire: WireTicket, settings: OriginS
   const description = spec.description ?? '';
   let wireComments = spec.comments;
   const first = wireComments[0];
-  if (first && description && fold(first.plain_text ?? commentText(first)) === fold(description)) {
+  if (first && description && sameText(first.plain_text ?? commentText(first), description)) {
     wireComments = wireComments.slice(1);
   }
   const ids = commentIds(ticketId, wireComments);

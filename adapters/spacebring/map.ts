@@ -1,5 +1,5 @@
 import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Requester, Ticket, TicketStatus } from '../../src/domain.js';
-import { closestStatus } from '../../src/adapter-kit.js';
+import { closestStatus, matchKey, sameText } from '../../src/adapter-kit.js';
 import { attributedText } from '../../src/provider.js';
 import { wire } from './routes.js';
 import {
@@ -44,8 +44,8 @@ export const OPEN_FIELDS: readonly OpenField[] = [
 
 /** Spacebring's type for what a person typed: the value or its label, any case or spacing. */
 export function typeOf(category: string): TicketType | undefined {
-  const wanted = squash(category);
-  return TICKET_TYPES.find((type) => squash(type) === wanted || squash(TYPE_LABELS[type]) === wanted);
+  const wanted = matchKey(category);
+  return TICKET_TYPES.find((type) => matchKey(type) === wanted || matchKey(TYPE_LABELS[type]) === wanted);
 }
 
 /** What Spacebring would reject (an empty text, an unknown type), found before any call. */
@@ -147,7 +147,7 @@ function kindOf(activity: WireActivity, index: number, description: string): Kin
   if (data?.status) return 'other';
   const text = data?.text ?? '';
   // The creation entry repeats the ticket's text; it is the description, not a comment.
-  if (index === 0 && fold(text) === fold(description)) return 'other';
+  if (index === 0 && sameText(text, description)) return 'other';
   return text.trim() || data?.attachments?.length ? 'comment' : 'other';
 }
 
@@ -208,12 +208,4 @@ function splitText(text: string): [string, string] {
   const trimmed = text.trim();
   const at = trimmed.indexOf('\n');
   return at < 0 ? [trimmed, ''] : [trimmed.slice(0, at).trim(), trimmed.slice(at + 1).trim()];
-}
-
-function fold(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-function squash(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]/g, '');
 }

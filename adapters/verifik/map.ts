@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closestStatus, optional, twinIds } from '../../src/adapter-kit.js';
+import { closestStatus, optional, sameText, twinIds } from '../../src/adapter-kit.js';
 import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Priority, Requester, Ticket, TicketStatus } from '../../src/domain.js';
 import { Priority as PriorityEnum } from '../../src/domain.js';
 import { attributedText } from '../../src/provider.js';
@@ -114,7 +114,7 @@ const ORIGIN: Record<string, CommentOrigin | null> = { agent: 'agent', user: 'cu
 export function toComments(wire: WireTicket): Comment[] {
   const threads = wire.threads ?? [];
   const first = threads[0];
-  const skipFirst = first?.type === 'user' && fold(first.message) === fold(wire.description ?? '');
+  const skipFirst = first?.type === 'user' && sameText(first.message, wire.description ?? '');
   // Two identical lines in the same second still get distinct ids, stable while the list only grows.
   const idOf = twinIds('~');
   const comments: Comment[] = [];
@@ -143,8 +143,4 @@ function authorName(author: WireThread['author']): string {
   if (typeof author === 'string') return author.trim();
   if (!author) return '';
   return (author.name ?? author.email ?? author._id ?? '').trim();
-}
-
-function fold(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }
