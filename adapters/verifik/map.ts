@@ -83,9 +83,9 @@ export function toStatus(vendor: string): TicketStatus {
   return known[word] ?? closestStatus(word);
 }
 
+/** Verifik's priority word back to the neutral one; an unknown word gives none. */
 export function toPriority(vendor: string | null | undefined): Priority | undefined {
-  const found = (Object.keys(TO_VERIFIK) as Priority[]).find((p) => TO_VERIFIK[p] === vendor);
-  return found;
+  return (Object.keys(TO_VERIFIK) as Priority[]).find((p) => TO_VERIFIK[p] === vendor);
 }
 
 export function toTicket(wire: WireTicket): Ticket {

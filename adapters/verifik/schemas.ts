@@ -56,7 +56,7 @@ export type WireTicket = z.infer<typeof WireTicket>;
 
 /**
  * Every answer is wrapped `{success, data}` [seed]. An HTTP 200 with `success: false` is not
- * published, but a careful client does not read it as a ticket: see `unwrap` in index.ts.
+ * published, but a careful client does not read it as a ticket: see `ticketCall` in index.ts.
  */
 export const TicketAnswer = z.discriminatedUnion('success', [
   z.object({ success: z.literal(true), data: WireTicket }),
