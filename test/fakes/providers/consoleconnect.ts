@@ -1,7 +1,10 @@
 import type { TicketStatus } from '../../../src/domain.js';
-import { ISSUE_TYPES } from '../../../adapters/consoleconnect/schemas.js';
 import { clock, startFakeHttp, storedTicket, type FakeAnswer, type FakeRequest } from './server.js';
 import type { FakeProviderServer } from './types.js';
+
+// The vendor's enum, copied from its documentation rather than imported from the adapter, so a
+// wrong value in the adapter is refused here as Console Connect would refuse it.
+const ISSUE_TYPES = ['Application', 'Circuit Down', 'Circuit Flapping', 'Circuit taking errors', 'High Latency', 'Operational Request', 'Others', 'Packet Loss/Drops', 'Request Reason of Outage', 'Slow Response', 'Unstable'];
 
 /**
  * How the fake writes notes, whose inner shape Console Connect does not publish: TMF621

@@ -1,7 +1,12 @@
-import { ACCESS_LEVELS, BODY_MAX, SUMMARY_MAX } from '../../../adapters/selectel/schemas.js';
 import type { TicketStatus } from '../../../src/domain.js';
 import { startFakeHttp, storedTicket, type FakeAnswer, type FakeRequest } from './server.js';
 import type { FakeProviderServer } from './types.js';
+
+// The vendor's limits and enum, from its documentation rather than the adapter, so a wrong value
+// in the adapter is refused here as Selectel would refuse it.
+const BODY_MAX = 50_000;
+const SUMMARY_MAX = 255;
+const ACCESS_LEVELS = ['all_users', 'account_users', 'project_users'];
 
 interface StoredComment {
   id: number;

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { STATUSES, TICKET_TYPES } from '../../../adapters/spacebring/schemas.js';
 import type { TicketStatus } from '../../../src/domain.js';
 import { startFakeHttp, storedTicket, type FakeAnswer, type FakeRequest } from './server.js';
 import type { FakeProviderServer, RecordedRequest } from './types.js';
+
+// The vendor's enums, from its documentation rather than the adapter, so a wrong value in the
+// adapter is refused here as Spacebring would refuse it.
+const STATUSES = ['new', 'inProgress', 'solved', 'closed'];
+const TICKET_TYPES = ['access', 'accountAndBilling', 'bookings', 'cleaning', 'internet', 'mailAndPackages', 'printing', 'repairAndMaintenance', 'temperatureAndVentilation', 'websiteAndApp', 'other'];
 
 interface User {
   id: string;

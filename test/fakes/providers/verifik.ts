@@ -1,7 +1,12 @@
-import { CATEGORIES, PRIORITIES, STATUSES } from '../../../adapters/verifik/schemas.js';
 import type { TicketStatus } from '../../../src/domain.js';
 import { startFakeHttp, storedTicket, type FakeAnswer, type FakeRequest } from './server.js';
 import type { FakeProviderServer } from './types.js';
+
+// The vendor's enums, from its documentation rather than the adapter, so a wrong value in the
+// adapter is refused here as Verifik would refuse it.
+const PRIORITIES = ['low', 'medium', 'high', 'urgent'];
+const CATEGORIES = ['technical', 'billing', 'account', 'feature_request', 'general'];
+const STATUSES = ['open', 'pending', 'in_progress', 'resolved', 'closed'];
 
 interface Thread {
   author: string;
