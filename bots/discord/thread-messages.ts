@@ -9,6 +9,8 @@ import { MAX_CONTENT } from './messages.js';
  * A member's message in a ticket thread becomes a comment through the outbox. The message id is the
  * event key, so a redelivered MESSAGE_CREATE (a resumed gateway replays what was missed) queues nothing.
  */
+const NOT_TAKEN = 'This message could not be passed on to support because of a problem on our side. Please send it again.';
+
 export function threadMessageListener(ctx: DiscordContext): (message: Message) => void {
   // One chain per channel: messages reach the outbox in the order they were written.
   const chains = new Map<string, Promise<void>>();
@@ -16,7 +18,13 @@ export function threadMessageListener(ctx: DiscordContext): (message: Message) =
     const channel = message.channelId;
     const next = (chains.get(channel) ?? Promise.resolve())
       .then(() => onThreadMessage(ctx, message))
-      .catch((error: unknown) => ctx.logger.error('discord: thread message not taken', { error, message: message.id, channel }));
+      .catch(async (error: unknown) => {
+        ctx.logger.error('discord: thread message not taken', { error, message: message.id, channel });
+        // Discord never delivers a message event twice: the author is the only one who can resend it.
+        await message
+          .reply({ content: NOT_TAKEN, allowedMentions: { ...NO_MENTIONS, repliedUser: false } })
+          .catch(() => undefined);
+      });
     chains.set(channel, next);
     void next.then(() => {
       if (chains.get(channel) === next) chains.delete(channel);

@@ -1,5 +1,5 @@
 import { GatewayIntentBits } from 'discord.js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createLocalProvider } from '../../../adapters/local/index.js';
 import { startDiscord } from '../../../bots/discord/index.js';
 import { ConfigError, ProviderError } from '../../../src/errors.js';
@@ -62,6 +62,17 @@ describe('Discord front-end', () => {
     await waitFor(async () => (await s.h.desk.comments(ticketId)).length === 1, 'the comment');
     await sleep(400);
     expect(await s.h.desk.comments(ticketId)).toHaveLength(1);
+  });
+
+  it('tells the author to send again when a thread message cannot be taken', async () => {
+    const s = await stack();
+    const { ticketId, threadId } = await openThroughDiscord(s);
+    vi.spyOn(s.h.service, 'linkByThread').mockRejectedValueOnce(new Error('store unavailable'));
+    s.fake.sendMessage({ channelId: threadId, content: 'this one is lost unless I resend it' });
+    const notice = await waitFor(() => s.fake.messages(threadId).find((m) => String(m['content']).includes('Please send it again')), 'the notice');
+    expect(notice['mention_everyone']).toBe(false);
+    expect(notice['mentions']).toEqual([]);
+    expect(await s.h.desk.comments(ticketId)).toHaveLength(0);
   });
 
   it('shows the status of the thread’s own ticket when /ticket status names none', async () => {
