@@ -14,10 +14,10 @@ import { App, LogLevel } from '@slack/bolt';
 import { createLocalProvider } from '../adapters/local/index.js';
 import { startSlack } from '../bots/slack/index.js';
 import { Bridge } from '../src/bridge.js';
-import { createHttpClient } from '../src/http.js';
+import { createHttpClient } from '../src/provider-kit/http.js';
 import { silentLogger } from '../src/logger.js';
-import { openStore } from '../src/store.js';
-import { SLACK_DEFAULTS, startFakeSlack } from '../test/fakes/slack/index.js';
+import { openStore } from '../src/store/index.js';
+import { SLACK_DEFAULTS, startFakeSlack } from '../fakes/slack/index.js';
 import { ACK_SECRET } from './ack.js';
 
 const role = process.argv[2];

@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import { encodeForm, slackSignature, slashCommand } from '../test/fakes/slack/index.js';
+import { encodeForm, slackSignature, slashCommand } from '../fakes/slack/index.js';
 import { startChild, type Child } from './children.js';
 import { percentile, round } from './stats.js';
 

@@ -2,16 +2,16 @@ import { providers } from '../adapters/registry.js';
 import { selectelFactory } from '../adapters/selectel/index.js';
 import { Bridge } from '../src/bridge.js';
 import type { OpenTicketInput, ProviderId, Requester, TicketSnapshot } from '../src/domain.js';
-import { createHttpClient, type HttpClient } from '../src/http.js';
+import { createHttpClient, type HttpClient } from '../src/provider-kit/http.js';
 import { silentLogger } from '../src/logger.js';
 import type { TicketProvider } from '../src/provider.js';
-import { openStore, type KeyValueStore } from '../src/store.js';
-import { startConsoleconnectFake } from '../test/fakes/providers/consoleconnect.js';
-import { startF5xcFake } from '../test/fakes/providers/f5xc.js';
-import { startSelectelFake } from '../test/fakes/providers/selectel.js';
-import { startSpacebringFake } from '../test/fakes/providers/spacebring.js';
-import type { FakeProviderServer } from '../test/fakes/providers/types.js';
-import { startVerifikFake } from '../test/fakes/providers/verifik.js';
+import { openStore, type KeyValueStore } from '../src/store/index.js';
+import { startConsoleconnectFake } from '../fakes/providers/consoleconnect.js';
+import { startF5xcFake } from '../fakes/providers/f5xc.js';
+import { startSelectelFake } from '../fakes/providers/selectel.js';
+import { startSpacebringFake } from '../fakes/providers/spacebring.js';
+import type { FakeProviderServer } from '../fakes/providers/types.js';
+import { startVerifikFake } from '../fakes/providers/verifik.js';
 
 /** The vendor adapters, each with the fake HTTP server it is tested against. */
 export type VendorId = Exclude<ProviderId, 'local'>;

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalProvider } from '../adapters/local/index.js';
 import { Bridge } from '../src/bridge.js';
-import { createHttpClient } from '../src/http.js';
+import { createHttpClient } from '../src/provider-kit/http.js';
 import { silentLogger } from '../src/logger.js';
-import { openStore } from '../src/store.js';
+import { openStore } from '../src/store/index.js';
 import { openInput, REQUESTER } from './fixtures.js';
 
 const TICKETS = Number(process.argv[2] ?? 10_000);

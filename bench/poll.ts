@@ -3,7 +3,7 @@ import { createLocalProvider } from '../adapters/local/index.js';
 import type { Bridge } from '../src/bridge.js';
 import { silentLogger } from '../src/logger.js';
 import type { TicketProvider } from '../src/provider.js';
-import type { FakeProviderServer } from '../test/fakes/providers/types.js';
+import type { FakeProviderServer } from '../fakes/providers/types.js';
 import { benchBridge, linkAll, openInput, REQUESTER, seedVendorTickets, startFake, vendorProvider, VENDORS, type VendorId } from './fixtures.js';
 import { mean, round } from './stats.js';
 

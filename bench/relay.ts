@@ -1,6 +1,6 @@
 import { startSlack } from '../bots/slack/index.js';
 import { silentLogger } from '../src/logger.js';
-import { SLACK_DEFAULTS, startFakeSlack } from '../test/fakes/slack/index.js';
+import { SLACK_DEFAULTS, startFakeSlack } from '../fakes/slack/index.js';
 import { benchBridge, linkAll, vendorProvider } from './fixtures.js';
 import type { SeededFake } from './poll.js';
 import { percentile, round } from './stats.js';

@@ -7,9 +7,9 @@ import { registerCommands } from '../bots/discord/register.js';
 import { discordSettings } from '../bots/discord/settings.js';
 import { loadCoreConfig } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
-import { createHttpClient } from '../src/http.js';
+import { createHttpClient } from '../src/provider-kit/http.js';
 import { silentLogger } from '../src/logger.js';
-import { openStore } from '../src/store.js';
+import { openStore } from '../src/store/index.js';
 
 async function main(): Promise<void> {
   const env = process.env;

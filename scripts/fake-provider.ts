@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ProviderId, TicketStatus } from '../src/domain.js';
-import type { FakeProviderServer } from '../test/fakes/providers/types.js';
+import type { FakeProviderServer } from '../fakes/providers/types.js';
 
 const NAMES = ProviderId.options.filter((name) => name !== 'local');
 type FakeName = (typeof NAMES)[number];
@@ -25,11 +25,11 @@ const HELP = `commands:
 Ctrl-C stops the fake.`;
 
 /**
- * Loads `test/fakes/providers/<name>.ts` only when asked for, so a fake that is missing or
+ * Loads `fakes/providers/<name>.ts` only when asked for, so a fake that is missing or
  * broken fails for its own name alone. Each exports `start<Name>Fake`.
  */
 async function loadFake(name: FakeName): Promise<() => Promise<FakeProviderServer>> {
-  const module = (await import(`../test/fakes/providers/${name}.js`)) as Record<string, unknown>;
+  const module = (await import(`../fakes/providers/${name}.js`)) as Record<string, unknown>;
   const exported = `start${name[0]!.toUpperCase()}${name.slice(1)}Fake`;
   const start = module[exported];
   if (typeof start !== 'function') throw new Error(`it exports no ${exported}()`);
@@ -166,7 +166,7 @@ async function main(): Promise<number> {
   try {
     start = await loadFake(name as FakeName);
   } catch (err) {
-    console.error(`the ${name} fake is not available (test/fakes/providers/${name}.ts): ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`the ${name} fake is not available (fakes/providers/${name}.ts): ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
   const fake = await start();

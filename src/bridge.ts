@@ -1,15 +1,15 @@
 import { ChatSinks } from './chat.js';
-import { deliveryFailureNotice, registerDeliveries } from './deliveries.js';
+import { deliveryFailureNotice, registerDeliveries } from './delivery/deliver.js';
 import type { FrontEnd } from './frontend.js';
 import { LinkStore } from './links.js';
 import type { Logger } from './logger.js';
-import type { Outbox, OutboxJob } from './outbox.js';
-import { BullOutbox } from './outbox-bullmq.js';
-import { KeyvOutbox } from './outbox-keyv.js';
+import type { Outbox, OutboxJob } from './delivery/outbox.js';
+import { BullOutbox } from './delivery/bullmq-outbox.js';
+import { KeyvOutbox } from './delivery/keyv-outbox.js';
 import type { TicketProvider } from './provider.js';
-import { Relay } from './relay.js';
+import { Relay } from './relay/relay.js';
 import { TicketService } from './service.js';
-import type { KeyValueStore } from './store.js';
+import type { KeyValueStore } from './store/index.js';
 
 export interface BridgeOptions {
   provider: TicketProvider;

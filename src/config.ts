@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ProviderId } from './domain.js';
 import { LOG_LEVELS } from './logger.js';
 import { integer, oneOf, parseEnv, type Env } from './settings.js';
-import { DEFAULT_STORE_URL } from './store.js';
+import { DEFAULT_STORE_URL } from './store/index.js';
 
 const STORE_URL_FORMAT = 'expects sqlite://<path> or redis://<host>:<port>';
 

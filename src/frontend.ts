@@ -2,7 +2,7 @@ import type { ChatSink } from './chat.js';
 import type { Logger } from './logger.js';
 import type { TicketService } from './service.js';
 import type { Env } from './settings.js';
-import type { KeyValueStore } from './store.js';
+import type { KeyValueStore } from './store/index.js';
 
 /** What every chat front-end (Slack, Discord, console) is given: dependencies, no globals. */
 export interface FrontEndDeps {

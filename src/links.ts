@@ -1,5 +1,5 @@
 import { TicketLink, type ProviderId, type ThreadRef } from './domain.js';
-import type { KeyValueStore } from './store.js';
+import type { KeyValueStore } from './store/index.js';
 
 /**
  * Everything the bot remembers about the tickets it follows, keyed so that each lookup the

@@ -4,10 +4,10 @@ import { Bridge } from './bridge.js';
 import { loadCoreConfig, secretsIn } from './config.js';
 import { ConfigError } from './errors.js';
 import type { FrontEnd, FrontEndDeps } from './frontend.js';
-import { createHttpClient } from './http.js';
+import { createHttpClient } from './provider-kit/http.js';
 import { createLogger, redact } from './logger.js';
 import type { Env } from './settings.js';
-import { openStore } from './store.js';
+import { openStore } from './store/index.js';
 
 /**
  * The one place that knows every part: reads the settings, opens the store, picks the provider

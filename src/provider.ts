@@ -6,9 +6,9 @@ import type {
   Requester,
   TicketSnapshot,
 } from './domain.js';
-import type { HttpClient } from './http.js';
+import type { HttpClient } from './provider-kit/http.js';
 import type { Logger } from './logger.js';
-import type { KeyValueStore } from './store.js';
+import type { KeyValueStore } from './store/index.js';
 
 /**
  * A comment written through the bot. `text` is the final body, attribution included (see

@@ -10,9 +10,9 @@ import {
 } from './domain.js';
 import { FieldErrors, ForbiddenError, NotSupportedError } from './errors.js';
 import type { LinkStore } from './links.js';
-import type { Outbox, OutboxJob } from './outbox.js';
+import type { Outbox, OutboxJob } from './delivery/outbox.js';
 import { attributedText, type TicketProvider } from './provider.js';
-import { laneOf, type Relay } from './relay.js';
+import { laneOf, type Relay } from './relay/relay.js';
 
 /** Who is acting, and whether they are staff (may act on anyone's ticket). */
 export interface Actor {

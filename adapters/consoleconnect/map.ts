@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import { closestStatus, matchKey, optional, twinIds } from '../../src/adapter-kit.js';
+import { closestStatus, matchKey, optional, twinIds } from '../../src/provider-kit/adapter-kit.js';
 import type { Comment, OpenField, OpenTicketInput, Priority, Requester, Ticket, TicketStatus } from '../../src/domain.js';
-import { defaultErrorMessage } from '../../src/http.js';
+import { defaultErrorMessage } from '../../src/provider-kit/http.js';
 import { attributedText, attributionOf } from '../../src/provider.js';
 import { ISSUE_TYPES, type CreateTicketBody, type IssueType, type WireNote, type WireTicket } from './schemas.js';
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { sameText, twinIds } from '../../src/adapter-kit.js';
+import { sameText, twinIds } from '../../src/provider-kit/adapter-kit.js';
 import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Priority, TicketSnapshot, TicketStatus } from '../../src/domain.js';
 import type { ProviderErrorKind } from '../../src/errors.js';
-import { htmlToMarkdown } from '../../src/markdown.js';
+import { htmlToMarkdown } from '../../src/provider-kit/markdown.js';
 import { attributionOf } from '../../src/provider.js';
 import type { F5xcSettings } from './settings.js';
 import type { Topic, TicketType, WireComment, WirePriority, WireTicket } from './schemas.js';

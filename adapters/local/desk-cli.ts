@@ -1,7 +1,7 @@
 import { loadCoreConfig } from '../../src/config.js';
 import { ConfigError, ProviderError } from '../../src/errors.js';
 import { TicketStatus } from '../../src/domain.js';
-import { openStore } from '../../src/store.js';
+import { openStore } from '../../src/store/index.js';
 import { LocalDesk } from './desk.js';
 
 /**

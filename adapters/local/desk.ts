@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { OpenTicketInput, Requester, TicketStatus } from '../../src/domain.js';
 import { ProviderError } from '../../src/errors.js';
-import type { KeyValueStore } from '../../src/store.js';
+import type { KeyValueStore } from '../../src/store/index.js';
 import { DeskComment, DeskTicket } from './schemas.js';
 
 /**

@@ -1,6 +1,6 @@
 import { FieldErrors, ProviderError } from '../../src/errors.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
-import { walkUpdated } from '../../src/update-walk.js';
+import { walkUpdated } from '../../src/provider-kit/update-walk.js';
 import { openFields, splitThread, toComment, toCreateBody, toTicket, toVoteScore, validateOpen } from './map.js';
 import { SELECTEL_PACING, selectelLimiter, type SelectelPacing } from './pacing.js';
 import { LIST_MAX_PAGES, LIST_PAGE_SIZE, routes, type Route } from './routes.js';

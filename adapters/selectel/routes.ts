@@ -1,5 +1,5 @@
 import type { TicketStatus } from '../../src/domain.js';
-import type { ProviderRequest } from '../../src/http.js';
+import type { ProviderRequest } from '../../src/provider-kit/http.js';
 
 /**
  * Every call the adapter makes, and every vendor word it had to guess, in one place. The seed

@@ -1,6 +1,6 @@
 import { FieldErrors } from '../../src/errors.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
-import { walkUpdated } from '../../src/update-walk.js';
+import { walkUpdated } from '../../src/provider-kit/update-walk.js';
 import { OPEN_FIELDS, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
 import { LIST_MAX_PAGES, LIST_PAGE_SIZE, routes, spacebringLimiter, wire } from './routes.js';
 import { CommentAnswer, ListAnswer, TicketAnswer } from './schemas.js';

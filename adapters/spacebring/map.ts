@@ -1,5 +1,5 @@
 import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Requester, Ticket, TicketStatus } from '../../src/domain.js';
-import { closestStatus, matchKey, sameText } from '../../src/adapter-kit.js';
+import { closestStatus, matchKey, sameText } from '../../src/provider-kit/adapter-kit.js';
 import { attributedText } from '../../src/provider.js';
 import { wire } from './routes.js';
 import {

@@ -1,4 +1,4 @@
-import type { ProviderRequest } from '../../src/http.js';
+import type { ProviderRequest } from '../../src/provider-kit/http.js';
 import { TokenBucket } from '../../src/pacing.js';
 
 /**

@@ -1,5 +1,5 @@
 import { ProviderError } from '../../src/errors.js';
-import type { ProviderRequest } from '../../src/http.js';
+import type { ProviderRequest } from '../../src/provider-kit/http.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
 import { OPEN_FIELDS, threadId, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
 import { routes } from './routes.js';

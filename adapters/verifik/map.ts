@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closestStatus, optional, sameText, twinIds } from '../../src/adapter-kit.js';
+import { closestStatus, optional, sameText, twinIds } from '../../src/provider-kit/adapter-kit.js';
 import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Priority, Requester, Ticket, TicketStatus } from '../../src/domain.js';
 import { Priority as PriorityEnum } from '../../src/domain.js';
 import { attributedText } from '../../src/provider.js';

@@ -1,4 +1,4 @@
-import type { ProviderRequest } from '../../src/http.js';
+import type { ProviderRequest } from '../../src/provider-kit/http.js';
 
 /**
  * Every call the adapter makes to Verifik, in one place. Marks say where each comes from:

@@ -2,7 +2,7 @@ import type { Client, GuildMember, APIInteractionGuildMember, User } from 'disco
 import type { Requester } from '../../src/domain.js';
 import type { Logger } from '../../src/logger.js';
 import type { Actor, TicketService } from '../../src/service.js';
-import type { KeyValueStore } from '../../src/store.js';
+import type { KeyValueStore } from '../../src/store/index.js';
 import type { DiscordSettings } from './settings.js';
 
 /** What every Discord handler is given. */

@@ -2,7 +2,7 @@ import type { RespondFn, types, webApi } from '@slack/bolt';
 import type { ChatContext, Reply } from '../../handlers/types.js';
 import type { Logger } from '../../src/logger.js';
 import type { Actor, TicketService } from '../../src/service.js';
-import type { KeyValueStore } from '../../src/store.js';
+import type { KeyValueStore } from '../../src/store/index.js';
 import type { Background } from './background.js';
 import { replyBlocks } from './blocks.js';
 import { escapeText } from './mrkdwn.js';

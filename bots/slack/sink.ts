@@ -3,7 +3,7 @@ import { ChatDeliveryError, type ChatSink, type ThreadMessage, type TicketCard }
 import type { ThreadRef } from '../../src/domain.js';
 import type { Logger } from '../../src/logger.js';
 import { BucketMap } from '../../src/pacing.js';
-import type { KeyValueStore } from '../../src/store.js';
+import type { KeyValueStore } from '../../src/store/index.js';
 import { cardBlocks, cardText, renderThreadMessage } from './blocks.js';
 import { parseThreadRef, threadRef, type SlackThread } from './thread-ref.js';
 

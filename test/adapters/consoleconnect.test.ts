@@ -7,7 +7,7 @@ import type { ProviderError } from '../../src/errors.js';
 import { ConfigError } from '../../src/errors.js';
 import { attributedText, commentFingerprint } from '../../src/provider.js';
 import { providerContract } from '../contracts/provider-contract.js';
-import { startConsoleconnectFake } from '../fakes/providers/consoleconnect.js';
+import { startConsoleconnectFake } from '../../fakes/providers/consoleconnect.js';
 import { ada, adapterRig } from './rig.js';
 
 // Fixture from the seed's create request sample.

@@ -5,7 +5,7 @@ import type { OpenTicketInput } from '../../src/domain.js';
 import { ConfigError, ProviderError } from '../../src/errors.js';
 import { attributedText, commentFingerprint } from '../../src/provider.js';
 import { providerContract } from '../contracts/provider-contract.js';
-import { F5XC_FAKE_TOKEN, SEED_CREATE_EXAMPLE, startF5xcFake } from '../fakes/providers/f5xc.js';
+import { F5XC_FAKE_TOKEN, SEED_CREATE_EXAMPLE, startF5xcFake } from '../../fakes/providers/f5xc.js';
 import { ada, adapterRig } from './rig.js';
 
 const validInput: OpenTicketInput = {

@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Requester } from '../../src/domain.js';
-import { createHttpClient, type HttpDefaults } from '../../src/http.js';
+import { createHttpClient, type HttpDefaults } from '../../src/provider-kit/http.js';
 import { silentLogger } from '../../src/logger.js';
 import type { ProviderDeps, ProviderFactory, TicketProvider } from '../../src/provider.js';
-import { openStore, type KeyValueStore } from '../../src/store.js';
-import type { FakeProviderServer, RecordedRequest } from '../fakes/providers/types.js';
+import { openStore, type KeyValueStore } from '../../src/store/index.js';
+import type { FakeProviderServer, RecordedRequest } from '../../fakes/providers/types.js';
 
 /** The chat user every adapter test opens tickets as. */
 export const ada: Requester = { key: 'slack:T1:U1', name: 'Ada Lovelace' };

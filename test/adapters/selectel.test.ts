@@ -6,9 +6,9 @@ import type { OpenTicketInput } from '../../src/domain.js';
 import { ConfigError, FieldErrors, ProviderError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import { attributedText } from '../../src/provider.js';
-import { SETTLE_MS, decodeCursor, encodeCursor, walkUpdated, type ListPage } from '../../src/update-walk.js';
+import { SETTLE_MS, decodeCursor, encodeCursor, walkUpdated, type ListPage } from '../../src/provider-kit/update-walk.js';
 import { providerContract } from '../contracts/provider-contract.js';
-import { startSelectelFake } from '../fakes/providers/selectel.js';
+import { startSelectelFake } from '../../fakes/providers/selectel.js';
 import { ada, adapterRig, relayLike } from './rig.js';
 
 const validInput: OpenTicketInput = {

@@ -6,10 +6,10 @@ import type { OpenTicketInput } from '../../src/domain.js';
 import { ConfigError, FieldErrors, type ProviderError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import { attributedText } from '../../src/provider.js';
-import { SETTLE_MS, decodeCursor, encodeCursor, walkUpdated, type ListPage } from '../../src/update-walk.js';
+import { SETTLE_MS, decodeCursor, encodeCursor, walkUpdated, type ListPage } from '../../src/provider-kit/update-walk.js';
 import { providerContract } from '../contracts/provider-contract.js';
-import { SPACEBRING_FAKE_API_KEYS, startSpacebringFake } from '../fakes/providers/spacebring.js';
-import type { FakeProviderServer } from '../fakes/providers/types.js';
+import { SPACEBRING_FAKE_API_KEYS, startSpacebringFake } from '../../fakes/providers/spacebring.js';
+import type { FakeProviderServer } from '../../fakes/providers/types.js';
 import { ada, adapterRig, relayLike } from './rig.js';
 
 const validInput: OpenTicketInput = {

@@ -6,7 +6,7 @@ import type { OpenTicketInput } from '../../src/domain.js';
 import { ConfigError, ProviderError } from '../../src/errors.js';
 import { attributedText } from '../../src/provider.js';
 import { providerContract } from '../contracts/provider-contract.js';
-import { startVerifikFake } from '../fakes/providers/verifik.js';
+import { startVerifikFake } from '../../fakes/providers/verifik.js';
 import { ada, adapterRig } from './rig.js';
 
 // Fixture from the seed's request example.

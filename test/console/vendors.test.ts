@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startConsoleconnectFake } from '../fakes/providers/consoleconnect.js';
-import { startF5xcFake } from '../fakes/providers/f5xc.js';
-import { startSelectelFake } from '../fakes/providers/selectel.js';
-import { startSpacebringFake } from '../fakes/providers/spacebring.js';
-import type { FakeProviderServer } from '../fakes/providers/types.js';
-import { startVerifikFake } from '../fakes/providers/verifik.js';
+import { startConsoleconnectFake } from '../../fakes/providers/consoleconnect.js';
+import { startF5xcFake } from '../../fakes/providers/f5xc.js';
+import { startSelectelFake } from '../../fakes/providers/selectel.js';
+import { startSpacebringFake } from '../../fakes/providers/spacebring.js';
+import type { FakeProviderServer } from '../../fakes/providers/types.js';
+import { startVerifikFake } from '../../fakes/providers/verifik.js';
 import { waitFor } from '../support/harness.js';
 import { startProcess } from '../support/bot-process.js';
 

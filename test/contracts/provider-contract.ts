@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenTicketInput } from '../../src/domain.js';
 import { ProviderError } from '../../src/errors.js';
-import { createHttpClient } from '../../src/http.js';
+import { createHttpClient } from '../../src/provider-kit/http.js';
 import { silentLogger } from '../../src/logger.js';
 import { attributedText, commentFingerprint, type ProviderFactory, type TicketProvider } from '../../src/provider.js';
-import { openStore, type KeyValueStore } from '../../src/store.js';
+import { openStore, type KeyValueStore } from '../../src/store/index.js';
 import { ada as requester, FAST } from '../adapters/rig.js';
-import type { FakeProviderServer } from '../fakes/providers/types.js';
+import type { FakeProviderServer } from '../../fakes/providers/types.js';
 
 export interface ContractOptions {
   /** Starts a fresh fake of the vendor. */

@@ -4,10 +4,10 @@ import { retryDelivery } from '../../handlers/retry.js';
 import { ticketStatus } from '../../handlers/status.js';
 import type { ChatContext } from '../../handlers/types.js';
 import type { Requester } from '../../src/domain.js';
-import { createHttpClient } from '../../src/http.js';
+import { createHttpClient } from '../../src/provider-kit/http.js';
 import { silentLogger } from '../../src/logger.js';
-import { startVerifikFake } from '../fakes/providers/verifik.js';
-import type { FakeProviderServer } from '../fakes/providers/types.js';
+import { startVerifikFake } from '../../fakes/providers/verifik.js';
+import type { FakeProviderServer } from '../../fakes/providers/types.js';
 import { startHarness, waitFor, type Harness } from '../support/harness.js';
 import { MemorySink } from '../support/memory-sink.js';
 

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
-import type { Outbox, OutboxJob, OutboxOptions } from '../../src/outbox.js';
-import { BullOutbox } from '../../src/outbox-bullmq.js';
-import { KeyvOutbox } from '../../src/outbox-keyv.js';
-import { openStore, type KeyValueStore } from '../../src/store.js';
+import type { Outbox, OutboxJob, OutboxOptions } from '../../src/delivery/outbox.js';
+import { BullOutbox } from '../../src/delivery/bullmq-outbox.js';
+import { KeyvOutbox } from '../../src/delivery/keyv-outbox.js';
+import { openStore, type KeyValueStore } from '../../src/store/index.js';
 import { dropRedisPrefix, uniqueRedisUrl, waitFor } from '../support/harness.js';
 
 const rateLimited = (ms: number) => new ProviderError({ kind: 'rate_limited', provider: 'p', method: 'POST', path: '/c', status: 429, retryAfterMs: ms });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Requester } from '../../src/domain.js';
-import { nextDueCycle } from '../../src/relay.js';
+import { nextDueCycle } from '../../src/relay/relay.js';
 import type { Actor } from '../../src/service.js';
 import { startHarness, waitFor, type Harness } from '../support/harness.js';
 import { MemorySink } from '../support/memory-sink.js';
@@ -103,7 +103,7 @@ describe('relay', () => {
 describe('relay on Redis, several processes', () => {
   it('lets exactly one process poll, hands over when the holder dies, and releases on stop', async () => {
     const { Redis } = await import('ioredis');
-    const { BullOutbox } = await import('../../src/outbox-bullmq.js');
+    const { BullOutbox } = await import('../../src/delivery/bullmq-outbox.js');
     const { dropRedisPrefix, REDIS_URL, uniqueRedisUrl } = await import('../support/harness.js');
     const target = uniqueRedisUrl('relay');
     const redis = new Redis(REDIS_URL);
@@ -141,7 +141,7 @@ describe('pacing', () => {
   it('keeps a burst of replies inside the provider limit, in order per ticket, dropping none', async () => {
     const { createLocalProvider } = await import('../../adapters/local/index.js');
     const { TokenBucket } = await import('../../src/pacing.js');
-    const { createHttpClient } = await import('../../src/http.js');
+    const { createHttpClient } = await import('../../src/provider-kit/http.js');
     const { silentLogger } = await import('../../src/logger.js');
     const http = createHttpClient(silentLogger);
     const bucket = new TokenBucket(2, 200); // 10 calls a second, bursts of 2: as an adapter's limiter

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Lease } from '../../src/store-lease.js';
-import { openStore, type KeyValueStore } from '../../src/store.js';
+import { Lease } from '../../src/store/lease.js';
+import { openStore, type KeyValueStore } from '../../src/store/index.js';
 import { dropRedisPrefix, REDIS_URL, uniqueRedisUrl } from '../support/harness.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

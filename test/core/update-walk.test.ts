@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/logger.js';
-import { SETTLE_MS, decodeCursor, encodeCursor, walkUpdated, type ListPage } from '../../src/update-walk.js';
+import { SETTLE_MS, decodeCursor, encodeCursor, walkUpdated, type ListPage } from '../../src/provider-kit/update-walk.js';
 
 const stamp = (s: number) => `2030-01-01T00:00:${String(s).padStart(2, '0')}Z`;
 const second = (s: number) => Date.parse(stamp(s));

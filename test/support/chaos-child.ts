@@ -15,9 +15,9 @@ import { createVerifikProvider } from '../../adapters/verifik/index.js';
 import { Bridge } from '../../src/bridge.js';
 import { ChatDeliveryError, type ChatSink, type ThreadMessage, type TicketCard } from '../../src/chat.js';
 import type { FrontEnd } from '../../src/frontend.js';
-import { createHttpClient } from '../../src/http.js';
+import { createHttpClient } from '../../src/provider-kit/http.js';
 import { createLogger } from '../../src/logger.js';
-import { openStore } from '../../src/store.js';
+import { openStore } from '../../src/store/index.js';
 
 const env = process.env;
 const logger = createLogger({ level: (env.LOG_LEVEL as 'error' | undefined) ?? 'error' });

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
-import { openStore } from '../../src/store.js';
-import { startVerifikFake } from '../fakes/providers/verifik.js';
-import type { FakeFault, FakeProviderServer } from '../fakes/providers/types.js';
+import { openStore } from '../../src/store/index.js';
+import { startVerifikFake } from '../../fakes/providers/verifik.js';
+import type { FakeFault, FakeProviderServer } from '../../fakes/providers/types.js';
 import { startChaosChat, type ChaosChat } from './chaos-chat.js';
 import { dropRedisPrefix, REDIS_URL, uniqueRedisUrl } from './harness.js';
 

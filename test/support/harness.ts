@@ -2,11 +2,11 @@ import { LocalDesk } from '../../adapters/local/desk.js';
 import { createLocalProvider } from '../../adapters/local/index.js';
 import { Bridge } from '../../src/bridge.js';
 import type { TicketStatus } from '../../src/domain.js';
-import { createHttpClient } from '../../src/http.js';
+import { createHttpClient } from '../../src/provider-kit/http.js';
 import { silentLogger, type Logger } from '../../src/logger.js';
 import type { TicketProvider } from '../../src/provider.js';
 import type { TicketService } from '../../src/service.js';
-import { openStore, type KeyValueStore } from '../../src/store.js';
+import { openStore, type KeyValueStore } from '../../src/store/index.js';
 
 export interface HarnessOptions {
   /** Defaults to a fresh in-memory SQLite store. */

@@ -5,8 +5,8 @@ import { startDiscord } from '../../../bots/discord/index.js';
 import { ConfigError, ProviderError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/logger.js';
 import type { TicketProvider } from '../../../src/provider.js';
-import type { KeyValueStore } from '../../../src/store.js';
-import { DEFAULT_IDS, nextSnowflake, startFakeDiscord, type Json } from '../../fakes/discord/index.js';
+import type { KeyValueStore } from '../../../src/store/index.js';
+import { DEFAULT_IDS, nextSnowflake, startFakeDiscord, type Json } from '../../../fakes/discord/index.js';
 import { startHarness, waitFor } from '../../support/harness.js';
 import { envFor, openThroughDiscord, sleep, useStacks } from './stack.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_IDS, type Json } from '../../fakes/discord/index.js';
+import { DEFAULT_IDS, type Json } from '../../../fakes/discord/index.js';
 import { waitFor } from '../../support/harness.js';
 import { openThroughDiscord, useStacks } from './stack.js';
 

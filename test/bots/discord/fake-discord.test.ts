@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_IDS, startFakeDiscord, type FakeDiscord, type Json } from '../../fakes/discord/index.js';
+import { DEFAULT_IDS, startFakeDiscord, type FakeDiscord, type Json } from '../../../fakes/discord/index.js';
 
 /** The fake itself must be as strict as Discord where the bot could get it wrong. */
 describe('fake Discord', () => {

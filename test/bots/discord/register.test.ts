@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeDiscord, type FakeDiscord, type Json } from '../../fakes/discord/index.js';
+import { startFakeDiscord, type FakeDiscord, type Json } from '../../../fakes/discord/index.js';
 
 const run = promisify(execFile);
 

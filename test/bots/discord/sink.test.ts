@@ -5,7 +5,7 @@ import { threadRef } from '../../../bots/discord/ids.js';
 import { splitContent } from '../../../bots/discord/messages.js';
 import { DiscordSink } from '../../../bots/discord/sink.js';
 import { ChatDeliveryError, type TicketCard } from '../../../src/chat.js';
-import { DEFAULT_IDS, startFakeDiscord, type FakeDiscord, type Json } from '../../fakes/discord/index.js';
+import { DEFAULT_IDS, startFakeDiscord, type FakeDiscord, type Json } from '../../../fakes/discord/index.js';
 
 const channel = DEFAULT_IDS.ticketsChannelId;
 const thread = threadRef(channel);

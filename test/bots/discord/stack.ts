@@ -7,8 +7,8 @@ import type { FrontEnd } from '../../../src/frontend.js';
 import type { Logger } from '../../../src/logger.js';
 import { silentLogger } from '../../../src/logger.js';
 import type { TicketProvider } from '../../../src/provider.js';
-import type { KeyValueStore } from '../../../src/store.js';
-import { DEFAULT_IDS, startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type Json } from '../../fakes/discord/index.js';
+import type { KeyValueStore } from '../../../src/store/index.js';
+import { DEFAULT_IDS, startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type Json } from '../../../fakes/discord/index.js';
 import { startHarness, waitFor, type Harness } from '../../support/harness.js';
 
 export interface Stack {

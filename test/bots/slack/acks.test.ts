@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EnqueueInput } from '../../../src/outbox.js';
+import type { EnqueueInput } from '../../../src/delivery/outbox.js';
 import type { TicketProvider } from '../../../src/provider.js';
-import type { KeyValueStore } from '../../../src/store.js';
-import { SLACK_DEFAULTS, blockActions, messageEvent, postEvent } from '../../fakes/slack/index.js';
+import type { KeyValueStore } from '../../../src/store/index.js';
+import { SLACK_DEFAULTS, blockActions, messageEvent, postEvent } from '../../../fakes/slack/index.js';
 import { waitFor } from '../../support/harness.js';
 import { SECRET, localProvider, openCard, openedView, startRig, type Rig, type TransportKind } from './rig.js';
 

@@ -8,11 +8,11 @@ import {
   slashCommand,
   viewSubmission,
   type FakeSlackCall,
-} from '../../fakes/slack/index.js';
+} from '../../../fakes/slack/index.js';
 import { waitFor } from '../../support/harness.js';
 import { ProviderError } from '../../../src/errors.js';
 import type { TicketProvider } from '../../../src/provider.js';
-import type { KeyValueStore } from '../../../src/store.js';
+import type { KeyValueStore } from '../../../src/store/index.js';
 import { SECRET, localProvider, openCard, openTicket, openedView, startRig, type Rig, type RigOptions } from './rig.js';
 
 const rigs: Rig[] = [];

@@ -1,9 +1,9 @@
 import { ProviderError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/logger.js';
 import { createLocalProvider } from '../../../adapters/local/index.js';
-import { createHttpClient } from '../../../src/http.js';
+import { createHttpClient } from '../../../src/provider-kit/http.js';
 import { startSlack, type SlackFrontEnd } from '../../../bots/slack/index.js';
-import type { KeyValueStore } from '../../../src/store.js';
+import type { KeyValueStore } from '../../../src/store/index.js';
 import type { TicketProvider } from '../../../src/provider.js';
 import { startHarness, type Harness } from '../../support/harness.js';
 import {
@@ -18,7 +18,7 @@ import {
   type FakeSlackOptions,
   type SlashCommandInput,
   viewSubmission,
-} from '../../fakes/slack/index.js';
+} from '../../../fakes/slack/index.js';
 
 export const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 export const STAFF_GROUP = 'S0STAFF0001';

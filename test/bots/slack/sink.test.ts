@@ -5,8 +5,8 @@ import { slackConfigured, slackSettings } from '../../../bots/slack/settings.js'
 import { ChatDeliveryError } from '../../../src/chat.js';
 import { ConfigError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/logger.js';
-import { openStore, type KeyValueStore } from '../../../src/store.js';
-import { SLACK_DEFAULTS, startFakeSlack, type FakeSlack } from '../../fakes/slack/index.js';
+import { openStore, type KeyValueStore } from '../../../src/store/index.js';
+import { SLACK_DEFAULTS, startFakeSlack, type FakeSlack } from '../../../fakes/slack/index.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {

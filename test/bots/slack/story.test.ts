@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SLACK_DEFAULTS, blockActions, messageEvent, viewSubmission, type FakeSlackCall } from '../../fakes/slack/index.js';
+import { SLACK_DEFAULTS, blockActions, messageEvent, viewSubmission, type FakeSlackCall } from '../../../fakes/slack/index.js';
 import { waitFor } from '../../support/harness.js';
 import { openFormValues, openedView, startRig, type Rig, type TransportKind } from './rig.js';
 

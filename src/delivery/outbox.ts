@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ChatDeliveryError } from './chat.js';
-import { ProviderError } from './errors.js';
-import type { Logger } from './logger.js';
-import { backoffMs } from './pacing.js';
-import type { KeyValueStore } from './store.js';
+import { ChatDeliveryError } from '../chat.js';
+import { ProviderError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { backoffMs } from '../pacing.js';
+import type { KeyValueStore } from '../store/index.js';
 
 export const OutboxJob = z.object({
   /** The idempotency key: one job per key, ever (a retried platform event maps to the same key). */

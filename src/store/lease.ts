@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { KeyValueStore } from './store.js';
+import type { KeyValueStore } from './kv.js';
 
 /**
  * A lease on a store key (Redis `SET NX PX` with a random owner, or the SQLite claims table):

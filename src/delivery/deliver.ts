@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { cardOf, type ChatSinks, type ThreadMessage } from './chat.js';
-import type { LinkStore } from './links.js';
-import type { Logger } from './logger.js';
+import { cardOf, type ChatSinks, type ThreadMessage } from '../chat.js';
+import type { LinkStore } from '../links.js';
+import type { Logger } from '../logger.js';
 import type { Outbox, OutboxJob } from './outbox.js';
-import { commentFingerprint, type TicketProvider } from './provider.js';
-import { laneOf } from './relay.js';
-import { Requester } from './domain.js';
+import { commentFingerprint, type TicketProvider } from '../provider.js';
+import { laneOf } from '../relay/relay.js';
+import { Requester } from '../domain.js';
 
 const CommentPayload = z.object({ thread: z.string(), text: z.string(), author: Requester });
 const PostPayload = z.object({ thread: z.string(), message: z.custom<ThreadMessage>((v) => typeof v === 'object' && v !== null) });

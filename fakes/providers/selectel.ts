@@ -1,4 +1,4 @@
-import type { TicketStatus } from '../../../src/domain.js';
+import type { TicketStatus } from '../../src/domain.js';
 import { startFakeHttp, storedTicket, type FakeAnswer, type FakeRequest } from './server.js';
 import type { FakeProviderServer } from './types.js';
 

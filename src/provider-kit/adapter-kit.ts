@@ -1,6 +1,6 @@
 /** Small pieces of wire → domain mapping that several provider adapters share. */
 
-import type { TicketStatus } from './domain.js';
+import type { TicketStatus } from '../domain.js';
 
 /**
  * `{ [key]: value }`, or `{}` when `value` is undefined. Spread into a record so that an absent

@@ -1,6 +1,7 @@
 import KeyvRedis, { createClient } from '@keyv/redis';
 import Keyv from 'keyv';
-import { parseRedisUrl, type KeyValueStore } from './store.js';
+import type { KeyValueStore } from './kv.js';
+import { parseRedisUrl } from './redis-url.js';
 
 /** Compare-and-delete, so a lease holder that lost its lease cannot release the new holder's. */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;

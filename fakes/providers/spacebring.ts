@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TicketStatus } from '../../../src/domain.js';
+import type { TicketStatus } from '../../src/domain.js';
 import { startFakeHttp, storedTicket, type FakeAnswer, type FakeRequest } from './server.js';
 import type { FakeProviderServer, RecordedRequest } from './types.js';
 

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
-import type { KeyValueStore } from './store.js';
+import type { KeyValueStore } from './kv.js';
 
 type Row = Record<string, unknown>;
 

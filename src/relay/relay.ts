@@ -1,12 +1,12 @@
-import type { ThreadMessage } from './chat.js';
-import type { TicketLink, TicketSnapshot } from './domain.js';
-import type { Logger } from './logger.js';
-import type { LinkStore } from './links.js';
-import type { Outbox } from './outbox.js';
-import { sleep } from './pacing.js';
-import { commentFingerprint, type TicketProvider } from './provider.js';
-import { Lease } from './store-lease.js';
-import type { KeyValueStore } from './store.js';
+import type { ThreadMessage } from '../chat.js';
+import type { TicketLink, TicketSnapshot } from '../domain.js';
+import type { Logger } from '../logger.js';
+import type { LinkStore } from '../links.js';
+import type { Outbox } from '../delivery/outbox.js';
+import { sleep } from '../pacing.js';
+import { commentFingerprint, type TicketProvider } from '../provider.js';
+import { Lease } from '../store/lease.js';
+import type { KeyValueStore } from '../store/index.js';
 
 export interface RelayOptions {
   provider: TicketProvider;

@@ -1,8 +1,8 @@
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { ProviderError, type ProviderErrorKind } from './errors.js';
-import type { Logger } from './logger.js';
-import { backoffMs, sleep, type TokenBucket } from './pacing.js';
+import { ProviderError, type ProviderErrorKind } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { backoffMs, sleep, type TokenBucket } from '../pacing.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt, for calls safe to repeat. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Logger } from './logger.js';
-import type { UpdatedTickets } from './provider.js';
+import type { Logger } from '../logger.js';
+import type { UpdatedTickets } from '../provider.js';
 
 /**
  * The high-water-mark walk for vendors that list tickets by update time, newest first. Adapters

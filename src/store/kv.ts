@@ -22,26 +22,3 @@ export interface KeyValueStore {
   members(set: string): Promise<string[]>;
   close(): Promise<void>;
 }
-
-export const DEFAULT_STORE_URL = 'sqlite://./data/tickets.sqlite';
-
-/**
- * Opens the store named by STORE_URL: `sqlite://<path>` (folder made if missing) or `redis://…`;
- * `redis://host:port?prefix=name` keeps several deployments (or tests) apart on one Redis.
- */
-export async function openStore(url: string): Promise<KeyValueStore> {
-  if (url.startsWith('redis://') || url.startsWith('rediss://')) {
-    const { openRedisStore } = await import('./store-redis.js');
-    return openRedisStore(url);
-  }
-  const { openSqliteStore } = await import('./store-sqlite.js');
-  return openSqliteStore(url);
-}
-
-/** Splits `?prefix=` off a Redis URL; the rest goes to the client unchanged. */
-export function parseRedisUrl(url: string): { url: string; prefix: string } {
-  const parsed = new URL(url);
-  const prefix = parsed.searchParams.get('prefix') || 'tb';
-  parsed.searchParams.delete('prefix');
-  return { url: parsed.toString().replace(/\?$/, ''), prefix };
-}

@@ -13,7 +13,7 @@ import {
   triggerId,
   viewSubmission,
   type FakeSlack,
-} from './index.js';
+} from '../../../fakes/slack/index.js';
 
 const SECRET = 's3cret';
 const cleanups: Array<() => Promise<unknown>> = [];

@@ -1,6 +1,6 @@
 import { OutboxBase, type OutboxJob, type OutboxOptions } from './outbox.js';
-import { sleep } from './pacing.js';
-import { Lease } from './store-lease.js';
+import { sleep } from '../pacing.js';
+import { Lease } from '../store/lease.js';
 
 const LANES = 'outbox:lanes';
 

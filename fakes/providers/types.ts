@@ -1,4 +1,4 @@
-import type { TicketStatus } from '../../../src/domain.js';
+import type { TicketStatus } from '../../src/domain.js';
 
 /** A canned answer the fake gives instead of its normal one (for fault tests). */
 export interface FakeFault {

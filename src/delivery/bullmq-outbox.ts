@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { OutboxBase, type OutboxJob, type OutboxOptions } from './outbox.js';
-import { parseRedisUrl } from './store.js';
+import { parseRedisUrl } from '../store/redis-url.js';
 
 const LANES = 'outbox:lanes';
 
