@@ -45,7 +45,7 @@ async function onThreadMessage(ctx: DiscordContext, message: Message): Promise<v
     text,
     author: requesterOf(message.author, message.member),
     eventKey: `discord:${message.id}`,
-  });
+  }, ctx.logger);
   if (reply && !reply.ok) {
     await message.reply({ content: reply.text.slice(0, MAX_CONTENT), allowedMentions: { ...NO_MENTIONS, repliedUser: false } });
   }

@@ -1,13 +1,11 @@
 import type { types } from '@slack/bolt';
 import { z } from 'zod';
-import type { OpenField, OpenFieldName } from '../../src/domain.js';
+import type { Draft } from '../../handlers/command.js';
+import type { OpenField } from '../../src/domain.js';
 
 type Block = types.KnownBlock;
 
 export const VIEW = { open: 'open_ticket', rate: 'rate_ticket' } as const;
-
-/** What a person typed into the open form, kept as typed (strings) so nothing is lost. */
-export type Draft = Partial<Record<OpenFieldName, string>>;
 
 /** Where a modal came from, carried in private_metadata. */
 export const OpenOrigin = z.object({ channel: z.string() });
