@@ -14,7 +14,7 @@ export interface ChatContext {
 }
 
 /** A delivery that did not go through, as `/ticket status` shows it. */
-export interface DeliveryView {
+interface DeliveryView {
   key: string;
   excerpt: string;
   reason: string;

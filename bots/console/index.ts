@@ -7,7 +7,7 @@ import type { ChatContext } from '../../handlers/types.js';
 import { runLine } from './commands.js';
 import { ConsoleSink } from './sink.js';
 
-export interface ConsoleIo {
+interface ConsoleIo {
   input: Readable;
   output: Writable;
 }

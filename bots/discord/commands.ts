@@ -16,7 +16,7 @@ const MODAL_ROWS = 5;
 const MAX_CHOICES = 25;
 
 /** Which provider fields go into the modal and which become options of `/ticket open`. */
-export interface OpenFormPlan {
+interface OpenFormPlan {
   modal: OpenField[];
   options: OpenField[];
 }

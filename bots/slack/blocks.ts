@@ -110,7 +110,7 @@ export function renderThreadMessage(message: ThreadMessage): RenderedPost {
   }
 }
 
-/** A handler's neutral reply as an ephemeral message: its text, and the card or list it carries. */
+/** A handler's answer as an ephemeral message: its text, the card after a successful action, and Retry for each delivery that failed. */
 export function replyBlocks(reply: Answer): Block[] {
   const blocks: Block[] = [{ type: 'section', block_id: 'reply_text', text: mrkdwn(escapeText(reply.text)) }];
   if (reply.card && reply.ok) blocks.push(...cardBlocks(reply.card).filter((b) => b.type !== 'context'));

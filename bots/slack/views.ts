@@ -92,7 +92,7 @@ export function rateView(origin: RateOrigin): types.ModalView {
 
 type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value?: string } | null }>>;
 
-/** The submitted value of each input block, trimmed; blank inputs are left out. */
+/** The submitted value of each input block, as typed; blank inputs are left out. */
 export function submittedValues(values: StateValues): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [blockId, actions] of Object.entries(values)) {
