@@ -1,4 +1,5 @@
 import type { TicketService } from '../src/service.js';
+import type { Draft } from './command.js';
 import { replyForError } from './errors.js';
 import type { Answer, ChatContext } from './types.js';
 
@@ -28,4 +29,16 @@ export async function openTicket(service: TicketService, ctx: ChatContext, form:
       card: preview,
     };
   }
+}
+
+/**
+ * The open form filled from a chat message ("open a ticket from this message"): its first line as
+ * the subject, cut to `subjectMax` characters, and all of it as the description, followed by where
+ * it was written when the platform says.
+ */
+export function draftFromMessage(text: string, where: { subjectMax: number; source?: string | undefined }): Draft {
+  const body = text.trim();
+  const firstLine = body.split('\n')[0]?.trim() ?? '';
+  const subject = firstLine.length <= where.subjectMax ? firstLine : `${firstLine.slice(0, where.subjectMax - 1)}…`;
+  return { subject, description: where.source ? `${body}\n\n${where.source}` : body };
 }

@@ -1,14 +1,13 @@
 import type { ButtonInteraction, ChatInputCommandInteraction, Interaction, MessageContextMenuCommandInteraction, ModalSubmitInteraction } from 'discord.js';
 import { Draft, checkCommand, type ParsedCommand } from '../../handlers/command.js';
 import { dispatch, type CommandOrigin } from '../../handlers/dispatch.js';
-import { openTicket } from '../../handlers/open-ticket.js';
+import { draftFromMessage, openTicket } from '../../handlers/open-ticket.js';
 import { rateTicket, ratingForm } from '../../handlers/rate.js';
 import type { Answer, ChatContext } from '../../handlers/types.js';
 import { COMMAND_NAME, OPEN_FROM_MESSAGE, planOpenForm } from './commands.js';
 import { actorOf, type DiscordContext } from './context.js';
 import { answerAtOnce, forgetPending, pendingOptions, type ModalCapable } from './forms.js';
 import { parseCustomId, threadRef } from './ids.js';
-import { clip } from './messages.js';
 import { submittedValues } from './modals.js';
 import { answerLater, answerNow, renderReply } from './replies.js';
 import { startTicketThread } from './threads.js';
@@ -84,11 +83,9 @@ async function ticketIdFor(ctx: DiscordContext, interaction: ChatInputCommandInt
 /** "Open ticket from message": the form, prefilled with the message and where it was written. */
 async function openFromMessage(ctx: DiscordContext, interaction: MessageContextMenuCommandInteraction): Promise<void> {
   const message = interaction.targetMessage;
-  const text = message.content.trim();
-  const firstLine = text.split('\n')[0]?.trim() ?? '';
   const subjectMax = ctx.service.fields.find((f) => f.name === 'subject')?.maxLength ?? 100;
-  const draft = { subject: clip(firstLine, subjectMax), description: `${text}\n\n(From a message by ${message.author.username}: ${message.url})` };
-  await answerAtOnce(ctx, interaction, { form: 'open', draft });
+  const source = `(From a message by ${message.author.username}: ${message.url})`;
+  await answerAtOnce(ctx, interaction, { form: 'open', draft: draftFromMessage(message.content, { subjectMax, source }) });
 }
 
 /** The card's Close, Reopen and Rate buttons, and Retry under a failed delivery. */

@@ -1,5 +1,6 @@
 import type { App, BlockButtonAction, RespondFn, webApi } from '@slack/bolt';
 import { dispatch } from '../../handlers/dispatch.js';
+import { draftFromMessage } from '../../handlers/open-ticket.js';
 import { mayAct } from '../../handlers/permissions.js';
 import { ratingForm } from '../../handlers/rate.js';
 import type { Reply } from '../../handlers/types.js';
@@ -46,7 +47,6 @@ export function registerActions(app: App, rt: SlackRuntime): void {
     const channel = shortcut.channel.id;
     const to = { client, channel, user: shortcut.user.id, ...(shortcut.response_url ? { respond } : {}) };
     afterAck(rt, 'message shortcut', to, async () => {
-      const text = slackToPlain(shortcut.message.text ?? '').trim();
       let link = '';
       try {
         const result = await client.chat.getPermalink({ channel, message_ts: shortcut.message_ts });
@@ -54,10 +54,8 @@ export function registerActions(app: App, rt: SlackRuntime): void {
       } catch (error) {
         rt.logger.warn('permalink not available; opening the form without it', { error });
       }
-      const firstLine = text.split('\n').find((l) => l.trim() !== '') ?? '';
-      const subject = firstLine.length > SUBJECT_FROM_MESSAGE ? `${firstLine.slice(0, SUBJECT_FROM_MESSAGE - 1)}…` : firstLine;
-      const description = link ? `${text}\n\nFrom Slack: ${link}` : text;
-      await show(rt, to, { form: 'open', draft: { subject, description } }, { triggerId: shortcut.trigger_id, channel });
+      const draft = draftFromMessage(slackToPlain(shortcut.message.text ?? ''), { subjectMax: SUBJECT_FROM_MESSAGE, source: link && `From Slack: ${link}` });
+      await show(rt, to, { form: 'open', draft }, { triggerId: shortcut.trigger_id, channel });
     });
   });
 }
