@@ -1,5 +1,5 @@
 import type { App, BlockButtonAction, RespondFn, webApi } from '@slack/bolt';
-import { dispatch } from '../../handlers/dispatch.js';
+import { dispatch, type CommandOrigin } from '../../handlers/dispatch.js';
 import { draftFromMessage } from '../../handlers/open-ticket.js';
 import { mayAct } from '../../handlers/permissions.js';
 import { ratingForm } from '../../handlers/rate.js';
@@ -23,7 +23,7 @@ export function registerActions(app: App, rt: SlackRuntime): void {
       await ack();
       const to = audience(body, client, respond);
       const who: SlackUser = { teamId: context.teamId ?? body.team?.id ?? body.user.team_id ?? '', userId: body.user.id, userName: body.user.name, channel: to.channel };
-      const click = { value: action.value ?? '', origin: commandOrigin(rt, who, `${to.channel}:action:${body.trigger_id}`) };
+      const click: Click = { value: action.value ?? '', origin: commandOrigin(rt, who, `${to.channel}:action:${body.trigger_id}`) };
       afterAck(rt, `button ${actionId}`, to, async () => {
         const ran = await run(click);
         const [reply, formChannel] = 'reply' in ran ? [ran.reply, ran.formChannel] : [ran, to.channel];
@@ -63,7 +63,7 @@ export function registerActions(app: App, rt: SlackRuntime): void {
 interface Click {
   /** The button's value: a ticket id, a delivery's key or a draft's id. */
   value: string;
-  origin: ReturnType<typeof commandOrigin>;
+  origin: CommandOrigin;
 }
 
 function audience(body: BlockButtonAction, client: webApi.WebClient, respond: RespondFn): Audience {
