@@ -1,15 +1,46 @@
-/** `/ticket …` typed as text (Slack's command text, the console), parsed the same everywhere. */
-export type TicketCommand =
-  | { name: 'open'; fields: Record<string, string>; rest: string }
-  | { name: 'reply'; ticketId: string; text: string }
-  | { name: 'status'; ticketId: string }
-  | { name: 'list' }
-  | { name: 'close'; ticketId: string }
-  | { name: 'reopen'; ticketId: string; text: string }
-  | { name: 'rate'; ticketId: string; score: string; comment: string }
-  | { name: 'retry'; jobKey: string }
-  | { name: 'help' };
+import { z } from 'zod';
+import { OPEN_FIELD_NAMES, type OpenFieldName } from '../src/domain.js';
 
+/** The open form as typed (strings, blanks kept), so nothing is lost; names the form does not have are dropped. */
+export const Draft = z.object(
+  Object.fromEntries(OPEN_FIELD_NAMES.map((name) => [name, z.string().optional()])) as Record<OpenFieldName, z.ZodOptional<z.ZodString>>,
+);
+export type Draft = z.infer<typeof Draft>;
+
+const ticketId = (usage: string) =>
+  z
+    .string()
+    .transform((id) => id.trim().replace(/^#/, ''))
+    .pipe(z.string().min(1, `expects /ticket ${usage}`));
+/** Optional text: nothing typed and an empty string mean the same. */
+const optionalText = z
+  .string()
+  .transform((text) => text || undefined)
+  .optional();
+
+/**
+ * Every `/ticket` command, whichever front-end it was typed in (Slack's command text, a Discord
+ * sub-command, a terminal line). Issue messages are what the person is told, after the field's label.
+ */
+export const TicketCommand = z.discriminatedUnion('name', [
+  z.object({ name: z.literal('open'), fields: Draft }),
+  z.object({ name: z.literal('reply'), ticketId: ticketId('reply <id> <text>'), text: z.string().trim().min(1, 'expects /ticket reply <id> <text>') }),
+  z.object({ name: z.literal('status'), ticketId: ticketId('status <id>') }),
+  z.object({ name: z.literal('list') }),
+  z.object({ name: z.literal('close'), ticketId: ticketId('close <id>') }),
+  z.object({ name: z.literal('reopen'), ticketId: ticketId('reopen <id> <text>'), text: optionalText }),
+  z.object({
+    name: z.literal('rate'),
+    ticketId: ticketId('rate <id> <1-5> [comment]'),
+    score: z.coerce.string().regex(/^[1-5]$/, 'expects a whole number from 1 to 5'),
+    comment: optionalText,
+  }),
+  z.object({ name: z.literal('retry'), jobKey: z.string().min(1, 'expects /ticket retry <delivery> as shown by /ticket status') }),
+  z.object({ name: z.literal('help') }),
+]);
+export type TicketCommand = z.infer<typeof TicketCommand>;
+
+/** A command, or why the input is not one (one line naming what was expected). */
 export type ParsedCommand = TicketCommand | { name: 'error'; message: string };
 
 export const HELP = [
@@ -24,47 +55,42 @@ export const HELP = [
   '/ticket help',
 ].join('\n');
 
+const NAMES = TicketCommand.options.map((option) => option.shape.name.value);
+/** How each field is named when it is wrong. */
+const LABELS: Record<string, string> = { ticketId: 'ticket id', jobKey: 'delivery' };
+
+/** Checks a command put together from a platform's input (names in any case); the first problem becomes the error. */
+export function checkCommand(raw: { name: string } & Record<string, unknown>): ParsedCommand {
+  const parsed = TicketCommand.safeParse({ ...raw, name: raw.name.toLowerCase() });
+  if (parsed.success) return parsed.data;
+  const [issue] = parsed.error.issues;
+  const field = String(issue?.path[0] ?? 'name');
+  if (!issue || field === 'name') return { name: 'error', message: `command: expects one of ${NAMES.join(', ')} (got "${raw.name}")` };
+  return { name: 'error', message: `${LABELS[field] ?? field}: ${issue.message}` };
+}
+
 /** Parses the text after `/ticket`. Quoted values may hold spaces; `#42` and `42` name the same ticket. */
 export function parseTicketCommand(input: string): ParsedCommand {
   const text = input.trim();
   const [word = '', ...restWords] = text.split(/\s+/);
   const rest = text.slice(word.length).trim();
-  const name = word.toLowerCase();
-  const [first = '', ...others] = restWords;
-  const ticketId = first.replace(/^#/, '');
-  const after = rest.slice(first.length).trim();
-  const needId = (usage: string): ParsedCommand => ({ name: 'error', message: `ticket id: expects /ticket ${usage}` });
+  const [first = '', score = '', ...comment] = restWords;
+  if (word === '' || word.toLowerCase() === 'open') return { name: 'open', fields: openFields(rest) };
+  return checkCommand({
+    name: word,
+    ticketId: first,
+    jobKey: first,
+    text: rest.slice(first.length).trim(),
+    score,
+    comment: comment.join(' '),
+  });
+}
 
-  switch (name) {
-    case '':
-    case 'open':
-    {
-      const { fields, words } = keyValues(rest);
-      return { name: 'open', fields, rest: words.join(' ') };
-    }
-    case 'reply':
-      if (!ticketId) return needId('reply <id> <text>');
-      if (!after) return { name: 'error', message: 'text: expects /ticket reply <id> <text>' };
-      return { name: 'reply', ticketId, text: after };
-    case 'status':
-    case 'close':
-      return ticketId ? { name, ticketId } : needId(`${name} <id>`);
-    case 'reopen':
-      return ticketId ? { name: 'reopen', ticketId, text: after } : needId('reopen <id> <text>');
-    case 'rate': {
-      if (!ticketId) return needId('rate <id> <1-5> [comment]');
-      const [score = '', ...comment] = others;
-      if (!/^[1-5]$/.test(score)) return { name: 'error', message: 'score: expects a whole number from 1 to 5' };
-      return { name: 'rate', ticketId, score, comment: comment.join(' ') };
-    }
-    case 'retry':
-      return first ? { name: 'retry', jobKey: first } : { name: 'error', message: 'delivery: expects /ticket retry <delivery> as shown by /ticket status' };
-    case 'list':
-    case 'help':
-      return { name };
-    default:
-      return { name: 'error', message: `command: expects one of open, reply, status, list, close, reopen, rate, retry, help (got "${word}")` };
-  }
+/** `subject="a b" priority=high rest` → the form, with the loose words as the subject when none is given. */
+function openFields(text: string): Draft {
+  const { fields, words } = keyValues(text);
+  if (!fields['subject'] && words.length > 0) fields['subject'] = words.join(' ');
+  return Draft.parse(fields);
 }
 
 /** `key="a b" k2=v rest` → fields {key: 'a b', k2: 'v'} and the other words ['rest']. */

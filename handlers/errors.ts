@@ -1,25 +1,27 @@
 import { FieldErrors, ForbiddenError, NotSupportedError, ProviderError } from '../src/errors.js';
-import type { Reply } from './types.js';
+import type { Logger } from '../src/logger.js';
+import type { Answer } from './types.js';
 
 /** What every front-end says when something unexpected failed on its side. */
 export const OUR_FAULT = 'Something went wrong on our side; nothing you typed was sent. Please try again.';
 
 /**
- * Turns what went wrong into words for the person in chat. Unknown errors are logged by the
- * caller; the person gets a plain sentence, never a stack trace.
+ * Turns what went wrong into words for the person in chat. An unknown error is logged here; the
+ * person gets a plain sentence, never a stack trace.
  */
-export function replyForError(error: unknown, providerName: string): Reply {
+export function replyForError(error: unknown, providerName: string, logger: Logger): Answer {
   if (error instanceof FieldErrors) {
     const text = Object.entries(error.fields)
       .map(([field, msg]) => `${field}: ${msg}`)
       .join('\n');
-    return { ok: false, ephemeral: true, text, fieldErrors: { ...error.fields } };
+    return { ok: false, text, fieldErrors: { ...error.fields } };
   }
   if (error instanceof ForbiddenError || error instanceof NotSupportedError) {
-    return { ok: false, ephemeral: true, text: error.message };
+    return { ok: false, text: error.message };
   }
-  if (error instanceof ProviderError) return { ok: false, ephemeral: true, text: providerTrouble(error, providerName) };
-  return { ok: false, ephemeral: true, text: OUR_FAULT };
+  if (error instanceof ProviderError) return { ok: false, text: providerTrouble(error, providerName) };
+  logger.error('an action failed unexpectedly', { error });
+  return { ok: false, text: OUR_FAULT };
 }
 
 function providerTrouble(error: ProviderError, providerName: string): string {

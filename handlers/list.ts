@@ -1,11 +1,11 @@
 import type { TicketService } from '../src/service.js';
-import type { ChatContext, Reply } from './types.js';
+import type { Answer, ChatContext } from './types.js';
 
 /** The requester's own tickets, newest first; only they see the answer. */
-export async function listTickets(service: TicketService, ctx: ChatContext): Promise<Reply> {
+export async function listTickets(service: TicketService, ctx: ChatContext): Promise<Answer> {
   const links = await service.listMine(ctx.actor.requester);
-  if (links.length === 0) return { ok: true, ephemeral: true, text: 'You have no tickets yet. Open one with /ticket open.', tickets: [] };
+  if (links.length === 0) return { ok: true, text: 'You have no tickets yet. Open one with /ticket open.', tickets: [] };
   const tickets = links.map((link) => service.card(link));
   const text = tickets.map((t) => `#${t.ticketId} ${t.subject} (${t.vendorStatus})`).join('\n');
-  return { ok: true, ephemeral: true, text, tickets };
+  return { ok: true, text, tickets };
 }

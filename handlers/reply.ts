@@ -1,15 +1,21 @@
+import type { Logger } from '../src/logger.js';
 import type { ReplyRequest, TicketService } from '../src/service.js';
 import { replyForError } from './errors.js';
-import type { Reply } from './types.js';
+import type { Answer } from './types.js';
 
 /** A message in a ticket's thread becomes a comment, through the outbox. Undefined: not a ticket thread. */
-export async function replyToTicket(service: TicketService, input: ReplyRequest): Promise<Reply | undefined> {
+export async function replyToTicket(service: TicketService, input: ReplyRequest, logger: Logger): Promise<Answer | undefined> {
   try {
     const result = await service.reply(input);
-    if (!result) return input.ticketId ? { ok: false, ephemeral: true, text: `No ticket #${input.ticketId} that you can see.` } : undefined;
+    if (!result) return undefined;
     const text = result.queued ? `Sent to ${service.providerName} on #${result.link.ticketId}.` : 'Already sent.';
-    return { ok: true, ephemeral: true, text };
+    return { ok: true, text };
   } catch (error) {
-    return replyForError(error, service.providerName);
+    return replyForError(error, service.providerName, logger);
   }
+}
+
+/** `/ticket reply <id> <text>`: by id the core lets only the requester and staff write. */
+export async function replyById(service: TicketService, input: ReplyRequest & { ticketId: string }, logger: Logger): Promise<Answer> {
+  return (await replyToTicket(service, input, logger)) ?? { ok: false, text: `No ticket #${input.ticketId} that you can see.` };
 }

@@ -1,27 +1,29 @@
 import type { TicketCard } from '../src/chat.js';
 import type { ThreadRef } from '../src/domain.js';
+import type { Logger } from '../src/logger.js';
 import type { Actor } from '../src/service.js';
+import type { Draft } from './command.js';
 
 /** What a front-end tells a handler about where and by whom an action happens. */
 export interface ChatContext {
   actor: Actor;
   /** Posts the ticket card where the platform keeps conversations and returns its thread. */
   startThread(card: TicketCard): Promise<{ thread: ThreadRef; cardRef?: string }>;
+  /** The front-end's logger, for what goes wrong that the person is told only in plain words. */
+  logger: Logger;
 }
 
 /** A delivery that did not go through, as `/ticket status` shows it. */
-export interface DeliveryView {
+interface DeliveryView {
   key: string;
   excerpt: string;
   reason: string;
 }
 
-/** A platform-neutral answer; each bot renders it (Block Kit, embed, a terminal line). */
-export interface Reply {
+/** A platform-neutral answer, for the person who acted only; each bot renders it (Block Kit, embed, a terminal line). */
+export interface Answer {
   ok: boolean;
   text: string;
-  /** Only the person who acted should see it. */
-  ephemeral: boolean;
   card?: TicketCard;
   tickets?: TicketCard[];
   /** Field → what it expects, for forms (modal errors). */
@@ -31,6 +33,8 @@ export interface Reply {
   deliveries?: { pending: number; failed: DeliveryView[] };
 }
 
-export function say(text: string, extra: Partial<Reply> = {}): Reply {
-  return { ok: true, text, ephemeral: true, ...extra };
-}
+/** A form for the person to fill in, which the front-end shows as its own modal. */
+export type FormRequest = { form: 'open'; draft: Draft } | { form: 'rate'; ticketId: string };
+
+/** What a handler hands back for the front-end to render. */
+export type Reply = Answer | FormRequest;

@@ -7,7 +7,7 @@ import type { ChatContext } from '../../handlers/types.js';
 import { runLine } from './commands.js';
 import { ConsoleSink } from './sink.js';
 
-export interface ConsoleIo {
+interface ConsoleIo {
   input: Readable;
   output: Writable;
 }
@@ -22,6 +22,7 @@ export function startConsole(deps: FrontEndDeps, io: ConsoleIo = { input: proces
   const name = deps.env['USER'] ?? safeUserName();
   const ctx: ChatContext = {
     actor: { requester: { key: `console:${name}`, name }, isStaff: false },
+    logger: deps.logger,
     startThread: async (card) => ({ thread: `console:${card.ticketId}` }),
   };
   const lines = createInterface({ input: io.input, terminal: false });

@@ -16,17 +16,19 @@ const MODAL_ROWS = 5;
 const MAX_CHOICES = 25;
 
 /** Which provider fields go into the modal and which become options of `/ticket open`. */
-export interface OpenFormPlan {
+interface OpenFormPlan {
   modal: OpenField[];
   options: OpenField[];
 }
 
 /**
  * Subject and description always go into the modal. Enumerations become string options with
- * choices when the command can carry them; everything else fills the remaining modal rows.
- * Without command options (the message context menu) enumerations take modal rows too.
+ * choices when the command can carry them (`as-options`); everything else fills the remaining
+ * modal rows. Without command options (`in-modal`: the message context menu) enumerations take
+ * modal rows too.
  */
-export function planOpenForm(fields: readonly OpenField[], withOptions: boolean): OpenFormPlan {
+export function planOpenForm(fields: readonly OpenField[], enumerations: 'as-options' | 'in-modal'): OpenFormPlan {
+  const withOptions = enumerations === 'as-options';
   const first = (name: string): OpenField[] => fields.filter((f) => f.name === name);
   const modal = [...first('subject'), ...first('description')];
   const options: OpenField[] = [];
@@ -53,18 +55,19 @@ function fieldOption(field: OpenField): APIApplicationCommandBasicOption {
   };
 }
 
-const ticketOption = (required: boolean): APIApplicationCommandBasicOption => ({
+/** Optional everywhere: used inside a ticket's thread, a command acts on that ticket. */
+const TICKET_OPTION: APIApplicationCommandBasicOption = {
   type: ApplicationCommandOptionType.String,
   name: 'ticket',
-  description: required ? 'Ticket id, e.g. 42' : 'Ticket id, e.g. 42 (default: the ticket of this thread)',
-  required,
+  description: 'Ticket id, e.g. 42 (default: the ticket of this thread)',
+  required: false,
   max_length: 100,
-});
+};
 
 /** `/ticket` with its sub-commands, and the message context-menu command. */
 export function ticketCommands(fields: readonly OpenField[]): RESTPostAPIApplicationCommandsJSONBody[] {
   // Discord rejects a required option after an optional one.
-  const openOptions = planOpenForm(fields, true).options.map(fieldOption).sort((a, b) => Number(Boolean(b.required)) - Number(Boolean(a.required)));
+  const openOptions = planOpenForm(fields, 'as-options').options.map(fieldOption).sort((a, b) => Number(Boolean(b.required)) - Number(Boolean(a.required)));
   const sub = (name: string, description: string, options: APIApplicationCommandBasicOption[] = []) => ({
     type: ApplicationCommandOptionType.Subcommand as const,
     name,
@@ -80,11 +83,11 @@ export function ticketCommands(fields: readonly OpenField[]): RESTPostAPIApplica
       ...where,
       options: [
         sub('open', 'Open a support ticket (a form follows)', openOptions),
-        sub('status', "Show a ticket's status", [ticketOption(false)]),
+        sub('status', "Show a ticket's status", [TICKET_OPTION]),
         sub('list', 'List your tickets (only you see the answer)'),
-        sub('close', 'Close a ticket', [ticketOption(false)]),
+        sub('close', 'Close a ticket', [TICKET_OPTION]),
         sub('reopen', 'Reopen a ticket', [
-          ticketOption(false),
+          TICKET_OPTION,
           { type: ApplicationCommandOptionType.String, name: 'reason', description: 'Why it needs more work', required: false, max_length: 2000 },
         ]),
         sub('rate', 'Rate how a ticket was handled', [
@@ -95,7 +98,7 @@ export function ticketCommands(fields: readonly OpenField[]): RESTPostAPIApplica
             required: true,
             choices: [1, 2, 3, 4, 5].map((n) => ({ name: String(n), value: n })),
           },
-          ticketOption(false),
+          TICKET_OPTION,
           { type: ApplicationCommandOptionType.String, name: 'comment', description: 'Anything to add', required: false, max_length: 2000 },
         ]),
       ],

@@ -1,6 +1,6 @@
 // custom_id formats of buttons and modals. Discord caps a custom_id at 100 characters.
 
-export type CardAction = 'close' | 'reopen' | 'rate';
+type CardAction = 'close' | 'reopen' | 'rate';
 
 const PREFIX = 'tb';
 
@@ -12,7 +12,7 @@ export const customId = {
   rateModal: (ticketId: string): string => `${PREFIX}:ratemodal:${ticketId}`.slice(0, 100),
 };
 
-export type ParsedCustomId =
+type ParsedCustomId =
   | { kind: 'button'; action: CardAction; ticketId: string }
   | { kind: 'retry'; jobKey: string }
   | { kind: 'open'; pending: string }

@@ -9,10 +9,7 @@ import { discordSettings } from './settings.js';
 import { DiscordSink } from './sink.js';
 import { threadMessageListener } from './thread-messages.js';
 
-export { discordConfigured } from './settings.js';
-export { ticketCommands } from './commands.js';
-
-export interface DiscordOptions {
+interface DiscordOptions {
   /** REST tuning, e.g. `{ retries: 0 }` in tests so a dead fake fails fast. */
   rest?: { retries?: number; timeout?: number };
   /** How long to wait for READY before giving up. */

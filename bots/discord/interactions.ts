@@ -1,38 +1,30 @@
-import type {
-  ButtonInteraction,
-  ChatInputCommandInteraction,
-  Interaction,
-  MessageContextMenuCommandInteraction,
-  ModalSubmitInteraction,
-} from 'discord.js';
-import { closeTicket } from '../../handlers/close.js';
-import { listTickets } from '../../handlers/list.js';
-import { openTicket } from '../../handlers/open-ticket.js';
-import { mayAct } from '../../handlers/permissions.js';
-import { rateTicket } from '../../handlers/rate.js';
-import { reopenTicket } from '../../handlers/reopen.js';
-import { retryDelivery } from '../../handlers/retry.js';
-import { ticketStatus } from '../../handlers/status.js';
-import type { ChatContext, Reply } from '../../handlers/types.js';
+import type { ButtonInteraction, ChatInputCommandInteraction, Interaction, MessageContextMenuCommandInteraction, ModalSubmitInteraction } from 'discord.js';
+import { Draft, checkCommand, type ParsedCommand } from '../../handlers/command.js';
+import { dispatch, type CommandOrigin } from '../../handlers/dispatch.js';
+import { draftFromMessage, openTicket } from '../../handlers/open-ticket.js';
+import { rateTicket, ratingForm } from '../../handlers/rate.js';
+import type { Answer, ChatContext } from '../../handlers/types.js';
 import { COMMAND_NAME, OPEN_FROM_MESSAGE, planOpenForm } from './commands.js';
 import { actorOf, type DiscordContext } from './context.js';
+import { answerAtOnce, forgetPending, pendingOptions, type ModalCapable } from './forms.js';
 import { parseCustomId, threadRef } from './ids.js';
-import { clip } from './messages.js';
-import { openModal, rateModal, submittedValues } from './modals.js';
+import { submittedValues } from './modals.js';
 import { answerLater, answerNow, renderReply } from './replies.js';
 import { startTicketThread } from './threads.js';
 
-/** How long the options typed with `/ticket open` wait for the modal's submit. */
-const PENDING_TTL_MS = 30 * 60_000;
-const pendingKey = (id: string): string => `discord:open:${id}`;
-
-type Acting = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction | MessageContextMenuCommandInteraction;
+type Acting = ModalCapable | ModalSubmitInteraction;
 
 function chatContext(ctx: DiscordContext, interaction: Acting): ChatContext {
   return {
     actor: actorOf(ctx.settings, interaction.user, interaction.member),
+    logger: ctx.logger,
     startThread: (card) => startTicketThread(ctx, { channelId: interaction.channelId, userId: interaction.user.id }, card),
   };
+}
+
+/** A command answered later: once an interaction is deferred it can show no modal. */
+function deferredOrigin(ctx: DiscordContext, interaction: Acting): CommandOrigin & { forms: false } {
+  return { forms: false, eventKey: `discord:${interaction.id}`, context: async () => chatContext(ctx, interaction) };
 }
 
 /** Routes every interaction; each is answered within Discord's 3 s, whatever the provider does. */
@@ -49,38 +41,36 @@ async function route(ctx: DiscordContext, interaction: Interaction): Promise<voi
   if (interaction.isModalSubmit()) return modalSubmit(ctx, interaction);
 }
 
+/** `/ticket open` answers with its modal at once; every other sub-command is deferred, then edited in. */
 async function slashCommand(ctx: DiscordContext, interaction: ChatInputCommandInteraction): Promise<void> {
-  const { service } = ctx;
-  const sub = interaction.options.getSubcommand(false);
-  if (sub === 'open') {
-    const plan = planOpenForm(service.fields, true);
-    const options: Record<string, string> = {};
-    for (const field of plan.options) {
-      const value = interaction.options.getString(field.name);
-      if (value) options[field.name] = value;
-    }
-    await interaction.showModal(openModal(service.providerName, plan.modal, interaction.id));
-    if (Object.keys(options).length > 0) await ctx.kv.set(pendingKey(interaction.id), options, PENDING_TTL_MS);
-    return;
+  const origin = deferredOrigin(ctx, interaction);
+  if (interaction.options.getSubcommand(false) === 'open') {
+    const open = { name: 'open', fields: openOptions(ctx, interaction) } as const;
+    return answerAtOnce(ctx, interaction, await dispatch(ctx.service, open, { ...origin, forms: true }));
   }
-  const hctx = chatContext(ctx, interaction);
-  await answerLater(ctx, interaction, async () => {
-    if (sub === 'list') return renderReply(await listTickets(service, hctx));
-    const ticketId = await ticketIdFor(ctx, interaction);
-    if (!ticketId) return renderReply(failure('ticket: expects a ticket id, e.g. 42 (or use the command inside the ticket’s thread)'));
-    switch (sub) {
-      case 'status':
-        return renderReply(await ticketStatus(service, hctx, ticketId));
-      case 'close':
-        return renderReply(await closeTicket(service, hctx, ticketId));
-      case 'reopen':
-        return renderReply(await reopenTicket(service, hctx, ticketId, interaction.options.getString('reason') ?? undefined));
-      case 'rate':
-        return renderReply(await rateTicket(service, hctx, ticketId, interaction.options.getInteger('score'), interaction.options.getString('comment') ?? undefined));
-      default:
-        return renderReply(failure(`command: expects one of open, status, list, close, reopen, rate (got "${sub ?? ''}")`));
-    }
-  });
+  await answerLater(ctx, interaction, async () => renderReply(await dispatch(ctx.service, await commandOf(ctx, interaction), origin)));
+}
+
+/** What was chosen with `/ticket open`: the provider's enumerations, offered as command options. */
+function openOptions(ctx: DiscordContext, interaction: ChatInputCommandInteraction): Draft {
+  const options: Record<string, string> = {};
+  for (const field of planOpenForm(ctx.service.fields, 'as-options').options) {
+    const value = interaction.options.getString(field.name);
+    if (value) options[field.name] = value;
+  }
+  return Draft.parse(options);
+}
+
+/** A sub-command other than open, as the neutral command; the ticket defaults to the thread's own. */
+async function commandOf(ctx: DiscordContext, interaction: ChatInputCommandInteraction): Promise<ParsedCommand> {
+  const { options } = interaction;
+  const name = options.getSubcommand(false) ?? '';
+  if (name === 'list') return { name };
+  const ticketId = await ticketIdFor(ctx, interaction);
+  if (!ticketId) return { name: 'error', message: 'ticket: expects a ticket id, e.g. 42 (or use the command inside the ticket’s thread)' };
+  const text = options.getString('reason') ?? undefined;
+  const comment = options.getString('comment') ?? undefined;
+  return checkCommand({ name, ticketId, text, score: options.getInteger('score'), comment });
 }
 
 /** The `ticket` option, or the ticket whose thread the command is used in. */
@@ -90,36 +80,24 @@ async function ticketIdFor(ctx: DiscordContext, interaction: ChatInputCommandInt
   return interaction.channelId ? (await ctx.service.linkByThread(threadRef(interaction.channelId)))?.ticketId : undefined;
 }
 
+/** "Open ticket from message": the form, prefilled with the message and where it was written. */
 async function openFromMessage(ctx: DiscordContext, interaction: MessageContextMenuCommandInteraction): Promise<void> {
-  const { service } = ctx;
   const message = interaction.targetMessage;
-  const text = message.content.trim();
-  const firstLine = text.split('\n')[0]?.trim() ?? '';
-  const subjectMax = service.fields.find((f) => f.name === 'subject')?.maxLength ?? 100;
-  const subject = clip(firstLine, subjectMax);
-  const description = `${text}\n\n(From a message by ${message.author.username}: ${message.url})`;
-  const plan = planOpenForm(service.fields, false);
-  await interaction.showModal(openModal(service.providerName, plan.modal, interaction.id, { subject, description }));
+  const subjectMax = ctx.service.fields.find((f) => f.name === 'subject')?.maxLength ?? 100;
+  const source = `(From a message by ${message.author.username}: ${message.url})`;
+  await answerAtOnce(ctx, interaction, { form: 'open', draft: draftFromMessage(message.content, { subjectMax, source }) });
 }
 
+/** The card's Close, Reopen and Rate buttons, and Retry under a failed delivery. */
 async function button(ctx: DiscordContext, interaction: ButtonInteraction): Promise<void> {
   const parsed = parseCustomId(interaction.customId);
-  const { service } = ctx;
-  const hctx = chatContext(ctx, interaction);
-  if (parsed?.kind === 'retry') {
-    return answerLater(ctx, interaction, async () => renderReply(await retryDelivery(service, hctx, parsed.jobKey)));
-  }
+  const origin = deferredOrigin(ctx, interaction);
+  const later = (command: ParsedCommand) => answerLater(ctx, interaction, async () => renderReply(await dispatch(ctx.service, command, origin)));
+  if (parsed?.kind === 'retry') return later({ name: 'retry', jobKey: parsed.jobKey });
   if (parsed?.kind !== 'button') return answerNow(ctx, interaction, 'This button belongs to an older version of the bot; use /ticket instead.');
   const { action, ticketId } = parsed;
-  if (action === 'rate') {
-    // Refuse before the form, so nobody types a rating that cannot be accepted.
-    const refusal = await mayAct(service, ticketId, hctx.actor, 'rate');
-    if (refusal) return answerNow(ctx, interaction, refusal.text);
-    return interaction.showModal(rateModal(ticketId));
-  }
-  await answerLater(ctx, interaction, async () =>
-    renderReply(action === 'close' ? await closeTicket(service, hctx, ticketId) : await reopenTicket(service, hctx, ticketId)),
-  );
+  if (action === 'rate') return answerAtOnce(ctx, interaction, await ratingForm(ctx.service, chatContext(ctx, interaction), ticketId));
+  await later({ name: action, ticketId });
 }
 
 async function modalSubmit(ctx: DiscordContext, interaction: ModalSubmitInteraction): Promise<void> {
@@ -128,18 +106,15 @@ async function modalSubmit(ctx: DiscordContext, interaction: ModalSubmitInteract
   const values = submittedValues(interaction);
   const hctx = chatContext(ctx, interaction);
   if (parsed?.kind === 'rate') {
-    const score = values['score']?.trim() ?? '';
-    return answerLater(ctx, interaction, async () =>
-      renderReply(await rateTicket(service, hctx, parsed.ticketId, score, values['comment']?.trim() || undefined)),
-    );
+    const rating = { score: values['score']?.trim() ?? '', comment: values['comment']?.trim() || undefined };
+    return answerLater(ctx, interaction, async () => renderReply(await rateTicket(service, hctx, parsed.ticketId, rating)));
   }
   if (parsed?.kind !== 'open') return answerNow(ctx, interaction, 'This form belongs to an older version of the bot; use /ticket instead.');
   await answerLater(ctx, interaction, async () => {
-    const options = (await ctx.kv.get<Record<string, string>>(pendingKey(parsed.pending))) ?? {};
-    const form: Record<string, string> = { ...options };
+    const form: Record<string, string | undefined> = { ...(await pendingOptions(ctx, parsed.pending)) };
     for (const [name, value] of Object.entries(values)) if (value.trim() !== '') form[name] = value;
     const reply = await openTicket(service, hctx, form);
-    if (reply.ok) await ctx.kv.delete(pendingKey(parsed.pending));
+    if (reply.ok) await forgetPending(ctx, parsed.pending);
     const labels = new Map(service.fields.map((f) => [f.name as string, f.label]));
     const typed = Object.entries(values).map(([name, value]) => ({ label: labels.get(name) ?? name, value }));
     return renderReply(withLabels(reply, labels), typed);
@@ -147,10 +122,8 @@ async function modalSubmit(ctx: DiscordContext, interaction: ModalSubmitInteract
 }
 
 /** Field errors name the field as the form shows it ("Subject: must be at most 200 characters"). */
-function withLabels(reply: Reply, labels: ReadonlyMap<string, string>): Reply {
+function withLabels(reply: Answer, labels: ReadonlyMap<string, string>): Answer {
   if (!reply.fieldErrors) return reply;
   const text = Object.entries(reply.fieldErrors).map(([field, msg]) => `${labels.get(field) ?? field}: ${msg}`).join('\n');
   return { ...reply, text };
 }
-
-const failure = (text: string): Reply => ({ ok: false, ephemeral: true, text });

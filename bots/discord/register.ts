@@ -3,7 +3,7 @@ import type { OpenField } from '../../src/domain.js';
 import { ticketCommands } from './commands.js';
 import type { DiscordSettings } from './settings.js';
 
-export interface Registration {
+interface Registration {
   scope: 'guild' | 'global';
   guildId?: string;
   commands: { name: string; type: number }[];

@@ -1,6 +1,6 @@
 import { MessageFlags, type APIEmbed, type InteractionEditReplyOptions, type RepliableInteraction } from 'discord.js';
 import { OUR_FAULT } from '../../handlers/errors.js';
-import type { Reply } from '../../handlers/types.js';
+import type { Answer } from '../../handlers/types.js';
 import { NO_MENTIONS } from './client.js';
 import type { DiscordContext } from './context.js';
 import { cardMessage, typedTextEmbeds } from './embeds.js';
@@ -8,7 +8,7 @@ import { threadIdOf } from './ids.js';
 import { clip, MAX_CONTENT } from './messages.js';
 
 /** A neutral reply as an ephemeral Discord message: its text, the ticket card, a link to the thread. */
-export function renderReply(reply: Reply, typed: readonly { label: string; value: string }[] = []): InteractionEditReplyOptions {
+export function renderReply(reply: Answer, typed: readonly { label: string; value: string }[] = []): InteractionEditReplyOptions {
   const link = reply.thread ? ` Follow it here: <#${threadIdOf(reply.thread)}>` : '';
   const card = reply.card && !reply.thread ? cardMessage(reply.card) : undefined;
   const quoted = !reply.ok && typed.length > 0 ? typedTextEmbeds(typed) : [];

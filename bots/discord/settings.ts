@@ -35,8 +35,3 @@ export function discordSettings(env: Env): DiscordSettings {
     guildId: parsed.DISCORD_GUILD_ID,
   };
 }
-
-/** Whether the Discord front-end should start: a token is set. */
-export function discordConfigured(env: Env): boolean {
-  return (env['DISCORD_TOKEN'] ?? '').trim() !== '';
-}

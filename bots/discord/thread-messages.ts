@@ -5,12 +5,13 @@ import { requesterOf, type DiscordContext } from './context.js';
 import { threadRef } from './ids.js';
 import { MAX_CONTENT } from './messages.js';
 
-/**
- * A member's message in a ticket thread becomes a comment through the outbox. The message id is the
- * event key, so a redelivered MESSAGE_CREATE (a resumed gateway replays what was missed) queues nothing.
- */
 const NOT_TAKEN = 'This message could not be passed on to support because of a problem on our side. Please send it again.';
 
+/**
+ * A member's message in a ticket thread becomes a comment through the outbox. The message id is
+ * the event key, so a MESSAGE_CREATE that arrives twice (a resumed gateway replays what it
+ * missed) queues one comment.
+ */
 export function threadMessageListener(ctx: DiscordContext): (message: Message) => void {
   // One chain per channel: messages reach the outbox in the order they were written.
   const chains = new Map<string, Promise<void>>();
@@ -20,7 +21,8 @@ export function threadMessageListener(ctx: DiscordContext): (message: Message) =
       .then(() => onThreadMessage(ctx, message))
       .catch(async (error: unknown) => {
         ctx.logger.error('discord: thread message not taken', { error, message: message.id, channel });
-        // Discord never delivers a message event twice: the author is the only one who can resend it.
+        // Gateway events carry no acknowledgement: Discord does not send again an event the bot
+        // received but could not take. Only the author can, so they are asked to.
         await message
           .reply({ content: NOT_TAKEN, allowedMentions: { ...NO_MENTIONS, repliedUser: false } })
           .catch(() => undefined);
@@ -40,12 +42,8 @@ async function onThreadMessage(ctx: DiscordContext, message: Message): Promise<v
   const files = [...message.attachments.values()].map((a) => a.url);
   const text = [message.content, ...files].filter((t) => t.trim() !== '').join('\n');
   if (!text) return;
-  const reply = await replyToTicket(ctx.service, {
-    thread,
-    text,
-    author: requesterOf(message.author, message.member),
-    eventKey: `discord:${message.id}`,
-  });
+  const author = requesterOf(message.author, message.member);
+  const reply = await replyToTicket(ctx.service, { thread, text, author, eventKey: `discord:${message.id}` }, ctx.logger);
   if (reply && !reply.ok) {
     await message.reply({ content: reply.text.slice(0, MAX_CONTENT), allowedMentions: { ...NO_MENTIONS, repliedUser: false } });
   }

@@ -8,7 +8,7 @@ import { threadRef } from './ids.js';
 
 const WEEK_MINUTES = 10_080;
 
-export interface ThreadPlace {
+interface ThreadPlace {
   /** Where the command was used; the fallback when DISCORD_TICKET_CHANNEL is unset. */
   channelId: string | null;
   /** The requester, added to the thread. */

@@ -1,63 +1,45 @@
 import type { App, BlockButtonAction, RespondFn, webApi } from '@slack/bolt';
-import { closeTicket } from '../../handlers/close.js';
+import { dispatch, type CommandOrigin } from '../../handlers/dispatch.js';
+import { draftFromMessage } from '../../handlers/open-ticket.js';
 import { mayAct } from '../../handlers/permissions.js';
-import { reopenTicket } from '../../handlers/reopen.js';
-import { retryDelivery } from '../../handlers/retry.js';
+import { ratingForm } from '../../handlers/rate.js';
 import type { Reply } from '../../handlers/types.js';
 import { ACTION } from './blocks.js';
-import { reopenDraft } from './modals.js';
+import { savedDraft } from './modals.js';
 import { slackToPlain } from './mrkdwn.js';
-import { afterAck, chatContext, tell, type SlackRuntime } from './runtime.js';
-import { openView, rateView } from './views.js';
+import { afterAck, commandOrigin, show, type Audience, type SlackRuntime, type SlackUser } from './runtime.js';
 
 export const SHORTCUT_OPEN = 'open_ticket_from_message';
 const SUBJECT_FROM_MESSAGE = 80;
-
-interface Clicked {
-  rt: SlackRuntime;
-  body: BlockButtonAction;
-  client: webApi.WebClient;
-  respond: RespondFn;
-  teamId: string | undefined;
-}
 
 /**
  * The card's buttons, the Retry button of a failed delivery, and the message shortcut: each acks
  * at once and does its work (permission checks, the provider) after the ack.
  */
 export function registerActions(app: App, rt: SlackRuntime): void {
-  const button = (actionId: string, run: (c: Clicked, value: string) => Promise<Reply | undefined>): void => {
+  /** `run` answers the click; a form it asks for opens in the channel `formChannel` names (default: the click's). */
+  const button = (actionId: string, run: (click: Click) => Promise<Reply | { reply: Reply; formChannel: string }>): void => {
     app.action<BlockButtonAction>({ type: 'block_actions', action_id: actionId }, async ({ ack, body, action, client, respond, context }) => {
       await ack();
-      const clicked: Clicked = { rt, body, client, respond, teamId: context.teamId };
-      const to = audience(clicked);
+      const to = audience(body, client, respond);
+      const who: SlackUser = { teamId: context.teamId ?? body.team?.id ?? body.user.team_id ?? '', userId: body.user.id, userName: body.user.name, channel: to.channel };
+      const click: Click = { value: action.value ?? '', origin: commandOrigin(rt, who, `${to.channel}:action:${body.trigger_id}`) };
       afterAck(rt, `button ${actionId}`, to, async () => {
-        const reply = await run(clicked, action.value ?? '');
-        if (reply) await tell(rt, to, reply);
+        const ran = await run(click);
+        const [reply, formChannel] = 'reply' in ran ? [ran.reply, ran.formChannel] : [ran, to.channel];
+        await show(rt, to, reply, { triggerId: body.trigger_id, channel: formChannel });
       });
     });
   };
 
-  button(ACTION.close, async (c, ticketId) => {
-    const actor = await actorOf(c);
-    return (await mayAct(rt.service, ticketId, actor, 'close')) ?? closeTicket(rt.service, chatContext(rt, actor, channelOf(c)), ticketId);
-  });
-
-  button(ACTION.reopen, async (c, ticketId) => {
-    const actor = await actorOf(c);
-    return (await mayAct(rt.service, ticketId, actor, 'reopen')) ?? reopenTicket(rt.service, chatContext(rt, actor, channelOf(c)), ticketId);
-  });
-
-  button(ACTION.rate, async (c, ticketId) => {
-    const refusal = await mayAct(rt.service, ticketId, await actorOf(c), 'rate');
-    if (refusal) return refusal;
-    await c.client.views.open({ trigger_id: c.body.trigger_id, view: rateView({ channel: channelOf(c), ticketId }) });
-    return undefined;
-  });
-
-  button(ACTION.retry, async (c, jobKey) => retryDelivery(rt.service, chatContext(rt, await actorOf(c), channelOf(c)), jobKey));
-
-  button(ACTION.openAgain, async (c, draftId) => reopenDraft(rt, c.client, c.body.trigger_id, draftId, channelOf(c)));
+  // Close and Reopen name the refusal ("Only the person who opened…") before asking the provider.
+  const checked = (verb: 'close' | 'reopen') => async ({ value, origin }: Click) =>
+    (await mayAct(rt.service, await origin.context(), value, verb)) ?? dispatch(rt.service, { name: verb, ticketId: value }, origin);
+  button(ACTION.close, checked('close'));
+  button(ACTION.reopen, checked('reopen'));
+  button(ACTION.rate, async ({ value, origin }) => ratingForm(rt.service, await origin.context(), value));
+  button(ACTION.retry, async ({ value, origin }) => dispatch(rt.service, { name: 'retry', jobKey: value }, origin));
+  button(ACTION.openAgain, async ({ value }) => savedDraft(rt, value));
 
   app.shortcut({ type: 'message_action', callback_id: SHORTCUT_OPEN }, async ({ ack, shortcut, client, respond }) => {
     await ack();
@@ -65,7 +47,6 @@ export function registerActions(app: App, rt: SlackRuntime): void {
     const channel = shortcut.channel.id;
     const to = { client, channel, user: shortcut.user.id, ...(shortcut.response_url ? { respond } : {}) };
     afterAck(rt, 'message shortcut', to, async () => {
-      const text = slackToPlain(shortcut.message.text ?? '').trim();
       let link = '';
       try {
         const result = await client.chat.getPermalink({ channel, message_ts: shortcut.message_ts });
@@ -73,32 +54,25 @@ export function registerActions(app: App, rt: SlackRuntime): void {
       } catch (error) {
         rt.logger.warn('permalink not available; opening the form without it', { error });
       }
-      const firstLine = text.split('\n').find((l) => l.trim() !== '') ?? '';
-      const subject = firstLine.length > SUBJECT_FROM_MESSAGE ? `${firstLine.slice(0, SUBJECT_FROM_MESSAGE - 1)}…` : firstLine;
-      const description = link ? `${text}\n\nFrom Slack: ${link}` : text;
-      await client.views.open({
-        trigger_id: shortcut.trigger_id,
-        view: openView(rt.service.fields, rt.service.providerName, { channel }, { subject, description }),
-      });
+      const draft = draftFromMessage(slackToPlain(shortcut.message.text ?? ''), { subjectMax: SUBJECT_FROM_MESSAGE, source: link && `From Slack: ${link}` });
+      await show(rt, to, { form: 'open', draft }, { triggerId: shortcut.trigger_id, channel });
     });
   });
 }
 
-function channelOf(c: Clicked): string {
-  return c.body.channel?.id ?? c.body.container.channel_id ?? c.body.user.id;
+interface Click {
+  /** The button's value: a ticket id, a delivery's key or a draft's id. */
+  value: string;
+  origin: CommandOrigin;
 }
 
-function actorOf(c: Clicked) {
-  return c.rt.people.actor(c.teamId ?? c.body.team?.id ?? c.body.user.team_id ?? '', c.body.user.id, c.body.user.name);
-}
-
-function audience(c: Clicked) {
-  const threadTs = c.body.message?.thread_ts;
+function audience(body: BlockButtonAction, client: webApi.WebClient, respond: RespondFn): Audience {
+  const threadTs = body.message?.thread_ts;
   return {
-    client: c.client,
-    channel: channelOf(c),
-    user: c.body.user.id,
+    client,
+    channel: body.channel?.id ?? body.container.channel_id ?? body.user.id,
+    user: body.user.id,
     ...(threadTs ? { threadTs } : {}),
-    ...(c.body.response_url ? { respond: c.respond } : {}),
+    ...(body.response_url ? { respond } : {}),
   };
 }

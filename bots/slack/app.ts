@@ -39,7 +39,7 @@ function boltLogger(logger: Logger): BoltLogger {
   };
 }
 
-export interface SlackApp {
+interface SlackApp {
   app: App;
   sink: SlackSink;
   /** Work the listeners run after their ack; wait for it when stopping. */

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { ThreadMessage, TicketCard } from '../../src/chat.js';
 import type { TicketStatus } from '../../src/domain.js';
-import type { Reply } from '../../handlers/types.js';
+import type { Answer } from '../../handlers/types.js';
 import { escapeText, markdownToMrkdwn, splitMrkdwn, TEXT_LIMIT } from './mrkdwn.js';
 
 type Block = types.KnownBlock;
@@ -110,8 +110,8 @@ export function renderThreadMessage(message: ThreadMessage): RenderedPost {
   }
 }
 
-/** A handler's neutral reply as an ephemeral message: its text, and the card or list it carries. */
-export function replyBlocks(reply: Reply): Block[] {
+/** A handler's answer as an ephemeral message: its text, the card after a successful action, and Retry for each delivery that failed. */
+export function replyBlocks(reply: Answer): Block[] {
   const blocks: Block[] = [{ type: 'section', block_id: 'reply_text', text: mrkdwn(escapeText(reply.text)) }];
   if (reply.card && reply.ok) blocks.push(...cardBlocks(reply.card).filter((b) => b.type !== 'context'));
   for (const [i, failed] of (reply.deliveries?.failed ?? []).slice(0, 10).entries()) {

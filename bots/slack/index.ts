@@ -1,10 +1,7 @@
-import type { FrontEnd } from '../../src/frontend.js';
-import type { FrontEndDeps } from '../../src/frontend.js';
+import type { FrontEnd, FrontEndDeps } from '../../src/frontend.js';
 import { createSlackApp, type SlackAppOptions } from './app.js';
 import { slackSettings } from './settings.js';
 import type { SlackSink } from './sink.js';
-
-export { slackConfigured } from './settings.js';
 
 /** The running Slack front-end; `port` is the HTTP port in HTTP mode. */
 export interface SlackFrontEnd extends FrontEnd {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { App } from '@slack/bolt';
 import { replyToTicket } from '../../handlers/reply.js';
-import type { Reply } from '../../handlers/types.js';
+import type { Answer } from '../../handlers/types.js';
 import { slackToPlain } from './mrkdwn.js';
 import { afterAck, tell, type SlackRuntime } from './runtime.js';
 import { threadRef } from './thread-ref.js';
@@ -47,10 +47,10 @@ export function registerMessages(app: App, rt: SlackRuntime): void {
       rt.logger.debug('event delivered again; already handled', { event: body.event_id, retry: context.retryNum });
       return;
     }
-    let reply: Reply | undefined;
+    let reply: Answer | undefined;
     try {
       const author = await rt.people.requester(context.teamId ?? body.team_id, m.user);
-      reply = await replyToTicket(rt.service, { thread, text, author, eventKey: `${m.channel}:${m.ts}` });
+      reply = await replyToTicket(rt.service, { thread, text, author, eventKey: `${m.channel}:${m.ts}` }, rt.logger);
     } catch (error) {
       // Not handled after all: let Slack's next redelivery try again.
       await rt.kv.release(mark, owner);

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { App, types, webApi } from '@slack/bolt';
+import { z } from 'zod';
+import type { App, types } from '@slack/bolt';
+import { Draft } from '../../handlers/command.js';
 import { openTicket } from '../../handlers/open-ticket.js';
 import { rateTicket } from '../../handlers/rate.js';
 import type { Reply } from '../../handlers/types.js';
@@ -8,9 +10,22 @@ import { FieldErrors } from '../../src/errors.js';
 import { ACTION } from './blocks.js';
 import { escapeText } from './mrkdwn.js';
 import { afterAck, chatContext, tell, type SlackRuntime } from './runtime.js';
-import { OpenOrigin, RateOrigin, VIEW, openView, originOf, submittedValues, type Draft } from './views.js';
+import { OpenOrigin, RateOrigin, VIEW, originOf, submittedValues } from './views.js';
 
 const DRAFT_TTL_MS = 7 * 24 * 3600_000;
+/** What "Open the form again" finds in the store: the draft, and the channel its form came from. */
+const SavedDraft = z.object({ draft: Draft, channel: z.string().optional() });
+const draftKey = (id: string): string => `slack:draft:${id}`;
+
+interface Submitted {
+  body: { team: { id: string } | null; user: { id: string; name: string; team_id?: string } };
+  context: { teamId?: string | undefined };
+}
+
+/** Who submitted a modal, and the channel it came from. */
+function submitter({ body, context }: Submitted, channel: string) {
+  return { teamId: context.teamId ?? body.team?.id ?? body.user.team_id ?? '', userId: body.user.id, userName: body.user.name, channel };
+}
 
 /**
  * Modal submissions. Checks that need no remote call run before the ack, so a bad field comes
@@ -18,10 +33,11 @@ const DRAFT_TTL_MS = 7 * 24 * 3600_000;
  * the ack, not awaited by the listener, so the modal closes at once however slow it is.
  */
 export function registerModals(app: App, rt: SlackRuntime): void {
-  app.view(VIEW.open, async ({ ack, body, view, client, context }) => {
+  app.view(VIEW.open, async (args) => {
+    const { ack, body, view, client } = args;
     const origin = originOf(OpenOrigin, view.private_metadata) ?? { channel: body.user.id };
     const fields = rt.service.fields;
-    const draft = draftFrom(fields, submittedValues(view.state.values));
+    const draft = Draft.parse(submittedValues(view.state.values));
     const errors = formErrors(rt, fields, draft);
     if (errors) {
       await ack({ response_action: 'errors', errors });
@@ -30,16 +46,15 @@ export function registerModals(app: App, rt: SlackRuntime): void {
     await ack();
     const audience = { client, channel: origin.channel, user: body.user.id };
     afterAck(rt, 'ticket form', audience, async () => {
-      const teamId = context.teamId ?? body.team?.id ?? body.user.team_id ?? '';
-      const actor = await rt.people.actor(teamId, body.user.id, body.user.name);
-      const reply = await openTicket(rt.service, chatContext(rt, actor, origin.channel), draft);
+      const reply = await openTicket(rt.service, await chatContext(rt, submitter(args, origin.channel)), draft);
       if (reply.ok || reply.card) return tell(rt, audience, reply);
       rt.logger.warn('ticket not opened; the input is kept for another try', { reason: reply.text });
       await tell(rt, audience, reply, await keepDraft(rt, draft, fields, origin.channel));
     });
   });
 
-  app.view(VIEW.rate, async ({ ack, body, view, client, context }) => {
+  app.view(VIEW.rate, async (args) => {
+    const { ack, body, view, client } = args;
     const origin = originOf(RateOrigin, view.private_metadata);
     const values = submittedValues(view.state.values);
     if (!origin || !/^[1-5]$/.test(values.score ?? '')) {
@@ -49,32 +64,18 @@ export function registerModals(app: App, rt: SlackRuntime): void {
     await ack();
     const audience = { client, channel: origin.channel, user: body.user.id };
     afterAck(rt, 'rating form', audience, async () => {
-      const teamId = context.teamId ?? body.team?.id ?? body.user.team_id ?? '';
-      const actor = await rt.people.actor(teamId, body.user.id, body.user.name);
-      const reply = await rateTicket(rt.service, chatContext(rt, actor, origin.channel), origin.ticketId, values.score, values.comment);
-      await tell(rt, audience, reply);
+      const ctx = await chatContext(rt, submitter(args, origin.channel));
+      await tell(rt, audience, await rateTicket(rt.service, ctx, origin.ticketId, { score: values.score, comment: values.comment }));
     });
   });
 }
 
-/** Opens the ticket form again with what the person had typed (the "Open the form again" button). */
-export async function reopenDraft(rt: SlackRuntime, client: webApi.WebClient, triggerId: string, draftId: string, fallbackChannel: string): Promise<Reply | undefined> {
-  const saved = await rt.kv.get<{ draft: Draft; channel?: string }>(`slack:draft:${draftId}`);
-  if (!saved) return { ok: false, ephemeral: true, text: 'That draft has expired. Please run /ticket again.' };
-  await client.views.open({
-    trigger_id: triggerId,
-    view: openView(rt.service.fields, rt.service.providerName, { channel: saved.channel ?? fallbackChannel }, saved.draft),
-  });
-  return undefined;
-}
-
-function draftFrom(fields: readonly OpenField[], values: Record<string, string>): Draft {
-  const draft: Draft = {};
-  for (const field of fields) {
-    const value = values[field.name];
-    if (value !== undefined) draft[field.name] = value;
-  }
-  return draft;
+/** The "Open the form again" button: the form with what the person had typed, in the channel it came from. */
+export async function savedDraft(rt: SlackRuntime, draftId: string): Promise<Reply | { reply: Reply; formChannel: string }> {
+  const saved = SavedDraft.safeParse(await rt.kv.get(draftKey(draftId)));
+  if (!saved.success) return { ok: false, text: 'That draft has expired. Please run /ticket again.' };
+  const reply: Reply = { form: 'open', draft: saved.data.draft };
+  return saved.data.channel ? { reply, formChannel: saved.data.channel } : reply;
 }
 
 /** Modal errors keyed by block id, in words a person understands; undefined when the form is fine. */
@@ -109,7 +110,7 @@ function humanize(field: OpenField | undefined, message: string): string {
 /** Keeps what was typed for a week and offers it back: the provider being down loses nothing. */
 async function keepDraft(rt: SlackRuntime, draft: Draft, fields: readonly OpenField[], channel: string): Promise<types.KnownBlock[]> {
   const id = randomUUID();
-  await rt.kv.set(`slack:draft:${id}`, { draft, channel }, DRAFT_TTL_MS);
+  await rt.kv.set(draftKey(id), { draft, channel }, DRAFT_TTL_MS);
   const quoted = fields
     .filter((f) => draft[f.name])
     .map((f) => `*${escapeText(f.label)}*\n>${escapeText(draft[f.name]!).slice(0, 1200).replace(/\n/g, '\n>')}`)

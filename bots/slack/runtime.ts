@@ -1,7 +1,8 @@
 import type { RespondFn, types, webApi } from '@slack/bolt';
-import type { ChatContext, Reply } from '../../handlers/types.js';
+import type { CommandOrigin } from '../../handlers/dispatch.js';
+import type { Answer, ChatContext, FormRequest, Reply } from '../../handlers/types.js';
 import type { Logger } from '../../src/logger.js';
-import type { Actor, TicketService } from '../../src/service.js';
+import type { TicketService } from '../../src/service.js';
 import type { KeyValueStore } from '../../src/store/index.js';
 import type { Background } from './background.js';
 import { replyBlocks } from './blocks.js';
@@ -9,6 +10,7 @@ import { escapeText } from './mrkdwn.js';
 import type { People } from './people.js';
 import type { SlackSettings } from './settings.js';
 import type { SlackSink } from './sink.js';
+import { openView, rateView } from './views.js';
 
 /** What every listener of the Slack app shares, passed in rather than held in module state. */
 export interface SlackRuntime {
@@ -22,7 +24,11 @@ export interface SlackRuntime {
   background: Background;
 }
 
-const TROUBLE: Reply = { ok: false, ephemeral: true, text: 'Something went wrong on our side. Please try again.' };
+const TROUBLE: Answer = { ok: false, text: 'Something went wrong on our side. Please try again.' };
+const FORM_FAILED: Record<FormRequest['form'], string> = {
+  open: 'The ticket form could not be opened. Please run /ticket again.',
+  rate: 'The rating form could not be opened. Please press Rate again.',
+};
 
 /**
  * Runs a listener's work after its ack without holding up the response to Slack (which waits
@@ -32,9 +38,25 @@ export function afterAck(rt: SlackRuntime, what: string, to: Audience, work: () 
   rt.background.run(what, work, () => tell(rt, to, TROUBLE));
 }
 
-/** The neutral context of a handler: who acts, and where a new ticket's card goes. */
-export function chatContext(rt: SlackRuntime, actor: Actor, channel: string): ChatContext {
-  return { actor, startThread: (card) => rt.sink.postCard(rt.settings.ticketChannel ?? channel, card) };
+/** Who acts in Slack: a user of a workspace, in a channel. */
+export interface SlackUser {
+  teamId: string;
+  userId: string;
+  userName?: string | undefined;
+  /** Where the action happened; a new ticket's card goes here unless SLACK_TICKET_CHANNEL is set. */
+  channel: string;
+}
+
+/** The neutral context of a handler: who acts (their name and staff membership looked up), and where a new ticket's card goes. */
+export async function chatContext(rt: SlackRuntime, who: SlackUser): Promise<ChatContext> {
+  const actor = await rt.people.actor(who.teamId, who.userId, who.userName);
+  return { actor, logger: rt.logger, startThread: (card) => rt.sink.postCard(rt.settings.ticketChannel ?? who.channel, card) };
+}
+
+/** A command or button from `who`; the lookups behind the context run only if the command needs them (a form opens without). */
+export function commandOrigin(rt: SlackRuntime, who: SlackUser, eventKey: string): CommandOrigin {
+  let context: Promise<ChatContext> | undefined;
+  return { forms: true, eventKey, context: () => (context ??= chatContext(rt, who)) };
 }
 
 /** Where to answer one person privately. */
@@ -51,7 +73,7 @@ export interface Audience {
  * Answers only the person who acted: through response_url when there is one, else an ephemeral
  * message, else a direct message (a channel the bot cannot post to must not swallow the answer).
  */
-export async function tell(rt: SlackRuntime, to: Audience, reply: Reply, extra: types.KnownBlock[] = []): Promise<void> {
+export async function tell(rt: SlackRuntime, to: Audience, reply: Answer, extra: types.KnownBlock[] = []): Promise<void> {
   const text = escapeText(reply.text);
   const blocks = [...replyBlocks(reply), ...extra];
   if (to.respond) {
@@ -67,5 +89,21 @@ export async function tell(rt: SlackRuntime, to: Audience, reply: Reply, extra: 
   } catch (error) {
     rt.logger.warn('ephemeral message failed; sending a direct message', { channel: to.channel, error });
     await to.client.chat.postMessage({ channel: to.user, text, blocks }).catch((e: unknown) => rt.logger.error('could not answer the user', { error: e }));
+  }
+}
+
+/**
+ * Shows a handler's reply: a form opens as a modal (on the interaction's trigger, which Slack
+ * honours for 3 s; `channel` is where its answer goes), anything else is told to the person.
+ */
+export async function show(rt: SlackRuntime, to: Audience, reply: Reply, form: { triggerId: string; channel: string }): Promise<void> {
+  if (!('form' in reply)) return tell(rt, to, reply);
+  const { fields, providerName } = rt.service;
+  const view = reply.form === 'open' ? openView(fields, providerName, { channel: form.channel }, reply.draft) : rateView({ channel: form.channel, ticketId: reply.ticketId });
+  try {
+    await to.client.views.open({ trigger_id: form.triggerId, view });
+  } catch (error) {
+    rt.logger.warn('could not open a form', { form: reply.form, error });
+    await tell(rt, to, { ok: false, text: FORM_FAILED[reply.form] });
   }
 }

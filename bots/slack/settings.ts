@@ -18,7 +18,7 @@ const SlackEnv = z.object({
   SLACK_STAFF_USERGROUP: z.string().regex(/^S[A-Z0-9]{2,}$/, 'expects a user group id such as S0123456789').optional(),
 });
 
-export type SlackTransport =
+type SlackTransport =
   | { kind: 'socket'; appToken: string }
   | { kind: 'http'; signingSecret: string; port: number };
 
@@ -30,11 +30,6 @@ export interface SlackSettings {
   apiUrl: string | undefined;
   ticketChannel: string | undefined;
   staffUsergroup: string | undefined;
-}
-
-/** True when the operator asked for the Slack front-end. */
-export function slackConfigured(env: Env): boolean {
-  return (env.SLACK_BOT_TOKEN ?? '').trim() !== '';
 }
 
 /** Reads and checks the Slack settings; a bad or missing one is a ConfigError naming it. */

@@ -1,13 +1,11 @@
 import type { types } from '@slack/bolt';
 import { z } from 'zod';
-import type { OpenField, OpenFieldName } from '../../src/domain.js';
+import type { Draft } from '../../handlers/command.js';
+import type { OpenField } from '../../src/domain.js';
 
 type Block = types.KnownBlock;
 
 export const VIEW = { open: 'open_ticket', rate: 'rate_ticket' } as const;
-
-/** What a person typed into the open form, kept as typed (strings) so nothing is lost. */
-export type Draft = Partial<Record<OpenFieldName, string>>;
 
 /** Where a modal came from, carried in private_metadata. */
 export const OpenOrigin = z.object({ channel: z.string() });
@@ -94,7 +92,7 @@ export function rateView(origin: RateOrigin): types.ModalView {
 
 type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value?: string } | null }>>;
 
-/** The submitted value of each input block, trimmed; blank inputs are left out. */
+/** The submitted value of each input block, as typed; blank inputs are left out. */
 export function submittedValues(values: StateValues): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [blockId, actions] of Object.entries(values)) {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { discordConfigured } from '../../../bots/discord/index.js';
 import { discordSettings } from '../../../bots/discord/settings.js';
 import { ConfigError } from '../../../src/errors.js';
 
@@ -25,11 +24,5 @@ describe('Discord settings', () => {
     expect(discordSettings(base).apiUrl).toBe('https://discord.com/api');
     expect(discordSettings({ ...base, DISCORD_API_URL: 'http://127.0.0.1:5555/api/v10/' }).apiUrl).toBe('http://127.0.0.1:5555/api');
     expect(() => discordSettings({ ...base, DISCORD_API_URL: 'ftp://x' })).toThrow(/^DISCORD_API_URL: /);
-  });
-
-  it('is configured when DISCORD_TOKEN is set', () => {
-    expect(discordConfigured({ DISCORD_TOKEN: 'x' })).toBe(true);
-    expect(discordConfigured({ DISCORD_TOKEN: ' ' })).toBe(false);
-    expect(discordConfigured({})).toBe(false);
   });
 });

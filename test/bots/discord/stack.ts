@@ -9,6 +9,7 @@ import { silentLogger } from '../../../src/logger.js';
 import type { TicketProvider } from '../../../src/provider.js';
 import type { KeyValueStore } from '../../../src/store/index.js';
 import { DEFAULT_IDS, startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type Json } from '../../../fakes/discord/index.js';
+import { startOnHarness } from '../../support/front-ends.js';
 import { startHarness, waitFor, type Harness } from '../../support/harness.js';
 
 export interface Stack {
@@ -44,16 +45,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const env = envFor(fake, options.env);
   await registerCommands(discordSettings(env), h.service.fields);
   const logger = options.logger ?? silentLogger;
-  let discord: FrontEnd;
-  try {
-    discord = await startDiscord({ service: h.service, kv: h.kv, logger, env }, { rest: { retries: 0 }, readyTimeoutMs: 10_000 });
-  } catch (error) {
-    await h.close();
-    await fake.close();
-    throw error;
-  }
-  h.bridge.attach(discord);
-  h.bridge.start();
+  const discord = await startOnHarness(h, fake, () => startDiscord({ service: h.service, kv: h.kv, logger, env }, { rest: { retries: 0 }, readyTimeoutMs: 10_000 }));
   return {
     fake,
     h,

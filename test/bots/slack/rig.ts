@@ -5,6 +5,7 @@ import { createHttpClient } from '../../../src/provider-kit/http.js';
 import { startSlack, type SlackFrontEnd } from '../../../bots/slack/index.js';
 import type { KeyValueStore } from '../../../src/store/index.js';
 import type { TicketProvider } from '../../../src/provider.js';
+import { startOnHarness } from '../../support/front-ends.js';
 import { startHarness, type Harness } from '../../support/harness.js';
 import {
   SLACK_DEFAULTS,
@@ -70,16 +71,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     SLACK_STAFF_USERGROUP: STAFF_GROUP,
     ...(transport === 'http' ? { SLACK_SIGNING_SECRET: SECRET, PORT: '0' } : { SLACK_APP_TOKEN: SLACK_DEFAULTS.appToken }),
   };
-  let slack: SlackFrontEnd;
-  try {
-    slack = await startSlack({ service: h.service, kv: h.kv, logger: silentLogger, env }, { perChannelMs: options.perChannelMs ?? 50 });
-  } catch (error) {
-    await h.close();
-    await fake.close();
-    throw error;
-  }
-  h.bridge.attach(slack);
-  h.bridge.start();
+  const slack = await startOnHarness(h, fake, () => startSlack({ service: h.service, kv: h.kv, logger: silentLogger, env }, { perChannelMs: options.perChannelMs ?? 50 }));
   const endpoint = slack.port === undefined ? undefined : `http://127.0.0.1:${slack.port}/slack/events`;
   const send = endpoint ? httpDelivery(fake, endpoint) : await socketDelivery(fake);
   return {

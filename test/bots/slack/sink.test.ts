@@ -1,7 +1,7 @@
 import { webApi } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SlackSink } from '../../../bots/slack/sink.js';
-import { slackConfigured, slackSettings } from '../../../bots/slack/settings.js';
+import { slackSettings } from '../../../bots/slack/settings.js';
 import { ChatDeliveryError } from '../../../src/chat.js';
 import { ConfigError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/logger.js';
@@ -93,7 +93,5 @@ describe('Slack settings', () => {
     expect(bad({ SLACK_BOT_TOKEN: 'xoxb-1' })).toEqual(new ConfigError('SLACK_SIGNING_SECRET', 'required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)'));
     expect(bad({ ...base, PORT: 'eighty' })).toMatchObject({ variable: 'PORT' });
     expect(bad({ ...base, SLACK_TICKET_CHANNEL: '#support' })).toMatchObject({ variable: 'SLACK_TICKET_CHANNEL' });
-    expect(slackConfigured({})).toBe(false);
-    expect(slackConfigured({ SLACK_BOT_TOKEN: 'xoxb-1' })).toBe(true);
   });
 });
