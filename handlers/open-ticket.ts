@@ -19,8 +19,9 @@ export async function openTicket(service: TicketService, ctx: ChatContext, form:
     const { thread, cardRef } = await ctx.startThread(preview);
     const link = await service.link(snapshot, thread, ctx.actor.requester, cardRef);
     return { ok: true, ephemeral: true, text: `Ticket #${ticket.id} opened with ${service.providerName}.`, card: service.card(link), thread };
-  } catch {
+  } catch (error) {
     // The ticket exists at the provider: say so, so the person can follow it there.
+    ctx.logger.error('ticket opened but its thread not started or linked', { ticketId: ticket.id, error });
     return {
       ok: false,
       ephemeral: true,

@@ -1,10 +1,13 @@
 import type { TicketCard } from '../src/chat.js';
 import type { ThreadRef } from '../src/domain.js';
+import type { Logger } from '../src/logger.js';
 import type { Actor } from '../src/service.js';
 
 /** What a front-end tells a handler about where and by whom an action happens. */
 export interface ChatContext {
   actor: Actor;
+  /** For failures a handler answers the user about itself rather than passing them on. */
+  logger: Logger;
   /** Posts the ticket card where the platform keeps conversations and returns its thread. */
   startThread(card: TicketCard): Promise<{ thread: ThreadRef; cardRef?: string }>;
 }

@@ -31,6 +31,7 @@ type Acting = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInter
 function chatContext(ctx: DiscordContext, interaction: Acting): ChatContext {
   return {
     actor: actorOf(ctx.settings, interaction.user, interaction.member),
+    logger: ctx.logger,
     startThread: (card) => startTicketThread(ctx, { channelId: interaction.channelId, userId: interaction.user.id }, card),
   };
 }

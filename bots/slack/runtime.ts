@@ -34,7 +34,7 @@ export function afterAck(rt: SlackRuntime, what: string, to: Audience, work: () 
 
 /** The neutral context of a handler: who acts, and where a new ticket's card goes. */
 export function chatContext(rt: SlackRuntime, actor: Actor, channel: string): ChatContext {
-  return { actor, startThread: (card) => rt.sink.postCard(rt.settings.ticketChannel ?? channel, card) };
+  return { actor, logger: rt.logger, startThread: (card) => rt.sink.postCard(rt.settings.ticketChannel ?? channel, card) };
 }
 
 /** Where to answer one person privately. */

@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLine } from '../../bots/console/commands.js';
 import type { ChatContext } from '../../handlers/types.js';
+import { silentLogger } from '../../src/logger.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 const ctx: ChatContext = {
   actor: { requester: { key: 'console:ada', name: 'ada' }, isStaff: false },
+  logger: silentLogger,
   startThread: async (card) => ({ thread: `console:${card.ticketId}` }),
 };
 
