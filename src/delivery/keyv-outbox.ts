@@ -49,7 +49,7 @@ export class KeyvOutbox<D extends JobIdentity> extends OutboxBase<D> {
   }
 
   /** Lanes are sets, so adding a job that is there already changes nothing. */
-  protected async addToLane(job: OutboxJob<D>, fresh: boolean): Promise<void> {
+  protected async addToLane(job: OutboxJob<D>, { fresh }: { fresh: boolean }): Promise<void> {
     await this.options.kv.add(`outbox:lane:${job.lane}`, job.key);
     await this.options.kv.add(LANES, job.lane);
     if (fresh) this.wake();

@@ -76,7 +76,7 @@ export abstract class OutboxBase<D extends JobIdentity> implements Outbox<D> {
     const { fresh, job } = await this.records.create(delivery, this.owner);
     // Queuing a pending job again is harmless, and repairs a writer that died after the record
     // but before the lane: its platform retries the event and lands here.
-    if (job.state === 'pending') await this.addToLane(job, fresh);
+    if (job.state === 'pending') await this.addToLane(job, { fresh });
     return fresh;
   }
 
@@ -86,7 +86,7 @@ export abstract class OutboxBase<D extends JobIdentity> implements Outbox<D> {
 
   async retryFailed(key: string): Promise<OutboxJob<D> | undefined> {
     const again = await this.records.rearm(key);
-    if (again) await this.addToLane(again, true);
+    if (again) await this.addToLane(again, { fresh: true });
     return again;
   }
 
@@ -98,7 +98,7 @@ export abstract class OutboxBase<D extends JobIdentity> implements Outbox<D> {
   abstract stop(): Promise<void>;
 
   /** Puts a pending job at the end of its lane, idempotently; `fresh` when it is new work. */
-  protected abstract addToLane(job: OutboxJob<D>, fresh: boolean): Promise<void>;
+  protected abstract addToLane(job: OutboxJob<D>, options: { fresh: boolean }): Promise<void>;
 
   /**
    * Runs one attempt of a job and records its outcome. For kinds that check outcomes, the stored
