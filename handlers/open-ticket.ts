@@ -21,7 +21,7 @@ export async function openTicket(service: TicketService, ctx: ChatContext, form:
     const link = await service.link(snapshot, thread, ctx.actor.requester, cardRef);
     return { ok: true, text: `Ticket #${ticket.id} opened with ${service.providerName}.`, card: service.card(link), thread };
   } catch (error) {
-    ctx.logger.error('ticket opened at the provider, but its thread could not be started or linked', { ticket: ticket.id, error });
+    ctx.logger.error('ticket opened at the provider, but its thread could not be started or linked', { ticketId: ticket.id, error });
     // The ticket exists at the provider: say so, so the person can follow it there.
     return {
       ok: false,

@@ -1,3 +1,4 @@
+import { excerptOf } from '../src/delivery/jobs.js';
 import { ProviderError } from '../src/errors.js';
 import type { TicketService, TicketStatusView } from '../src/service.js';
 import { replyForError } from './errors.js';
@@ -28,12 +29,7 @@ export async function ticketStatus(service: TicketService, ctx: ChatContext, tic
     card,
     deliveries: {
       pending: pending.length,
-      failed: failed.map((job) => ({ key: job.key, excerpt: excerptOf(job.payload), reason: job.lastError ?? '' })),
+      failed: failed.map((job) => ({ key: job.key, excerpt: excerptOf(job), reason: job.lastError ?? '' })),
     },
   };
-}
-
-function excerptOf(payload: unknown): string {
-  const text = (payload as { text?: unknown } | undefined)?.text;
-  return typeof text === 'string' ? text.slice(0, 200) : '';
 }

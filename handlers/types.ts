@@ -7,10 +7,10 @@ import type { Draft } from './command.js';
 /** What a front-end tells a handler about where and by whom an action happens. */
 export interface ChatContext {
   actor: Actor;
+  /** For failures a handler answers the user about itself rather than passing them on. */
+  logger: Logger;
   /** Posts the ticket card where the platform keeps conversations and returns its thread. */
   startThread(card: TicketCard): Promise<{ thread: ThreadRef; cardRef?: string }>;
-  /** The front-end's logger, for what goes wrong that the person is told only in plain words. */
-  logger: Logger;
 }
 
 /** A delivery that did not go through, as `/ticket status` shows it. */

@@ -1,9 +1,10 @@
 import { ChatSinks } from './chat.js';
-import { deliveryFailureNotice, registerDeliveries } from './delivery/deliver.js';
+import { createDeliver, failureNotice } from './delivery/deliver.js';
+import { checksOutcome, StoredDelivery, type Delivery } from './delivery/jobs.js';
 import type { FrontEnd } from './frontend.js';
 import { LinkStore } from './links.js';
 import type { Logger } from './logger.js';
-import type { Outbox, OutboxJob } from './delivery/outbox.js';
+import type { Outbox, OutboxJob, OutboxOptions } from './delivery/outbox.js';
 import { BullOutbox } from './delivery/bullmq-outbox.js';
 import { KeyvOutbox } from './delivery/keyv-outbox.js';
 import type { TicketProvider } from './provider.js';
@@ -11,7 +12,7 @@ import { Relay } from './relay/relay.js';
 import { TicketService } from './service.js';
 import type { KeyValueStore } from './store/index.js';
 
-export interface BridgeOptions {
+interface BridgeOptions {
   provider: TicketProvider;
   kv: KeyValueStore;
   logger: Logger;
@@ -33,7 +34,7 @@ export interface BridgeOptions {
 /** The core, assembled: service, relay, outbox and the sinks front-ends register. */
 export class Bridge {
   readonly links: LinkStore;
-  readonly outbox: Outbox;
+  readonly outbox: Outbox<Delivery>;
   readonly relay: Relay;
   readonly service: TicketService;
   readonly sinks = new ChatSinks();
@@ -42,13 +43,16 @@ export class Bridge {
   constructor(readonly options: BridgeOptions) {
     const { provider, kv, logger } = options;
     this.links = new LinkStore(kv, provider.id);
-    const outboxOptions = {
+    const outboxOptions: OutboxOptions<Delivery> = {
       kv,
       logger,
+      schema: StoredDelivery,
+      deliver: createDeliver({ provider, links: this.links, sinks: this.sinks, logger }),
+      checksOutcome,
       ...(options.outboxRetry ? { retry: options.outboxRetry } : {}),
       ...(options.outboxIdleMs ? { idleMs: options.outboxIdleMs } : {}),
       ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
-      onFailed: (job: OutboxJob, error: unknown) => deliveryFailureNotice(this.outbox, provider)(job, error),
+      onFailed: (job: OutboxJob<Delivery>, error: unknown) => failureNotice(this.outbox, provider)(job, error),
     };
     const onBull = kv.kind === 'redis' && options.outboxBackend !== 'keyv';
     this.outbox = onBull ? new BullOutbox(outboxOptions) : new KeyvOutbox(outboxOptions);
@@ -63,7 +67,6 @@ export class Bridge {
       ...(options.pollConcurrency ? { concurrency: options.pollConcurrency } : {}),
     });
     this.service = new TicketService({ provider, links: this.links, outbox: this.outbox, relay: this.relay });
-    registerDeliveries({ outbox: this.outbox, provider, links: this.links, sinks: this.sinks, logger });
   }
 
   attach(frontEnd: FrontEnd): void {

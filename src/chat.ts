@@ -1,4 +1,5 @@
-import type { Priority, ThreadRef, TicketLink, TicketStatus } from './domain.js';
+import { z } from 'zod';
+import { TicketStatus, type Priority, type ThreadRef, type TicketLink } from './domain.js';
 
 /** The ticket card every front-end renders its own way (Block Kit, embed, a terminal line). */
 export interface TicketCard {
@@ -13,24 +14,55 @@ export interface TicketCard {
   actions: ('close' | 'reopen' | 'rate')[];
 }
 
-/** What the relay and the outbox post into a ticket's thread. */
-export type ThreadMessage =
-  | { kind: 'comment'; ticketId: string; author: string; text: string }
-  | { kind: 'status'; ticketId: string; status: TicketStatus; vendorStatus: string; by?: string }
-  | { kind: 'delivery_failed'; ticketId: string; jobKey: string; excerpt: string; reason: string }
-  | { kind: 'notice'; ticketId: string; text: string };
+/** An agent's comment, relayed into the thread. */
+export const CommentMessage = z.object({ kind: z.literal('comment'), ticketId: z.string(), author: z.string(), text: z.string() });
+
+/** The ticket's status changed; `by` names the chat user whose action changed it. */
+export const StatusMessage = z.object({
+  kind: z.literal('status'),
+  ticketId: z.string(),
+  status: TicketStatus,
+  vendorStatus: z.string(),
+  by: z.string().optional(),
+});
+
+/** A reply from the thread that the provider refused for good; `jobKey` is what Retry puts back. */
+export const DeliveryFailedMessage = z.object({
+  kind: z.literal('delivery_failed'),
+  ticketId: z.string(),
+  jobKey: z.string(),
+  excerpt: z.string(),
+  reason: z.string(),
+});
+
+const NoticeMessage = z.object({ kind: z.literal('notice'), ticketId: z.string(), text: z.string() });
+
+/** What the relay and the outbox post into a ticket's thread (stored in outbox jobs, so a schema). */
+export const ThreadMessage = z.discriminatedUnion('kind', [CommentMessage, StatusMessage, DeliveryFailedMessage, NoticeMessage]);
+export type ThreadMessage = z.infer<typeof ThreadMessage>;
 
 /**
- * A chat platform's way into threads. Implementations escape everything they post so that no
- * relayed text can mention anyone, pace themselves within the platform's limits, and make a
- * repeated `postToThread` with the same `idempotencyKey` post at most once where the platform
- * gives a way (Slack metadata, Discord nonce).
+ * A chat platform's way into threads. `Thread` is the platform's own idea of a conversation
+ * (a Slack channel and ts, a Discord thread id): the sink alone turns it into the ThreadRef string
+ * the core stores and back, and the core hands it back untouched. Implementations escape everything
+ * they post so that no relayed text can mention anyone, pace themselves within the platform's
+ * limits, and make a repeated `postToThread` with the same `idempotencyKey` post at most once where
+ * the platform gives a way (Slack metadata, Discord nonce).
  */
-export interface ChatSink {
-  /** The ThreadRef prefix this sink owns, e.g. `slack`. */
-  readonly platform: string;
-  postToThread(thread: ThreadRef, message: ThreadMessage, idempotencyKey: string): Promise<void>;
-  updateCard(thread: ThreadRef, cardRef: string | undefined, card: TicketCard): Promise<void>;
+export interface ChatSink<Thread = unknown> {
+  /** The ThreadRef the core stores for a thread of this platform. */
+  encodeThread(thread: Thread): ThreadRef;
+  /** The thread a stored ref names, or undefined when the ref is not this platform's. */
+  decodeThread(ref: ThreadRef): Thread | undefined;
+  postToThread(thread: Thread, message: ThreadMessage, idempotencyKey: string): Promise<void>;
+  /** `cardRef` is the sink's own ref of the card message, as its front-end returned it. */
+  updateCard(thread: Thread, cardRef: string | undefined, card: TicketCard): Promise<void>;
+}
+
+/** A stored thread, bound to the sink that owns it. */
+interface ChatThread {
+  post(message: ThreadMessage, idempotencyKey: string): Promise<void>;
+  updateCard(cardRef: string | undefined, card: TicketCard): Promise<void>;
 }
 
 /** A failure to post that says whether trying again can help. */
@@ -45,19 +77,31 @@ export class ChatDeliveryError extends Error {
   }
 }
 
-/** Routes a thread to the sink of the platform that owns it. */
+/**
+ * Routes a stored thread to the sink that owns it: the first registered sink that can decode the
+ * ref. The core never reads a ref itself, so a platform's ref format is its sink's business.
+ */
 export class ChatSinks {
-  private readonly sinks = new Map<string, ChatSink>();
+  private readonly routes: ((ref: ThreadRef) => ChatThread | undefined)[] = [];
 
-  register(sink: ChatSink): void {
-    this.sinks.set(sink.platform, sink);
+  register<Thread>(sink: ChatSink<Thread>): void {
+    this.routes.push((ref) => {
+      const thread = sink.decodeThread(ref);
+      if (thread === undefined) return undefined;
+      return {
+        post: (message, key) => sink.postToThread(thread, message, key),
+        updateCard: (cardRef, card) => sink.updateCard(thread, cardRef, card),
+      };
+    });
   }
 
-  for(thread: ThreadRef): ChatSink {
-    const platform = thread.slice(0, thread.indexOf(':'));
-    const sink = this.sinks.get(platform);
-    if (!sink) throw new ChatDeliveryError(`no front-end for ${platform} threads is running`, true, 30_000);
-    return sink;
+  /** The thread behind `ref`; a transient failure while no running front-end owns it (it may be starting). */
+  for(ref: ThreadRef): ChatThread {
+    for (const route of this.routes) {
+      const thread = route(ref);
+      if (thread) return thread;
+    }
+    throw new ChatDeliveryError(`no running front-end owns thread ${ref}`, true, 30_000);
   }
 }
 

@@ -7,7 +7,7 @@ import { DEFAULT_STORE_URL } from './store/index.js';
 const STORE_URL_FORMAT = 'expects sqlite://<path> or redis://<host>:<port>';
 
 /** The settings the core reads. Front-ends and adapters parse their own the same way. */
-export const CoreEnv = z.object({
+const CoreEnv = z.object({
   TICKET_PROVIDER: oneOf(ProviderId.options as [ProviderId, ...ProviderId[]], 'local'),
   STORE_URL: z
     .string()
@@ -20,7 +20,7 @@ export const CoreEnv = z.object({
   /** `on` forces the terminal front-end even when Slack or Discord is configured. */
   CONSOLE: oneOf(['auto', 'on', 'off'] as const, 'auto'),
 });
-export type CoreConfig = z.infer<typeof CoreEnv>;
+type CoreConfig = z.infer<typeof CoreEnv>;
 
 export function loadCoreConfig(env: Env): CoreConfig {
   return parseEnv(CoreEnv, env);

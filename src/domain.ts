@@ -89,7 +89,10 @@ export interface ProviderCapabilities {
   fields: readonly OpenField[];
 }
 
-/** A chat conversation as its bot encodes it (`slack:C1:1700.1`, `discord:G:P:T`). Opaque to the core. */
+/**
+ * A chat conversation as the sink of its platform encodes it (`slack:C1:1700.1`, `discord:<thread id>`,
+ * `console:<ticket id>`): see `ChatSink.encodeThread`. Opaque to the core, which only stores it.
+ */
 export type ThreadRef = string;
 
 /** The link between a provider ticket and the chat thread that follows it. */
@@ -109,7 +112,3 @@ export const TicketLink = z.object({
   statusVersion: z.number().int().default(0),
 });
 export type TicketLink = z.infer<typeof TicketLink>;
-
-export function isClosed(status: TicketStatus): boolean {
-  return status === 'closed';
-}

@@ -11,7 +11,7 @@ export type ProviderErrorKind =
   | 'timeout'
   | 'malformed';
 
-export interface ProviderErrorInit {
+interface ProviderErrorInit {
   kind: ProviderErrorKind;
   provider: string;
   method: string;

@@ -1,5 +1,5 @@
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -8,7 +8,7 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-export interface LoggerOptions {
+interface LoggerOptions {
   level: LogLevel;
   /** Secret values (tokens, keys) scrubbed from every line, whatever field they hide in. */
   secrets?: readonly string[];

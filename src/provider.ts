@@ -14,7 +14,7 @@ import type { KeyValueStore } from './store/index.js';
  * A comment written through the bot. `text` is the final body, attribution included (see
  * `attributedText`); adapters send it verbatim so its fingerprint matches what comes back.
  */
-export interface NewComment {
+interface NewComment {
   text: string;
   author: Requester;
 }

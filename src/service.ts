@@ -10,9 +10,10 @@ import {
 } from './domain.js';
 import { FieldErrors, ForbiddenError, NotSupportedError } from './errors.js';
 import type { LinkStore } from './links.js';
+import { commentJob, type Delivery } from './delivery/jobs.js';
 import type { Outbox, OutboxJob } from './delivery/outbox.js';
 import { attributedText, type TicketProvider } from './provider.js';
-import { laneOf, type Relay } from './relay/relay.js';
+import type { Relay } from './relay/relay.js';
 
 /** Who is acting, and whether they are staff (may act on anyone's ticket). */
 export interface Actor {
@@ -20,18 +21,18 @@ export interface Actor {
   isStaff: boolean;
 }
 
-export interface TicketServiceDeps {
+interface TicketServiceDeps {
   provider: TicketProvider;
   links: LinkStore;
-  outbox: Outbox;
+  outbox: Outbox<Delivery>;
   relay: Relay;
 }
 
 export interface TicketStatusView {
   link: TicketLink;
   card: TicketCard;
-  pending: OutboxJob[];
-  failed: OutboxJob[];
+  pending: OutboxJob<Delivery>[];
+  failed: OutboxJob<Delivery>[];
 }
 
 export interface ReplyRequest {
@@ -80,7 +81,7 @@ export class TicketService {
   async link(snapshot: TicketSnapshot, thread: ThreadRef, requester: Requester, card?: string): Promise<TicketLink> {
     const link: TicketLink = { ...this.newLink(snapshot, requester), thread, ...(card ? { card } : {}) };
     await this.deps.links.save(link);
-    await this.deps.relay.ingest(link, snapshot, false);
+    await this.deps.relay.ingest(link, snapshot, { announce: false });
     return link;
   }
 
@@ -97,13 +98,8 @@ export class TicketService {
     }
     const text = input.text.trim();
     if (!text) throw new FieldErrors({ text: 'expects some text' });
-    const queued = await this.deps.outbox.enqueue({
-      key: `comment:${input.eventKey}`,
-      lane: laneOf('provider', link.provider, link.ticketId),
-      kind: 'comment',
-      ticketId: link.ticketId,
-      payload: { thread: link.thread, text: attributedText(text, input.author), author: input.author },
-    });
+    const job = commentJob(link, { eventKey: input.eventKey, text: attributedText(text, input.author), author: input.author });
+    const queued = await this.deps.outbox.enqueue(job);
     this.deps.relay.touch(link.ticketId);
     return { link, queued };
   }
@@ -199,7 +195,7 @@ export class TicketService {
 
   /** Reads the ticket back so the card and thread show the provider's real status. */
   private async afterAction(link: TicketLink, actor: Actor): Promise<TicketLink> {
-    await this.deps.relay.ingest(link, await this.deps.provider.getTicket(link.ticketId), true, actor.requester.name);
+    await this.deps.relay.ingest(link, await this.deps.provider.getTicket(link.ticketId), { by: actor.requester.name });
     return (await this.deps.links.get(link.ticketId)) ?? link;
   }
 

@@ -20,10 +20,11 @@ interface ConsoleIo {
 export function startConsole(deps: FrontEndDeps, io: ConsoleIo = { input: process.stdin, output: process.stdout }): FrontEnd {
   const print = (line: string) => void io.output.write(line + '\n');
   const name = deps.env['USER'] ?? safeUserName();
+  const sink = new ConsoleSink(print);
   const ctx: ChatContext = {
     actor: { requester: { key: `console:${name}`, name }, isStaff: false },
     logger: deps.logger,
-    startThread: async (card) => ({ thread: `console:${card.ticketId}` }),
+    startThread: async (card) => ({ thread: sink.encodeThread({ ticketId: card.ticketId }) }),
   };
   const lines = createInterface({ input: io.input, terminal: false });
   let lineNo = 0;
@@ -43,7 +44,7 @@ export function startConsole(deps: FrontEndDeps, io: ConsoleIo = { input: proces
 
   return {
     name: 'console',
-    sink: new ConsoleSink(print),
+    sink,
     async stop() {
       lines.close();
       await queue;

@@ -1,14 +1,28 @@
 import type { ChatSink, ThreadMessage } from '../../src/chat.js';
+import type { ThreadRef } from '../../src/domain.js';
+
+/** A ticket's "thread" at the terminal is the ticket itself: `console:<ticket id>`. */
+interface ConsoleThread {
+  ticketId: string;
+}
 
 /** Relayed posts as terminal lines: one line each, `[#<id>] author: text`. */
-export class ConsoleSink implements ChatSink {
-  readonly platform = 'console';
+export class ConsoleSink implements ChatSink<ConsoleThread> {
   /** Keys printed by this process; the outbox may repeat a post whose bookkeeping a crash cut off. */
   private readonly printed = new Set<string>();
 
   constructor(private readonly print: (line: string) => void) {}
 
-  async postToThread(_thread: string, message: ThreadMessage, idempotencyKey: string): Promise<void> {
+  encodeThread(thread: ConsoleThread): ThreadRef {
+    return `console:${thread.ticketId}`;
+  }
+
+  decodeThread(ref: ThreadRef): ConsoleThread | undefined {
+    const ticketId = /^console:(.+)$/s.exec(ref)?.[1];
+    return ticketId ? { ticketId } : undefined;
+  }
+
+  async postToThread(_thread: ConsoleThread, message: ThreadMessage, idempotencyKey: string): Promise<void> {
     if (this.printed.has(idempotencyKey)) return;
     this.printed.add(idempotencyKey);
     this.print(`[#${message.ticketId}] ${lineOf(message)}`);

@@ -36,11 +36,22 @@ export function parseCustomId(id: string): ParsedCustomId | undefined {
   }
 }
 
-/** ThreadRef of a Discord thread: `discord:<threadId>`. The thread id alone reaches it over REST. */
+/** A Discord thread (or forum post): its channel id alone reaches it over REST. */
+export interface DiscordThread {
+  threadId: string;
+}
+
+/** ThreadRef of a Discord thread: `discord:<threadId>`. */
 export const threadRef = (threadId: string): string => `discord:${threadId}`;
 
-export function threadIdOf(ref: string): string {
+/** The thread a ref names (older refs carried guild and parent ids before it), or undefined. */
+export function decodeThreadRef(ref: string): DiscordThread | undefined {
   const match = /^discord:(?:\d+:)*(\d{17,20})$/.exec(ref);
-  if (!match?.[1]) throw new Error(`not a Discord thread ref: ${ref}`);
-  return match[1];
+  return match?.[1] ? { threadId: match[1] } : undefined;
+}
+
+export function threadIdOf(ref: string): string {
+  const thread = decodeThreadRef(ref);
+  if (!thread) throw new Error(`not a Discord thread ref: ${ref}`);
+  return thread.threadId;
 }

@@ -3,7 +3,7 @@ import { ChatDeliveryError, type ChatSink, type ThreadMessage, type TicketCard }
 import type { ThreadRef } from '../../src/domain.js';
 import { NO_MENTIONS } from './client.js';
 import { cardMessage } from './embeds.js';
-import { threadIdOf } from './ids.js';
+import { decodeThreadRef, threadRef, type DiscordThread } from './ids.js';
 import { nonceOf, renderThreadMessage } from './messages.js';
 
 const TRANSIENT_RETRY_MS = 5_000;
@@ -13,13 +13,19 @@ const TRANSIENT_RETRY_MS = 5_000;
  * carries `allowed_mentions: {parse: []}` and a nonce from the idempotency key with `enforce_nonce`,
  * so a post retried after a crash is not duplicated (Discord remembers nonces for a few minutes).
  */
-export class DiscordSink implements ChatSink {
-  readonly platform = 'discord';
-
+export class DiscordSink implements ChatSink<DiscordThread> {
   constructor(private readonly rest: REST) {}
 
-  async postToThread(thread: ThreadRef, message: ThreadMessage, idempotencyKey: string): Promise<void> {
-    const channelId = threadIdOf(thread);
+  encodeThread(thread: DiscordThread): ThreadRef {
+    return threadRef(thread.threadId);
+  }
+
+  decodeThread(ref: ThreadRef): DiscordThread | undefined {
+    return decodeThreadRef(ref);
+  }
+
+  async postToThread(thread: DiscordThread, message: ThreadMessage, idempotencyKey: string): Promise<void> {
+    const channelId = thread.threadId;
     const { parts, components } = renderThreadMessage(message);
     for (const [i, content] of parts.entries()) {
       const last = i === parts.length - 1;
@@ -34,8 +40,8 @@ export class DiscordSink implements ChatSink {
     }
   }
 
-  async updateCard(thread: ThreadRef, cardRef: string | undefined, card: TicketCard): Promise<void> {
-    const channelId = threadIdOf(thread);
+  async updateCard(thread: DiscordThread, cardRef: string | undefined, card: TicketCard): Promise<void> {
+    const channelId = thread.threadId;
     const body = { ...cardMessage(card), allowed_mentions: NO_MENTIONS };
     if (cardRef) {
       await this.call(() => this.rest.patch(Routes.channelMessage(channelId, cardRef), { body }));

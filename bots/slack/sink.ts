@@ -5,7 +5,7 @@ import type { Logger } from '../../src/logger.js';
 import { BucketMap } from '../../src/pacing.js';
 import type { KeyValueStore } from '../../src/store/index.js';
 import { cardBlocks, cardText, renderThreadMessage } from './blocks.js';
-import { parseThreadRef, threadRef, type SlackThread } from './thread-ref.js';
+import { decodeThreadRef, parseThreadRef, threadRef, type SlackThread } from './thread-ref.js';
 
 /** The metadata event type that marks the bot's relayed posts with their idempotency key. */
 const POST_EVENT_TYPE = 'ticket_bridge_post';
@@ -28,19 +28,26 @@ export interface SlackSinkOptions {
  * date. Every post carries its idempotency key in message metadata; a key seen before is checked
  * against the thread first, so a crash between posting and bookkeeping never posts twice.
  */
-export class SlackSink implements ChatSink {
-  readonly platform = 'slack';
+export class SlackSink implements ChatSink<SlackThread> {
   private readonly buckets: BucketMap;
 
   constructor(private readonly options: SlackSinkOptions) {
     this.buckets = new BucketMap(1, options.perChannelMs ?? 1_000);
   }
 
-  async postToThread(thread: ThreadRef, message: ThreadMessage, idempotencyKey: string): Promise<void> {
-    const { channel, ts } = parseThreadRef(thread);
+  encodeThread(thread: SlackThread): ThreadRef {
+    return threadRef(thread);
+  }
+
+  decodeThread(ref: ThreadRef): SlackThread | undefined {
+    return decodeThreadRef(ref);
+  }
+
+  async postToThread(thread: SlackThread, message: ThreadMessage, idempotencyKey: string): Promise<void> {
+    const { channel, ts } = thread;
     const post = renderThreadMessage(message);
     const firstAttempt = await this.options.kv.setIfAbsent(`slack:post:${idempotencyKey}`, '1', ATTEMPT_TTL_MS);
-    const posted = firstAttempt ? new Set<number>() : await this.partsPosted({ channel, ts }, idempotencyKey);
+    const posted = firstAttempt ? new Set<number>() : await this.partsPosted(thread, idempotencyKey);
     for (const [part, text] of post.parts.entries()) {
       if (posted.has(part)) continue;
       await this.paced(channel, 'chat.postMessage', () =>
@@ -59,8 +66,8 @@ export class SlackSink implements ChatSink {
     }
   }
 
-  async updateCard(thread: ThreadRef, cardRef: string | undefined, card: TicketCard): Promise<void> {
-    const { channel, ts } = parseThreadRef(cardRef ?? thread);
+  async updateCard(thread: SlackThread, cardRef: string | undefined, card: TicketCard): Promise<void> {
+    const { channel, ts } = cardRef === undefined ? thread : parseThreadRef(cardRef);
     await this.call('chat.update', () =>
       this.options.client.chat.update({ channel, ts, text: cardText(card), blocks: cardBlocks(card), link_names: false, parse: 'none' }),
     );

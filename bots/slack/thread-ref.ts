@@ -11,8 +11,14 @@ export function threadRef(thread: SlackThread): ThreadRef {
   return `slack:${thread.channel}:${thread.ts}`;
 }
 
-export function parseThreadRef(ref: ThreadRef): SlackThread {
+/** The Slack thread a ref names, or undefined when the ref is not a Slack thread's. */
+export function decodeThreadRef(ref: ThreadRef): SlackThread | undefined {
   const match = /^slack:([A-Z0-9]+):(\d+\.\d+)$/.exec(ref);
-  if (!match) throw new Error(`not a Slack thread: ${ref}`);
-  return { channel: match[1]!, ts: match[2]! };
+  return match ? { channel: match[1]!, ts: match[2]! } : undefined;
+}
+
+export function parseThreadRef(ref: ThreadRef): SlackThread {
+  const thread = decodeThreadRef(ref);
+  if (!thread) throw new Error(`not a Slack thread: ${ref}`);
+  return thread;
 }

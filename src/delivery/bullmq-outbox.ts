@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { OutboxBase, type OutboxJob, type OutboxOptions } from './outbox.js';
+import { OutboxBase, type JobIdentity, type OutboxJob, type OutboxOptions } from './outbox.js';
 import { parseRedisUrl } from '../store/redis-url.js';
 
 const LANES = 'outbox:lanes';
@@ -38,7 +38,7 @@ const CONCURRENCY = 16;
  * make one job. The job records (state, attempts, last error) stay in the store like the keyv
  * outbox's, so `/ticket status` and the Retry button work the same on both backends.
  */
-export class BullOutbox extends OutboxBase {
+export class BullOutbox<D extends JobIdentity> extends OutboxBase<D> {
   private readonly redisUrl: string;
   private readonly prefix: string;
   private redis: Redis | undefined;
@@ -48,7 +48,7 @@ export class BullOutbox extends OutboxBase {
   private sweeper: NodeJS.Timeout | undefined;
 
   /** `kv` must be the Redis store: BullMQ opens its own connections from its URL (`?prefix=` included). */
-  constructor(options: OutboxOptions) {
+  constructor(options: OutboxOptions<D>) {
     super(options);
     if (options.kv.kind !== 'redis') throw new Error(`the BullMQ outbox needs a Redis store, not ${options.kv.kind}`);
     const { url, prefix } = parseRedisUrl(options.kv.url);
@@ -132,7 +132,7 @@ export class BullOutbox extends OutboxBase {
     throw new DelayedError();
   }
 
-  protected async addToLane(job: OutboxJob): Promise<void> {
+  protected async addToLane(job: OutboxJob<D>): Promise<void> {
     const head = (await (await this.connection()).eval(PUSH, 1, this.laneKey(job.lane), job.key)) as string | null;
     await this.options.kv.add(LANES, job.lane);
     if (head === job.key) await this.addJob(job.key, job.lane);

@@ -1,4 +1,4 @@
-import { OutboxBase, type OutboxJob, type OutboxOptions } from './outbox.js';
+import { OutboxBase, type JobIdentity, type OutboxJob, type OutboxOptions } from './outbox.js';
 import { sleep } from '../pacing.js';
 import { Lease } from '../store/lease.js';
 
@@ -9,7 +9,7 @@ const LANES = 'outbox:lanes';
  * process runs a lane only while it holds the lane's lease, takes its jobs in `seq` order, and
  * stops at the first job that must wait, so a later job never overtakes an earlier one.
  */
-export class KeyvOutbox extends OutboxBase {
+export class KeyvOutbox<D extends JobIdentity> extends OutboxBase<D> {
   private readonly idleMs: number;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -21,7 +21,7 @@ export class KeyvOutbox extends OutboxBase {
    */
   private readonly waiting = new Map<string, number>();
 
-  constructor(options: OutboxOptions) {
+  constructor(options: OutboxOptions<D>) {
     super(options);
     this.idleMs = options.idleMs ?? 1_000;
   }
@@ -49,7 +49,7 @@ export class KeyvOutbox extends OutboxBase {
   }
 
   /** Lanes are sets, so adding a job that is there already changes nothing. */
-  protected async addToLane(job: OutboxJob, fresh: boolean): Promise<void> {
+  protected async addToLane(job: OutboxJob<D>, { fresh }: { fresh: boolean }): Promise<void> {
     await this.options.kv.add(`outbox:lane:${job.lane}`, job.key);
     await this.options.kv.add(LANES, job.lane);
     if (fresh) this.wake();

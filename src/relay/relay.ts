@@ -1,17 +1,17 @@
-import type { ThreadMessage } from '../chat.js';
 import type { TicketLink, TicketSnapshot } from '../domain.js';
 import type { Logger } from '../logger.js';
 import type { LinkStore } from '../links.js';
+import { cardJob, postJob, statusJob, type Delivery } from '../delivery/jobs.js';
 import type { Outbox } from '../delivery/outbox.js';
 import { sleep } from '../pacing.js';
 import { commentFingerprint, type TicketProvider } from '../provider.js';
 import { Lease } from '../store/lease.js';
 import type { KeyValueStore } from '../store/index.js';
 
-export interface RelayOptions {
+interface RelayOptions {
   provider: TicketProvider;
   links: LinkStore;
-  outbox: Outbox;
+  outbox: Outbox<Delivery>;
   kv: KeyValueStore;
   logger: Logger;
   intervalMs: number;
@@ -22,6 +22,12 @@ export interface RelayOptions {
    * it while this process lives; default three poll intervals, at least 15 s.
    */
   leaseMs?: number;
+}
+
+interface IngestOptions {
+  /** Post what is new (default); false marks it seen without posting. */
+  announce?: boolean;
+  by?: string | undefined;
 }
 
 /** After this many quiet checks in a row a ticket is checked less often, at most every 8 cycles. */
@@ -87,9 +93,13 @@ export class Relay {
     this.quiet.delete(ticketId);
   }
 
-  /** Turns a snapshot into posts; also used right after opening, to mark what already exists as seen. */
-  async ingest(link: TicketLink, snapshot: TicketSnapshot, announce = true, by?: string): Promise<boolean> {
-    const { links, outbox, logger, provider } = this.options;
+  /**
+   * Turns a snapshot into posts. Right after opening, `announce: false` only marks what the ticket
+   * already holds as seen; `by` names the chat user whose action changed the status.
+   */
+  async ingest(link: TicketLink, snapshot: TicketSnapshot, options: IngestOptions = {}): Promise<boolean> {
+    const { links, outbox, logger } = this.options;
+    const { announce = true, by } = options;
     const { ticket, comments } = snapshot;
     const seen = await links.seen(ticket.id);
     const fresh = comments.filter((c) => !seen.has(c.id));
@@ -99,12 +109,7 @@ export class Relay {
       const mine = ours.has(comment.id) || ours.has(commentFingerprint(ticket.id, comment.text));
       if (announce && !mine && comment.origin === 'agent') {
         news = true;
-        await this.post(link, `post:${provider.id}:${ticket.id}:${comment.id}`, {
-          kind: 'comment',
-          ticketId: ticket.id,
-          author: comment.author,
-          text: comment.text,
-        });
+        await outbox.enqueue(postJob(link, comment));
       } else if (!mine && comment.origin === 'unknown') {
         logger.warn('comment held: its author could not be classified', { ticketId: ticket.id, commentId: comment.id });
       }
@@ -113,39 +118,13 @@ export class Relay {
     if (ticket.status !== link.status || ticket.vendorStatus !== link.vendorStatus) {
       news = true;
       const version = link.statusVersion + 1;
-      if (announce) {
-        const message: ThreadMessage = {
-          kind: 'status',
-          ticketId: ticket.id,
-          status: ticket.status,
-          vendorStatus: ticket.vendorStatus,
-          ...(by ? { by } : {}),
-        };
-        await this.post(link, `status:${provider.id}:${ticket.id}:${version}`, message);
-      }
+      if (announce) await outbox.enqueue(statusJob(link, version, { status: ticket.status, vendorStatus: ticket.vendorStatus, by }));
       // The card job comes before the link is saved: a crash in between repeats both enqueues
       // under the same version (ignored), instead of leaving the card out of date.
-      await outbox.enqueue({
-        key: `card:${provider.id}:${ticket.id}:${version}`,
-        lane: laneOf('chat', provider.id, ticket.id),
-        kind: 'card',
-        ticketId: ticket.id,
-        payload: { thread: link.thread },
-      });
+      await outbox.enqueue(cardJob(link, version));
       await links.save({ ...link, status: ticket.status, vendorStatus: ticket.vendorStatus, statusVersion: version });
     }
     return news;
-  }
-
-  private post(link: TicketLink, key: string, message: ThreadMessage): Promise<boolean> {
-    const { provider, outbox } = this.options;
-    return outbox.enqueue({
-      key,
-      lane: laneOf('chat', provider.id, link.ticketId),
-      kind: 'post',
-      ticketId: link.ticketId,
-      payload: { thread: link.thread, message },
-    });
   }
 
   /** Checks tickets a few at a time; true when every check succeeded. */
@@ -188,11 +167,6 @@ export class Relay {
       await sleep(this.options.intervalMs - (Date.now() - started), this.stopSignal.signal);
     }
   }
-}
-
-/** Jobs of one ticket and direction share a lane, so they run in order. */
-export function laneOf(direction: 'chat' | 'provider', provider: string, ticketId: string): string {
-  return `${direction}:${provider}:${ticketId}`;
 }
 
 /**

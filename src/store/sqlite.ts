@@ -27,11 +27,11 @@ export async function openSqliteStore(url: string): Promise<KeyValueStore> {
 
   const never = Number.MAX_SAFE_INTEGER;
 
-  async function claimRow(key: string, owner: string, expires: number, steal: boolean): Promise<boolean> {
+  async function claimRow(key: string, owner: string, expires: number, { renew }: { renew: boolean }): Promise<boolean> {
     const rows = await query(
       `INSERT INTO tb_claims(key, owner, expires) VALUES(?, ?, ?)
        ON CONFLICT(key) DO UPDATE SET owner = excluded.owner, expires = excluded.expires
-       WHERE tb_claims.expires < ? ${steal ? 'OR tb_claims.owner = excluded.owner' : ''}
+       WHERE tb_claims.expires < ? ${renew ? 'OR tb_claims.owner = excluded.owner' : ''}
        RETURNING owner`,
       key,
       owner,
@@ -51,8 +51,8 @@ export async function openSqliteStore(url: string): Promise<KeyValueStore> {
     delete: async (key) => {
       await keyv.delete(key);
     },
-    setIfAbsent: (key, value, ttlMs) => claimRow(`once:${key}`, value, ttlMs ? Date.now() + ttlMs : never, false),
-    claim: (key, owner, ttlMs) => claimRow(`lease:${key}`, owner, Date.now() + ttlMs, true),
+    setIfAbsent: (key, value, ttlMs) => claimRow(`once:${key}`, value, ttlMs ? Date.now() + ttlMs : never, { renew: false }),
+    claim: (key, owner, ttlMs) => claimRow(`lease:${key}`, owner, Date.now() + ttlMs, { renew: true }),
     release: async (key, owner) => {
       await query('DELETE FROM tb_claims WHERE key = ? AND owner = ?', `lease:${key}`, owner);
     },

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ProviderError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import type { Outbox, OutboxJob, OutboxOptions } from '../../src/delivery/outbox.js';
@@ -14,24 +15,43 @@ const rateLimited = (ms: number) => new ProviderError({ kind: 'rate_limited', pr
 const unavailable = () => new ProviderError({ kind: 'unavailable', provider: 'p', method: 'POST', path: '/c', status: 503 });
 const invalid = () => new ProviderError({ kind: 'invalid', provider: 'p', method: 'POST', path: '/c', status: 400, vendorMessage: 'Message is required' });
 
+/** The jobs these tests queue: one kind, delivered by whatever each test passes as `deliver`. */
+const SendJob = z.object({ kind: z.literal('send'), key: z.string(), lane: z.string(), ticketId: z.string(), payload: z.object({ key: z.string() }) });
+type SendJob = z.infer<typeof SendJob>;
+type Box = Outbox<SendJob>;
+type Options = Partial<OutboxOptions<SendJob>>;
+
+const defaults = (kv: KeyValueStore): OutboxOptions<SendJob> => ({
+  kv,
+  logger: silentLogger,
+  schema: SendJob,
+  deliver: async () => {
+    throw new Error('this outbox was given nothing to deliver with');
+  },
+  checksOutcome: () => false,
+  retry: { baseMs: 20, maxMs: 100 },
+  idleMs: 20,
+  leaseMs: 2_000,
+});
+
 interface Backend {
   name: string;
   /** Two outboxes on one store, as two processes would have. */
-  open(count: number, options?: Partial<OutboxOptions>): Promise<Outbox[]>;
+  open(count: number, options?: Options): Promise<Box[]>;
   cleanup(): Promise<void>;
 }
 
 function keyvBackend(): Backend {
   const dir = mkdtempSync(join(tmpdir(), 'tb-outbox-'));
   const stores: KeyValueStore[] = [];
-  const boxes: Outbox[] = [];
+  const boxes: Box[] = [];
   return {
     name: 'keyv on SQLite',
     async open(count, options = {}) {
       for (let i = 0; i < count; i++) {
         const kv = await openStore(`sqlite://${join(dir, 'o.sqlite')}`);
         stores.push(kv);
-        boxes.push(new KeyvOutbox({ kv, logger: silentLogger, retry: { baseMs: 20, maxMs: 100 }, idleMs: 20, leaseMs: 2_000, ...options }));
+        boxes.push(new KeyvOutbox({ ...defaults(kv), ...options }));
       }
       return boxes.slice(-count);
     },
@@ -46,14 +66,14 @@ function keyvBackend(): Backend {
 function bullBackend(): Backend {
   const target = uniqueRedisUrl('outbox');
   const stores: KeyValueStore[] = [];
-  const boxes: Outbox[] = [];
+  const boxes: Box[] = [];
   return {
     name: 'BullMQ on Redis',
     async open(count, options = {}) {
       for (let i = 0; i < count; i++) {
         const kv = await openStore(target.url);
         stores.push(kv);
-        boxes.push(new BullOutbox({ kv, logger: silentLogger, retry: { baseMs: 20, maxMs: 100 }, idleMs: 20, leaseMs: 2_000, ...options }));
+        boxes.push(new BullOutbox({ ...defaults(kv), ...options }));
       }
       return boxes.slice(-count);
     },
@@ -65,7 +85,7 @@ function bullBackend(): Backend {
   };
 }
 
-const job = (key: string, lane = 'provider:p:T1') => ({ key, lane, kind: 'send', ticketId: lane.split(':')[2]!, payload: { key } });
+const job = (key: string, lane = 'provider:p:T1'): SendJob => ({ key, lane, kind: 'send', ticketId: lane.split(':')[2]!, payload: { key } });
 
 describe.each([{ make: keyvBackend }, { make: bullBackend }])('outbox', ({ make }) => {
   let backend: Backend;
@@ -73,9 +93,8 @@ describe.each([{ make: keyvBackend }, { make: bullBackend }])('outbox', ({ make 
 
   it(`${make().name}: queues each key once, even when the platform sends the event again`, async () => {
     backend = make();
-    const [box] = await backend.open(1);
     const runs: string[] = [];
-    box!.handle('send', async (j) => void runs.push(j.key));
+    const [box] = await backend.open(1, { deliver: async (j) => void runs.push(j.key) });
     expect(await box!.enqueue(job('a'))).toBe(true);
     expect(await box!.enqueue(job('a'))).toBe(false);
     box!.start();
@@ -87,16 +106,15 @@ describe.each([{ make: keyvBackend }, { make: bullBackend }])('outbox', ({ make 
 
   it(`${make().name}: keeps per-lane order with two workers while the first job is retried`, async () => {
     backend = make();
-    const boxes = await backend.open(2);
     const delivered: string[] = [];
     let failuresLeft = 3;
-    for (const box of boxes) {
-      box.handle('send', async (j) => {
+    const boxes = await backend.open(2, {
+      deliver: async (j) => {
         if (j.key === 'T1-0' && failuresLeft-- > 0) throw failuresLeft % 2 ? unavailable() : rateLimited(50);
         await new Promise((r) => setTimeout(r, 5));
         delivered.push(j.key);
-      });
-    }
+      },
+    });
     for (let i = 0; i < 8; i++) {
       await boxes[i % 2]!.enqueue(job(`T1-${i}`, 'provider:p:T1'));
       await boxes[(i + 1) % 2]!.enqueue(job(`T2-${i}`, 'provider:p:T2'));
@@ -111,11 +129,12 @@ describe.each([{ make: keyvBackend }, { make: bullBackend }])('outbox', ({ make 
 
   it(`${make().name}: waits out Retry-After before the next attempt`, async () => {
     backend = make();
-    const [box] = await backend.open(1);
     const attempts: number[] = [];
-    box!.handle('send', async () => {
-      attempts.push(Date.now());
-      if (attempts.length === 1) throw rateLimited(600);
+    const [box] = await backend.open(1, {
+      deliver: async () => {
+        attempts.push(Date.now());
+        if (attempts.length === 1) throw rateLimited(600);
+      },
     });
     await box!.enqueue(job('slow'));
     box!.start();
@@ -125,13 +144,15 @@ describe.each([{ make: keyvBackend }, { make: bullBackend }])('outbox', ({ make 
 
   it(`${make().name}: marks a 4xx failed for good, tells once, moves on, and retries on request`, async () => {
     backend = make();
-    const failed: OutboxJob[] = [];
-    const [box] = await backend.open(1, { onFailed: async (j) => void failed.push(j) });
+    const failed: OutboxJob<SendJob>[] = [];
     const delivered: string[] = [];
     let reject = true;
-    box!.handle('send', async (j) => {
-      if (j.key === 'bad' && reject) throw invalid();
-      delivered.push(j.key);
+    const [box] = await backend.open(1, {
+      onFailed: async (j) => void failed.push(j),
+      deliver: async (j) => {
+        if (j.key === 'bad' && reject) throw invalid();
+        delivered.push(j.key);
+      },
     });
     await box!.enqueue(job('bad'));
     await box!.enqueue(job('next'));
@@ -152,14 +173,14 @@ describe.each([{ make: keyvBackend }, { make: bullBackend }])('outbox', ({ make 
     backend = make();
     const told: string[] = [];
     let noticeFailures = 1;
-    const onFailed = async (j: OutboxJob) => {
+    const onFailed = async (j: OutboxJob<SendJob>) => {
       if (noticeFailures-- > 0) throw new Error('store unavailable');
       told.push(j.key);
     };
-    const [box] = await backend.open(1, { onFailed });
-    box!.handle('send', async () => {
+    const deliver = async () => {
       throw invalid();
-    });
+    };
+    const [box] = await backend.open(1, { onFailed, deliver });
     await box!.enqueue(job('bad'));
     box!.start();
     await waitFor(async () => (await box!.get('bad'))?.state === 'failed', 'the job marked failed');
@@ -169,9 +190,8 @@ describe.each([{ make: keyvBackend }, { make: bullBackend }])('outbox', ({ make 
 
   it(`${make().name}: a job in flight is stored outcome-unknown, so whoever takes it over after a crash checks first`, async () => {
     backend = make();
-    const [first] = await backend.open(1);
     let release: () => void = () => undefined;
-    first!.handle('send', () => new Promise<void>((r) => (release = r)), { checksOutcome: true });
+    const [first] = await backend.open(1, { deliver: () => new Promise<void>((r) => (release = r)), checksOutcome: () => true });
     await first!.enqueue(job('hang'));
     first!.start();
     await waitFor(async () => (await first!.get('hang'))?.outcomeUnknown === true, 'the in-flight mark');

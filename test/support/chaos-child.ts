@@ -37,8 +37,14 @@ const bridge = new Bridge({
 });
 
 /** Posts into the fake chat server; its answers map onto ChatDeliveryError like a real sink's. */
-class HttpChatSink implements ChatSink {
-  readonly platform = 'chaos';
+class HttpChatSink implements ChatSink<string> {
+  encodeThread(thread: string): string {
+    return thread;
+  }
+
+  decodeThread(ref: string): string | undefined {
+    return ref.startsWith('chaos:') ? ref : undefined;
+  }
 
   async postToThread(thread: string, message: ThreadMessage, idempotencyKey: string): Promise<void> {
     await this.send('/post', { thread, message, key: idempotencyKey });

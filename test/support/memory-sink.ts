@@ -1,15 +1,22 @@
 import type { ChatSink, ThreadMessage, TicketCard } from '../../src/chat.js';
 import type { FrontEnd } from '../../src/frontend.js';
 
-/** A front-end that records what the core posts, for tests of the core alone. */
-export class MemorySink implements ChatSink, FrontEnd {
-  readonly platform = 'mem';
+/** A front-end that records what the core posts, for tests of the core alone. Its threads are `mem:<anything>`. */
+export class MemorySink implements ChatSink<string>, FrontEnd {
   readonly name = 'memory';
   readonly posts: { thread: string; message: ThreadMessage; key: string }[] = [];
   readonly cards: { thread: string; card: TicketCard }[] = [];
   /** Make the next posts fail, as a platform outage would. */
   failures = 0;
   readonly sink = this;
+
+  encodeThread(thread: string): string {
+    return thread;
+  }
+
+  decodeThread(ref: string): string | undefined {
+    return ref.startsWith('mem:') ? ref : undefined;
+  }
 
   async postToThread(thread: string, message: ThreadMessage, key: string): Promise<void> {
     if (this.failures > 0) {

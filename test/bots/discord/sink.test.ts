@@ -1,14 +1,13 @@
 import { REST } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rejectsOnRateLimit } from '../../../bots/discord/client.js';
-import { threadRef } from '../../../bots/discord/ids.js';
 import { splitContent } from '../../../bots/discord/messages.js';
 import { DiscordSink } from '../../../bots/discord/sink.js';
 import { ChatDeliveryError, type TicketCard } from '../../../src/chat.js';
 import { DEFAULT_IDS, startFakeDiscord, type FakeDiscord, type Json } from '../../../fakes/discord/index.js';
 
 const channel = DEFAULT_IDS.ticketsChannelId;
-const thread = threadRef(channel);
+const thread = { threadId: channel };
 const card: TicketCard = { ticketId: '7', subject: 'Disk full', status: 'open', vendorStatus: 'Open', provider: 'Local desk', requester: 'Cat', actions: ['close', 'rate'] };
 
 describe('Discord sink', () => {
@@ -53,7 +52,7 @@ describe('Discord sink', () => {
   });
 
   it('calls an unknown thread a permanent failure, and an unreachable Discord a transient one', async () => {
-    const unknown = await sink.postToThread(threadRef('1234567890123456789'), { kind: 'notice', ticketId: '7', text: 'x' }, 'k').catch((e: unknown) => e);
+    const unknown = await sink.postToThread({ threadId: '1234567890123456789' }, { kind: 'notice', ticketId: '7', text: 'x' }, 'k').catch((e: unknown) => e);
     expect(unknown).toMatchObject({ name: 'ChatDeliveryError', transient: false });
     const dead = new DiscordSink(new REST({ api: 'http://127.0.0.1:9/api', retries: 0, timeout: 2_000 }).setToken('t'));
     const down = await dead.postToThread(thread, { kind: 'notice', ticketId: '7', text: 'x' }, 'k').catch((e: unknown) => e);

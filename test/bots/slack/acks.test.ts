@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EnqueueInput } from '../../../src/delivery/outbox.js';
+import type { Delivery } from '../../../src/delivery/jobs.js';
 import type { TicketProvider } from '../../../src/provider.js';
 import type { KeyValueStore } from '../../../src/store/index.js';
 import { SLACK_DEFAULTS, blockActions, messageEvent, postEvent } from '../../../fakes/slack/index.js';
@@ -21,7 +21,7 @@ function slowEnqueue(r: Rig, ms: number): { done: Map<string, number> } {
   const { outbox } = r.h.bridge;
   const enqueue = outbox.enqueue.bind(outbox);
   const done = new Map<string, number>();
-  outbox.enqueue = async (input: EnqueueInput) => {
+  outbox.enqueue = async (input: Delivery) => {
     await sleep(ms);
     const queued = await enqueue(input);
     done.set(input.key, Date.now());
@@ -104,7 +104,7 @@ describe('Slack acknowledgements when the outbox cannot take a reply', () => {
     const { outbox } = r.h.bridge;
     const enqueue = outbox.enqueue.bind(outbox);
     let failures = 1;
-    outbox.enqueue = async (input: EnqueueInput) => {
+    outbox.enqueue = async (input: Delivery) => {
       if (input.kind === 'comment' && failures-- > 0) throw new Error('store unavailable');
       return enqueue(input);
     };

@@ -1,6 +1,7 @@
 import { webApi } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SlackSink } from '../../../bots/slack/sink.js';
+import type { SlackThread } from '../../../bots/slack/thread-ref.js';
 import { slackSettings } from '../../../bots/slack/settings.js';
 import { ChatDeliveryError } from '../../../src/chat.js';
 import { ConfigError } from '../../../src/errors.js';
@@ -13,14 +14,14 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(perChannelMs = 20): Promise<{ fake: FakeSlack; kv: KeyValueStore; sink: SlackSink; thread: string }> {
+async function setup(perChannelMs = 20): Promise<{ fake: FakeSlack; kv: KeyValueStore; sink: SlackSink; thread: SlackThread }> {
   const fake = await startFakeSlack();
   const kv = await openStore('sqlite://:memory:');
   cleanups.push(() => fake.close(), () => kv.close());
   const client = new webApi.WebClient(SLACK_DEFAULTS.botToken, { slackApiUrl: fake.url, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
   const sink = new SlackSink({ client, kv, logger: silentLogger, perChannelMs });
   const parent = fake.addMessage({ text: 'card', user: SLACK_DEFAULTS.botUserId });
-  return { fake, kv, sink, thread: `slack:${SLACK_DEFAULTS.channelId}:${parent.ts}` };
+  return { fake, kv, sink, thread: { channel: SLACK_DEFAULTS.channelId, ts: parent.ts } };
 }
 
 const comment = (text: string) => ({ kind: 'comment' as const, ticketId: '1', author: 'Grace', text });
@@ -60,7 +61,7 @@ describe('Slack sink', () => {
 
   it('reports a refusal Slack will repeat as a permanent failure', async () => {
     const { sink } = await setup();
-    const error = await sink.postToThread(`slack:C0NOPE00001:1700000000.000100`, comment('x'), 'k').catch((e: unknown) => e);
+    const error = await sink.postToThread({ channel: 'C0NOPE00001', ts: '1700000000.000100' }, comment('x'), 'k').catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'ChatDeliveryError', transient: false, message: 'Slack refused chat.postMessage: channel_not_found' });
   });
 
