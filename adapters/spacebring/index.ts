@@ -1,17 +1,19 @@
 import { FieldErrors } from '../../src/errors.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
-import { walkUpdated } from '../../src/provider-kit/update-walk.js';
-import { OPEN_FIELDS, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
+import { encodeMark, walkUpdated } from '../../src/provider-kit/update-walk.js';
+import { decodeCursor, OPEN_FIELDS, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
 import { LIST_MAX_PAGES, LIST_PAGE_SIZE, routes, spacebringLimiter, wire } from './routes.js';
 import { CommentAnswer, ListAnswer, TicketAnswer } from './schemas.js';
 import { authHeaders, readSettings } from './settings.js';
 
+export { readSettings, routes };
+export { toStatus } from './map.js';
+
 /**
  * Spacebring support tickets. The conversation comes inside the ticket as activities that name
- * their actor; tickets list by update time per location, so an idle poll costs one call. `now` is
- * the clock the update walk settles its mark by (tests).
+ * their actor; tickets list by update time per location, so an idle poll costs one call.
  */
-export const spacebringFactory = (now: () => number = Date.now): ProviderFactory => (deps): TicketProvider => {
+export const createProvider: ProviderFactory = (deps): TicketProvider => {
   const settings = readSettings(deps.env);
   // Errors are `{message, type}` [public]: the default picker reads `message`.
   const http = deps.http.forProvider({
@@ -38,7 +40,7 @@ export const spacebringFactory = (now: () => number = Date.now): ProviderFactory
   return {
     id: 'spacebring',
     displayName: 'Spacebring',
-    capabilities: { close: true, reopen: true, rate: false, updatedSince: true, fields: OPEN_FIELDS },
+    fields: OPEN_FIELDS,
     unsupported: { rate: "Spacebring's API cannot rate tickets; tell support in the thread how it went." },
 
     validateOpen,
@@ -71,15 +73,15 @@ export const spacebringFactory = (now: () => number = Date.now): ProviderFactory
       if (text.trim()) await comment(ticketId, text);
     },
 
-    listUpdatedSince(cursor, knownOpen) {
-      return walkUpdated<string | undefined>({
-        cursor,
+    async listUpdatedSince(cursor, knownOpen) {
+      const { ticketIds, mark } = await walkUpdated<string | undefined>({
+        mark: decodeCursor(cursor),
         knownOpen,
         first: undefined,
         maxPages: LIST_MAX_PAGES,
         logger: deps.logger,
         provider: 'spacebring',
-        now,
+        now: deps.now ?? Date.now,
         fetchPage: async (token) => {
           const query = {
             locationRef: settings.SPACEBRING_LOCATION_REF,
@@ -92,9 +94,7 @@ export const spacebringFactory = (now: () => number = Date.now): ProviderFactory
           return { items, next: answer.nextPageToken || undefined };
         },
       });
+      return { ticketIds, cursor: encodeMark(mark) };
     },
   };
 };
-
-/** The registry's factory, on the real clock. */
-export const createSpacebringProvider: ProviderFactory = spacebringFactory();

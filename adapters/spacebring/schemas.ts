@@ -108,3 +108,6 @@ export const CommentAnswer = z.object({ activity: WireActivity });
 export interface CreateTicketBody {
   ticket: { locationRef: string; text: string; type: TicketType; userRefRequester?: string };
 }
+
+/** The list cursor this adapter stored before the shared mark: `at` in ms, no `seenAt`. */
+export const LegacyCursor = z.object({ at: z.number(), ids: z.array(z.string()), settled: z.boolean() });

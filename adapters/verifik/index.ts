@@ -6,11 +6,14 @@ import { routes } from './routes.js';
 import { TicketAnswer, WireThread, WriteAnswer, type ReplyBody, type UpdateBody, type WireTicket } from './schemas.js';
 import { readSettings } from './settings.js';
 
+export { readSettings, routes };
+export { toStatus } from './map.js';
+
 /**
  * Verifik support tickets. Threads live inside the ticket and say who wrote them (`type`); tickets
  * cannot be listed by update time, so the relay GETs each linked open ticket.
  */
-export const createVerifikProvider: ProviderFactory = (deps): TicketProvider => {
+export const createProvider: ProviderFactory = (deps): TicketProvider => {
   const settings = readSettings(deps.env);
   // The default error picker reads `error` first, which is Verifik's sentence ("Title is
   // required"); `message` holds a code (TITLE_REQUIRED) [seed]. No rate limit is published.
@@ -58,7 +61,7 @@ export const createVerifikProvider: ProviderFactory = (deps): TicketProvider => 
   return {
     id: 'verifik',
     displayName: 'Verifik',
-    capabilities: { close: true, reopen: true, rate: false, updatedSince: false, fields: OPEN_FIELDS },
+    fields: OPEN_FIELDS,
     unsupported: { rate: "Verifik's API cannot rate tickets." },
 
     validateOpen,

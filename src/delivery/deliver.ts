@@ -3,7 +3,7 @@ import { cardOf, type ChatSinks, type ThreadMessage } from '../chat.js';
 import type { LinkStore } from '../links.js';
 import type { Logger } from '../logger.js';
 import type { Outbox, OutboxJob } from './outbox.js';
-import { commentFingerprint, type TicketProvider } from '../provider.js';
+import { capabilitiesOf, commentFingerprint, type TicketProvider } from '../provider.js';
 import { laneOf } from '../relay/relay.js';
 import { Requester } from '../domain.js';
 
@@ -56,7 +56,7 @@ export function registerDeliveries({ outbox, provider, links, sinks, logger }: D
     const { thread } = CardPayload.parse(job.payload);
     const link = await links.get(job.ticketId);
     if (!link) return;
-    await sinks.for(thread).updateCard(thread, link.card, cardOf(link, provider.displayName, provider.capabilities));
+    await sinks.for(thread).updateCard(thread, link.card, cardOf(link, provider.displayName, capabilitiesOf(provider)));
   });
 }
 

@@ -1,10 +1,10 @@
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { createVerifikProvider } from '../../adapters/verifik/index.js';
+import { createProvider } from '../../adapters/verifik/index.js';
 import { toStatus } from '../../adapters/verifik/map.js';
 import type { OpenTicketInput } from '../../src/domain.js';
 import { ConfigError, ProviderError } from '../../src/errors.js';
-import { attributedText } from '../../src/provider.js';
+import { attributedText, capabilitiesOf } from '../../src/provider.js';
 import { providerContract } from '../contracts/provider-contract.js';
 import { startVerifikFake } from '../../fakes/providers/verifik.js';
 import { ada, adapterRig } from './rig.js';
@@ -19,7 +19,7 @@ const validInput: OpenTicketInput = {
 
 providerContract('verifik', {
   start: startVerifikFake,
-  factory: createVerifikProvider,
+  factory: createProvider,
   validInput,
   invalidInput: { input: { ...validInput, category: 'hardware' }, field: 'category' },
   badCredentials: { VERIFIK_TOKEN: 'eyJhbGciOiJIUzI1NiJ9.eyJleHBpcmVkIjp0cnVlfQ.wrong-signature' },
@@ -27,7 +27,7 @@ providerContract('verifik', {
 });
 
 describe('verifik adapter', () => {
-  const { setup, last, deps } = adapterRig(startVerifikFake, createVerifikProvider);
+  const { setup, last, deps } = adapterRig(startVerifikFake, createProvider);
 
   it('creates a ticket with the four required fields, authorised by the JWT as a Bearer token', async () => {
     const { fake, provider } = await setup();
@@ -156,7 +156,7 @@ describe('verifik adapter', () => {
   });
 
   it('maps Verifik statuses, unknown ones included', () => {
-    expect(['open', 'pending', 'in_progress', 'resolved', 'closed', 'On Hold', 'escalated'].map(toStatus)).toEqual([
+    expect(['open', 'pending', 'in_progress', 'resolved', 'closed', 'On Hold', 'escalated'].map((s) => toStatus(s).status)).toEqual([
       'open', 'waiting', 'in_progress', 'resolved', 'closed', 'waiting', 'open',
     ]);
   });
@@ -166,11 +166,11 @@ describe('verifik adapter', () => {
     expect(provider.rateTicket).toBeUndefined();
     expect(provider.listUpdatedSince).toBeUndefined();
     expect(provider.unsupported?.rate).toBe("Verifik's API cannot rate tickets.");
-    expect(provider.capabilities).toMatchObject({ close: true, reopen: true, rate: false, updatedSince: false });
+    expect(capabilitiesOf(provider)).toMatchObject({ close: true, reopen: true, rate: false, updatedSince: false });
   });
 
   it('names a bad setting and never echoes its value', () => {
-    const build = (env: Record<string, string>) => () => createVerifikProvider(deps(env));
+    const build = (env: Record<string, string>) => () => createProvider(deps(env));
     expect(build({})).toThrow(/VERIFIK_TOKEN/);
     expect(build({ VERIFIK_TOKEN: 't', VERIFIK_CATEGORY: 'hardware' })).toThrow(ConfigError);
     expect(build({ VERIFIK_TOKEN: 't', VERIFIK_CATEGORY: 'hardware' })).toThrow(/VERIFIK_CATEGORY.*feature_request/);

@@ -3,7 +3,7 @@ import type { OpenTicketInput } from '../../src/domain.js';
 import { ProviderError } from '../../src/errors.js';
 import { createHttpClient } from '../../src/provider-kit/http.js';
 import { silentLogger } from '../../src/logger.js';
-import { attributedText, commentFingerprint, type ProviderFactory, type TicketProvider } from '../../src/provider.js';
+import { attributedText, capabilitiesOf, commentFingerprint, type ProviderFactory, type TicketProvider } from '../../src/provider.js';
 import { openStore, type KeyValueStore } from '../../src/store/index.js';
 import { ada as requester, FAST } from '../adapters/rig.js';
 import type { FakeProviderServer } from '../../fakes/providers/types.js';
@@ -101,7 +101,7 @@ export function providerContract(name: string, options: ContractOptions): void {
     it('lists a changed ticket when it can list by update time', async () => {
       const provider = build();
       if (!provider.listUpdatedSince) {
-        expect(provider.capabilities.updatedSince).toBe(false);
+        expect(capabilitiesOf(provider).updatedSince).toBe(false);
         return;
       }
       const { ticket } = await provider.createTicket(options.validInput, requester);
@@ -116,7 +116,7 @@ export function providerContract(name: string, options: ContractOptions): void {
       const provider = build();
       const { ticket } = await provider.createTicket(options.validInput, requester);
       for (const feature of ['close', 'reopen', 'rate'] as const) {
-        if (!provider.capabilities[feature]) {
+        if (!capabilitiesOf(provider)[feature]) {
           expect(provider.unsupported?.[feature]).toMatch(/cannot|does not|no /i);
         }
       }
