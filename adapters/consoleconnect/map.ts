@@ -21,7 +21,7 @@ export const OPEN_FIELDS: readonly OpenField[] = [
 ];
 
 /** The vendor's spelling of an issue type, forgiving case and spacing ("slow response"). */
-export function issueTypeOf(category: string): IssueType | undefined {
+function issueTypeOf(category: string): IssueType | undefined {
   const wanted = matchKey(category);
   return ISSUE_TYPES.find((type) => matchKey(type) === wanted);
 }

@@ -4,7 +4,7 @@ import { baseUrl, oneOf, parseEnv, required } from '../../src/settings.js';
 import { ISSUE_TYPES } from './schemas.js';
 
 /** The environment Console Connect reads; keys are the variable names, so errors name them. */
-export const ConsoleconnectEnv = z.object({
+const ConsoleconnectEnv = z.object({
   CONSOLECONNECT_BASE_URL: baseUrl('https://api.consoleconnect.com'),
   CONSOLECONNECT_API_KEY: required('an API key from the Console Connect portal (sent as a Bearer token)'),
   /** The issue type used when the person opening the ticket picks none. */

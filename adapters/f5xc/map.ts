@@ -8,7 +8,7 @@ import type { F5xcSettings } from './settings.js';
 import type { Topic, TicketType, WireComment, WirePriority, WireTicket } from './schemas.js';
 
 /** The 24 topics with labels a person understands; the value sent is F5's own. */
-export const TOPIC_LABELS: Readonly<Record<Topic, string>> = {
+const TOPIC_LABELS: Readonly<Record<Topic, string>> = {
   TECHNICAL_SUPPORT_TOPIC_TROUBLESHOOTING: 'Technical: troubleshooting',
   TECHNICAL_SUPPORT_TOPIC_ERROR_MESSAGE: 'Technical: error message',
   TECHNICAL_SUPPORT_TOPIC_CONFIGURATION_CHANGES: 'Technical: configuration changes',
@@ -35,7 +35,7 @@ export const TOPIC_LABELS: Readonly<Record<Topic, string>> = {
   QUESTION_TOPIC_INFRASTRUCTURE: 'Question: infrastructure',
 };
 
-export function isTopic(value: string): value is Topic {
+function isTopic(value: string): value is Topic {
   return Object.hasOwn(TOPIC_LABELS, value);
 }
 

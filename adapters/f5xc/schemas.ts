@@ -68,7 +68,7 @@ export type WireComment = z.infer<typeof WireComment>;
  * The ticket as F5 shows it to customers (GetSpecType) [seed/public]. Every field is optional on
  * the wire (F5 may omit enum defaults), so the adapter supplies neutral fallbacks.
  */
-export const WireSpec = z.object({
+const WireSpec = z.object({
   tp_id: z.string().optional(),
   subject: z.string().optional(),
   description: z.string().optional(),
@@ -83,7 +83,7 @@ export const WireSpec = z.object({
   update_at: z.string().optional(), // sic: F5 spells it update_at
   author_name: z.string().optional(),
 });
-export type WireSpec = z.infer<typeof WireSpec>;
+type WireSpec = z.infer<typeof WireSpec>;
 
 const Metadata = z.object({ name: z.string().optional(), namespace: z.string().optional() });
 const SystemMetadata = z.object({

@@ -7,7 +7,7 @@ import { BODY_MAX, CreateTicketRequest, SUMMARY_MAX, type SelectelComment, type 
 import type { SelectelSettings } from './settings.js';
 
 /** The description travels as the first comment, with the "— name (via chat)" line appended. */
-export const DESCRIPTION_MAX = BODY_MAX - 200;
+const DESCRIPTION_MAX = BODY_MAX - 200;
 
 /** Selectel's status keys onto the neutral lifecycle; a key not in the table goes to the closest one. */
 export const toStatus: ToStatus = statusTable(STATUS_KEYS);

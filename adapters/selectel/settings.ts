@@ -5,10 +5,10 @@ import { baseUrl, list, oneOf, parseEnv, required } from '../../src/settings.js'
 import { ACCESS_LEVELS } from './schemas.js';
 
 /** The public base URL, the same for every region [public]. */
-export const SELECTEL_PUBLIC_BASE = 'https://api.selectel.ru/support';
+const SELECTEL_PUBLIC_BASE = 'https://api.selectel.ru/support';
 
 /** The environment Selectel reads; keys are the variable names, so errors name them. */
-export const SelectelEnv = z.object({
+const SelectelEnv = z.object({
   SELECTEL_BASE_URL: baseUrl(SELECTEL_PUBLIC_BASE),
   SELECTEL_TOKEN: required('the static API key (sent as X-Token) from the Selectel control panel'),
   SELECTEL_ACCESS_LEVEL: oneOf(ACCESS_LEVELS, 'account_users'),

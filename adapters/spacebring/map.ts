@@ -45,7 +45,7 @@ export const OPEN_FIELDS: readonly OpenField[] = [
 ];
 
 /** Spacebring's type for what a person typed: the value or its label, any case or spacing. */
-export function typeOf(category: string): TicketType | undefined {
+function typeOf(category: string): TicketType | undefined {
   const wanted = matchKey(category);
   return TICKET_TYPES.find((type) => matchKey(type) === wanted || matchKey(TYPE_LABELS[type]) === wanted);
 }

@@ -8,7 +8,7 @@ import { TICKET_TYPES } from './schemas.js';
 const uuid = (what: string) => z.guid(`expects a UUID: ${what}`);
 
 /** The environment Spacebring reads; keys are the variable names, so errors name them. */
-export const SpacebringEnv = z.object({
+const SpacebringEnv = z.object({
   SPACEBRING_BASE_URL: baseUrl('https://api.spacebring.com'),
   /** A partner app's OAuth access token (scope `support`); needs SPACEBRING_NETWORK_ID. */
   SPACEBRING_TOKEN: z.string().optional(),

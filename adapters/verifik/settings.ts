@@ -4,7 +4,7 @@ import { baseUrl, oneOf, parseEnv, required } from '../../src/settings.js';
 import { CATEGORIES } from './schemas.js';
 
 /** The environment Verifik reads; keys are the variable names, so errors name them. */
-export const VerifikEnv = z.object({
+const VerifikEnv = z.object({
   VERIFIK_BASE_URL: baseUrl('https://api.verifik.co'),
   VERIFIK_TOKEN: required('a Verifik access token (JWT, valid 30 days)'),
   /** The category used when the person opening the ticket picks none (the API requires one). */

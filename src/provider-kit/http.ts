@@ -18,7 +18,7 @@ export interface HttpDefaults {
   retry: RetryPolicy;
 }
 
-export const HTTP_DEFAULTS = {
+const HTTP_DEFAULTS = {
   timeoutMs: 10_000,
   retry: { retries: 3, baseMs: 300, maxMs: 5_000, maxRetryAfterMs: 30_000 },
 } as const satisfies HttpDefaults;
@@ -181,7 +181,7 @@ class VendorHttp implements ProviderHttp {
   }
 }
 
-export function kindOfStatus(status: number): ProviderErrorKind {
+function kindOfStatus(status: number): ProviderErrorKind {
   if (status === 401 || status === 403) return 'auth';
   if (status === 404) return 'not_found';
   if (status === 409) return 'conflict';
@@ -204,7 +204,7 @@ export function defaultErrorMessage(body: unknown): string | undefined {
 }
 
 /** Retry-After is either delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
