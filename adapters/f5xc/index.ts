@@ -30,7 +30,7 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
   /** Comment, close, reopen: a 200 is only success when `err` is EOK or absent. */
   async function act(route: Route, body: object): Promise<void> {
     const answer = await http.request(ActionResponse, { ...route, body });
-    const failure = actionFailure(answer?.err);
+    const failure = actionFailure(answer.err);
     if (failure) {
       throw new ProviderError({ provider: PROVIDER, ...route, status: 200, kind: failure.kind, vendorMessage: failure.message });
     }

@@ -113,10 +113,11 @@ export const WireList = z.object({
 });
 
 /**
- * Comment/close/reopen answer: HTTP 200 with `{err}` [public]. Absent `err` is success; an empty
- * body is read the same way. `err` stays a string so an unknown code is a failure, not a crash.
+ * Comment/close/reopen answer: HTTP 200 with `{err}` [public]. Absent `err` is success (F5 leaves
+ * out an enum's default, EOK); an answer that is not such an object, an empty one included, leaves
+ * the outcome unknown. `err` stays a string so an unknown code is a failure, not a crash.
  */
-export const ActionResponse = z.object({ err: z.string().optional() }).optional();
+export const ActionResponse = z.object({ err: z.string().optional() });
 
 /** POST create body [seed]. */
 export interface CreateBody {

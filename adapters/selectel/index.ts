@@ -10,6 +10,7 @@ import {
   SelectelTicket,
   SelectelTicketList,
   TextRequest,
+  VoteAnswer,
   selectelErrorMessage,
   type CloseRequest,
   type VoteRequest,
@@ -89,24 +90,21 @@ export function withPacing(pacing: Partial<SelectelPacing>): ProviderFactory {
       async addComment(ticketId, comment) {
         const route = routes.addComment(ticketId);
         number(ticketId, route);
-        const answer = await http.send({ ...route, body: text(comment.text, 'text') });
-        // The comment is written by now: an answer we cannot read must not fail the call, or the
-        // outbox would post it twice. Without an id the caller falls back to a content hash.
-        const created = SelectelComment.safeParse(answer);
-        return created.success ? { id: toComment(ticketId, created.data).id } : {};
+        const created = await http.request(SelectelComment, { ...route, body: text(comment.text, 'text') });
+        return { id: toComment(ticketId, created).id };
       },
 
       async closeTicket(ticketId) {
         const route = routes.closeTicket(ticketId);
         number(ticketId, route);
-        // Neither a score nor a comment: rating is its own action. The old-shape answer is not needed.
-        await http.send({ ...route, body: {} satisfies CloseRequest });
+        // Neither a score nor a comment: rating is its own action. The answer is the old ticket shape.
+        await http.request(SelectelTicket, { ...route, body: {} satisfies CloseRequest });
       },
 
       async reopenTicket(ticketId, reason) {
         const route = routes.reopenTicket(ticketId);
         number(ticketId, route);
-        await http.send({ ...route, body: text(reason, 'text') });
+        await http.request(SelectelTicket, { ...route, body: text(reason, 'text') });
       },
 
       async rateTicket(ticketId, score, comment) {
@@ -115,7 +113,7 @@ export function withPacing(pacing: Partial<SelectelPacing>): ProviderFactory {
         const vendorScore = toVoteScore(score);
         if (vendorScore === undefined) throw new FieldErrors({ score: 'Score must be a whole number from 1 to 5' });
         const vote: VoteRequest = { score: vendorScore, ...(comment?.trim() ? { comment: comment.trim() } : {}) };
-        await http.send({ ...route, body: vote });
+        await http.request(VoteAnswer, { ...route, body: vote });
       },
 
       async listUpdatedSince(cursor, knownOpen) {

@@ -3,7 +3,7 @@ import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
 import { encodeMark, walkUpdated } from '../../src/provider-kit/update-walk.js';
 import { decodeCursor, OPEN_FIELDS, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
 import { LIST_MAX_PAGES, LIST_PAGE_SIZE, routes, spacebringLimiter, wire } from './routes.js';
-import { CommentAnswer, ListAnswer, TicketAnswer } from './schemas.js';
+import { CommentAnswer, ListAnswer, StatusAnswer, TicketAnswer } from './schemas.js';
 import { authHeaders, readSettings } from './settings.js';
 
 export { readSettings, routes };
@@ -26,15 +26,12 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
   const snapshot = (answer: TicketAnswer) => ({ ticket: toTicket(answer), comments: toComments(answer) });
 
   async function comment(ticketId: string, text: string): Promise<{ id?: string }> {
-    const answer = await http.send({ ...routes.comment(), body: { activity: { ticketRef: ticketId, text } } });
-    // The comment exists by now: an answer we cannot read must not fail the call (the outbox
-    // would post it twice); the caller then falls back on the text's fingerprint.
-    const parsed = CommentAnswer.safeParse(answer);
-    return parsed.success ? { id: parsed.data.activity.id } : {};
+    const answer = await http.request(CommentAnswer, { ...routes.comment(), body: { activity: { ticketRef: ticketId, text } } });
+    return { id: answer.activity.id };
   }
 
   async function setStatus(ticketId: string, status: string): Promise<void> {
-    await http.send({ ...routes.status(ticketId), body: { ticket: { status } } });
+    await http.request(StatusAnswer, { ...routes.status(ticketId), body: { ticket: { status } } });
   }
 
   return {

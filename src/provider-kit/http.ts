@@ -51,9 +51,12 @@ export interface ProviderRequest {
 
 /** A provider's view of the shared client: its base URL, its auth, its error dialect. */
 export interface ProviderHttp {
+  /**
+   * Makes the call and checks its answer against `schema`, a write's as much as a read's. A
+   * success that does not fit (an empty 200, the wrong shape) throws `malformed`: for a write the
+   * vendor may or may not have acted, so its outcome is unknown, never a quiet success.
+   */
   request<S extends z.ZodType>(schema: S, req: ProviderRequest): Promise<z.infer<S>>;
-  /** For calls whose answer carries nothing the adapter uses. */
-  send(req: ProviderRequest): Promise<unknown>;
 }
 
 export interface HttpClient {
@@ -91,22 +94,26 @@ class VendorHttp implements ProviderHttp {
   }
 
   async request<S extends z.ZodType>(schema: S, req: ProviderRequest): Promise<z.infer<S>> {
-    const body = await this.send(req);
+    const { status, body } = await this.send(req);
     const parsed = schema.safeParse(body);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
     const field = issue?.path.length ? issue.path.join('.') : '(root)';
     throw this.fail(req, 'malformed', {
+      status,
       vendorMessage: `unexpected response: ${field}: ${issue?.message ?? 'invalid'}`,
     });
   }
 
-  async send(req: ProviderRequest): Promise<unknown> {
+  /** The call with its retries; the parsed body of the first answer below 400 (undefined when empty). */
+  private async send(req: ProviderRequest): Promise<{ status: number; body: unknown }> {
     const idempotent = req.idempotent ?? req.method !== 'POST';
     for (let attempt = 0; ; attempt++) {
       try {
         const res = await this.once(req);
-        if (res.status < 400) return parseBody(res.text, () => this.fail(req, 'malformed', { status: res.status }));
+        if (res.status < 400) {
+          return { status: res.status, body: parseBody(res.text, () => this.fail(req, 'malformed', { status: res.status })) };
+        }
         throw this.statusError(req, res);
       } catch (err) {
         const error = err instanceof ProviderError ? err : this.networkError(req, err);

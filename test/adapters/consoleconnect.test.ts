@@ -112,13 +112,15 @@ describe('consoleconnect adapter', () => {
     expect(comments.every((c) => commentFingerprint(ticket.id, c.text) === fingerprint)).toBe(true);
   });
 
-  it('does not fail a written note over an answer it cannot read', async () => {
+  it('reads a written note answered with something other than the ticket as outcome unknown, and does not write it again', async () => {
     const { fake, provider } = await setup();
     const { ticket } = await provider.createTicket(validInput, ada);
-    fake.failNext(1, { status: 200, body: { ok: true } }, /addNote$/);
+    fake.oddSuccess({ ok: true }, /addNote$/);
     const before = fake.requests.length;
-    await expect(provider.addComment(ticket.id, { text: 'x', author: ada })).resolves.toEqual({});
+    const error = await provider.addComment(ticket.id, { text: 'x', author: ada }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'malformed', method: 'POST', path: `/v2/support-tickets/${ticket.id}/addNote` });
     expect(fake.requests.length - before).toBe(1);
+    expect(fake.comments(ticket.id).map((c) => c.text)).toEqual(['x']);
   });
 
   it('reports a note without text as malformed, naming the field', async () => {

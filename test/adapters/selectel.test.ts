@@ -179,13 +179,24 @@ describe('selectel adapter', () => {
     ]);
   });
 
-  it('keeps a written comment written when its answer cannot be read', async () => {
+  it('reads a written comment whose answer is not a comment as outcome unknown, and refuses an over-long one before any call', async () => {
     const { fake, provider } = await setup();
     const { ticket } = await provider.createTicket(validInput, ada);
-    fake.failNext(1, { status: 200, body: { ok: true } }, /comments$/);
-    expect(await provider.addComment(ticket.id, { text: 'hi', author: ada })).toEqual({});
+    fake.oddSuccess({ ok: true }, /comments$/);
+    const odd = await provider.addComment(ticket.id, { text: 'hi', author: ada }).catch((e: unknown) => e);
+    expect(odd).toMatchObject({ kind: 'malformed', method: 'POST', path: `/tickets/${ticket.id}/comments` });
+    expect(fake.comments(ticket.id).at(-1)).toEqual({ text: 'hi', byCustomer: true });
+    const before = fake.requests.length;
     const error = await provider.addComment(ticket.id, { text: 'x'.repeat(50_001), author: ada }).catch((e: unknown) => e);
     expect((error as FieldErrors).fields).toHaveProperty('text');
+    expect(fake.requests.length).toBe(before);
+  });
+
+  it('reads a vote answered with something other than the vote as outcome unknown', async () => {
+    const { fake, provider } = await setup();
+    const { ticket } = await provider.createTicket(validInput, ada);
+    fake.oddSuccess({ ok: true }, /vote$/);
+    expect(await provider.rateTicket!(ticket.id, 5).catch((e: unknown) => e)).toMatchObject({ kind: 'malformed', path: `/tickets/${ticket.id}/vote` });
   });
 
   it('closes with an empty body, reopens with the reason, and rates on the 1..10 scale', async () => {

@@ -250,6 +250,18 @@ describe('spacebring adapter', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(14 * 100);
   });
 
+  it('reads a comment answer without the activity, or a status answer without the ticket, as outcome unknown', async () => {
+    const { fake, provider } = await setup();
+    const { ticket } = await provider.createTicket(validInput, ada);
+    fake.oddSuccess({ activity: { text: 'Any news?' } }, /\/comment$/);
+    const comment = await provider.addComment(ticket.id, { text: 'Any news?', author: ada }).catch((e: unknown) => e);
+    expect(comment).toMatchObject({ kind: 'malformed', method: 'POST', path: '/support/tickets/v1/comment' });
+    expect((comment as ProviderError).message).toContain('unexpected response: activity.id');
+    expect(fake.comments(ticket.id).at(-1)).toEqual({ text: 'Any news?', byCustomer: true });
+    fake.oddSuccess({}, /\/status$/);
+    expect(await provider.closeTicket!(ticket.id).catch((e: unknown) => e)).toMatchObject({ kind: 'malformed', method: 'PUT' });
+  });
+
   it('cannot rate, and says so in plain words', async () => {
     const { provider } = await setup();
     expect(provider.rateTicket).toBeUndefined();

@@ -155,6 +155,29 @@ describe('verifik adapter', () => {
     expect(error).toMatchObject({ kind: 'invalid', vendorMessage: 'Ticket is locked' });
   });
 
+  it('reads a success whose data is not a thread, or an empty 200, to a reply as outcome unknown', async () => {
+    const { fake, provider } = await setup();
+    const { ticket } = await provider.createTicket(validInput, ada);
+    fake.oddSuccess({ success: true, data: { weird: 1 } }, /\/thread$/);
+    const weird = await provider.addComment(ticket.id, { text: 'First try', author: ada }).catch((e: unknown) => e);
+    expect(weird).toBeInstanceOf(ProviderError);
+    expect(weird).toMatchObject({ kind: 'malformed', method: 'POST', path: `/v2/support-tickets/${ticket.id}/thread` });
+    expect((weird as ProviderError).message).toMatch(/unexpected response: data\.\w+/);
+    fake.oddSuccess(undefined, /\/thread$/);
+    const empty = await provider.addComment(ticket.id, { text: 'Second try', author: ada }).catch((e: unknown) => e);
+    expect(empty).toMatchObject({ kind: 'malformed' });
+    // Both were written: an answer that does not fit says nothing about what happened.
+    expect(fake.comments(ticket.id).map((c) => c.text)).toEqual([attributedText(validInput.description, ada), 'First try', 'Second try']);
+  });
+
+  it('reads a success whose data is not a ticket, answering a close, as outcome unknown', async () => {
+    const { fake, provider } = await setup();
+    const { ticket } = await provider.createTicket(validInput, ada);
+    fake.oddSuccess({ success: true, data: { weird: 1 } });
+    expect(await provider.closeTicket!(ticket.id).catch((e: unknown) => e)).toMatchObject({ kind: 'malformed', method: 'PUT' });
+    expect(fake.ticket(ticket.id)?.status).toBe('closed');
+  });
+
   it('maps Verifik statuses, unknown ones included', () => {
     expect(['open', 'pending', 'in_progress', 'resolved', 'closed', 'On Hold', 'escalated'].map((s) => toStatus(s).status)).toEqual([
       'open', 'waiting', 'in_progress', 'resolved', 'closed', 'waiting', 'open',
