@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { App, LogLevel } from '@slack/bolt';
-import { createLocalProvider } from '../adapters/local/index.js';
+import { createProvider as createLocalProvider } from '../adapters/local/index.js';
 import { startSlack } from '../bots/slack/index.js';
 import { Bridge } from '../src/bridge.js';
 import { createHttpClient } from '../src/provider-kit/http.js';

@@ -1,5 +1,5 @@
 import { providers } from '../adapters/registry.js';
-import { selectelFactory } from '../adapters/selectel/index.js';
+import { withPacing } from '../adapters/selectel/index.js';
 import { Bridge } from '../src/bridge.js';
 import type { OpenTicketInput, ProviderId, Requester, TicketSnapshot } from '../src/domain.js';
 import { createHttpClient, type HttpClient } from '../src/provider-kit/http.js';
@@ -42,14 +42,14 @@ export async function vendorProvider(id: VendorId, fake: FakeProviderServer, dep
  * Spacebring's fake enforces 10 requests/s on every call, so its seeding keeps the adapter's pace.
  */
 async function seedingProvider(id: VendorId, fake: FakeProviderServer, deps: { http: HttpClient; kv: KeyValueStore }): Promise<TicketProvider> {
-  if (id === 'selectel') return selectelFactory({ tickets: 1_000_000, comments: 1_000_000 })({ ...deps, logger: silentLogger, env: fake.env });
+  if (id === 'selectel') return withPacing({ tickets: 1_000_000, comments: 1_000_000 })({ ...deps, logger: silentLogger, env: fake.env });
   return vendorProvider(id, fake, deps);
 }
 
 /** A valid open form for `provider`: the first allowed value of every enumerated field. */
 export function openInput(provider: TicketProvider, i: number): OpenTicketInput {
   const input: Record<string, string> = { subject: `Bench ticket ${i}`, description: `Seeded by the benchmark (${i}).` };
-  for (const field of provider.capabilities.fields) {
+  for (const field of provider.fields) {
     if (field.name === 'subject' || field.name === 'description') continue;
     const first = field.options?.[0]?.value;
     if (first !== undefined) input[field.name] = first;

@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLocalProvider } from '../adapters/local/index.js';
+import { createProvider as createLocalProvider } from '../adapters/local/index.js';
 import { Bridge } from '../src/bridge.js';
 import { createHttpClient } from '../src/provider-kit/http.js';
 import { silentLogger } from '../src/logger.js';

@@ -1,5 +1,5 @@
 import { LocalDesk } from '../adapters/local/desk.js';
-import { createLocalProvider } from '../adapters/local/index.js';
+import { createProvider as createLocalProvider } from '../adapters/local/index.js';
 import type { Bridge } from '../src/bridge.js';
 import { silentLogger } from '../src/logger.js';
 import type { TicketProvider } from '../src/provider.js';

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   try {
     const factory = await providers[core.TICKET_PROVIDER]();
     const provider = factory({ kv, http, logger: silentLogger, env });
-    const done = await registerCommands(settings, provider.capabilities.fields);
+    const done = await registerCommands(settings, provider.fields);
     const where = done.scope === 'guild' ? `in server ${done.guildId ?? ''}` : 'globally (Discord may take up to an hour to show them everywhere)';
     const names = done.commands.map((c) => (c.name === COMMAND_NAME ? `/${c.name}` : `"${c.name}"`)).join(', ');
     console.log(`Registered ${names} for application ${settings.applicationId} ${where}, with the fields of ${provider.displayName}.`);

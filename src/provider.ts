@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import type {
+  OpenField,
   OpenTicketInput,
   ProviderCapabilities,
   ProviderId,
   Requester,
+  Ticket,
   TicketSnapshot,
 } from './domain.js';
-import type { HttpClient } from './provider-kit/http.js';
+import type { HttpClient, ProviderRequest } from './provider-kit/http.js';
 import type { Logger } from './logger.js';
+import type { Env } from './settings.js';
 import type { KeyValueStore } from './store/index.js';
 
 /**
@@ -36,14 +39,17 @@ export interface UpdatedTickets {
 }
 
 /**
- * A support desk. Adapters validate every response with zod and throw ProviderError (never a raw
- * zod or undici error). Optional methods exist only where the vendor's API has the feature; the
- * service turns a missing one into NotSupportedError with the provider's own wording.
+ * A support desk. Adapters validate every response with zod, writes' answers included, and throw
+ * ProviderError (never a raw zod or undici error): an answer that does not fit is `malformed`,
+ * whose outcome is unknown. Optional methods exist only where the vendor's API has the feature
+ * (`capabilitiesOf` reads them); the service turns a missing one into NotSupportedError with the
+ * provider's own wording.
  */
 export interface TicketProvider {
   readonly id: ProviderId;
   readonly displayName: string;
-  readonly capabilities: ProviderCapabilities;
+  /** The open-ticket form: the vendor's fields, with its limits and enumerations. */
+  readonly fields: readonly OpenField[];
   /**
    * Validate input the vendor would reject (length limits, enumerations) before any call.
    * Returns field → message, empty when the input is acceptable.
@@ -63,8 +69,19 @@ export interface TicketProvider {
   rateTicket?(ticketId: string, score: number, comment?: string): Promise<void>;
   /** Tickets changed since `cursor` (undefined on the first call), newest high-water mark as cursor. */
   listUpdatedSince?(cursor: string | undefined, knownOpen: readonly string[]): Promise<UpdatedTickets>;
-  /** Words to tell a user when a feature is missing ("Console Connect's API cannot close tickets …"). */
+  /** Words to tell a user when a feature is missing ("<vendor>'s API cannot close tickets …"). */
   readonly unsupported?: Partial<Record<'close' | 'reopen' | 'rate', string>>;
+}
+
+/** What a provider can do, read off the methods it has, so a feature is never declared apart from its code. */
+export function capabilitiesOf(provider: TicketProvider): ProviderCapabilities {
+  return {
+    close: provider.closeTicket !== undefined,
+    reopen: provider.reopenTicket !== undefined,
+    rate: provider.rateTicket !== undefined,
+    updatedSince: provider.listUpdatedSince !== undefined,
+    fields: provider.fields,
+  };
 }
 
 /** What every adapter factory receives: its own settings and the shared machinery. */
@@ -73,10 +90,37 @@ export interface ProviderDeps {
   logger: Logger;
   /** Only the local desk uses it: tickets live in the same store as everything else. */
   kv: KeyValueStore;
-  env: Readonly<Record<string, string | undefined>>;
+  env: Env;
+  /** The local clock in ms the update walk settles its mark by; Date.now unless a test sets it. */
+  now?: () => number;
 }
 
 export type ProviderFactory = (deps: ProviderDeps) => TicketProvider;
+
+/** Reads an adapter's own settings from the environment; a bad one throws ConfigError naming it. */
+export type ReadSettings<S> = (env: Env) => S;
+
+/** A vendor's status word as the neutral status, and the words to show for it. */
+export type ToStatus = (vendorWord: string) => Pick<Ticket, 'status' | 'vendorStatus'>;
+
+/** One call to a vendor: its method and its path below the base URL. */
+export type Route = Pick<ProviderRequest, 'method' | 'path'>;
+
+/** Every call an adapter makes, by name: a route, a function of ids that builds one, or a family of them. */
+export interface Routes {
+  readonly [name: string]: Route | ((...ids: string[]) => Route) | Routes;
+}
+
+/**
+ * What every adapter folder exports, under the same names, so knowing one means knowing all. The
+ * registry loads each folder as this type: a folder whose exports drift does not compile.
+ */
+export interface ProviderModule {
+  createProvider: ProviderFactory;
+  readSettings: ReadSettings<unknown>;
+  toStatus: ToStatus;
+  routes: Routes;
+}
 
 /**
  * A content hash of a comment, for vendors that return no comment id: whitespace is folded the

@@ -12,7 +12,7 @@ import { FieldErrors, ForbiddenError, NotSupportedError } from './errors.js';
 import type { LinkStore } from './links.js';
 import { commentJob, type Delivery } from './delivery/jobs.js';
 import type { Outbox, OutboxJob } from './delivery/outbox.js';
-import { attributedText, type TicketProvider } from './provider.js';
+import { attributedText, capabilitiesOf, type TicketProvider } from './provider.js';
 import type { Relay } from './relay/relay.js';
 
 /** Who is acting, and whether they are staff (may act on anyone's ticket). */
@@ -61,7 +61,7 @@ export class TicketService {
   }
 
   get fields(): readonly OpenField[] {
-    return this.deps.provider.capabilities.fields;
+    return this.deps.provider.fields;
   }
 
   /** Checks the form as the vendor would, before any call: FieldErrors names each bad field. */
@@ -166,7 +166,7 @@ export class TicketService {
   }
 
   card(link: TicketLink): TicketCard {
-    return cardOf(link, this.deps.provider.displayName, this.deps.provider.capabilities);
+    return cardOf(link, this.deps.provider.displayName, capabilitiesOf(this.deps.provider));
   }
 
   private newLink({ ticket }: TicketSnapshot, requester: Requester): TicketLink {

@@ -4,11 +4,14 @@ import { routes } from './routes.js';
 import { WireTicket, type AddNoteBody } from './schemas.js';
 import { readSettings } from './settings.js';
 
+export { readSettings, routes };
+export { toStatus } from './map.js';
+
 /**
  * Console Connect support tickets. Notes live inside the ticket, carry no author-kind flag and
  * cannot be listed by update time, so the relay GETs each linked open ticket.
  */
-export const createConsoleconnectProvider: ProviderFactory = (deps): TicketProvider => {
+export const createProvider: ProviderFactory = (deps): TicketProvider => {
   const settings = readSettings(deps.env);
   const http = deps.http.forProvider({
     provider: 'consoleconnect',
@@ -24,7 +27,7 @@ export const createConsoleconnectProvider: ProviderFactory = (deps): TicketProvi
   return {
     id: 'consoleconnect',
     displayName: 'Console Connect',
-    capabilities: { close: false, reopen: false, rate: false, updatedSince: false, fields: OPEN_FIELDS },
+    fields: OPEN_FIELDS,
     unsupported: {
       close: "Console Connect's API cannot close tickets; ask support in the thread to close it.",
       reopen: "Console Connect's API cannot reopen tickets; reply in the thread or open a new ticket.",
@@ -43,13 +46,10 @@ export const createConsoleconnectProvider: ProviderFactory = (deps): TicketProvi
     },
 
     async addComment(ticketId, comment) {
-      const answer = await http.send({ ...routes.addNote(ticketId), body: { noteText: comment.text } satisfies AddNoteBody });
-      // The note is written once we are here: an answer we cannot read must not fail the call,
-      // or the outbox would post the note again. We only look in it for the new note's id.
-      const parsed = WireTicket.safeParse(answer);
-      if (!parsed.success) return {};
+      // addNote answers the whole ticket [seed]; anything else leaves the outcome unknown.
+      const answer = await http.request(WireTicket, { ...routes.addNote(ticketId), body: { noteText: comment.text } satisfies AddNoteBody });
       const mine = commentFingerprint(ticketId, comment.text);
-      const note = toComments(parsed.data).findLast((c) => commentFingerprint(ticketId, c.text) === mine);
+      const note = toComments(answer).findLast((c) => commentFingerprint(ticketId, c.text) === mine);
       return note ? { id: note.id } : {};
     },
   };

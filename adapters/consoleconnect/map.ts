@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import { closestStatus, matchKey, optional, twinIds } from '../../src/provider-kit/adapter-kit.js';
-import type { Comment, OpenField, OpenTicketInput, Priority, Requester, Ticket, TicketStatus } from '../../src/domain.js';
+import { matchKey, optional, statusTable, twinIds } from '../../src/provider-kit/adapter-kit.js';
+import type { Comment, OpenField, OpenTicketInput, Priority, Requester, Ticket } from '../../src/domain.js';
 import { defaultErrorMessage } from '../../src/provider-kit/http.js';
-import { attributedText, attributionOf } from '../../src/provider.js';
+import { attributedText, attributionOf, type ToStatus } from '../../src/provider.js';
 import { ISSUE_TYPES, type CreateTicketBody, type IssueType, type WireNote, type WireTicket } from './schemas.js';
 
 /** The open-ticket form: Console Connect takes a name, a description and an issue type, nothing else. */
@@ -21,7 +21,7 @@ export const OPEN_FIELDS: readonly OpenField[] = [
 ];
 
 /** The vendor's spelling of an issue type, forgiving case and spacing ("slow response"). */
-export function issueTypeOf(category: string): IssueType | undefined {
+function issueTypeOf(category: string): IssueType | undefined {
   const wanted = matchKey(category);
   return ISSUE_TYPES.find((type) => matchKey(type) === wanted);
 }
@@ -52,26 +52,22 @@ export function toCreateBody(input: OpenTicketInput, requester: Requester, fallb
  * Console Connect's status words (Remedy's, with TMF621's camelCase) onto the neutral lifecycle.
  * Unknown words never throw: they go to the closest neutral status and stay in vendorStatus.
  */
-export function toStatus(vendor: string): TicketStatus {
-  const word = matchKey(vendor);
-  const known: Record<string, TicketStatus> = {
-    new: 'open',
-    open: 'open',
-    submitted: 'open',
-    acknowledged: 'open',
-    assigned: 'in_progress',
-    inprogress: 'in_progress',
-    pending: 'waiting',
-    held: 'waiting',
-    onhold: 'waiting',
-    resolved: 'resolved',
-    closed: 'closed',
-    cancelled: 'closed',
-    canceled: 'closed',
-    rejected: 'closed',
-  };
-  return known[word] ?? closestStatus(word);
-}
+export const toStatus: ToStatus = statusTable({
+  new: 'open',
+  open: 'open',
+  submitted: 'open',
+  acknowledged: 'open',
+  assigned: 'in_progress',
+  inProgress: 'in_progress',
+  pending: 'waiting',
+  held: 'waiting',
+  onHold: 'waiting',
+  resolved: 'resolved',
+  closed: 'closed',
+  cancelled: 'closed',
+  canceled: 'closed',
+  rejected: 'closed',
+});
 
 /** `priority[]`'s items have no published shape; a recognisable word in the first one is used, else none. */
 export function toPriority(items: readonly unknown[] | null | undefined): Priority | undefined {
@@ -92,8 +88,7 @@ export function toTicket(wire: WireTicket): Ticket {
     provider: 'consoleconnect',
     subject: wire.name,
     description: wire.description ?? '',
-    status: toStatus(wire.status),
-    vendorStatus: wire.status,
+    ...toStatus(wire.status),
     ...optional('priority', toPriority(wire.priority)),
     // `ticketType` ("Incident") is the vendor's record kind, not the issue type the person chose.
     ...optional('category', wire.issueType ?? undefined),

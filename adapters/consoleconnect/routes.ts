@@ -1,12 +1,10 @@
-import type { ProviderRequest } from '../../src/provider-kit/http.js';
+import type { Route, Routes } from '../../src/provider.js';
 
 /**
  * Every call the adapter makes to Console Connect, in one place. Marks say where each comes from:
  * [seed] the vendor's published Support Tickets reference, [public] its other public docs,
- * [assumed] not published (see docs/providers/consoleconnect.md).
+ * [assumed] not published (see docs/providers.md).
  */
-type Route = Pick<ProviderRequest, 'method' | 'path'>;
-
 const tickets = '/v2/support-tickets';
 const one = (id: string): string => `${tickets}/${encodeURIComponent(id)}`;
 
@@ -17,7 +15,7 @@ export const routes = {
   get: (id: string): Route => ({ method: 'GET', path: one(id) }), // [seed]
   /** Add a note: `{noteText}` → the whole ticket. */
   addNote: (id: string): Route => ({ method: 'POST', path: `${one(id)}/addNote` }), // [seed]
-} as const;
+} as const satisfies Routes;
 
 // Not used: `GET /v2/support-tickets?status=open|closed` [seed] (a bare array; the relay GETs each
 // linked ticket instead, which costs the same and needs no paging) and

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { baseUrl, oneOf, parseEnv, required, type Env } from '../../src/settings.js';
+import type { ReadSettings } from '../../src/provider.js';
+import { baseUrl, oneOf, parseEnv, required } from '../../src/settings.js';
 import { ISSUE_TYPES } from './schemas.js';
 
 /** The environment Console Connect reads; keys are the variable names, so errors name them. */
-export const ConsoleconnectEnv = z.object({
+const ConsoleconnectEnv = z.object({
   CONSOLECONNECT_BASE_URL: baseUrl('https://api.consoleconnect.com'),
   CONSOLECONNECT_API_KEY: required('an API key from the Console Connect portal (sent as a Bearer token)'),
   /** The issue type used when the person opening the ticket picks none. */
@@ -12,6 +13,4 @@ export const ConsoleconnectEnv = z.object({
 export type ConsoleconnectSettings = z.infer<typeof ConsoleconnectEnv>;
 
 /** Reads the settings; a bad one throws ConfigError naming the variable. */
-export function readSettings(env: Env): ConsoleconnectSettings {
-  return parseEnv(ConsoleconnectEnv, env);
-}
+export const readSettings: ReadSettings<ConsoleconnectSettings> = (env) => parseEnv(ConsoleconnectEnv, env);

@@ -1,27 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import type { ProviderCapabilities } from '../../src/domain.js';
 import { ProviderError } from '../../src/errors.js';
-import { attributedText, type ProviderFactory, type TicketProvider } from '../../src/provider.js';
+import { attributedText, type ProviderFactory, type Route, type TicketProvider } from '../../src/provider.js';
 import { actionFailure, OPEN_FIELDS, toSnapshot, toWirePriority, typeAndTopic, validateOpen } from './map.js';
-import { NAMESPACE, ROUTES, type Route } from './routes.js';
+import { actionKey, NAMESPACE, routes as families } from './routes.js';
 import { ActionResponse, type CreateBody, WireList, WireTicket } from './schemas.js';
-import { parseF5xcSettings } from './settings.js';
+import { readSettings } from './settings.js';
+
+export { readSettings };
+export { routes } from './routes.js';
+export { toStatus } from './map.js';
 
 const PROVIDER = 'f5xc';
 
-const CAPABILITIES: ProviderCapabilities = {
-  close: true,
-  reopen: true,
-  rate: false,
-  // No list by update time: the relay reads each open ticket (comments come inside it).
-  updatedSince: false,
-  fields: OPEN_FIELDS,
-};
-
-/** F5 Distributed Cloud customer support, as a partner for a child tenant or as the tenant itself. */
-export const createF5xcProvider: ProviderFactory = (deps): TicketProvider => {
-  const settings = parseF5xcSettings(deps.env);
-  const routes = ROUTES[settings.F5XC_MODE];
+/**
+ * F5 Distributed Cloud customer support, as a partner for a child tenant or as the tenant itself.
+ * No list by update time: the relay reads each open ticket (comments come inside it).
+ */
+export const createProvider: ProviderFactory = (deps): TicketProvider => {
+  const settings = readSettings(deps.env);
+  const routes = families[settings.F5XC_MODE];
+  const key = actionKey[settings.F5XC_MODE];
   // Error bodies are plain strings [seed]; the default picker reads those (and a JSON `message`).
   const http = deps.http.forProvider({
     provider: PROVIDER,
@@ -32,7 +30,7 @@ export const createF5xcProvider: ProviderFactory = (deps): TicketProvider => {
   /** Comment, close, reopen: a 200 is only success when `err` is EOK or absent. */
   async function act(route: Route, body: object): Promise<void> {
     const answer = await http.request(ActionResponse, { ...route, body });
-    const failure = actionFailure(answer?.err);
+    const failure = actionFailure(answer.err);
     if (failure) {
       throw new ProviderError({ provider: PROVIDER, ...route, status: 200, kind: failure.kind, vendorMessage: failure.message });
     }
@@ -82,7 +80,7 @@ export const createF5xcProvider: ProviderFactory = (deps): TicketProvider => {
   return {
     id: PROVIDER,
     displayName: 'F5 Distributed Cloud',
-    capabilities: CAPABILITIES,
+    fields: OPEN_FIELDS,
     unsupported: {
       rate: "F5 Distributed Cloud's API has no way to rate a ticket; tell support in the thread how it went.",
     },
@@ -114,18 +112,18 @@ export const createF5xcProvider: ProviderFactory = (deps): TicketProvider => {
 
     // The comment call answers only {err}: there is no comment id to return.
     async addComment(ticketId, comment) {
-      await act(routes.comment(ticketId), { ...routes.key(ticketId), comment: comment.text });
+      await act(routes.comment(ticketId), { ...key(ticketId), comment: comment.text });
       return {};
     },
 
     async closeTicket(ticketId) {
-      await act(routes.close(ticketId), routes.key(ticketId));
+      await act(routes.close(ticketId), key(ticketId));
     },
 
     // F5's reopen takes no text, so the reason follows as a comment once the ticket is open again.
     async reopenTicket(ticketId, text) {
-      await act(routes.reopen(ticketId), routes.key(ticketId));
-      if (text.trim()) await act(routes.comment(ticketId), { ...routes.key(ticketId), comment: text });
+      await act(routes.reopen(ticketId), key(ticketId));
+      if (text.trim()) await act(routes.comment(ticketId), { ...key(ticketId), comment: text });
     },
   };
 };

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { sameText, twinIds } from '../../src/provider-kit/adapter-kit.js';
-import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Priority, TicketSnapshot, TicketStatus } from '../../src/domain.js';
+import { sameText, statusTable, twinIds } from '../../src/provider-kit/adapter-kit.js';
+import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Priority, TicketSnapshot } from '../../src/domain.js';
 import type { ProviderErrorKind } from '../../src/errors.js';
 import { htmlToMarkdown } from '../../src/provider-kit/markdown.js';
-import { attributionOf } from '../../src/provider.js';
+import { attributionOf, type ToStatus } from '../../src/provider.js';
 import type { F5xcSettings } from './settings.js';
 import type { Topic, TicketType, WireComment, WirePriority, WireTicket } from './schemas.js';
 
 /** The 24 topics with labels a person understands; the value sent is F5's own. */
-export const TOPIC_LABELS: Readonly<Record<Topic, string>> = {
+const TOPIC_LABELS: Readonly<Record<Topic, string>> = {
   TECHNICAL_SUPPORT_TOPIC_TROUBLESHOOTING: 'Technical: troubleshooting',
   TECHNICAL_SUPPORT_TOPIC_ERROR_MESSAGE: 'Technical: error message',
   TECHNICAL_SUPPORT_TOPIC_CONFIGURATION_CHANGES: 'Technical: configuration changes',
@@ -35,7 +35,7 @@ export const TOPIC_LABELS: Readonly<Record<Topic, string>> = {
   QUESTION_TOPIC_INFRASTRUCTURE: 'Question: infrastructure',
 };
 
-export function isTopic(value: string): value is Topic {
+function isTopic(value: string): value is Topic {
   return Object.hasOwn(TOPIC_LABELS, value);
 }
 
@@ -104,9 +104,9 @@ function fromWirePriority(priority: string | undefined): Priority | undefined {
  * F5's statuses follow its support desk's lifecycle: NEW (nobody on it yet), OPEN (support works
  * on it), PENDING (support waits for the customer), ONHOLD (support waits on someone else),
  * SOLVED (reopenable), CLOSED. FAILED means the ticket never reached the desk: nothing more will
- * happen on it, so it reads as closed. Unknown values stay followed, as open.
+ * happen on it, so it reads as closed. A value F5 adds later goes to the closest neutral status.
  */
-const STATUS: Readonly<Record<string, [TicketStatus, string]>> = {
+export const toStatus: ToStatus = statusTable({
   STATUS_NEW: ['open', 'New'],
   STATUS_OPEN: ['in_progress', 'Open'],
   STATUS_PENDING: ['waiting', 'Pending'],
@@ -115,12 +115,7 @@ const STATUS: Readonly<Record<string, [TicketStatus, string]>> = {
   STATUS_CLOSED: ['closed', 'Closed'],
   STATUS_FAILED: ['closed', 'Failed'],
   STATUS_UNKNOWN: ['open', 'Unknown'],
-};
-
-export function mapStatus(status: string | undefined): { status: TicketStatus; vendorStatus: string } {
-  const known = STATUS[status ?? 'STATUS_UNKNOWN'];
-  return known ? { status: known[0], vendorStatus: known[1] } : { status: 'open', vendorStatus: status ?? 'Unknown' };
-}
+});
 
 type OriginSettings = Pick<F5xcSettings, 'F5XC_CUSTOMER_DOMAIN' | 'F5XC_CUSTOMER_EMAILS'>;
 
@@ -193,7 +188,8 @@ export function toSnapshot(ticketId: string, wire: WireTicket, settings: OriginS
       provider: 'f5xc',
       subject: spec.subject ?? '',
       description,
-      ...mapStatus(spec.status),
+      // F5 may leave out an enum's default value: no status is STATUS_UNKNOWN.
+      ...toStatus(spec.status ?? 'STATUS_UNKNOWN'),
       ...(priority ? { priority } : {}),
       ...(category ? { category } : {}),
       ...(createdAt ? { createdAt } : {}),

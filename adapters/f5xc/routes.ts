@@ -1,30 +1,24 @@
-import type { ProviderRequest } from '../../src/provider-kit/http.js';
+import type { Route, Routes } from '../../src/provider.js';
 import type { ActionKey } from './schemas.js';
 
 /**
  * Every F5 call the adapter makes, in one place. Marks: [seed] shown in the seed document,
- * [public] in F5's published OpenAPI, [assumed] neither (see docs/providers/f5xc.md).
+ * [public] in F5's published OpenAPI, [assumed] neither (see docs/providers.md).
  * Both families live in the `system` namespace: support tickets are tenant-wide objects.
  */
 export const NAMESPACE = 'system';
 
 export type F5xcMode = 'partner' | 'tenant';
 
-export interface Route {
-  method: ProviderRequest['method'];
-  path: string;
-}
-
-export interface F5xcRoutes {
+/** One family's calls (a type, not an interface, so that it is a `Routes`). */
+export type F5xcRoutes = {
   create: Route;
   list: Route;
-  get(id: string): Route;
-  comment(id: string): Route;
-  close(id: string): Route;
-  reopen(id: string): Route;
-  /** How an action body (comment, close, reopen) names the ticket. */
-  key(id: string): ActionKey;
-}
+  get: (id: string) => Route;
+  comment: (id: string) => Route;
+  close: (id: string) => Route;
+  reopen: (id: string) => Route;
+};
 
 const enc = encodeURIComponent;
 
@@ -37,7 +31,6 @@ const partner: F5xcRoutes = {
   comment: (tpId) => ({ method: 'POST', path: `${PARTNER}/${enc(tpId)}/comment` }), // [public] body {tp_id, comment}
   close: (tpId) => ({ method: 'POST', path: `${PARTNER}/${enc(tpId)}/close` }), // [public] body {tp_id}
   reopen: (tpId) => ({ method: 'POST', path: `${PARTNER}/${enc(tpId)}/reopen` }), // [public] body {tp_id}
-  key: (tpId) => ({ tp_id: tpId }),
 };
 
 /** The tenant's own tickets, keyed by metadata.name. Note the singular `customer_support` of actions. */
@@ -50,7 +43,12 @@ const tenant: F5xcRoutes = {
   comment: (name) => ({ method: 'POST', path: `${ACTION}/${enc(name)}/comment` }), // [public] body {name, namespace, comment}
   close: (name) => ({ method: 'POST', path: `${ACTION}/${enc(name)}/close` }), // [public] body {name, namespace}
   reopen: (name) => ({ method: 'POST', path: `${ACTION}/${enc(name)}/reopen` }), // [public] body {name, namespace}
-  key: (name) => ({ name, namespace: NAMESPACE }),
 };
 
-export const ROUTES: Readonly<Record<F5xcMode, F5xcRoutes>> = { partner, tenant };
+export const routes = { partner, tenant } as const satisfies Record<F5xcMode, F5xcRoutes> & Routes;
+
+/** How an action body (comment, close, reopen) names the ticket in each family. */
+export const actionKey: Readonly<Record<F5xcMode, (id: string) => ActionKey>> = {
+  partner: (tpId) => ({ tp_id: tpId }),
+  tenant: (name) => ({ name, namespace: NAMESPACE }),
+};

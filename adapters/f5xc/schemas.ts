@@ -68,7 +68,7 @@ export type WireComment = z.infer<typeof WireComment>;
  * The ticket as F5 shows it to customers (GetSpecType) [seed/public]. Every field is optional on
  * the wire (F5 may omit enum defaults), so the adapter supplies neutral fallbacks.
  */
-export const WireSpec = z.object({
+const WireSpec = z.object({
   tp_id: z.string().optional(),
   subject: z.string().optional(),
   description: z.string().optional(),
@@ -83,7 +83,7 @@ export const WireSpec = z.object({
   update_at: z.string().optional(), // sic: F5 spells it update_at
   author_name: z.string().optional(),
 });
-export type WireSpec = z.infer<typeof WireSpec>;
+type WireSpec = z.infer<typeof WireSpec>;
 
 const Metadata = z.object({ name: z.string().optional(), namespace: z.string().optional() });
 const SystemMetadata = z.object({
@@ -113,10 +113,11 @@ export const WireList = z.object({
 });
 
 /**
- * Comment/close/reopen answer: HTTP 200 with `{err}` [public]. Absent `err` is success; an empty
- * body is read the same way. `err` stays a string so an unknown code is a failure, not a crash.
+ * Comment/close/reopen answer: HTTP 200 with `{err}` [public]. Absent `err` is success (F5 leaves
+ * out an enum's default, EOK); an answer that is not such an object, an empty one included, leaves
+ * the outcome unknown. `err` stays a string so an unknown code is a failure, not a crash.
  */
-export const ActionResponse = z.object({ err: z.string().optional() }).optional();
+export const ActionResponse = z.object({ err: z.string().optional() });
 
 /** POST create body [seed]. */
 export interface CreateBody {

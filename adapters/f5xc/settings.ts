@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { baseUrl, list, oneOf, parseEnv, required, type Env } from '../../src/settings.js';
+import type { ReadSettings } from '../../src/provider.js';
+import { baseUrl, list, oneOf, parseEnv, required } from '../../src/settings.js';
 import { SERVICES, TICKET_TYPES } from './schemas.js';
 
 /** The F5 settings, read from the environment; a bad one stops start-up naming the variable. */
@@ -25,6 +26,4 @@ const F5xcEnv = z.object({
 
 export type F5xcSettings = z.infer<typeof F5xcEnv>;
 
-export function parseF5xcSettings(env: Env): F5xcSettings {
-  return parseEnv(F5xcEnv, env);
-}
+export const readSettings: ReadSettings<F5xcSettings> = (env) => parseEnv(F5xcEnv, env);

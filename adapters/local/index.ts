@@ -2,14 +2,18 @@ import { Priority, type OpenField } from '../../src/domain.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
 import { LocalDesk } from './desk.js';
 import { toSnapshot } from './map.js';
-import { localSettings } from './settings.js';
+import { readSettings } from './settings.js';
+
+export { readSettings };
+export { toStatus } from './map.js';
+export { routes } from './routes.js';
 
 const SUBJECT_MAX = 200;
 
 /** The built-in desk: no account, no network; tickets live in the bot's own store. */
-export const createLocalProvider: ProviderFactory = ({ kv, env }): TicketProvider => {
+export const createProvider: ProviderFactory = ({ kv, env }): TicketProvider => {
   const desk = new LocalDesk(kv);
-  const { categories } = localSettings(env);
+  const { categories } = readSettings(env);
   const fields: OpenField[] = [
     { name: 'subject', label: 'Subject', required: true, maxLength: SUBJECT_MAX },
     { name: 'description', label: 'Description', required: true, multiline: true, maxLength: 10_000 },
@@ -22,7 +26,7 @@ export const createLocalProvider: ProviderFactory = ({ kv, env }): TicketProvide
   return {
     id: 'local',
     displayName: 'Local desk',
-    capabilities: { close: true, reopen: true, rate: true, updatedSince: false, fields },
+    fields,
     validateOpen(input) {
       const errors: Record<string, string> = {};
       if (input.subject.length > SUBJECT_MAX) errors['subject'] = `must be at most ${SUBJECT_MAX} characters`;

@@ -1,7 +1,16 @@
 import type { Comment, Ticket, TicketSnapshot } from '../../src/domain.js';
+import { statusTable } from '../../src/provider-kit/adapter-kit.js';
+import type { ToStatus } from '../../src/provider.js';
 import type { DeskComment, DeskTicket } from './schemas.js';
 
-const STATUS_WORDS = { open: 'open', in_progress: 'in progress', waiting: 'waiting for you', resolved: 'resolved', closed: 'closed' } as const;
+/** The desk keeps the neutral statuses; these are the words people see for them. */
+export const toStatus: ToStatus = statusTable({
+  open: ['open', 'open'],
+  in_progress: ['in_progress', 'in progress'],
+  waiting: ['waiting', 'waiting for you'],
+  resolved: ['resolved', 'resolved'],
+  closed: ['closed', 'closed'],
+});
 
 export function toTicket(desk: DeskTicket): Ticket {
   return {
@@ -9,8 +18,7 @@ export function toTicket(desk: DeskTicket): Ticket {
     provider: 'local',
     subject: desk.subject,
     description: desk.description,
-    status: desk.status,
-    vendorStatus: STATUS_WORDS[desk.status],
+    ...toStatus(desk.status),
     ...(desk.priority ? { priority: desk.priority } : {}),
     ...(desk.category ? { category: desk.category } : {}),
     createdAt: desk.createdAt,

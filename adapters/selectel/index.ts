@@ -1,29 +1,33 @@
 import { FieldErrors, ProviderError } from '../../src/errors.js';
-import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
-import { walkUpdated } from '../../src/provider-kit/update-walk.js';
-import { openFields, splitThread, toComment, toCreateBody, toTicket, toVoteScore, validateOpen } from './map.js';
+import type { ProviderFactory, Route, TicketProvider } from '../../src/provider.js';
+import { encodeMark, walkUpdated } from '../../src/provider-kit/update-walk.js';
+import { decodeCursor, openFields, splitThread, toComment, toCreateBody, toTicket, toVoteScore, validateOpen } from './map.js';
 import { SELECTEL_PACING, selectelLimiter, type SelectelPacing } from './pacing.js';
-import { LIST_MAX_PAGES, LIST_PAGE_SIZE, routes, type Route } from './routes.js';
+import { LIST_MAX_PAGES, LIST_PAGE_SIZE, routes } from './routes.js';
 import {
   SelectelComment,
   SelectelCommentList,
   SelectelTicket,
   SelectelTicketList,
   TextRequest,
+  VoteAnswer,
   selectelErrorMessage,
   type CloseRequest,
   type VoteRequest,
 } from './schemas.js';
-import { selectelSettings } from './settings.js';
+import { readSettings } from './settings.js';
+
+export { readSettings, routes };
+export { toStatus } from './map.js';
 
 /**
  * Selectel Tickets API v1.2: tickets with a separate comment list, `is_client_author` on each,
- * listed by update time for cheap polling. `pacing` overrides the documented limits and `now` the
- * clock the update walk settles its mark by (tests).
+ * listed by update time for cheap polling. `pacing` overrides the documented limits (tests, the
+ * bench); `createProvider` keeps them.
  */
-export function selectelFactory(pacing: Partial<SelectelPacing> = {}, now: () => number = Date.now): ProviderFactory {
+export function withPacing(pacing: Partial<SelectelPacing>): ProviderFactory {
   return (deps): TicketProvider => {
-    const settings = selectelSettings(deps.env);
+    const settings = readSettings(deps.env);
     const http = deps.http.forProvider({
       provider: 'selectel',
       baseUrl: settings.baseUrl,
@@ -61,7 +65,7 @@ export function selectelFactory(pacing: Partial<SelectelPacing> = {}, now: () =>
     return {
       id: 'selectel',
       displayName: 'Selectel',
-      capabilities: { close: true, reopen: true, rate: true, updatedSince: true, fields: openFields(settings) },
+      fields: openFields(settings),
       validateOpen: (input) => validateOpen(input, settings),
 
       async createTicket(input, requester) {
@@ -86,24 +90,21 @@ export function selectelFactory(pacing: Partial<SelectelPacing> = {}, now: () =>
       async addComment(ticketId, comment) {
         const route = routes.addComment(ticketId);
         number(ticketId, route);
-        const answer = await http.send({ ...route, body: text(comment.text, 'text') });
-        // The comment is written by now: an answer we cannot read must not fail the call, or the
-        // outbox would post it twice. Without an id the caller falls back to a content hash.
-        const created = SelectelComment.safeParse(answer);
-        return created.success ? { id: toComment(ticketId, created.data).id } : {};
+        const created = await http.request(SelectelComment, { ...route, body: text(comment.text, 'text') });
+        return { id: toComment(ticketId, created).id };
       },
 
       async closeTicket(ticketId) {
         const route = routes.closeTicket(ticketId);
         number(ticketId, route);
-        // Neither a score nor a comment: rating is its own action. The old-shape answer is not needed.
-        await http.send({ ...route, body: {} satisfies CloseRequest });
+        // Neither a score nor a comment: rating is its own action. The answer is the old ticket shape.
+        await http.request(SelectelTicket, { ...route, body: {} satisfies CloseRequest });
       },
 
       async reopenTicket(ticketId, reason) {
         const route = routes.reopenTicket(ticketId);
         number(ticketId, route);
-        await http.send({ ...route, body: text(reason, 'text') });
+        await http.request(SelectelTicket, { ...route, body: text(reason, 'text') });
       },
 
       async rateTicket(ticketId, score, comment) {
@@ -112,18 +113,18 @@ export function selectelFactory(pacing: Partial<SelectelPacing> = {}, now: () =>
         const vendorScore = toVoteScore(score);
         if (vendorScore === undefined) throw new FieldErrors({ score: 'Score must be a whole number from 1 to 5' });
         const vote: VoteRequest = { score: vendorScore, ...(comment?.trim() ? { comment: comment.trim() } : {}) };
-        await http.send({ ...route, body: vote });
+        await http.request(VoteAnswer, { ...route, body: vote });
       },
 
-      listUpdatedSince: (cursor, knownOpen) =>
-        walkUpdated({
-          cursor,
+      async listUpdatedSince(cursor, knownOpen) {
+        const { ticketIds, mark } = await walkUpdated({
+          mark: decodeCursor(cursor),
           knownOpen,
           first: 1,
           maxPages: LIST_MAX_PAGES,
           logger: deps.logger,
           provider: 'selectel',
-          now,
+          now: deps.now ?? Date.now,
           fetchPage: async (page: number) => {
             const query = { page, items_per_page: LIST_PAGE_SIZE, sort_by: 'updated_at', sort_by_order: 'desc' };
             const list = await http.request(SelectelTicketList, { ...routes.listTickets(), query });
@@ -133,10 +134,12 @@ export function selectelFactory(pacing: Partial<SelectelPacing> = {}, now: () =>
               next: list.items.length > 0 && list.items.length >= size ? page + 1 : undefined,
             };
           },
-        }),
+        });
+        return { ticketIds, cursor: encodeMark(mark) };
+      },
     };
   };
 }
 
-/** The registry's factory: Selectel at its documented limits. */
-export const createSelectelProvider: ProviderFactory = selectelFactory();
+/** Selectel at its documented limits. */
+export const createProvider: ProviderFactory = withPacing({});

@@ -1,25 +1,21 @@
 import type { Comment, OpenField, OpenTicketInput, Requester, Ticket, TicketStatus } from '../../src/domain.js';
-import { attributedText } from '../../src/provider.js';
+import { statusTable } from '../../src/provider-kit/adapter-kit.js';
+import { decodeMark, type Mark } from '../../src/provider-kit/update-walk.js';
+import { attributedText, type ToStatus } from '../../src/provider.js';
 import { STATUS_KEYS } from './routes.js';
 import { BODY_MAX, CreateTicketRequest, SUMMARY_MAX, type SelectelComment, type SelectelTicket } from './schemas.js';
 import type { SelectelSettings } from './settings.js';
 
 /** The description travels as the first comment, with the "— name (via chat)" line appended. */
-export const DESCRIPTION_MAX = BODY_MAX - 200;
+const DESCRIPTION_MAX = BODY_MAX - 200;
 
-/** The closest neutral status for a key we have not seen; the vendor's word stays in vendorStatus. */
-function guessStatus(key: string): TicketStatus {
-  if (/clos|complet|cancel|reject/.test(key)) return 'closed';
-  if (/resol|solv|done/.test(key)) return 'resolved';
-  if (/wait|pend|hold/.test(key)) return 'waiting';
-  if (/new|open|creat/.test(key)) return 'open';
-  return 'in_progress';
-}
+/** Selectel's status keys onto the neutral lifecycle; a key not in the table goes to the closest one. */
+export const toStatus: ToStatus = statusTable(STATUS_KEYS);
 
-export function statusOf(t: SelectelTicket): TicketStatus {
+/** The ticket's status: its key, overruled by the old shape's `is_closed` and `is_resolved` flags. */
+function statusOf(t: SelectelTicket): TicketStatus {
   if (t.isClosed) return 'closed';
-  const key = t.statusKey.toLowerCase();
-  const status = STATUS_KEYS[key] ?? guessStatus(key);
+  const { status } = toStatus(t.statusKey);
   if (t.isResolved && status !== 'closed') return 'resolved';
   // `is_await_client` is not read as `waiting`: it flips with every message, so the thread would
   // get a status line after each answer and each reply; the status key alone says where it stands.
@@ -155,4 +151,14 @@ export function toCreateBody(
 function humanise(key: string): string {
   const words = key.replace(/[_-]+/g, ' ').trim();
   return words ? words[0]!.toUpperCase() + words.slice(1) : key;
+}
+
+/** The list cursor: the walk's mark, or the `<ISO time>|<ids>` form stored before it (re-read once). */
+export function decodeCursor(cursor: string | undefined): Mark | undefined {
+  if (cursor === undefined) return undefined;
+  const mark = decodeMark(cursor);
+  if (mark) return mark;
+  const [stamp = '', ids = ''] = cursor.split('|');
+  const at = Date.parse(stamp);
+  return Number.isNaN(at) ? undefined : { at, ids: ids.split(',').filter(Boolean), seenAt: undefined, settled: false };
 }

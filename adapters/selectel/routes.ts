@@ -1,5 +1,5 @@
 import type { TicketStatus } from '../../src/domain.js';
-import type { ProviderRequest } from '../../src/provider-kit/http.js';
+import type { Route, Routes } from '../../src/provider.js';
 
 /**
  * Every call the adapter makes, and every vendor word it had to guess, in one place. The seed
@@ -7,8 +7,6 @@ import type { ProviderRequest } from '../../src/provider-kit/http.js';
  * rest follow their pattern and are [assumed], so a confirmed path is a one-line change here.
  * Paths are relative to SELECTEL_BASE_URL, which already ends in /support.
  */
-export type Route = Pick<ProviderRequest, 'method' | 'path'>;
-
 const ticket = (number: string): string => `/tickets/${encodeURIComponent(number)}`;
 
 export const routes = {
@@ -24,7 +22,7 @@ export const routes = {
   /** Answers with the old ticket shape [seed]. */
   reopenTicket: (n: string): Route => ({ method: 'POST', path: `${ticket(n)}/reopen` }), // [assumed]
   rateTicket: (n: string): Route => ({ method: 'POST', path: `${ticket(n)}/vote` }), // [assumed]
-} as const;
+} as const satisfies Routes;
 
 /** Which paced bucket a write draws from; reads have no published limit. */
 export function pacedAs(method: string, path: string): 'tickets' | 'comments' | undefined {
@@ -37,8 +35,9 @@ export function pacedAs(method: string, path: string): 'tickets' | 'comments' | 
 
 /**
  * Status keys. The seed shows only `in_progress` (v1.2 `status`, old `status_key`); the others
- * are [assumed] from the vendor's panel wording. An unknown key is guessed from its word in
- * map.ts and shown to people verbatim as the vendor status, so a wrong guess stays visible.
+ * are [assumed] from the vendor's panel wording. An unknown key goes to the closest neutral status
+ * (`toStatus` in map.ts) and is shown to people verbatim as the vendor status, so a wrong guess
+ * stays visible.
  */
 export const STATUS_KEYS: Readonly<Record<string, TicketStatus>> = {
   new: 'open', // [assumed]

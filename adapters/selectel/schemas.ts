@@ -95,6 +95,9 @@ export type CloseRequest = z.infer<typeof CloseRequest>;
 export const VoteRequest = z.object({ score: z.number().int().min(1).max(10), comment: z.string().min(1).optional() });
 export type VoteRequest = z.infer<typeof VoteRequest>;
 
+/** Rate ticket's answer [seed]: the vote as stored. */
+export const VoteAnswer = z.object({ score: z.number().int(), comment: text, created_at: text });
+
 /**
  * The seed documents 400/404/429 without a body. Its schema names are pydantic's, so besides
  * `detail`/`message`/`error` strings this reads FastAPI's `detail: [{loc, msg}]` list.

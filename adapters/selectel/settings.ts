@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { ConfigError } from '../../src/errors.js';
-import { baseUrl, list, oneOf, parseEnv, required, type Env } from '../../src/settings.js';
+import type { ReadSettings } from '../../src/provider.js';
+import { baseUrl, list, oneOf, parseEnv, required } from '../../src/settings.js';
 import { ACCESS_LEVELS } from './schemas.js';
 
 /** The public base URL, the same for every region [public]. */
-export const SELECTEL_PUBLIC_BASE = 'https://api.selectel.ru/support';
+const SELECTEL_PUBLIC_BASE = 'https://api.selectel.ru/support';
 
 /** The environment Selectel reads; keys are the variable names, so errors name them. */
-export const SelectelEnv = z.object({
+const SelectelEnv = z.object({
   SELECTEL_BASE_URL: baseUrl(SELECTEL_PUBLIC_BASE),
   SELECTEL_TOKEN: required('the static API key (sent as X-Token) from the Selectel control panel'),
   SELECTEL_ACCESS_LEVEL: oneOf(ACCESS_LEVELS, 'account_users'),
@@ -19,8 +20,18 @@ export const SelectelEnv = z.object({
   SELECTEL_CATEGORY: list(),
 });
 
+export interface SelectelSettings {
+  baseUrl: string;
+  token: string;
+  accessLevel: (typeof ACCESS_LEVELS)[number];
+  projects: string[];
+  product: string;
+  /** Catalogue keys offered in the form; the first one is used when the user picks none. */
+  categories: string[];
+}
+
 /** Reads the SELECTEL_* settings; a bad one stops start-up with a ConfigError naming it. */
-export function selectelSettings(env: Env) {
+export const readSettings: ReadSettings<SelectelSettings> = (env) => {
   const parsed = parseEnv(SelectelEnv, env);
   // The deprecated create documents keystone_projects as mandatory for project_users; without a
   // project such a ticket would be visible to nobody, so refuse the combination up front.
@@ -36,8 +47,6 @@ export function selectelSettings(env: Env) {
     accessLevel: parsed.SELECTEL_ACCESS_LEVEL,
     projects: parsed.SELECTEL_PROJECTS,
     product: parsed.SELECTEL_PRODUCT,
-    /** Catalogue keys offered in the form; the first one is used when the user picks none. */
     categories: [...new Set(parsed.SELECTEL_CATEGORY)],
   };
-}
-export type SelectelSettings = ReturnType<typeof selectelSettings>;
+};

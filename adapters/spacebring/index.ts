@@ -1,17 +1,19 @@
 import { FieldErrors } from '../../src/errors.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
-import { walkUpdated } from '../../src/provider-kit/update-walk.js';
-import { OPEN_FIELDS, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
+import { encodeMark, walkUpdated } from '../../src/provider-kit/update-walk.js';
+import { decodeCursor, OPEN_FIELDS, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
 import { LIST_MAX_PAGES, LIST_PAGE_SIZE, routes, spacebringLimiter, wire } from './routes.js';
-import { CommentAnswer, ListAnswer, TicketAnswer } from './schemas.js';
+import { CommentAnswer, ListAnswer, StatusAnswer, TicketAnswer } from './schemas.js';
 import { authHeaders, readSettings } from './settings.js';
+
+export { readSettings, routes };
+export { toStatus } from './map.js';
 
 /**
  * Spacebring support tickets. The conversation comes inside the ticket as activities that name
- * their actor; tickets list by update time per location, so an idle poll costs one call. `now` is
- * the clock the update walk settles its mark by (tests).
+ * their actor; tickets list by update time per location, so an idle poll costs one call.
  */
-export const spacebringFactory = (now: () => number = Date.now): ProviderFactory => (deps): TicketProvider => {
+export const createProvider: ProviderFactory = (deps): TicketProvider => {
   const settings = readSettings(deps.env);
   // Errors are `{message, type}` [public]: the default picker reads `message`.
   const http = deps.http.forProvider({
@@ -24,21 +26,18 @@ export const spacebringFactory = (now: () => number = Date.now): ProviderFactory
   const snapshot = (answer: TicketAnswer) => ({ ticket: toTicket(answer), comments: toComments(answer) });
 
   async function comment(ticketId: string, text: string): Promise<{ id?: string }> {
-    const answer = await http.send({ ...routes.comment(), body: { activity: { ticketRef: ticketId, text } } });
-    // The comment exists by now: an answer we cannot read must not fail the call (the outbox
-    // would post it twice); the caller then falls back on the text's fingerprint.
-    const parsed = CommentAnswer.safeParse(answer);
-    return parsed.success ? { id: parsed.data.activity.id } : {};
+    const answer = await http.request(CommentAnswer, { ...routes.comment(), body: { activity: { ticketRef: ticketId, text } } });
+    return { id: answer.activity.id };
   }
 
   async function setStatus(ticketId: string, status: string): Promise<void> {
-    await http.send({ ...routes.status(ticketId), body: { ticket: { status } } });
+    await http.request(StatusAnswer, { ...routes.status(ticketId), body: { ticket: { status } } });
   }
 
   return {
     id: 'spacebring',
     displayName: 'Spacebring',
-    capabilities: { close: true, reopen: true, rate: false, updatedSince: true, fields: OPEN_FIELDS },
+    fields: OPEN_FIELDS,
     unsupported: { rate: "Spacebring's API cannot rate tickets; tell support in the thread how it went." },
 
     validateOpen,
@@ -71,15 +70,15 @@ export const spacebringFactory = (now: () => number = Date.now): ProviderFactory
       if (text.trim()) await comment(ticketId, text);
     },
 
-    listUpdatedSince(cursor, knownOpen) {
-      return walkUpdated<string | undefined>({
-        cursor,
+    async listUpdatedSince(cursor, knownOpen) {
+      const { ticketIds, mark } = await walkUpdated<string | undefined>({
+        mark: decodeCursor(cursor),
         knownOpen,
         first: undefined,
         maxPages: LIST_MAX_PAGES,
         logger: deps.logger,
         provider: 'spacebring',
-        now,
+        now: deps.now ?? Date.now,
         fetchPage: async (token) => {
           const query = {
             locationRef: settings.SPACEBRING_LOCATION_REF,
@@ -92,9 +91,7 @@ export const spacebringFactory = (now: () => number = Date.now): ProviderFactory
           return { items, next: answer.nextPageToken || undefined };
         },
       });
+      return { ticketIds, cursor: encodeMark(mark) };
     },
   };
 };
-
-/** The registry's factory, on the real clock. */
-export const createSpacebringProvider: ProviderFactory = spacebringFactory();

@@ -1,8 +1,10 @@
-import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Requester, Ticket, TicketStatus } from '../../src/domain.js';
-import { closestStatus, matchKey, sameText } from '../../src/provider-kit/adapter-kit.js';
-import { attributedText } from '../../src/provider.js';
+import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Requester, Ticket } from '../../src/domain.js';
+import { matchKey, parseJson, sameText, statusTable } from '../../src/provider-kit/adapter-kit.js';
+import { decodeMark, type Mark } from '../../src/provider-kit/update-walk.js';
+import { attributedText, type ToStatus } from '../../src/provider.js';
 import { wire } from './routes.js';
 import {
+  LegacyCursor,
   TICKET_TYPES,
   type CreateTicketBody,
   type TicketAnswer,
@@ -43,7 +45,7 @@ export const OPEN_FIELDS: readonly OpenField[] = [
 ];
 
 /** Spacebring's type for what a person typed: the value or its label, any case or spacing. */
-export function typeOf(category: string): TicketType | undefined {
+function typeOf(category: string): TicketType | undefined {
   const wanted = matchKey(category);
   return TICKET_TYPES.find((type) => matchKey(type) === wanted || matchKey(TYPE_LABELS[type]) === wanted);
 }
@@ -79,18 +81,13 @@ export function toCreateBody(
   };
 }
 
-const STATUS: Readonly<Record<string, [TicketStatus, string]>> = {
+/** Spacebring's status [public] onto the neutral lifecycle; an unknown word goes to the closest one. */
+export const toStatus: ToStatus = statusTable({
   new: ['open', 'New'],
   inProgress: ['in_progress', 'In progress'],
   solved: ['resolved', 'Solved'],
   closed: ['closed', 'Closed'],
-};
-
-/** Spacebring's status onto the neutral lifecycle; an unknown word goes to the closest one. */
-export function toStatus(vendor: string): { status: TicketStatus; vendorStatus: string } {
-  const known = STATUS[vendor];
-  return known ? { status: known[0], vendorStatus: known[1] } : { status: closestStatus(vendor), vendorStatus: vendor };
-}
+});
 
 export function toTicket(answer: TicketAnswer): Ticket {
   const { ticket } = answer;
@@ -208,4 +205,13 @@ function splitText(text: string): [string, string] {
   const trimmed = text.trim();
   const at = trimmed.indexOf('\n');
   return at < 0 ? [trimmed, ''] : [trimmed.slice(0, at).trim(), trimmed.slice(at + 1).trim()];
+}
+
+/** The list cursor: the walk's mark, or the `{at: ms, ids, settled}` stored before it (re-read once). */
+export function decodeCursor(cursor: string | undefined): Mark | undefined {
+  if (cursor === undefined) return undefined;
+  const mark = decodeMark(cursor);
+  if (mark) return mark;
+  const legacy = LegacyCursor.safeParse(parseJson(cursor));
+  return legacy.success ? { at: legacy.data.at, ids: legacy.data.ids, seenAt: undefined, settled: false } : undefined;
 }

@@ -1,5 +1,5 @@
-import type { ProviderRequest } from '../../src/provider-kit/http.js';
 import { TokenBucket } from '../../src/pacing.js';
+import type { Route, Routes } from '../../src/provider.js';
 
 /**
  * Every call the adapter makes to Spacebring, and every field it relies on that is not in the
@@ -7,8 +7,6 @@ import { TokenBucket } from '../../src/pacing.js';
  * reference pages, [assumed] published nowhere we could find (see docs/providers.md). A vendor
  * confirmation is then a one-line change here.
  */
-type Route = Pick<ProviderRequest, 'method' | 'path'>;
-
 const tickets = '/support/tickets/v1';
 const one = (id: string): string => `${tickets}/${encodeURIComponent(id)}`;
 
@@ -23,7 +21,7 @@ export const routes = {
   comment: (): Route => ({ method: 'POST', path: `${tickets}/comment` }), // [public]
   /** `{ticket: {status}}` → `{activity, ticket}`: close and reopen. */
   status: (id: string): Route => ({ method: 'PUT', path: `${one(id)}/status` }), // [public]
-} as const;
+} as const satisfies Routes;
 
 export const wire = {
   /** Names the network with a bearer token; "required when using bearer token authentication" [seed]. */

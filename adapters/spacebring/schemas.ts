@@ -101,10 +101,16 @@ export const ListAnswer = z.object({
   nextPageToken: z.string().nullish(),
 });
 
-/** The comment answer `{activity}` [public]; read leniently, since the comment exists by then. */
+/** The comment answer, 201 `{activity}` [public]: the new activity's id is the comment's. */
 export const CommentAnswer = z.object({ activity: WireActivity });
+
+/** The status answer `{activity, ticket}` [public], for close and reopen. */
+export const StatusAnswer = z.object({ activity: WireActivity, ticket: WireTicket });
 
 /** Body of `POST /support/tickets/v1` [seed]; `type` [public]. */
 export interface CreateTicketBody {
   ticket: { locationRef: string; text: string; type: TicketType; userRefRequester?: string };
 }
+
+/** The list cursor this adapter stored before the shared mark: `at` in ms, no `seenAt`. */
+export const LegacyCursor = z.object({ at: z.number(), ids: z.array(z.string()), settled: z.boolean() });

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { ConfigError } from '../../src/errors.js';
-import { baseUrl, oneOf, parseEnv, required, type Env } from '../../src/settings.js';
+import type { ReadSettings } from '../../src/provider.js';
+import { baseUrl, oneOf, parseEnv, required } from '../../src/settings.js';
 import { TICKET_TYPES } from './schemas.js';
 
 /** Spacebring's ids are UUIDs [seed]; a typo is caught at start-up, not on the first ticket. */
 const uuid = (what: string) => z.guid(`expects a UUID: ${what}`);
 
 /** The environment Spacebring reads; keys are the variable names, so errors name them. */
-export const SpacebringEnv = z.object({
+const SpacebringEnv = z.object({
   SPACEBRING_BASE_URL: baseUrl('https://api.spacebring.com'),
   /** A partner app's OAuth access token (scope `support`); needs SPACEBRING_NETWORK_ID. */
   SPACEBRING_TOKEN: z.string().optional(),
@@ -37,7 +38,7 @@ export type SpacebringSettings = Omit<
 const EITHER = 'an OAuth access token (scope "support") with SPACEBRING_NETWORK_ID, or instead SPACEBRING_CLIENT_ID and SPACEBRING_CLIENT_SECRET';
 
 /** Reads the settings; a bad one throws ConfigError naming the variable, never echoing a value. */
-export function readSettings(env: Env): SpacebringSettings {
+export const readSettings: ReadSettings<SpacebringSettings> = (env) => {
   const {
     SPACEBRING_TOKEN: token,
     SPACEBRING_NETWORK_ID: networkId,
@@ -57,7 +58,7 @@ export function readSettings(env: Env): SpacebringSettings {
   if (!clientId) throw new ConfigError('SPACEBRING_CLIENT_ID', 'required with SPACEBRING_CLIENT_SECRET: the API key client id');
   if (!clientSecret) throw new ConfigError('SPACEBRING_CLIENT_SECRET', 'required with SPACEBRING_CLIENT_ID: the API key client secret');
   return { ...rest, auth: { kind: 'basic', clientId, clientSecret } };
-}
+};
 
 /** The auth headers of every call [public]. Never logged: the HTTP client keeps them out of errors. */
 export function authHeaders(auth: SpacebringAuth, networkHeader: string): Record<string, string> {

@@ -1,16 +1,20 @@
+import type { z } from 'zod';
 import { ProviderError } from '../../src/errors.js';
 import type { ProviderRequest } from '../../src/provider-kit/http.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
 import { OPEN_FIELDS, threadId, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
 import { routes } from './routes.js';
-import { TicketAnswer, WireThread, WriteAnswer, type ReplyBody, type UpdateBody, type WireTicket } from './schemas.js';
+import { answerOf, WireThread, WireTicket, type ReplyBody, type UpdateBody } from './schemas.js';
 import { readSettings } from './settings.js';
+
+export { readSettings, routes };
+export { toStatus } from './map.js';
 
 /**
  * Verifik support tickets. Threads live inside the ticket and say who wrote them (`type`); tickets
  * cannot be listed by update time, so the relay GETs each linked open ticket.
  */
-export const createVerifikProvider: ProviderFactory = (deps): TicketProvider => {
+export const createProvider: ProviderFactory = (deps): TicketProvider => {
   const settings = readSettings(deps.env);
   // The default error picker reads `error` first, which is Verifik's sentence ("Title is
   // required"); `message` holds a code (TITLE_REQUIRED) [seed]. No rate limit is published.
@@ -20,37 +24,22 @@ export const createVerifikProvider: ProviderFactory = (deps): TicketProvider => 
     headers: { authorization: `Bearer ${settings.VERIFIK_TOKEN}` },
   });
 
-  /** `data` of a `{success, data}` answer; an HTTP 200 saying `success: false` is a rejection. */
-  async function ticketCall(req: ProviderRequest): Promise<WireTicket> {
-    const answer = await http.request(TicketAnswer, req);
+  /**
+   * `data` of a `{success, data}` answer, checked against `data`'s schema: an HTTP 200 saying
+   * `success: false` is a rejection, and one whose `data` does not fit leaves the outcome unknown.
+   */
+  async function call<T>(data: z.ZodType<T>, req: ProviderRequest): Promise<T> {
+    const answer = await http.request(answerOf(data), req);
     if (answer.success) return answer.data;
-    throw rejected(req, answer.error ?? answer.message);
-  }
-
-  /** For answers the adapter does not read: only an explicit `success: false` matters. */
-  async function write(req: ProviderRequest): Promise<unknown> {
-    const answer = WriteAnswer.safeParse(await http.send(req));
-    if (!answer.success) return undefined;
-    if (answer.data.success === false) throw rejected(req, answer.data.error);
-    return answer.data.data;
-  }
-
-  function rejected(req: ProviderRequest, vendorMessage: string | undefined): ProviderError {
-    return new ProviderError({
-      kind: 'invalid',
-      provider: 'verifik',
-      method: req.method,
-      path: req.path,
-      ...(vendorMessage ? { vendorMessage } : {}),
-    });
+    const vendorMessage = answer.error ?? answer.message;
+    const { method, path } = req;
+    throw new ProviderError({ kind: 'invalid', provider: 'verifik', method, path, status: 200, ...(vendorMessage ? { vendorMessage } : {}) });
   }
 
   async function reply(ticketId: string, message: string): Promise<{ id?: string }> {
-    const data = await write({ ...routes.reply(ticketId), body: { message } satisfies ReplyBody });
-    // The answer's shape is assumed; the message is written by now, so an answer we cannot read
-    // must not fail the call (the outbox would post it twice). Its id is derived, as on reads.
-    const thread = WireThread.safeParse(data);
-    return thread.success ? { id: threadId(thread.data) } : {};
+    // Its id is derived from the thread the answer carries, as on reads.
+    const thread = await call(WireThread, { ...routes.reply(ticketId), body: { message } satisfies ReplyBody });
+    return { id: threadId(thread) };
   }
 
   const snapshot = (wire: WireTicket) => ({ ticket: toTicket(wire), comments: toComments(wire) });
@@ -58,28 +47,28 @@ export const createVerifikProvider: ProviderFactory = (deps): TicketProvider => 
   return {
     id: 'verifik',
     displayName: 'Verifik',
-    capabilities: { close: true, reopen: true, rate: false, updatedSince: false, fields: OPEN_FIELDS },
+    fields: OPEN_FIELDS,
     unsupported: { rate: "Verifik's API cannot rate tickets." },
 
     validateOpen,
 
     async createTicket(input, requester) {
       const body = toCreateBody(input, requester, settings.VERIFIK_CATEGORY);
-      return snapshot(await ticketCall({ ...routes.create(), body }));
+      return snapshot(await call(WireTicket, { ...routes.create(), body }));
     },
 
     async getTicket(ticketId) {
-      return snapshot(await ticketCall(routes.get(ticketId)));
+      return snapshot(await call(WireTicket, routes.get(ticketId)));
     },
 
     addComment: (ticketId, comment) => reply(ticketId, comment.text),
 
     async closeTicket(ticketId) {
-      await write({ ...routes.update(ticketId), body: { status: 'closed' } satisfies UpdateBody });
+      await call(WireTicket, { ...routes.update(ticketId), body: { status: 'closed' } satisfies UpdateBody });
     },
 
     async reopenTicket(ticketId, text) {
-      await write({ ...routes.update(ticketId), body: { status: 'open' } satisfies UpdateBody });
+      await call(WireTicket, { ...routes.update(ticketId), body: { status: 'open' } satisfies UpdateBody });
       // Verifik's update takes no reason; the person's words follow as a reply so support reads why.
       if (text.trim()) await reply(ticketId, text);
     },

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { closestStatus, optional, sameText, twinIds } from '../../src/provider-kit/adapter-kit.js';
-import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Priority, Requester, Ticket, TicketStatus } from '../../src/domain.js';
+import { optional, sameText, statusTable, twinIds } from '../../src/provider-kit/adapter-kit.js';
+import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Priority, Requester, Ticket } from '../../src/domain.js';
 import { Priority as PriorityEnum } from '../../src/domain.js';
-import { attributedText } from '../../src/provider.js';
+import { attributedText, type ToStatus } from '../../src/provider.js';
 import { CATEGORIES, type CreateTicketBody, type VerifikCategory, type VerifikPriority, type WireThread, type WireTicket } from './schemas.js';
 
 const CATEGORY_LABELS: Record<VerifikCategory, string> = {
@@ -70,18 +70,14 @@ export function toCreateBody(input: OpenTicketInput, requester: Requester, fallb
   };
 }
 
-/** Verifik's status words onto the neutral lifecycle; an unknown word goes to the closest one. */
-export function toStatus(vendor: string): TicketStatus {
-  const word = vendor.trim().toLowerCase().replace(/[\s-]+/g, '_');
-  const known: Record<string, TicketStatus> = {
-    open: 'open',
-    pending: 'waiting', // helpdesk sense: waiting on the customer
-    in_progress: 'in_progress',
-    resolved: 'resolved',
-    closed: 'closed',
-  };
-  return known[word] ?? closestStatus(word);
-}
+/** Verifik's status words [public] onto the neutral lifecycle; an unknown word goes to the closest one. */
+export const toStatus: ToStatus = statusTable({
+  open: 'open',
+  pending: 'waiting', // helpdesk sense: waiting on the customer
+  in_progress: 'in_progress',
+  resolved: 'resolved',
+  closed: 'closed',
+});
 
 /** Verifik's priority word back to the neutral one; an unknown word gives none. */
 export function toPriority(vendor: string | null | undefined): Priority | undefined {
@@ -94,8 +90,7 @@ export function toTicket(wire: WireTicket): Ticket {
     provider: 'verifik',
     subject: wire.title,
     description: wire.description ?? '',
-    status: toStatus(wire.status),
-    vendorStatus: wire.status,
+    ...toStatus(wire.status),
     ...optional('priority', toPriority(wire.priority)),
     ...optional('category', wire.category ?? undefined),
     ...optional('createdAt', wire.createdAt ?? undefined),

@@ -1,13 +1,11 @@
-import type { ProviderRequest } from '../../src/provider-kit/http.js';
+import type { Route, Routes } from '../../src/provider.js';
 
 /**
  * Every call the adapter makes to Verifik, in one place. Marks say where each comes from:
  * [seed] the vendor's "Create a Support Ticket" page, [public] its other public pages, [assumed]
- * not published for /v2 (see docs/providers/verifik.md). Verifik's pages disagree with each other
- * (one variant has no /v2); the adapter follows the seed.
+ * not published for /v2 (see docs/providers.md). Verifik's pages disagree with each other (one
+ * variant has no /v2); the adapter follows the seed.
  */
-type Route = Pick<ProviderRequest, 'method' | 'path'>;
-
 const tickets = '/v2/support-tickets';
 const one = (id: string): string => `${tickets}/${encodeURIComponent(id)}`;
 
@@ -20,7 +18,7 @@ export const routes = {
   reply: (id: string): Route => ({ method: 'POST', path: `${one(id)}/thread` }), // [assumed]
   /** `{status: "closed" | "open"}`: close and reopen. */
   update: (id: string): Route => ({ method: 'PUT', path: one(id) }), // [assumed]
-} as const;
+} as const satisfies Routes;
 
 // Not used: `GET /v2/support-tickets` [public] (filters by status/category/priority, not by update
 // time, so the relay GETs each linked ticket instead).

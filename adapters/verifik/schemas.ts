@@ -55,20 +55,13 @@ export const WireTicket = z.object({
 export type WireTicket = z.infer<typeof WireTicket>;
 
 /**
- * Every answer is wrapped `{success, data}` [seed]. An HTTP 200 with `success: false` is not
- * published, but a careful client does not read it as a ticket: see `ticketCall` in index.ts.
+ * Every answer is wrapped `{success, data}` [seed]: a ticket for create and get [seed], and for
+ * update [assumed]; a thread for reply [assumed]. An HTTP 200 with `success: false` is not
+ * published, but a careful client does not read it as data: see `call` in index.ts.
  */
-export const TicketAnswer = z.discriminatedUnion('success', [
-  z.object({ success: z.literal(true), data: WireTicket }),
-  z.object({ success: z.literal(false), error: z.string().optional(), message: z.string().optional() }),
-]);
-
-/**
- * The answer of a write whose shape is assumed (reply, update): `{success, data}` like the rest.
- * Read leniently: only `success: false` and, for a reply, a thread in `data` are used.
- */
-export const WriteAnswer = z.object({
-  success: z.boolean().optional(),
-  data: z.unknown().optional(),
-  error: z.string().optional(),
-});
+export function answerOf<T>(data: z.ZodType<T>) {
+  return z.discriminatedUnion('success', [
+    z.object({ success: z.literal(true), data }),
+    z.object({ success: z.literal(false), error: z.string().optional(), message: z.string().optional() }),
+  ]);
+}

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { baseUrl, oneOf, parseEnv, required, type Env } from '../../src/settings.js';
+import type { ReadSettings } from '../../src/provider.js';
+import { baseUrl, oneOf, parseEnv, required } from '../../src/settings.js';
 import { CATEGORIES } from './schemas.js';
 
 /** The environment Verifik reads; keys are the variable names, so errors name them. */
-export const VerifikEnv = z.object({
+const VerifikEnv = z.object({
   VERIFIK_BASE_URL: baseUrl('https://api.verifik.co'),
   VERIFIK_TOKEN: required('a Verifik access token (JWT, valid 30 days)'),
   /** The category used when the person opening the ticket picks none (the API requires one). */
@@ -12,6 +13,4 @@ export const VerifikEnv = z.object({
 export type VerifikSettings = z.infer<typeof VerifikEnv>;
 
 /** Reads the settings; a bad one throws ConfigError naming the variable. */
-export function readSettings(env: Env): VerifikSettings {
-  return parseEnv(VerifikEnv, env);
-}
+export const readSettings: ReadSettings<VerifikSettings> = (env) => parseEnv(VerifikEnv, env);

@@ -12,7 +12,7 @@ import type { FakeProviderServer } from './types.js';
 
 export const F5XC_FAKE_TOKEN = 'f5xc-fake-api-token-5b7e0c';
 /** The user behind the API token: every comment written through the API carries this author. */
-export const F5XC_FAKE_BOT = { name: 'Ticket Bridge', email: 'ticket-bridge@customer.example' };
+const F5XC_FAKE_BOT = { name: 'Ticket Bridge', email: 'ticket-bridge@customer.example' };
 
 const words = (s: string) => new Set(s.trim().split(/\s+/));
 const PRIORITY = words('PRIORITY_UNKNOWN PRIORITY_NORMAL PRIORITY_HIGH PRIORITY_URGENT');

@@ -42,7 +42,7 @@ const TOKEN = 'sl-static-4f9c2a7e1b8d4c6a9e3f0b5d7a1c2e8f';
 const CLIENT = 'user-7b1e0f'; // the API key's user, as client_author_id
 const PRODUCT = 'cloud_servers';
 /** The account's catalogue: `GET /categories` keys [seed shape; values invented]. */
-export const SELECTEL_CATALOGUE = ['technical_question', 'billing', 'network'] as const;
+const SELECTEL_CATALOGUE = ['technical_question', 'billing', 'network'] as const;
 /** Neutral → Selectel's status key, as support would set it (all but in_progress [assumed]). */
 const STATUS_KEY: Record<TicketStatus, string> = {
   open: 'new',

@@ -32,6 +32,7 @@ export interface FakeHttp {
   url: string;
   requests: RecordedRequest[];
   failNext(count: number, fault: FakeFault, path?: RegExp): void;
+  oddSuccess(body: unknown, path?: RegExp): void;
   setChaos(pick: FaultPicker | undefined): void;
   close(): Promise<void>;
 }
@@ -91,6 +92,9 @@ export async function startFakeHttp(options: FakeHttpOptions): Promise<FakeHttp>
     requests,
     failNext(count, fault, path) {
       for (let i = 0; i < count; i++) faults.push({ fault, path });
+    },
+    oddSuccess(body, path) {
+      faults.push({ fault: { status: 200, afterHandling: true, ...(body === undefined ? {} : { body }) }, path });
     },
     setChaos(pick) {
       chaos = pick;

@@ -42,6 +42,12 @@ export interface FakeProviderServer {
   setStatus(ticketId: string, status: TicketStatus): void;
   /** The next `count` requests (matching `path`, when given) get `fault` instead. */
   failNext(count: number, fault: FakeFault, path?: RegExp): void;
+  /**
+   * The vendor carries out the next request (matching `path`, when given), then answers HTTP 200
+   * with `body`, or with no body at all when `body` is undefined: a success the client cannot
+   * read, so it cannot know what happened.
+   */
+  oddSuccess(body: unknown, path?: RegExp): void;
   /** Asks `pick` about every request from now on (undefined stops it); queued `failNext` faults go first. */
   setChaos?(pick: FaultPicker | undefined): void;
   /** Texts of every comment the vendor holds for a ticket, in order, with whether the bot wrote it. */

@@ -1,7 +1,7 @@
 import { cardOf, type ChatSinks } from '../chat.js';
 import type { LinkStore } from '../links.js';
 import type { Logger } from '../logger.js';
-import { commentFingerprint, type TicketProvider } from '../provider.js';
+import { capabilitiesOf, commentFingerprint, type TicketProvider } from '../provider.js';
 import { failureNoticeJob, type CommentJob, type Delivery } from './jobs.js';
 import type { Outbox, OutboxJob } from './outbox.js';
 
@@ -27,7 +27,7 @@ export function createDeliver(deps: DeliveryDeps): (job: OutboxJob<Delivery>) =>
         // The card shows the link as it is now, not as it was when the job was queued.
         const link = await links.get(job.ticketId);
         if (!link) return;
-        return sinks.for(job.payload.thread).updateCard(link.card, cardOf(link, provider.displayName, provider.capabilities));
+        return sinks.for(job.payload.thread).updateCard(link.card, cardOf(link, provider.displayName, capabilitiesOf(provider)));
       }
       default: {
         const unhandled: never = job;

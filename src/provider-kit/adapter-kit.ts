@@ -1,6 +1,7 @@
 /** Small pieces of wire → domain mapping that several provider adapters share. */
 
 import type { TicketStatus } from '../domain.js';
+import type { ToStatus } from '../provider.js';
 
 /**
  * `{ [key]: value }`, or `{}` when `value` is undefined. Spread into a record so that an absent
@@ -27,10 +28,23 @@ export function twinIds(separator: string): (base: string) => string {
 }
 
 /**
- * The closest neutral status for a vendor status word the adapter's own table does not know, so a
- * word the vendor adds later is still followed; the adapter keeps the word itself in vendorStatus.
+ * An adapter's `toStatus` from its table of the vendor's status words. Words match whatever their
+ * case and punctuation (`inProgress`, `in_progress`, `In Progress`). A known word gets its neutral
+ * status, and the label to show where the table gives one (else the word as the vendor wrote it);
+ * an unknown word, one the vendor adds later, gets the closest neutral status and is shown as
+ * written, so it is still followed and a wrong guess stays visible.
  */
-export function closestStatus(word: string): TicketStatus {
+export function statusTable(table: Readonly<Record<string, TicketStatus | readonly [TicketStatus, string]>>): ToStatus {
+  const known = new Map(Object.entries(table).map(([word, entry]) => [matchKey(word), entry]));
+  return (word) => {
+    const entry = known.get(matchKey(word));
+    if (entry === undefined) return { status: closestStatus(word), vendorStatus: word };
+    return typeof entry === 'string' ? { status: entry, vendorStatus: word } : { status: entry[0], vendorStatus: entry[1] };
+  };
+}
+
+/** The closest neutral status for a word no table knows. */
+function closestStatus(word: string): TicketStatus {
   const w = word.toLowerCase();
   if (/clos|cancel|reject/.test(w)) return 'closed';
   if (/solv|complet|fixed|done/.test(w)) return 'resolved';
@@ -48,4 +62,13 @@ export function sameText(a: string, b: string): boolean {
 /** Lower case, letters and digits only: what a person typed, ready to match a vendor's enumeration. */
 export function matchKey(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** JSON text as a value, or undefined when it is not JSON. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

@@ -18,7 +18,7 @@ export interface HttpDefaults {
   retry: RetryPolicy;
 }
 
-export const HTTP_DEFAULTS = {
+const HTTP_DEFAULTS = {
   timeoutMs: 10_000,
   retry: { retries: 3, baseMs: 300, maxMs: 5_000, maxRetryAfterMs: 30_000 },
 } as const satisfies HttpDefaults;
@@ -51,9 +51,12 @@ export interface ProviderRequest {
 
 /** A provider's view of the shared client: its base URL, its auth, its error dialect. */
 export interface ProviderHttp {
+  /**
+   * Makes the call and checks its answer against `schema`, a write's as much as a read's. A
+   * success that does not fit (an empty 200, the wrong shape) throws `malformed`: for a write the
+   * vendor may or may not have acted, so its outcome is unknown, never a quiet success.
+   */
   request<S extends z.ZodType>(schema: S, req: ProviderRequest): Promise<z.infer<S>>;
-  /** For calls whose answer carries nothing the adapter uses. */
-  send(req: ProviderRequest): Promise<unknown>;
 }
 
 export interface HttpClient {
@@ -91,22 +94,26 @@ class VendorHttp implements ProviderHttp {
   }
 
   async request<S extends z.ZodType>(schema: S, req: ProviderRequest): Promise<z.infer<S>> {
-    const body = await this.send(req);
+    const { status, body } = await this.send(req);
     const parsed = schema.safeParse(body);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
     const field = issue?.path.length ? issue.path.join('.') : '(root)';
     throw this.fail(req, 'malformed', {
+      status,
       vendorMessage: `unexpected response: ${field}: ${issue?.message ?? 'invalid'}`,
     });
   }
 
-  async send(req: ProviderRequest): Promise<unknown> {
+  /** The call with its retries; the parsed body of the first answer below 400 (undefined when empty). */
+  private async send(req: ProviderRequest): Promise<{ status: number; body: unknown }> {
     const idempotent = req.idempotent ?? req.method !== 'POST';
     for (let attempt = 0; ; attempt++) {
       try {
         const res = await this.once(req);
-        if (res.status < 400) return parseBody(res.text, () => this.fail(req, 'malformed', { status: res.status }));
+        if (res.status < 400) {
+          return { status: res.status, body: parseBody(res.text, () => this.fail(req, 'malformed', { status: res.status })) };
+        }
         throw this.statusError(req, res);
       } catch (err) {
         const error = err instanceof ProviderError ? err : this.networkError(req, err);
@@ -181,7 +188,7 @@ class VendorHttp implements ProviderHttp {
   }
 }
 
-export function kindOfStatus(status: number): ProviderErrorKind {
+function kindOfStatus(status: number): ProviderErrorKind {
   if (status === 401 || status === 403) return 'auth';
   if (status === 404) return 'not_found';
   if (status === 409) return 'conflict';
@@ -204,7 +211,7 @@ export function defaultErrorMessage(body: unknown): string | undefined {
 }
 
 /** Retry-After is either delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));

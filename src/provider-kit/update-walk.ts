@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
-import type { UpdatedTickets } from '../provider.js';
+import { parseJson } from './adapter-kit.js';
 
 /**
  * The high-water-mark walk for vendors that list tickets by update time, newest first. Adapters
- * bring their own paging (`fetchPage`); the walk decides what changed and what the cursor holds.
+ * bring their own paging (`fetchPage`) and their own cursor (a `Mark` in, a `Mark` out); the walk
+ * decides what changed and where the new mark stands.
  */
 
 /** A ticket of the list, as far as the walk cares: its id and its update time as the vendor wrote it. */
@@ -20,9 +21,10 @@ export interface ListPage<T> {
 }
 
 export interface WalkOptions<T> {
-  cursor: string | undefined;
+  /** The mark of the previous walk, undefined on the first (or when the stored cursor was unreadable). */
+  mark: Mark | undefined;
   knownOpen: readonly string[];
-  /** The token of the first page (Selectel's page 1, Spacebring's absent page token). */
+  /** The token of the first page (a page number 1, an absent page token). */
   first: T;
   /** A page of the list, newest change first. */
   fetchPage: (token: T) => Promise<ListPage<T>>;
@@ -46,8 +48,9 @@ export const SETTLE_MS = 1_500;
 
 /**
  * The high-water mark: the newest update time seen (`at`, ms), the tickets stamped with it, when
- * this process's clock first saw that time (`seenAt`, ms), and whether a re-read has happened
- * after the settle window. A legacy cursor decodes without `seenAt` and unsettled.
+ * this process's clock first saw that time (`seenAt`, ms; undefined when the cursor it came from
+ * did not say), and whether a re-read has happened after the settle window. Adapters store it in
+ * their cursor and hand it back decoded; the walk never reads a cursor itself.
  */
 export interface Mark {
   at: number;
@@ -56,60 +59,43 @@ export interface Mark {
   settled: boolean;
 }
 
-const Stored = z.object({ at: z.iso.datetime(), ids: z.array(z.string()), seenAt: z.number(), settled: z.boolean() });
-/** Spacebring's earlier cursor: `{at, ids, settled}` with `at` in ms. */
-const LegacyJson = z.object({ at: z.number(), ids: z.array(z.string()), settled: z.boolean() });
+/** What the walk found: the tickets to re-read, and the mark to store for the next walk. */
+export interface WalkResult {
+  ticketIds: string[];
+  mark: Mark;
+}
 
-/** The cursor: JSON `{at: ISO time, ids, seenAt: local ms, settled}`. */
-export function encodeCursor(mark: Mark): string {
+const Stored = z.object({ at: z.iso.datetime(), ids: z.array(z.string()), seenAt: z.number(), settled: z.boolean() });
+
+/** A mark as cursor text: JSON `{at: ISO time, ids, seenAt: local ms, settled}`. */
+export function encodeMark(mark: Mark): string {
   const ids = [...new Set(mark.ids)].sort();
   return JSON.stringify({ at: new Date(mark.at).toISOString(), ids, seenAt: mark.seenAt ?? 0, settled: mark.settled });
 }
 
-/**
- * Reads this cursor and the two formats stored before it: Spacebring's `{at, ids, settled}` and
- * Selectel's `<ISO time>|<ids>`. Neither says when its mark was first seen, so both come back
- * unsettled: their tickets are re-read once. Undefined when nothing readable is there.
- */
-export function decodeCursor(cursor: string | undefined): Mark | undefined {
-  if (cursor === undefined) return undefined;
-  const json = parseJson(cursor);
-  if (json !== undefined) {
-    const current = Stored.safeParse(json);
-    if (current.success) return { ...current.data, at: Date.parse(current.data.at) };
-    const legacy = LegacyJson.safeParse(json);
-    return legacy.success ? { at: legacy.data.at, ids: legacy.data.ids, seenAt: undefined, settled: false } : undefined;
-  }
-  const [stamp = '', ids = ''] = cursor.split('|');
-  const at = Date.parse(stamp);
-  return Number.isNaN(at) ? undefined : { at, ids: ids.split(',').filter(Boolean), seenAt: undefined, settled: false };
-}
-
-function parseJson(text: string): unknown {
-  if (!text.startsWith('{')) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
+/** The mark `encodeMark` wrote; undefined for anything else (an adapter's older cursor, say). */
+export function decodeMark(cursor: string | undefined): Mark | undefined {
+  if (cursor === undefined || !cursor.startsWith('{')) return undefined;
+  const stored = Stored.safeParse(parseJson(cursor));
+  return stored.success ? { ...stored.data, at: Date.parse(stored.data.at) } : undefined;
 }
 
 /**
- * Walks the list newest first down to the mark; returns what changed and the next cursor. Vendors
+ * Walks the list newest first down to the mark; returns what changed and the next mark. Vendors
  * stamp to the second, so a ticket can change again within the mark's second without its stamp
  * moving: until a poll starts after `seenAt + SETTLE_MS`, every poll re-reports the mark's
  * tickets (the relay re-reads them and posts only what it has not seen). That late poll is the
  * last re-read; idle polls after it cost the one list call.
  */
-export async function walkUpdated<T>(options: WalkOptions<T>): Promise<UpdatedTickets> {
+export async function walkUpdated<T>(options: WalkOptions<T>): Promise<WalkResult> {
   const now = options.now ?? Date.now;
   const started = now();
-  const mark = decodeCursor(options.cursor);
+  const { mark } = options;
   if (!mark) {
-    // First run (or a cursor we cannot read): follow what the bot knows, remember the top.
+    // First run (or a cursor the adapter could not read): follow what the bot knows, remember the top.
     const page = await options.fetchPage(options.first);
     const top = page.items.reduce(raise, { at: 0, ids: [] });
-    return { ticketIds: [...new Set(options.knownOpen)], cursor: encodeCursor({ ...top, seenAt: now(), settled: false }) };
+    return { ticketIds: [...new Set(options.knownOpen)], mark: { ...top, seenAt: now(), settled: false } };
   }
 
   const changed = new Set<string>();
@@ -139,12 +125,12 @@ export async function walkUpdated<T>(options: WalkOptions<T>): Promise<UpdatedTi
     token = page.next;
   }
 
-  if (high.at > mark.at) return { ticketIds: [...changed], cursor: encodeCursor({ ...high, seenAt: now(), settled: false }) };
+  if (high.at > mark.at) return { ticketIds: [...changed], mark: { ...high, seenAt: now(), settled: false } };
   // Same mark. A clock set back must not stretch the window: the real sighting was earlier still.
   const seenAt = mark.seenAt === undefined ? started : Math.min(mark.seenAt, started);
   // This walk's re-reads come after `started`; once that is past the window they were the last.
   const settled = mark.settled || mark.seenAt === undefined || started > mark.seenAt + SETTLE_MS;
-  return { ticketIds: [...changed], cursor: encodeCursor({ ...high, seenAt, settled }) };
+  return { ticketIds: [...changed], mark: { ...high, seenAt, settled } };
 }
 
 function raise(high: Pick<Mark, 'at' | 'ids'>, item: StampedTicket): Pick<Mark, 'at' | 'ids'> {

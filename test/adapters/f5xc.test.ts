@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createF5xcProvider } from '../../adapters/f5xc/index.js';
-import { commentText, mapStatus } from '../../adapters/f5xc/map.js';
+import { createProvider } from '../../adapters/f5xc/index.js';
+import { commentText, toSnapshot, toStatus } from '../../adapters/f5xc/map.js';
 import type { OpenTicketInput } from '../../src/domain.js';
 import { ConfigError, ProviderError } from '../../src/errors.js';
-import { attributedText, commentFingerprint } from '../../src/provider.js';
+import { attributedText, capabilitiesOf, commentFingerprint } from '../../src/provider.js';
 import { providerContract } from '../contracts/provider-contract.js';
 import { F5XC_FAKE_TOKEN, SEED_CREATE_EXAMPLE, startF5xcFake } from '../../fakes/providers/f5xc.js';
 import { ada, adapterRig } from './rig.js';
@@ -15,7 +15,7 @@ const validInput: OpenTicketInput = {
   category: 'TECHNICAL_SUPPORT_TOPIC_TROUBLESHOOTING',
 };
 const common = {
-  factory: createF5xcProvider,
+  factory: createProvider,
   validInput,
   invalidInput: { input: { ...validInput, category: 'NETWORKING' }, field: 'category' },
   badCredentials: { F5XC_API_TOKEN: 'not-the-right-token-123' },
@@ -29,7 +29,7 @@ providerContract('f5xc (tenant mode)', {
 });
 
 describe('f5xc adapter', () => {
-  const rig = adapterRig(startF5xcFake, createF5xcProvider);
+  const rig = adapterRig(startF5xcFake, createProvider);
   const { last, deps } = rig;
   /** A partner-mode fake unless `mode` says otherwise, with `env` over its settings. */
   const setup = (mode: 'partner' | 'tenant' = 'partner', env: Record<string, string> = {}) => rig.setup(env, { fake: { mode } });
@@ -188,12 +188,13 @@ describe('f5xc adapter', () => {
   });
 
   it('maps every F5 status, keeping the vendor word, and an unknown one as open', () => {
-    expect(mapStatus('STATUS_PENDING')).toEqual({ status: 'waiting', vendorStatus: 'Pending' });
-    expect(mapStatus('STATUS_ONHOLD')).toEqual({ status: 'in_progress', vendorStatus: 'On hold' });
-    expect(mapStatus('STATUS_SOLVED').status).toBe('resolved');
-    expect(mapStatus('STATUS_FAILED').status).toBe('closed');
-    expect(mapStatus('STATUS_ESCALATED')).toEqual({ status: 'open', vendorStatus: 'STATUS_ESCALATED' });
-    expect(mapStatus(undefined).status).toBe('open');
+    expect(toStatus('STATUS_PENDING')).toEqual({ status: 'waiting', vendorStatus: 'Pending' });
+    expect(toStatus('STATUS_ONHOLD')).toEqual({ status: 'in_progress', vendorStatus: 'On hold' });
+    expect(toStatus('STATUS_SOLVED').status).toBe('resolved');
+    expect(toStatus('STATUS_FAILED').status).toBe('closed');
+    expect(toStatus('STATUS_ESCALATED')).toEqual({ status: 'open', vendorStatus: 'STATUS_ESCALATED' });
+    const noStatus = toSnapshot('t1', { spec: { comments: [] } }, { F5XC_CUSTOMER_DOMAIN: undefined, F5XC_CUSTOMER_EMAILS: [] });
+    expect(noStatus.ticket.status).toBe('open');
   });
 
   it("reads the seed's example response without failing", async () => {
@@ -229,10 +230,10 @@ describe('f5xc adapter', () => {
 
   it('offers the 24 F5 topics with readable labels, close and reopen, and says plainly it cannot rate', async () => {
     const { provider } = await setup();
-    const topics = provider.capabilities.fields.find((f) => f.name === 'category')?.options ?? [];
+    const topics = provider.fields.find((f) => f.name === 'category')?.options ?? [];
     expect(topics).toHaveLength(24);
     expect(topics).toContainEqual({ value: 'INCIDENT_SUPPORT_TOPIC_PARTIAL_OUTAGE', label: 'Incident: partial outage' });
-    expect(provider.capabilities).toMatchObject({ close: true, reopen: true, rate: false, updatedSince: false });
+    expect(capabilitiesOf(provider)).toMatchObject({ close: true, reopen: true, rate: false, updatedSince: false });
     expect(provider.rateTicket).toBeUndefined();
     expect(provider.listUpdatedSince).toBeUndefined();
     expect(provider.unsupported?.rate).toMatch(/no way to rate/);
@@ -241,7 +242,7 @@ describe('f5xc adapter', () => {
   it('stops start-up on a bad setting, naming the variable', async () => {
     const { fake } = await setup();
     const build = (env: Record<string, string>) => () =>
-      createF5xcProvider(deps({ ...fake.env, ...env }));
+      createProvider(deps({ ...fake.env, ...env }));
     expect(build({ F5XC_MODE: 'reseller' })).toThrow(ConfigError);
     expect(build({ F5XC_MODE: 'reseller' })).toThrow(/F5XC_MODE/);
     expect(build({ F5XC_API_TOKEN: '' })).toThrow(/F5XC_API_TOKEN/);

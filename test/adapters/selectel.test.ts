@@ -1,12 +1,13 @@
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { createSelectelProvider, selectelFactory } from '../../adapters/selectel/index.js';
+import { createProvider, withPacing } from '../../adapters/selectel/index.js';
+import { decodeCursor } from '../../adapters/selectel/map.js';
 import { SELECTEL_PACING, selectelLimiter } from '../../adapters/selectel/pacing.js';
 import type { OpenTicketInput } from '../../src/domain.js';
 import { ConfigError, FieldErrors, ProviderError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
-import { attributedText } from '../../src/provider.js';
-import { SETTLE_MS, decodeCursor, encodeCursor, walkUpdated, type ListPage } from '../../src/provider-kit/update-walk.js';
+import { attributedText, type ProviderFactory } from '../../src/provider.js';
+import { SETTLE_MS, decodeMark, encodeMark, walkUpdated, type ListPage } from '../../src/provider-kit/update-walk.js';
 import { providerContract } from '../contracts/provider-contract.js';
 import { startSelectelFake } from '../../fakes/providers/selectel.js';
 import { ada, adapterRig, relayLike } from './rig.js';
@@ -19,7 +20,7 @@ const validInput: OpenTicketInput = {
 
 providerContract('selectel', {
   start: startSelectelFake,
-  factory: createSelectelProvider,
+  factory: createProvider,
   validInput,
   invalidInput: { input: { ...validInput, subject: 'x'.repeat(256) }, field: 'subject' },
   badCredentials: { SELECTEL_TOKEN: 'sl-static-0000000000000000wrong' },
@@ -28,9 +29,11 @@ providerContract('selectel', {
 
 /** Pacing that keeps the documented ratio but fits a test: 2 tickets per 300 ms. */
 const QUICK = { windowMs: 300 };
+/** Selectel whose update walk reads `now`, with room for a test's burst of tickets. */
+const onClock = (now: () => number): ProviderFactory => (deps) => withPacing({ windowMs: 1, tickets: 10 })({ ...deps, now });
 
 describe('selectel adapter', () => {
-  const { setup, last, deps } = adapterRig(startSelectelFake, selectelFactory(QUICK));
+  const { setup, last, deps } = adapterRig(startSelectelFake, withPacing(QUICK));
   const oldShape = (number: number, key: string, closed: boolean) => ({
     closed_at: closed ? '2019-08-24T14:15:22Z' : null,
     created_at: '2019-08-24T14:15:22Z',
@@ -77,8 +80,8 @@ describe('selectel adapter', () => {
     const { fake, provider } = await setup({ SELECTEL_CATEGORY: 'billing,network' });
     await provider.createTicket({ subject: 'Invoice', description: 'Charged twice', category: '  ' }, ada);
     expect(last(fake).body).toMatchObject({ categories: ['billing'], access_level: 'account_users', keystone_projects: [] });
-    expect(provider.capabilities.fields.find((f) => f.name === 'category')?.options?.map((o) => o.label)).toEqual(['Billing', 'Network']);
-    expect(provider.capabilities.fields.some((f) => f.name === 'priority')).toBe(false);
+    expect(provider.fields.find((f) => f.name === 'category')?.options?.map((o) => o.label)).toEqual(['Billing', 'Network']);
+    expect(provider.fields.some((f) => f.name === 'priority')).toBe(false);
   });
 
   it('refuses a 256-character summary as a subject field error before any call, and takes 255 emoji', async () => {
@@ -112,7 +115,7 @@ describe('selectel adapter', () => {
     });
     expect(fake.requests).toHaveLength(0);
     // Without a configured list the vendor judges the key, and its refusal reaches the person.
-    const open = selectelFactory(QUICK)(deps({ ...fake.env, SELECTEL_CATEGORY: '' }));
+    const open = withPacing(QUICK)(deps({ ...fake.env, SELECTEL_CATEGORY: '' }));
     expect(open.validateOpen({ ...validInput, category: 'hardware' })).toEqual({});
     const error = (await open.createTicket({ ...validInput, category: 'hardware' }, ada).catch((e: unknown) => e)) as ProviderError;
     expect(error).toBeInstanceOf(ProviderError);
@@ -176,13 +179,24 @@ describe('selectel adapter', () => {
     ]);
   });
 
-  it('keeps a written comment written when its answer cannot be read', async () => {
+  it('reads a written comment whose answer is not a comment as outcome unknown, and refuses an over-long one before any call', async () => {
     const { fake, provider } = await setup();
     const { ticket } = await provider.createTicket(validInput, ada);
-    fake.failNext(1, { status: 200, body: { ok: true } }, /comments$/);
-    expect(await provider.addComment(ticket.id, { text: 'hi', author: ada })).toEqual({});
+    fake.oddSuccess({ ok: true }, /comments$/);
+    const odd = await provider.addComment(ticket.id, { text: 'hi', author: ada }).catch((e: unknown) => e);
+    expect(odd).toMatchObject({ kind: 'malformed', method: 'POST', path: `/tickets/${ticket.id}/comments` });
+    expect(fake.comments(ticket.id).at(-1)).toEqual({ text: 'hi', byCustomer: true });
+    const before = fake.requests.length;
     const error = await provider.addComment(ticket.id, { text: 'x'.repeat(50_001), author: ada }).catch((e: unknown) => e);
     expect((error as FieldErrors).fields).toHaveProperty('text');
+    expect(fake.requests.length).toBe(before);
+  });
+
+  it('reads a vote answered with something other than the vote as outcome unknown', async () => {
+    const { fake, provider } = await setup();
+    const { ticket } = await provider.createTicket(validInput, ada);
+    fake.oddSuccess({ ok: true }, /vote$/);
+    expect(await provider.rateTicket!(ticket.id, 5).catch((e: unknown) => e)).toMatchObject({ kind: 'malformed', path: `/tickets/${ticket.id}/vote` });
   });
 
   it('closes with an empty body, reopens with the reason, and rates on the 1..10 scale', async () => {
@@ -208,7 +222,7 @@ describe('selectel adapter', () => {
     // One clock for the fake's stamps and the walk's settle window.
     const clock = { ms: Date.parse('2030-01-01T00:00:00Z') };
     const now = () => clock.ms;
-    const factory = selectelFactory({ windowMs: 1, tickets: 10 }, now);
+    const factory = onClock(now);
     const { fake, provider } = await setup({}, { factory, fake: { now } });
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await provider.createTicket(validInput, ada)).ticket.id);
@@ -237,7 +251,7 @@ describe('selectel adapter', () => {
   it('relays both of two agent comments written in the same second, one before a poll and one after it', async () => {
     const clock = { ms: Date.parse('2030-01-01T00:00:00Z') };
     const now = () => clock.ms;
-    const { fake, provider } = await setup({}, { factory: selectelFactory({ windowMs: 1, tickets: 10 }, now), fake: { now } });
+    const { fake, provider } = await setup({}, { factory: onClock(now), fake: { now } });
     const { ticket } = await provider.createTicket(validInput, ada);
     const relay = relayLike(provider, [ticket.id]);
     await relay.poll(); // first run: the followed ticket, nothing from support yet
@@ -258,7 +272,7 @@ describe('selectel adapter', () => {
   });
 
   it('paces ticket creation to the documented two per window without refusing any', async () => {
-    const { fake, provider } = await setup({}, { factory: selectelFactory({ windowMs: 300 }) });
+    const { fake, provider } = await setup({}, { factory: withPacing({ windowMs: 300 }) });
     const started = Date.now();
     await Promise.all([1, 2, 3].map((i) => provider.createTicket({ ...validInput, subject: `t${i}` }, ada)));
     // Two go at once; the third waits for half a window (one token at 2 per 300 ms).
@@ -278,7 +292,7 @@ describe('selectel adapter', () => {
   });
 
   it('names a bad setting and never echoes its value', () => {
-    const build = (env: Record<string, string>) => () => createSelectelProvider(deps(env));
+    const build = (env: Record<string, string>) => () => createProvider(deps(env));
     const base = { SELECTEL_TOKEN: 'sl-secret-value-123456', SELECTEL_PRODUCT: 'cloud_servers' };
     expect(build({ SELECTEL_PRODUCT: 'cloud_servers' })).toThrow(/SELECTEL_TOKEN/);
     expect(build({ SELECTEL_TOKEN: 't' })).toThrow(/SELECTEL_PRODUCT/);
@@ -309,16 +323,19 @@ describe('selectel update walk', () => {
     return { fetched, fetchPage };
   }
   /** A mark at `s`, settled long ago. */
-  const settled = (s: number, ids: string[]) => encodeCursor({ at: Date.parse(at(s)), ids, seenAt: 0, settled: true });
-  const walk = (cursor: string, fetchPage: (page: number) => Promise<ListPage<number>>, maxPages = 10, knownOpen: string[] = []) =>
-    walkUpdated({ cursor, knownOpen, first: 1, fetchPage, maxPages, logger: silentLogger, provider: 'selectel' });
+  const settled = (s: number, ids: string[]) => encodeMark({ at: Date.parse(at(s)), ids, seenAt: 0, settled: true });
+  /** The walk as the adapter runs it: from its stored cursor to the next. */
+  const walk = async (cursor: string, fetchPage: (page: number) => Promise<ListPage<number>>, maxPages = 10, knownOpen: string[] = []) => {
+    const { ticketIds, mark } = await walkUpdated({ mark: decodeCursor(cursor), knownOpen, first: 1, fetchPage, maxPages, logger: silentLogger, provider: 'selectel' });
+    return { ticketIds, cursor: encodeMark(mark) };
+  };
 
   it('stops at the first page that reaches below the mark', async () => {
     const { fetched, fetchPage } = pages([['e', 59], ['d', 55]], [['c', 52], ['a', 50], ['b', 40]], [['z', 10]]);
     const result = await walk(settled(50, ['a']), fetchPage);
     expect(result.ticketIds).toEqual(['e', 'd', 'c']);
     expect(fetched).toEqual([1, 2]);
-    expect(decodeCursor(result.cursor)).toEqual({ at: Date.parse(at(59)), ids: ['e'], seenAt: expect.any(Number), settled: false });
+    expect(decodeMark(result.cursor)).toEqual({ at: Date.parse(at(59)), ids: ['e'], seenAt: expect.any(Number), settled: false });
   });
 
   it('counts a ticket stamped in the same second as the mark once', async () => {
@@ -337,6 +354,8 @@ describe('selectel update walk', () => {
   });
 
   it('reads a cursor stored in the earlier `<time>|<ids>` format, re-reading its mark once', async () => {
+    expect(decodeCursor(`${at(50)}|a,b`)).toEqual({ at: Date.parse(at(50)), ids: ['a', 'b'], seenAt: undefined, settled: false });
+    expect(decodeCursor('not a cursor')).toBeUndefined();
     const { fetchPage } = pages([['b', 50], ['a', 50], ['c', 49]]);
     const result = await walk(`${at(50)}|a`, fetchPage);
     expect(result.ticketIds.sort()).toEqual(['a', 'b']);

@@ -1,12 +1,12 @@
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { createSpacebringProvider, spacebringFactory } from '../../adapters/spacebring/index.js';
-import { toStatus } from '../../adapters/spacebring/map.js';
+import { createProvider } from '../../adapters/spacebring/index.js';
+import { decodeCursor, toStatus } from '../../adapters/spacebring/map.js';
 import type { OpenTicketInput } from '../../src/domain.js';
 import { ConfigError, FieldErrors, type ProviderError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
-import { attributedText } from '../../src/provider.js';
-import { SETTLE_MS, decodeCursor, encodeCursor, walkUpdated, type ListPage } from '../../src/provider-kit/update-walk.js';
+import { attributedText, capabilitiesOf } from '../../src/provider.js';
+import { SETTLE_MS, decodeMark, encodeMark, walkUpdated, type ListPage } from '../../src/provider-kit/update-walk.js';
 import { providerContract } from '../contracts/provider-contract.js';
 import { SPACEBRING_FAKE_API_KEYS, startSpacebringFake } from '../../fakes/providers/spacebring.js';
 import type { FakeProviderServer } from '../../fakes/providers/types.js';
@@ -20,7 +20,7 @@ const validInput: OpenTicketInput = {
 
 providerContract('spacebring', {
   start: startSpacebringFake,
-  factory: createSpacebringProvider,
+  factory: createProvider,
   validInput,
   invalidInput: { input: { ...validInput, category: 'hardware' }, field: 'category' },
   badCredentials: { SPACEBRING_TOKEN: 'sb-oauth-expired-0000000000000000000000' },
@@ -30,7 +30,7 @@ providerContract('spacebring', {
 const ID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 describe('spacebring adapter', () => {
-  const { setup, last, deps } = adapterRig(startSpacebringFake, createSpacebringProvider);
+  const { setup, last, deps } = adapterRig(startSpacebringFake, createProvider);
   /** A GET answer built from what the fake holds, with its activities swapped for `activities`. */
   const withActivities = (f: FakeProviderServer, id: string, activities: object[], ticket: object = {}) => {
     const { activities: _held, ...held } = f.ticket(id)!;
@@ -189,7 +189,7 @@ describe('spacebring adapter', () => {
     // One clock for the fake's stamps and the walk's settle window.
     const clock = { ms: Date.parse('2030-01-01T00:00:00Z') };
     const now = () => clock.ms;
-    const { fake, provider } = await setup({}, { factory: spacebringFactory(now), fake: { now } });
+    const { fake, provider } = await setup({}, { factory: (deps) => createProvider({ ...deps, now }), fake: { now } });
     const { ticket: a } = await provider.createTicket(validInput, ada);
     const { ticket: b } = await provider.createTicket(validInput, ada);
     const first = await provider.listUpdatedSince!(undefined, [a.id, b.id]);
@@ -219,7 +219,7 @@ describe('spacebring adapter', () => {
   it('relays both of two agent comments written in the same second, one before a poll and one after it', async () => {
     const clock = { ms: Date.parse('2030-01-01T00:00:00Z') };
     const now = () => clock.ms;
-    const { fake, provider } = await setup({}, { factory: spacebringFactory(now), fake: { now } });
+    const { fake, provider } = await setup({}, { factory: (deps) => createProvider({ ...deps, now }), fake: { now } });
     const { ticket } = await provider.createTicket(validInput, ada);
     const relay = relayLike(provider, [ticket.id]);
     await relay.poll(); // first run: the followed ticket, nothing from support yet
@@ -250,12 +250,24 @@ describe('spacebring adapter', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(14 * 100);
   });
 
+  it('reads a comment answer without the activity, or a status answer without the ticket, as outcome unknown', async () => {
+    const { fake, provider } = await setup();
+    const { ticket } = await provider.createTicket(validInput, ada);
+    fake.oddSuccess({ activity: { text: 'Any news?' } }, /\/comment$/);
+    const comment = await provider.addComment(ticket.id, { text: 'Any news?', author: ada }).catch((e: unknown) => e);
+    expect(comment).toMatchObject({ kind: 'malformed', method: 'POST', path: '/support/tickets/v1/comment' });
+    expect((comment as ProviderError).message).toContain('unexpected response: activity.id');
+    expect(fake.comments(ticket.id).at(-1)).toEqual({ text: 'Any news?', byCustomer: true });
+    fake.oddSuccess({}, /\/status$/);
+    expect(await provider.closeTicket!(ticket.id).catch((e: unknown) => e)).toMatchObject({ kind: 'malformed', method: 'PUT' });
+  });
+
   it('cannot rate, and says so in plain words', async () => {
     const { provider } = await setup();
     expect(provider.rateTicket).toBeUndefined();
     expect(provider.unsupported?.rate).toMatch(/cannot rate/);
-    expect(provider.capabilities).toMatchObject({ close: true, reopen: true, rate: false, updatedSince: true });
-    expect(provider.capabilities.fields.map((f) => f.name)).toEqual(['subject', 'description', 'category']);
+    expect(capabilitiesOf(provider)).toMatchObject({ close: true, reopen: true, rate: false, updatedSince: true });
+    expect(provider.fields.map((f) => f.name)).toEqual(['subject', 'description', 'category']);
   });
 
   it('maps Spacebring statuses, unknown ones included', () => {
@@ -267,7 +279,7 @@ describe('spacebring adapter', () => {
   it('names a bad or missing setting and never echoes its value', () => {
     const location = '3c90c3cc-0d44-4b50-8888-8dd25736052a';
     const build = (env: Record<string, string>) => () =>
-      createSpacebringProvider(deps({ SPACEBRING_LOCATION_REF: location, ...env }));
+      createProvider(deps({ SPACEBRING_LOCATION_REF: location, ...env }));
     expect(build({})).toThrow(/SPACEBRING_TOKEN.*SPACEBRING_CLIENT_ID/);
     expect(build({ SPACEBRING_TOKEN: 'secret-token-value' })).toThrow(/^SPACEBRING_NETWORK_ID/);
     expect(build({ SPACEBRING_CLIENT_ID: 'id' })).toThrow(/^SPACEBRING_CLIENT_SECRET/);
@@ -304,9 +316,10 @@ describe('spacebring update walk', () => {
       },
     };
   };
-  const walk = (cursor: string | undefined, source: ReturnType<typeof pages>, maxPages = 10) =>
-    walkUpdated<string | undefined>({
-      cursor,
+  /** The walk as the adapter runs it: from its stored cursor to the next. */
+  const walk = async (cursor: string | undefined, source: ReturnType<typeof pages>, maxPages = 10) => {
+    const { ticketIds, mark } = await walkUpdated<string | undefined>({
+      mark: decodeCursor(cursor),
       knownOpen: ['k'],
       first: undefined,
       fetchPage: source.fetchPage,
@@ -315,8 +328,10 @@ describe('spacebring update walk', () => {
       provider: 'spacebring',
       now: () => clock.ms,
     });
+    return { ticketIds, cursor: encodeMark(mark) };
+  };
   /** A mark at `s`, settled long ago. */
-  const settled = (s: number, ids: string[]) => encodeCursor({ at: Date.parse(stamp(s)), ids, seenAt: 0, settled: true });
+  const settled = (s: number, ids: string[]) => encodeMark({ at: Date.parse(stamp(s)), ids, seenAt: 0, settled: true });
 
   it('follows page tokens until it passes the mark, then stops', async () => {
     const cursor = settled(10, ['m']);
@@ -328,7 +343,7 @@ describe('spacebring update walk', () => {
     const result = await walk(cursor, source);
     expect(result.ticketIds).toEqual(['x', 'y']);
     expect(source.asked).toEqual([undefined, '1']);
-    expect(decodeCursor(result.cursor)).toEqual({ at: Date.parse(stamp(30)), ids: ['x'], seenAt: clock.ms, settled: false });
+    expect(decodeMark(result.cursor)).toEqual({ at: Date.parse(stamp(30)), ids: ['x'], seenAt: clock.ms, settled: false });
   });
 
   it('re-reports the tickets stamped at the mark on every poll until the settle window has passed, then settles', async () => {
@@ -344,13 +359,15 @@ describe('spacebring update walk', () => {
     clock.ms += SETTLE_MS;
     const last = await walk(third.cursor, source);
     expect(last.ticketIds).toEqual(['a', 'b']);
-    expect(decodeCursor(last.cursor)?.settled).toBe(true);
+    expect(decodeMark(last.cursor)?.settled).toBe(true);
     expect((await walk(last.cursor, source)).ticketIds).toEqual([]);
   });
 
   it('reads a cursor stored in the earlier `{at, ids, settled}` format, re-reading its mark once', async () => {
     const source = pages(page([{ id: 'a', updateDate: stamp(10) }, { id: 'z', updateDate: stamp(2) }], undefined));
     const old = JSON.stringify({ at: Date.parse(stamp(10)), ids: ['a'], settled: true });
+    expect(decodeCursor(old)).toEqual({ at: Date.parse(stamp(10)), ids: ['a'], seenAt: undefined, settled: false });
+    expect(decodeCursor('{"at": "yesterday"}')).toBeUndefined();
     const once = await walk(old, source);
     expect(once.ticketIds).toEqual(['a']);
     expect((await walk(once.cursor, source)).ticketIds).toEqual([]);

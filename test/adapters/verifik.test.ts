@@ -1,10 +1,10 @@
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { createVerifikProvider } from '../../adapters/verifik/index.js';
+import { createProvider } from '../../adapters/verifik/index.js';
 import { toStatus } from '../../adapters/verifik/map.js';
 import type { OpenTicketInput } from '../../src/domain.js';
 import { ConfigError, ProviderError } from '../../src/errors.js';
-import { attributedText } from '../../src/provider.js';
+import { attributedText, capabilitiesOf } from '../../src/provider.js';
 import { providerContract } from '../contracts/provider-contract.js';
 import { startVerifikFake } from '../../fakes/providers/verifik.js';
 import { ada, adapterRig } from './rig.js';
@@ -19,7 +19,7 @@ const validInput: OpenTicketInput = {
 
 providerContract('verifik', {
   start: startVerifikFake,
-  factory: createVerifikProvider,
+  factory: createProvider,
   validInput,
   invalidInput: { input: { ...validInput, category: 'hardware' }, field: 'category' },
   badCredentials: { VERIFIK_TOKEN: 'eyJhbGciOiJIUzI1NiJ9.eyJleHBpcmVkIjp0cnVlfQ.wrong-signature' },
@@ -27,7 +27,7 @@ providerContract('verifik', {
 });
 
 describe('verifik adapter', () => {
-  const { setup, last, deps } = adapterRig(startVerifikFake, createVerifikProvider);
+  const { setup, last, deps } = adapterRig(startVerifikFake, createProvider);
 
   it('creates a ticket with the four required fields, authorised by the JWT as a Bearer token', async () => {
     const { fake, provider } = await setup();
@@ -155,8 +155,31 @@ describe('verifik adapter', () => {
     expect(error).toMatchObject({ kind: 'invalid', vendorMessage: 'Ticket is locked' });
   });
 
+  it('reads a success whose data is not a thread, or an empty 200, to a reply as outcome unknown', async () => {
+    const { fake, provider } = await setup();
+    const { ticket } = await provider.createTicket(validInput, ada);
+    fake.oddSuccess({ success: true, data: { weird: 1 } }, /\/thread$/);
+    const weird = await provider.addComment(ticket.id, { text: 'First try', author: ada }).catch((e: unknown) => e);
+    expect(weird).toBeInstanceOf(ProviderError);
+    expect(weird).toMatchObject({ kind: 'malformed', method: 'POST', path: `/v2/support-tickets/${ticket.id}/thread` });
+    expect((weird as ProviderError).message).toMatch(/unexpected response: data\.\w+/);
+    fake.oddSuccess(undefined, /\/thread$/);
+    const empty = await provider.addComment(ticket.id, { text: 'Second try', author: ada }).catch((e: unknown) => e);
+    expect(empty).toMatchObject({ kind: 'malformed' });
+    // Both were written: an answer that does not fit says nothing about what happened.
+    expect(fake.comments(ticket.id).map((c) => c.text)).toEqual([attributedText(validInput.description, ada), 'First try', 'Second try']);
+  });
+
+  it('reads a success whose data is not a ticket, answering a close, as outcome unknown', async () => {
+    const { fake, provider } = await setup();
+    const { ticket } = await provider.createTicket(validInput, ada);
+    fake.oddSuccess({ success: true, data: { weird: 1 } });
+    expect(await provider.closeTicket!(ticket.id).catch((e: unknown) => e)).toMatchObject({ kind: 'malformed', method: 'PUT' });
+    expect(fake.ticket(ticket.id)?.status).toBe('closed');
+  });
+
   it('maps Verifik statuses, unknown ones included', () => {
-    expect(['open', 'pending', 'in_progress', 'resolved', 'closed', 'On Hold', 'escalated'].map(toStatus)).toEqual([
+    expect(['open', 'pending', 'in_progress', 'resolved', 'closed', 'On Hold', 'escalated'].map((s) => toStatus(s).status)).toEqual([
       'open', 'waiting', 'in_progress', 'resolved', 'closed', 'waiting', 'open',
     ]);
   });
@@ -166,11 +189,11 @@ describe('verifik adapter', () => {
     expect(provider.rateTicket).toBeUndefined();
     expect(provider.listUpdatedSince).toBeUndefined();
     expect(provider.unsupported?.rate).toBe("Verifik's API cannot rate tickets.");
-    expect(provider.capabilities).toMatchObject({ close: true, reopen: true, rate: false, updatedSince: false });
+    expect(capabilitiesOf(provider)).toMatchObject({ close: true, reopen: true, rate: false, updatedSince: false });
   });
 
   it('names a bad setting and never echoes its value', () => {
-    const build = (env: Record<string, string>) => () => createVerifikProvider(deps(env));
+    const build = (env: Record<string, string>) => () => createProvider(deps(env));
     expect(build({})).toThrow(/VERIFIK_TOKEN/);
     expect(build({ VERIFIK_TOKEN: 't', VERIFIK_CATEGORY: 'hardware' })).toThrow(ConfigError);
     expect(build({ VERIFIK_TOKEN: 't', VERIFIK_CATEGORY: 'hardware' })).toThrow(/VERIFIK_CATEGORY.*feature_request/);

@@ -3,7 +3,7 @@ import type { OpenTicketInput } from '../../src/domain.js';
 import { ProviderError } from '../../src/errors.js';
 import { createHttpClient } from '../../src/provider-kit/http.js';
 import { silentLogger } from '../../src/logger.js';
-import { attributedText, commentFingerprint, type ProviderFactory, type TicketProvider } from '../../src/provider.js';
+import { attributedText, capabilitiesOf, commentFingerprint, type ProviderFactory, type TicketProvider } from '../../src/provider.js';
 import { openStore, type KeyValueStore } from '../../src/store/index.js';
 import { ada as requester, FAST } from '../adapters/rig.js';
 import type { FakeProviderServer } from '../../fakes/providers/types.js';
@@ -101,7 +101,7 @@ export function providerContract(name: string, options: ContractOptions): void {
     it('lists a changed ticket when it can list by update time', async () => {
       const provider = build();
       if (!provider.listUpdatedSince) {
-        expect(provider.capabilities.updatedSince).toBe(false);
+        expect(capabilitiesOf(provider).updatedSince).toBe(false);
         return;
       }
       const { ticket } = await provider.createTicket(options.validInput, requester);
@@ -116,7 +116,7 @@ export function providerContract(name: string, options: ContractOptions): void {
       const provider = build();
       const { ticket } = await provider.createTicket(options.validInput, requester);
       for (const feature of ['close', 'reopen', 'rate'] as const) {
-        if (!provider.capabilities[feature]) {
+        if (!capabilitiesOf(provider)[feature]) {
           expect(provider.unsupported?.[feature]).toMatch(/cannot|does not|no /i);
         }
       }
@@ -129,6 +129,36 @@ export function providerContract(name: string, options: ContractOptions): void {
         expect(['open', 'in_progress', 'waiting']).toContain((await provider.getTicket(ticket.id)).ticket.status);
       }
       if (provider.rateTicket) await provider.rateTicket(ticket.id, 5, 'Great help');
+    });
+
+    it('reads an empty 200 to a comment as outcome unknown, though the vendor wrote it', async () => {
+      const provider = build();
+      const { ticket } = await provider.createTicket(options.validInput, requester);
+      fake.oddSuccess(undefined);
+      const error = await provider.addComment(ticket.id, { text: attributedText('Did this land?', requester), author: requester }).catch((e: unknown) => e);
+      // Never a success: the outbox would count the comment delivered without knowing.
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(error).toMatchObject({ kind: 'malformed', provider: provider.id, status: 200 });
+      expect((error as ProviderError).message).toContain('unexpected response');
+      // It is there, so the outbox's check before a second attempt finds it and writes nothing twice.
+      expect(fake.comments(ticket.id).filter((c) => c.text.includes('Did this land?'))).toHaveLength(1);
+    });
+
+    it('reads an empty 200 to every other write as outcome unknown too', async () => {
+      const provider = build();
+      fake.oddSuccess(undefined);
+      expect(await provider.createTicket(options.validInput, requester).catch((e: unknown) => e)).toMatchObject({ kind: 'malformed' });
+      const { ticket } = await provider.createTicket(options.validInput, requester);
+      const writes = [
+        provider.closeTicket && (() => provider.closeTicket!(ticket.id)),
+        provider.reopenTicket && (() => provider.reopenTicket!(ticket.id, 'Still broken')),
+        provider.rateTicket && (() => provider.rateTicket!(ticket.id, 4)),
+      ];
+      for (const write of writes) {
+        if (!write) continue;
+        fake.oddSuccess(undefined);
+        expect(await write().then(() => 'done', (e: unknown) => e)).toMatchObject({ kind: 'malformed', status: 200 });
+      }
     });
 
     it('maps a wrong credential to an auth error that never shows the token', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createVerifikProvider } from '../../adapters/verifik/index.js';
+import { createProvider as createVerifikProvider } from '../../adapters/verifik/index.js';
 import { retryDelivery } from '../../handlers/retry.js';
 import { ticketStatus } from '../../handlers/status.js';
 import type { ChatContext } from '../../handlers/types.js';

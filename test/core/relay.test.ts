@@ -139,7 +139,7 @@ describe('relay on Redis, several processes', () => {
 
 describe('pacing', () => {
   it('keeps a burst of replies inside the provider limit, in order per ticket, dropping none', async () => {
-    const { createLocalProvider } = await import('../../adapters/local/index.js');
+    const { createProvider: createLocalProvider } = await import('../../adapters/local/index.js');
     const { TokenBucket } = await import('../../src/pacing.js');
     const { createHttpClient } = await import('../../src/provider-kit/http.js');
     const { silentLogger } = await import('../../src/logger.js');

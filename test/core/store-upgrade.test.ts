@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalDesk } from '../../adapters/local/desk.js';
-import { createLocalProvider } from '../../adapters/local/index.js';
+import { createProvider } from '../../adapters/local/index.js';
 import { createHttpClient } from '../../src/provider-kit/http.js';
 import { silentLogger } from '../../src/logger.js';
 import type { TicketProvider } from '../../src/provider.js';
@@ -18,10 +18,9 @@ const ada = { key: 'mem:ada', name: 'Ada' };
 /** The local desk with the "updated since" listing the old store was written with; records the cursors it is asked from. */
 function provider(cursors: (string | undefined)[]) {
   return (kv: KeyValueStore): TicketProvider => {
-    const local = createLocalProvider({ http: createHttpClient(silentLogger), logger: silentLogger, kv, env: {} });
+    const local = createProvider({ http: createHttpClient(silentLogger), logger: silentLogger, kv, env: {} });
     return {
       ...local,
-      capabilities: { ...local.capabilities, updatedSince: true },
       async listUpdatedSince(cursor, open) {
         cursors.push(cursor);
         return { ticketIds: [...open], cursor: `walk-new-${cursors.length}` };

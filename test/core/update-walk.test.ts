@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/logger.js';
-import { SETTLE_MS, decodeCursor, encodeCursor, walkUpdated, type ListPage } from '../../src/provider-kit/update-walk.js';
+import { SETTLE_MS, decodeMark, encodeMark, walkUpdated, type ListPage, type Mark } from '../../src/provider-kit/update-walk.js';
 
 const stamp = (s: number) => `2030-01-01T00:00:${String(s).padStart(2, '0')}Z`;
 const second = (s: number) => Date.parse(stamp(s));
@@ -21,19 +21,25 @@ function vendor(...list: Row[][]) {
     const items = (pages[page] ?? []).map(([id, s]) => ({ id, updatedAt: s === undefined ? undefined : stamp(s) }));
     return Promise.resolve({ items, next: page + 1 < pages.length ? page + 1 : undefined });
   };
-  const walk = (cursor: string | undefined, maxPages = 10) =>
-    walkUpdated({ cursor, knownOpen: ['k'], first: 0, fetchPage, maxPages, logger, provider: 'test', now: () => clock.ms });
+  const walkMark = (mark: Mark | undefined, maxPages = 10) =>
+    walkUpdated({ mark, knownOpen: ['k'], first: 0, fetchPage, maxPages, logger, provider: 'test', now: () => clock.ms });
+  /** A walk from a stored cursor to the next one, as an adapter runs it. */
+  const walk = async (cursor: string | undefined, maxPages = 10) => {
+    const { ticketIds, mark } = await walkMark(decodeMark(cursor), maxPages);
+    return { ticketIds, cursor: encodeMark(mark) };
+  };
   return {
     fetched,
     warnings,
     clock,
     walk,
+    walkMark,
     set: (...next: Row[][]) => void (pages = next),
   };
 }
 
 /** A mark at second `s`, long settled. */
-const settledAt = (s: number, ids: string[]) => encodeCursor({ at: second(s), ids, seenAt: 0, settled: true });
+const settledAt = (s: number, ids: string[]) => encodeMark({ at: second(s), ids, seenAt: 0, settled: true });
 
 describe('update walk', () => {
   it('reports a second change in the mark second, written after the poll that read the first', async () => {
@@ -59,7 +65,7 @@ describe('update walk', () => {
     desk.clock.ms = seenAt + SETTLE_MS + 1;
     const last = await desk.walk(cursor);
     expect(last.ticketIds).toEqual(['a']);
-    expect(decodeCursor(last.cursor)).toEqual({ at: second(10), ids: ['a'], seenAt, settled: true });
+    expect(decodeMark(last.cursor)).toEqual({ at: second(10), ids: ['a'], seenAt, settled: true });
     desk.clock.ms += 100;
     desk.fetched.length = 0;
     const idle = await desk.walk(last.cursor);
@@ -85,7 +91,7 @@ describe('update walk', () => {
     desk.set([['b', 12], ['a', 10]]);
     const atTwelve = await desk.walk(atTen.cursor);
     expect(atTwelve.ticketIds.sort()).toEqual(['a', 'b']);
-    expect(decodeCursor(atTwelve.cursor)).toEqual({ at: second(12), ids: ['b'], seenAt: desk.clock.ms, settled: false });
+    expect(decodeMark(atTwelve.cursor)).toEqual({ at: second(12), ids: ['b'], seenAt: desk.clock.ms, settled: false });
     // Past the first mark's window but inside the new one's: only the new mark is re-read.
     desk.clock.ms += SETTLE_MS;
     expect((await desk.walk(atTwelve.cursor)).ticketIds).toEqual(['b']);
@@ -95,7 +101,7 @@ describe('update walk', () => {
     const desk = vendor([['b', 10], ['a', 10], ['c', 9]]);
     const result = await desk.walk(settledAt(10, ['a']));
     expect(result.ticketIds).toEqual(['b']);
-    expect(decodeCursor(result.cursor)).toMatchObject({ ids: ['a', 'b'], settled: true });
+    expect(decodeMark(result.cursor)).toMatchObject({ ids: ['a', 'b'], settled: true });
     expect((await desk.walk(result.cursor)).ticketIds).toEqual([]);
   });
 
@@ -103,24 +109,26 @@ describe('update walk', () => {
     const desk = vendor([['a', 10], ['b', 10], ['c', 3]]);
     const first = await desk.walk(undefined);
     expect(first.ticketIds).toEqual(['k']);
-    expect(decodeCursor(first.cursor)).toEqual({ at: second(10), ids: ['a', 'b'], seenAt: desk.clock.ms, settled: false });
+    expect(decodeMark(first.cursor)).toEqual({ at: second(10), ids: ['a', 'b'], seenAt: desk.clock.ms, settled: false });
     desk.clock.ms += 100;
     expect((await desk.walk(first.cursor)).ticketIds).toEqual(['a', 'b']);
     expect((await desk.walk('not a cursor')).ticketIds).toEqual(['k']);
   });
 
-  it("reads both earlier cursor formats as unsettled, re-reading their mark's tickets once", async () => {
-    const selectel = `${new Date(second(10)).toISOString()}|a,b`;
-    const spacebring = JSON.stringify({ at: second(10), ids: ['a'], settled: true });
-    expect(decodeCursor(selectel)).toEqual({ at: second(10), ids: ['a', 'b'], seenAt: undefined, settled: false });
-    expect(decodeCursor(spacebring)).toEqual({ at: second(10), ids: ['a'], seenAt: undefined, settled: false });
+  it("re-reads once the mark of an adapter's older cursor, which does not say when it was first seen", async () => {
     const desk = vendor([['b', 10], ['a', 10], ['z', 2]]);
-    for (const old of [selectel, spacebring]) {
-      const once = await desk.walk(old);
-      expect(once.ticketIds.sort()).toEqual(['a', 'b']);
-      expect(decodeCursor(once.cursor)).toEqual({ at: second(10), ids: ['a', 'b'], seenAt: desk.clock.ms, settled: true });
-      expect((await desk.walk(once.cursor)).ticketIds).toEqual([]);
-    }
+    const once = await desk.walkMark({ at: second(10), ids: ['a'], seenAt: undefined, settled: false });
+    expect(once.ticketIds.sort()).toEqual(['a', 'b']);
+    expect(once.mark).toEqual({ at: second(10), ids: ['a', 'b'], seenAt: desk.clock.ms, settled: true });
+    expect((await desk.walk(encodeMark(once.mark))).ticketIds).toEqual([]);
+  });
+
+  it('reads only the cursor form it writes; anything else is a first run', () => {
+    const mark = { at: second(10), ids: ['b', 'a', 'a'], seenAt: 5, settled: true };
+    expect(decodeMark(encodeMark(mark))).toEqual({ ...mark, ids: ['a', 'b'] });
+    expect(decodeMark(`${stamp(10)}|a,b`)).toBeUndefined();
+    expect(decodeMark(JSON.stringify({ at: second(10), ids: ['a'], settled: true }))).toBeUndefined();
+    expect(decodeMark(undefined)).toBeUndefined();
   });
 
   it('does not let a clock set back stretch the window past its length', async () => {
@@ -129,9 +137,9 @@ describe('update walk', () => {
     desk.clock.ms -= 60_000;
     const back = await desk.walk(first.cursor);
     expect(back.ticketIds).toEqual(['a']);
-    expect(decodeCursor(back.cursor)?.seenAt).toBe(desk.clock.ms);
+    expect(decodeMark(back.cursor)?.seenAt).toBe(desk.clock.ms);
     desk.clock.ms += SETTLE_MS + 1;
-    expect(decodeCursor((await desk.walk(back.cursor)).cursor)?.settled).toBe(true);
+    expect(decodeMark((await desk.walk(back.cursor)).cursor)?.settled).toBe(true);
   });
 
   it('stops at the first sorted page that reaches below the mark', async () => {
@@ -139,7 +147,7 @@ describe('update walk', () => {
     const result = await desk.walk(settledAt(50, ['a']));
     expect(result.ticketIds).toEqual(['e', 'd', 'c']);
     expect(desk.fetched).toEqual([0, 1]);
-    expect(decodeCursor(result.cursor)).toMatchObject({ at: second(59), ids: ['e'], settled: false });
+    expect(decodeMark(result.cursor)).toMatchObject({ at: second(59), ids: ['e'], settled: false });
     expect(desk.warnings).toEqual([]);
   });
 
@@ -149,7 +157,7 @@ describe('update walk', () => {
     expect(result.ticketIds).toEqual(['new', 'later']);
     expect(desk.fetched).toEqual([0, 1]);
     expect(desk.warnings).toEqual(['ticket list not sorted by update time; walking on']);
-    expect(decodeCursor(result.cursor)).toMatchObject({ at: second(20), ids: ['new'] });
+    expect(decodeMark(result.cursor)).toMatchObject({ at: second(20), ids: ['new'] });
   });
 
   it('falls back to the followed tickets past the page cap, with a warning', async () => {
@@ -164,6 +172,6 @@ describe('update walk', () => {
     const desk = vendor([['a', 12], ['blank', undefined], ['b', 9]]);
     const result = await desk.walk(settledAt(10, []));
     expect(result.ticketIds).toEqual(['a', 'blank']);
-    expect(decodeCursor(result.cursor)).toMatchObject({ at: second(12), ids: ['a'] });
+    expect(decodeMark(result.cursor)).toMatchObject({ at: second(12), ids: ['a'] });
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLocalProvider } from '../../adapters/local/index.js';
+import { createProvider as createLocalProvider } from '../../adapters/local/index.js';
 import type { Requester } from '../../src/domain.js';
 import { FieldErrors, ForbiddenError, NotSupportedError } from '../../src/errors.js';
 import { createHttpClient } from '../../src/provider-kit/http.js';

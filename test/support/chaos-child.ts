@@ -11,7 +11,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import { createVerifikProvider } from '../../adapters/verifik/index.js';
+import { createProvider as createVerifikProvider } from '../../adapters/verifik/index.js';
 import { Bridge } from '../../src/bridge.js';
 import { ChatDeliveryError, type ChatSink, type ThreadMessage, type TicketCard } from '../../src/chat.js';
 import type { FrontEnd } from '../../src/frontend.js';

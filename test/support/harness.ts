@@ -1,5 +1,5 @@
 import { LocalDesk } from '../../adapters/local/desk.js';
-import { createLocalProvider } from '../../adapters/local/index.js';
+import { createProvider as createLocalProvider } from '../../adapters/local/index.js';
 import { Bridge } from '../../src/bridge.js';
 import type { TicketStatus } from '../../src/domain.js';
 import { createHttpClient } from '../../src/provider-kit/http.js';

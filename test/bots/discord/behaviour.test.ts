@@ -1,6 +1,6 @@
 import { GatewayIntentBits } from 'discord.js';
 import { describe, expect, it, vi } from 'vitest';
-import { createLocalProvider } from '../../../adapters/local/index.js';
+import { createProvider as createLocalProvider } from '../../../adapters/local/index.js';
 import { startDiscord } from '../../../bots/discord/index.js';
 import { ConfigError, ProviderError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/logger.js';

@@ -1,6 +1,6 @@
 import { ProviderError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/logger.js';
-import { createLocalProvider } from '../../../adapters/local/index.js';
+import { createProvider as createLocalProvider } from '../../../adapters/local/index.js';
 import { createHttpClient } from '../../../src/provider-kit/http.js';
 import { startSlack, type SlackFrontEnd } from '../../../bots/slack/index.js';
 import type { KeyValueStore } from '../../../src/store/index.js';
