@@ -49,5 +49,6 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
-const inputs = [...Object.keys(result.metafile.inputs), 'scripts/build.mjs', 'package.json'];
+// tsconfig.json steers how esbuild compiles class fields; the image's build stage copies it too.
+const inputs = [...Object.keys(result.metafile.inputs), 'scripts/build.mjs', 'package.json', 'tsconfig.json'].filter((f) => mtime(`${root}${f}`) !== undefined);
 writeFileSync(inputsFile, JSON.stringify(inputs, null, 1) + '\n');

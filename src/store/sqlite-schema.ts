@@ -48,7 +48,8 @@ export function migrate(db: Db, path: string | undefined): void {
     throw new Error(`the store file ${path} has schema version ${version}, newer than this ticket-bridge knows (${SCHEMA_VERSION}): run the newer release or restore a backup`);
   }
   if (version === SCHEMA_VERSION) return;
-  if (path && hasTable(db, 'keyv')) backUp(db, legacyBackupPath(path));
+  // When two processes race, the second finds the copy made (or being made) and goes on.
+  if (path && hasTable(db, 'keyv')) vacuumInto(db, legacyBackupPath(path));
   db.transaction(() => {
     if (userVersion(db) >= SCHEMA_VERSION) return; // another process upgraded it while we waited
     db.exec(TABLES);
@@ -58,15 +59,17 @@ export function migrate(db: Db, path: string | undefined): void {
 }
 
 /**
- * VACUUM INTO a file made first, empty and owner-only (SQLite would create it readable by all).
- * It cannot run inside a transaction; when two processes race, the second finds the file made.
+ * A consistent copy of the open database (VACUUM INTO), safe while other processes write, into
+ * a file made first, empty and owner-only (SQLite would create it readable by all). False when
+ * `target` already exists. It cannot run inside a transaction.
  */
-function backUp(db: Db, target: string): void {
+export function vacuumInto(db: Db, target: string): boolean {
   try {
     closeSync(openSync(target, 'wx', 0o600));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   }
   db.prepare('VACUUM INTO ?').run(target);
+  return true;
 }

@@ -8,6 +8,7 @@ import { LocalDesk } from '../../adapters/local/desk.js';
 import { LinkStore } from '../../src/links.js';
 import { openStore } from '../../src/store/index.js';
 import { StoreFileLost } from '../../src/store/sqlite-file.js';
+import { runScript } from '../support/bot-process.js';
 import { legacyBackupPath, SCHEMA_VERSION } from '../../src/store/sqlite-schema.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tb-sqlite-'));
@@ -201,5 +202,31 @@ describe('the SQLite store file', () => {
     await expect(kv.setIfAbsent('once', 'x')).rejects.toThrow(/was replaced while the bot ran/);
     expect(lost).toHaveLength(1);
     await kv.close();
+  });
+});
+
+describe('npm run backup', () => {
+  it('copies the store while it is open and written, owner-only, and refuses to overwrite', async () => {
+    const dir = freshDir();
+    const path = join(dir, 'tickets.sqlite');
+    const kv = await openStore(`sqlite://${path}`);
+    await kv.set('ticket', { subject: 'Printer on fire' });
+    await kv.add('open', '1');
+    const target = join(dir, 'backup.sqlite');
+    const env = { STORE_URL: `sqlite://${path}` };
+    const first = await runScript('scripts/backup.ts', env, [target]);
+    expect(first).toMatchObject({ code: 0, stdout: [`Backed up to ${target}.`] });
+    await kv.set('ticket', { subject: 'changed after the backup' });
+    await kv.close();
+
+    expect(mode(target)).toBe(0o600);
+    const copy = await openStore(`sqlite://${target}`);
+    expect(await copy.get('ticket')).toEqual({ subject: 'Printer on fire' });
+    expect(await copy.members('open')).toEqual(['1']);
+    await copy.close();
+
+    const again = await runScript('scripts/backup.ts', env, [target]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toEqual([`backup: ${target} exists already; pick a new name`]);
   });
 });

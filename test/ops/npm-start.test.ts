@@ -78,7 +78,7 @@ describe('the build npm start runs first', { timeout: 60_000 }, () => {
   /** A copy of what the build reads, with the real node_modules beside it. */
   function copyOfSources(): string {
     const copy = mkdtempSync(join(dir, 'app-'));
-    for (const part of ['src', 'bots', 'handlers', 'adapters', 'scripts', 'package.json']) cpSync(join(ROOT, part), join(copy, part), { recursive: true });
+    for (const part of ['src', 'bots', 'handlers', 'adapters', 'scripts', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, part), join(copy, part), { recursive: true });
     symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
     return copy;
   }
