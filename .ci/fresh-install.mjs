@@ -56,7 +56,15 @@ function run(command, cwd) {
 }
 
 function start(command, args, options) {
-  const child = spawn(command, args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
+  // A group of its own, so a failed check can end the bot with whatever started it.
+  const child = spawn(command, args, { ...options, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  const killGroup = () => {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
   const out = [];
   const err = [];
   createInterface({ input: child.stdout }).on('line', (l) => out.push(l));
@@ -64,17 +72,17 @@ function start(command, args, options) {
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   const waitLine = async (lines, pattern, ms) => {
     for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(50)) if (lines.some((l) => pattern.test(l))) return;
-    child.kill('SIGKILL');
+    killGroup();
     fail(`no line matching ${pattern} within ${ms} ms; stdout: ${out.join(' | ')}; stderr: ${err.join(' | ')}`);
   };
-  return { child, out, err, exited, waitLine };
+  return { child, out, err, exited, waitLine, killGroup };
 }
 
 async function stopWithin10s(proc, what) {
   proc.child.kill('SIGTERM');
   const code = await Promise.race([proc.exited, sleep(10_000).then(() => 'still running after 10 s')]);
   if (code !== 0) {
-    proc.child.kill('SIGKILL');
+    proc.killGroup();
     fail(`${what}: SIGTERM gave ${code}, not exit 0; stderr: ${proc.err.join(' | ')}`);
   }
 }
@@ -88,9 +96,15 @@ async function consoleStory() {
   if (desk.status !== 0) fail(`npm run desk -- reply exited ${desk.status}: ${desk.stderr}`);
   await npm.waitLine(npm.out, /^\[#1\] Support: We are on our way$/, 10_000);
   const bot = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(npm.child.pid)], { encoding: 'utf8' }).trim();
-  if (!/^\d+ node .*dist\/main\.js$/.test(bot)) fail(`npm's child should be the bot itself, is: ${bot}`);
+  if (!/^\d+ node .*dist\/main\.js$/.test(bot)) {
+    npm.killGroup();
+    fail(`npm's child should be the bot itself, is: ${bot}`);
+  }
   await stopWithin10s(npm, 'npm start');
-  if (alive(Number(bot.split(' ')[0]))) fail('the bot outlived npm');
+  if (alive(Number(bot.split(' ')[0]))) {
+    npm.killGroup();
+    fail('the bot outlived npm');
+  }
   if (npm.out.filter((l) => l.includes('We are on our way')).length !== 1) fail('the agent reply was not relayed exactly once');
 }
 
