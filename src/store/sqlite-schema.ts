@@ -48,14 +48,33 @@ export function migrate(db: Db, path: string | undefined): void {
     throw new Error(`the store file ${path} has schema version ${version}, newer than this ticket-bridge knows (${SCHEMA_VERSION}): run the newer release or restore a backup`);
   }
   if (version === SCHEMA_VERSION) return;
+  const legacy = hasTable(db, 'keyv');
+  if (legacy) refuseWhileOldBotRuns(db, path);
   // When two processes race, the second finds the copy made (or being made) and goes on.
-  if (path && hasTable(db, 'keyv')) vacuumInto(db, legacyBackupPath(path));
+  if (path && legacy) vacuumInto(db, legacyBackupPath(path));
   db.transaction(() => {
     if (userVersion(db) >= SCHEMA_VERSION) return; // another process upgraded it while we waited
     db.exec(TABLES);
-    if (hasTable(db, 'keyv')) fromKeyvSqlite(db);
+    if (hasTable(db, 'keyv')) {
+      refuseWhileOldBotRuns(db, path);
+      fromKeyvSqlite(db);
+    }
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
   }).immediate();
+}
+
+/**
+ * An older release still running on the file would keep writing into `keyv` after the upgrade
+ * drops it, and keyv swallows those errors: its writes would vanish. A running bot always holds
+ * (or renews every few seconds) its poller lease, so a live lease means: stop it first.
+ */
+function refuseWhileOldBotRuns(db: Db, path: string | undefined): void {
+  if (!hasTable(db, 'tb_claims')) return;
+  const live = db.prepare(`SELECT key FROM tb_claims WHERE substr(key, 1, 6) = 'lease:' AND expires > ?`).all(Date.now()) as { key: string }[];
+  if (live.length === 0) return;
+  throw new Error(
+    `the store file ${path} is in use by an older ticket-bridge (it holds ${live.map((r) => r.key).join(', ')}): stop it, then start this release to upgrade the file`,
+  );
 }
 
 /**

@@ -28,7 +28,12 @@ export async function openSqliteStore(url: string, options: StoreOptions = {}): 
   // In WAL mode NORMAL still survives a killed process (a commit is in the log before it returns);
   // only a power cut or OS crash can lose the last commits. FULL would fsync every write.
   db.exec('PRAGMA synchronous = NORMAL');
-  migrate(db, onDisk ? path : undefined);
+  try {
+    migrate(db, onDisk ? path : undefined);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 
   const guard = onDisk ? new FileGuard(path, options.onLost ?? (() => undefined)) : undefined;
   const beforeWrite = () => guard?.check();

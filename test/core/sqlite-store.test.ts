@@ -127,6 +127,23 @@ describe('the SQLite store file', () => {
     await again.close();
   });
 
+  it('will not upgrade a file an older bot still runs on (its writes would vanish), and does once it stopped', async () => {
+    const path = join(freshDir(), 'tickets.sqlite');
+    writeLegacyFile(path, [['tb:k', 'v', undefined]]);
+    const db = raw(path);
+    db.prepare('INSERT INTO tb_claims(key, owner, expires) VALUES(?, ?, ?)').run('lease:poller:local', 'old-bot', Date.now() + 600);
+    db.close();
+    await expect(openStore(`sqlite://${path}`)).rejects.toThrow(
+      `the store file ${path} is in use by an older ticket-bridge (it holds lease:poller:local): stop it, then start this release to upgrade the file`,
+    );
+    expect(userVersion(path)).toBe(0);
+    expect(existsSync(legacyBackupPath(path))).toBe(false);
+    await new Promise((r) => setTimeout(r, 700)); // the old bot stopped renewing: its lease ran out
+    const kv = await openStore(`sqlite://${path}`);
+    expect(await kv.get('k')).toBe('v');
+    await kv.close();
+  });
+
   it('refuses a file from a newer release instead of guessing at its layout', async () => {
     const path = join(freshDir(), 'tickets.sqlite');
     const db = raw(path);
