@@ -222,7 +222,7 @@ describe('the SQLite store file', () => {
   });
 });
 
-describe('npm run backup', () => {
+describe('npm run backup', { timeout: 60_000 }, () => {
   it('copies the store while it is open and written, owner-only, and refuses to overwrite', async () => {
     const dir = freshDir();
     const path = join(dir, 'tickets.sqlite');
