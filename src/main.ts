@@ -4,14 +4,16 @@ import { Bridge } from './bridge.js';
 import { loadCoreConfig, secretsIn } from './config.js';
 import { ConfigError } from './errors.js';
 import type { FrontEnd, FrontEndDeps } from './frontend.js';
-import { createHttpClient } from './provider-kit/http.js';
+import { createHttpClient, type HttpClient } from './provider-kit/http.js';
 import { createLogger, redact } from './logger.js';
 import type { Env } from './settings.js';
-import { openStore } from './store/index.js';
+import { createShutdown, stopOnSignals } from './shutdown.js';
+import { openStore, type KeyValueStore } from './store/index.js';
 
 /**
  * The one place that knows every part: reads the settings, opens the store, picks the provider
- * from the registry, starts the configured front-ends, and stops it all gracefully on a signal.
+ * from the registry, starts the configured front-ends, and stops it all gracefully on a signal
+ * (or when the store is lost) through one shutdown that exits within 10 s.
  */
 async function main(env: Env): Promise<void> {
   const startedAt = performance.now();
@@ -19,8 +21,31 @@ async function main(env: Env): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsIn(env) });
   // Logged, not fatal: one failed background task must not take every conversation down with it.
   process.on('unhandledRejection', (error) => logger.error('unhandled rejection', { error }));
-  const kv = await openStore(config.STORE_URL);
+
+  // Signals are heard from here on, so a stop during start-up also ends within the deadline.
+  const running: { bridge?: Bridge; kv?: KeyValueStore; http?: HttpClient; storeLost?: boolean } = {};
+  const shutdown = createShutdown({
+    logger,
+    stopAll: async () => {
+      // With the store lost, giving the lease back fails by design: it expires instead.
+      await running.bridge?.stop().catch((error: unknown) => {
+        if (!running.storeLost) throw error;
+      });
+      await Promise.allSettled([running.kv?.close(), running.http?.close()]);
+    },
+  });
+  stopOnSignals(shutdown);
+
+  const kv = await openStore(config.STORE_URL, {
+    onLost: (error) => {
+      running.storeLost = true;
+      logger.error('store lost; taking no more work', { error: error.message });
+      void shutdown('store lost', 1);
+    },
+  });
+  running.kv = kv;
   const http = createHttpClient(logger);
+  running.http = http;
   const provider = (await providers[config.TICKET_PROVIDER]())({ http, logger, kv, env });
   const bridge = new Bridge({ provider, kv, logger, pollIntervalMs: config.POLL_INTERVAL_MS });
   const deps: FrontEndDeps = { service: bridge.service, kv, logger, env };
@@ -31,17 +56,7 @@ async function main(env: Env): Promise<void> {
   if (config.CONSOLE === 'on' || (config.CONSOLE === 'auto' && chat.length === 0)) frontEnds.push(startConsole(deps));
   for (const frontEnd of frontEnds) bridge.attach(frontEnd);
   bridge.start();
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) process.exit(1); // a second signal: the operator wants out now
-    stopping = true;
-    logger.info('stopping', { signal });
-    await bridge.stop();
-    await Promise.allSettled([kv.close(), http.close()]);
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT')).on('SIGTERM', () => void stop('SIGTERM'));
+  running.bridge = bridge;
 
   const names = frontEnds.map((f) => f.name).join(', ');
   const readyMs = Math.round(performance.now() - startedAt);

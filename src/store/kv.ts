@@ -22,3 +22,12 @@ export interface KeyValueStore {
   members(set: string): Promise<string[]>;
   close(): Promise<void>;
 }
+
+/** What the opener of a store wants to hear about. */
+export interface StoreOptions {
+  /**
+   * The store can no longer be written safely and will refuse every write from now on (an
+   * SQLite file deleted or replaced under the running process). The process should stop.
+   */
+  onLost?: (error: Error) => void;
+}

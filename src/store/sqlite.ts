@@ -1,44 +1,69 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import KeyvSqlite from '@keyv/sqlite';
+import Database from 'libsql';
 import Keyv from 'keyv';
-import type { KeyValueStore } from './kv.js';
-
-type Row = Record<string, unknown>;
+import { KeyvLibsql } from './keyv-libsql.js';
+import type { KeyValueStore, StoreOptions } from './kv.js';
+import { FileGuard, prepareDatabaseFile } from './sqlite-file.js';
+import { migrate } from './sqlite-schema.js';
 
 /**
- * keyv on SQLite for values, plus two tables of our own for what must be atomic. WAL and a busy
- * timeout let the desk CLI and a restarted bot share the file safely.
+ * How long a statement waits for another process's write lock (the desk CLI and the bot share
+ * the file) before failing with SQLITE_BUSY. Writes here take microseconds, so a wait this long
+ * means something is wrong; it also bounds how long a statement can hold the event loop.
  */
-export async function openSqliteStore(url: string): Promise<KeyValueStore> {
-  const path = url.replace(/^sqlite:\/\//, '');
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: 10_000 });
-  const keyv = new Keyv({ store: adapter, namespace: 'tb' });
-  keyv.on('error', () => undefined); // surfaced by the failing call itself
-  const query = adapter.query as (sql: string, ...params: unknown[]) => Promise<Row[]>;
+const BUSY_TIMEOUT_MS = 5_000;
 
-  await query('PRAGMA journal_mode=WAL');
+/**
+ * keyv on SQLite (libsql, whose binary ships in a registry package: nothing compiles at install)
+ * for values, plus two tables of our own for what must be atomic. WAL and a busy timeout let the
+ * desk CLI and a restarted bot share the file; the file guard stops writes once the file at the
+ * path is not the one open any more.
+ */
+export async function openSqliteStore(url: string, options: StoreOptions = {}): Promise<KeyValueStore> {
+  const path = url.replace(/^sqlite:\/\//, '');
+  const onDisk = path !== ':memory:';
+  if (onDisk) prepareDatabaseFile(path);
+  const db = new Database(path);
+  db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  db.exec('PRAGMA journal_mode = WAL');
   // In WAL mode NORMAL still survives a killed process (a commit is in the log before it returns);
   // only a power cut or OS crash can lose the last commits. FULL would fsync every write.
-  await query('PRAGMA synchronous=NORMAL');
-  await query('CREATE TABLE IF NOT EXISTS tb_claims(key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires INTEGER NOT NULL)');
-  await query('CREATE TABLE IF NOT EXISTS tb_sets(name TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY(name, member))');
+  db.exec('PRAGMA synchronous = NORMAL');
+  try {
+    migrate(db, onDisk ? path : undefined);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+
+  const guard = onDisk ? new FileGuard(path, options.onLost ?? (() => undefined)) : undefined;
+  const beforeWrite = () => guard?.check();
+  const keyv = new Keyv({ store: new KeyvLibsql(db, beforeWrite), useKeyPrefix: false, throwOnErrors: true });
+  keyv.on('error', () => undefined); // thrown to the caller as well (throwOnErrors)
 
   const never = Number.MAX_SAFE_INTEGER;
+  const claimOnce = db.prepare(
+    `INSERT INTO tb_claims(key, owner, expires) VALUES(?, ?, ?)
+     ON CONFLICT(key) DO UPDATE SET owner = excluded.owner, expires = excluded.expires
+     WHERE tb_claims.expires < ?
+     RETURNING owner`,
+  );
+  const claimLease = db.prepare(
+    `INSERT INTO tb_claims(key, owner, expires) VALUES(?, ?, ?)
+     ON CONFLICT(key) DO UPDATE SET owner = excluded.owner, expires = excluded.expires
+     WHERE tb_claims.expires < ? OR tb_claims.owner = excluded.owner
+     RETURNING owner`,
+  );
+  const releaseLease = db.prepare('DELETE FROM tb_claims WHERE key = ? AND owner = ?');
+  const addMember = db.prepare('INSERT INTO tb_sets(name, member) VALUES(?, ?) ON CONFLICT DO NOTHING RETURNING member');
+  const removeMember = db.prepare('DELETE FROM tb_sets WHERE name = ? AND member = ?');
+  const listMembers = db.prepare('SELECT member FROM tb_sets WHERE name = ? ORDER BY rowid');
+  db.prepare('DELETE FROM tb_claims WHERE expires < ?').run(Date.now());
 
-  async function claimRow(key: string, owner: string, expires: number, { renew }: { renew: boolean }): Promise<boolean> {
-    const rows = await query(
-      `INSERT INTO tb_claims(key, owner, expires) VALUES(?, ?, ?)
-       ON CONFLICT(key) DO UPDATE SET owner = excluded.owner, expires = excluded.expires
-       WHERE tb_claims.expires < ? ${renew ? 'OR tb_claims.owner = excluded.owner' : ''}
-       RETURNING owner`,
-      key,
-      owner,
-      expires,
-      Date.now(),
-    );
-    return rows.length === 1 && rows[0]?.['owner'] === owner;
+  /** One upsert that only wins a free (or expired, or own) row: atomic across processes. */
+  function claimRow(statement: typeof claimOnce, key: string, owner: string, expires: number): boolean {
+    beforeWrite();
+    const rows = statement.all(key, owner, expires, Date.now()) as { owner: string }[];
+    return rows.length === 1 && rows[0]?.owner === owner;
   }
 
   return {
@@ -51,22 +76,23 @@ export async function openSqliteStore(url: string): Promise<KeyValueStore> {
     delete: async (key) => {
       await keyv.delete(key);
     },
-    setIfAbsent: (key, value, ttlMs) => claimRow(`once:${key}`, value, ttlMs ? Date.now() + ttlMs : never, { renew: false }),
-    claim: (key, owner, ttlMs) => claimRow(`lease:${key}`, owner, Date.now() + ttlMs, { renew: true }),
+    setIfAbsent: async (key, value, ttlMs) => claimRow(claimOnce, `once:${key}`, value, ttlMs ? Date.now() + ttlMs : never),
+    claim: async (key, owner, ttlMs) => claimRow(claimLease, `lease:${key}`, owner, Date.now() + ttlMs),
     release: async (key, owner) => {
-      await query('DELETE FROM tb_claims WHERE key = ? AND owner = ?', `lease:${key}`, owner);
+      beforeWrite();
+      releaseLease.run(`lease:${key}`, owner);
     },
     add: async (set, member) => {
-      const rows = await query('INSERT INTO tb_sets(name, member) VALUES(?, ?) ON CONFLICT DO NOTHING RETURNING member', set, member);
-      return rows.length === 1;
+      beforeWrite();
+      return addMember.all(set, member).length === 1;
     },
     remove: async (set, member) => {
-      await query('DELETE FROM tb_sets WHERE name = ? AND member = ?', set, member);
+      beforeWrite();
+      removeMember.run(set, member);
     },
-    members: async (set) => {
-      const rows = await query('SELECT member FROM tb_sets WHERE name = ? ORDER BY rowid', set);
-      return rows.map((row) => String(row['member']));
+    members: async (set) => (listMembers.all(set) as { member: string }[]).map((row) => String(row.member)),
+    close: async () => {
+      if (db.open) db.close();
     },
-    close: () => keyv.disconnect(),
   };
 }
