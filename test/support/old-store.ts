@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import KeyvSqlite from '@keyv/sqlite';
-import { openStore } from '../../src/store/index.js';
+import Database from 'libsql';
 import { REDIS_URL } from './harness.js';
 
 /**
@@ -38,18 +37,27 @@ function shiftExpiry(keyvValue: string, by: number): string {
   return parsed.expires === undefined ? keyvValue : JSON.stringify({ ...parsed, expires: parsed.expires + by });
 }
 
-/** Writes the old rows into a new SQLite file at `path`, with the tables the store creates. */
+/**
+ * Writes the old rows into a new SQLite file at `path` in the layout the release wrote (the tables
+ * @keyv/sqlite 4.0.8 and our claims and sets created), so opening it runs the store's upgrade.
+ */
 export async function loadIntoSqlite(old: OldStore, path: string): Promise<void> {
   const by = Date.now() - old.recordedAt;
-  await (await openStore(`sqlite://${path}`)).close();
-  const db = new KeyvSqlite({ uri: `sqlite://${path}` });
-  const query = db.query as (sql: string, ...params: unknown[]) => Promise<unknown[]>;
-  for (const [key, value] of old.sqlite.keyv) await query('INSERT INTO keyv(key, value) VALUES(?, ?)', key, shiftExpiry(value, by));
-  for (const [key, owner, expires] of old.sqlite.tb_claims) {
-    await query('INSERT INTO tb_claims(key, owner, expires) VALUES(?, ?, ?)', key, owner, expires === NEVER ? NEVER : expires + by);
+  const db = new Database(path);
+  try {
+    db.exec('PRAGMA journal_mode=WAL');
+    db.exec('CREATE TABLE keyv(key VARCHAR(255) PRIMARY KEY, value TEXT )');
+    db.exec('CREATE TABLE tb_claims(key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires INTEGER NOT NULL)');
+    db.exec('CREATE TABLE tb_sets(name TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY(name, member))');
+    const row = db.prepare('INSERT INTO keyv(key, value) VALUES(?, ?)');
+    for (const [key, value] of old.sqlite.keyv) row.run(key, shiftExpiry(value, by));
+    const claim = db.prepare('INSERT INTO tb_claims(key, owner, expires) VALUES(?, ?, ?)');
+    for (const [key, owner, expires] of old.sqlite.tb_claims) claim.run(key, owner, expires === NEVER ? NEVER : expires + by);
+    const member = db.prepare('INSERT INTO tb_sets(name, member) VALUES(?, ?)');
+    for (const [name, value] of old.sqlite.tb_sets) member.run(name, value);
+  } finally {
+    db.close();
   }
-  for (const [name, member] of old.sqlite.tb_sets) await query('INSERT INTO tb_sets(name, member) VALUES(?, ?)', name, member);
-  await db.disconnect();
 }
 
 /** Writes the old keys under `prefix` (the old prefix in key names becomes it), TTLs kept. */
