@@ -1,8 +1,16 @@
-import { FieldErrors, ForbiddenError, NotSupportedError, ProviderError } from '../src/errors.js';
+import { FieldErrors, ForbiddenError, NotSupportedError, ProviderError, StoreUnavailable } from '../src/errors.js';
 import type { Reply } from './types.js';
 
 /** What every front-end says when something unexpected failed on its side. */
 export const OUR_FAULT = 'Something went wrong on our side; nothing you typed was sent. Please try again.';
+
+/** What every front-end says while the store cannot be reached and nothing was kept. */
+export const STORE_DOWN = 'The ticket store is unreachable; nothing was sent. Please try again in a minute.';
+
+/** …and when what the person sent was saved before the store failed. */
+export function storeDownButSaved(providerName: string): string {
+  return `The ticket store is unreachable right now, but your message is saved: it will go out to ${providerName} when the store is back.`;
+}
 
 /**
  * Turns what went wrong into words for the person in chat. Unknown errors are logged by the
@@ -19,6 +27,10 @@ export function replyForError(error: unknown, providerName: string): Reply {
     return { ok: false, ephemeral: true, text: error.message };
   }
   if (error instanceof ProviderError) return { ok: false, ephemeral: true, text: providerTrouble(error, providerName) };
+  if (error instanceof StoreUnavailable) {
+    // Saved work counts as taken: the front-end must not ask the platform or the person to send it again.
+    return error.durable ? { ok: true, ephemeral: true, later: true, text: storeDownButSaved(providerName) } : { ok: false, ephemeral: true, text: STORE_DOWN };
+  }
   return { ok: false, ephemeral: true, text: OUR_FAULT };
 }
 

@@ -29,6 +29,8 @@ export interface Reply {
   /** The new ticket's thread, after open. */
   thread?: ThreadRef;
   deliveries?: { pending: number; failed: DeliveryView[] };
+  /** Taken, but it goes out later (the store is down): say so even where success is silent. */
+  later?: boolean;
 }
 
 export function say(text: string, extra: Partial<Reply> = {}): Reply {

@@ -1,11 +1,11 @@
 import { providers } from '../adapters/registry.js';
 import { startConsole } from '../bots/console/index.js';
 import { Bridge } from './bridge.js';
-import { loadCoreConfig, secretsIn } from './config.js';
+import { loadCoreConfig, secretsIn, type CoreConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import type { FrontEnd, FrontEndDeps } from './frontend.js';
 import { createHttpClient } from './provider-kit/http.js';
-import { createLogger, redact } from './logger.js';
+import { createLogger, redact, type Logger } from './logger.js';
 import type { Env } from './settings.js';
 import { openStore } from './store/index.js';
 
@@ -17,16 +17,16 @@ async function main(env: Env): Promise<void> {
   const startedAt = performance.now();
   const config = loadCoreConfig(env);
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsIn(env) });
+  const chat = chatFrontEnds(env, config.CONSOLE);
   // Logged, not fatal: one failed background task must not take every conversation down with it.
   process.on('unhandledRejection', (error) => logger.error('unhandled rejection', { error }));
-  const kv = await openStore(config.STORE_URL);
+  const kv = await openStore(config.STORE_URL, { timeoutMs: config.STORE_TIMEOUT_MS, connectTimeoutMs: config.STORE_CONNECT_TIMEOUT_MS, logger });
   const http = createHttpClient(logger);
   const provider = (await providers[config.TICKET_PROVIDER]())({ http, logger, kv, env });
   const bridge = new Bridge({ provider, kv, logger, pollIntervalMs: config.POLL_INTERVAL_MS });
   const deps: FrontEndDeps = { service: bridge.service, kv, logger, env };
 
   const frontEnds: FrontEnd[] = [];
-  const chat = chatFrontEnds(env);
   for (const start of chat) frontEnds.push(await start(deps));
   if (config.CONSOLE === 'on' || (config.CONSOLE === 'auto' && chat.length === 0)) frontEnds.push(startConsole(deps));
   for (const frontEnd of frontEnds) bridge.attach(frontEnd);
@@ -37,9 +37,10 @@ async function main(env: Env): Promise<void> {
     if (stopping) process.exit(1); // a second signal: the operator wants out now
     stopping = true;
     logger.info('stopping', { signal });
-    await bridge.stop();
-    await Promise.allSettled([kv.close(), http.close()]);
-    process.exit(0);
+    process.exit(await stopWithin(STOP_DEADLINE_MS, logger, async () => {
+      await bridge.stop();
+      await Promise.allSettled([kv.close(), http.close()]);
+    }));
   };
   process.on('SIGINT', () => void stop('SIGINT')).on('SIGTERM', () => void stop('SIGTERM'));
 
@@ -52,11 +53,29 @@ async function main(env: Env): Promise<void> {
 }
 
 /** Slack and Discord start when their tokens are set; their modules load only then. */
-function chatFrontEnds(env: Env): ((deps: FrontEndDeps) => Promise<FrontEnd>)[] {
+function chatFrontEnds(env: Env, consoleMode: CoreConfig['CONSOLE']): ((deps: FrontEndDeps) => Promise<FrontEnd>)[] {
   const starters: ((deps: FrontEndDeps) => Promise<FrontEnd>)[] = [];
   if (env['SLACK_BOT_TOKEN']) starters.push(async (deps) => (await import('../bots/slack/index.js')).startSlack(deps));
   if (env['DISCORD_TOKEN']) starters.push(async (deps) => (await import('../bots/discord/index.js')).startDiscord(deps));
+  if (starters.length === 0 && consoleMode === 'off') {
+    throw new ConfigError('CONSOLE', 'off leaves no front-end: set SLACK_BOT_TOKEN or DISCORD_TOKEN, or CONSOLE=auto');
+  }
   return starters;
+}
+
+/** A stop that waits on nothing forever: past the deadline the process exits anyway (nothing durable is lost). */
+const STOP_DEADLINE_MS = 8_000;
+
+/** Runs the graceful stop; the exit code is 0 when it finished in time, 1 when it was cut short. */
+async function stopWithin(ms: number, logger: Logger, stop: () => Promise<void>): Promise<number> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<number>((resolve) => {
+    timer = setTimeout(() => resolve(1), ms);
+  });
+  const code = await Promise.race([stop().then(() => 0, (error: unknown) => (logger.warn('stop failed', { error }), 1)), late]);
+  clearTimeout(timer);
+  if (code !== 0) logger.warn('stopped without finishing the work in hand; queued work stays queued', { deadlineMs: ms });
+  return code;
 }
 
 main(process.env).catch((error: unknown) => {

@@ -1,5 +1,7 @@
 import type { Message } from 'discord.js';
+import { STORE_DOWN } from '../../handlers/errors.js';
 import { replyToTicket } from '../../handlers/reply.js';
+import { StoreUnavailable } from '../../src/errors.js';
 import { NO_MENTIONS } from './client.js';
 import { requesterOf, type DiscordContext } from './context.js';
 import { threadRef } from './ids.js';
@@ -21,8 +23,9 @@ export function threadMessageListener(ctx: DiscordContext): (message: Message) =
       .catch(async (error: unknown) => {
         ctx.logger.error('discord: thread message not taken', { error, message: message.id, channel });
         // Discord never delivers a message event twice: the author is the only one who can resend it.
+        const content = error instanceof StoreUnavailable ? STORE_DOWN : NOT_TAKEN;
         await message
-          .reply({ content: NOT_TAKEN, allowedMentions: { ...NO_MENTIONS, repliedUser: false } })
+          .reply({ content, allowedMentions: { ...NO_MENTIONS, repliedUser: false } })
           .catch(() => undefined);
       });
     chains.set(channel, next);
@@ -46,7 +49,7 @@ async function onThreadMessage(ctx: DiscordContext, message: Message): Promise<v
     author: requesterOf(message.author, message.member),
     eventKey: `discord:${message.id}`,
   });
-  if (reply && !reply.ok) {
+  if (reply && (!reply.ok || reply.later)) {
     await message.reply({ content: reply.text.slice(0, MAX_CONTENT), allowedMentions: { ...NO_MENTIONS, repliedUser: false } });
   }
 }

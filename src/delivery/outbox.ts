@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ChatDeliveryError } from '../chat.js';
-import { ProviderError } from '../errors.js';
+import { ProviderError, StoreUnavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { backoffMs } from '../pacing.js';
 import type { KeyValueStore } from '../store/index.js';
@@ -104,8 +104,12 @@ export class JobRecords {
     if (existing) return { fresh: false, job: existing };
     const job: OutboxJob = { ...input, seq: this.nextSeq(), attempts: 0, notBefore: 0, state: 'pending', outcomeUnknown: false };
     await this.kv.set(this.jobKey(job.key), job);
-    await this.kv.add(`outbox:ticket:${job.ticketId}`, job.key);
     return { fresh: true, job };
+  }
+
+  /** Lists a pending or failed job under its ticket, for `/ticket status`; repeating it is harmless. */
+  async index(job: OutboxJob): Promise<void> {
+    await this.kv.add(`outbox:ticket:${job.ticketId}`, job.key);
   }
 
   async get(key: string): Promise<OutboxJob | undefined> {
@@ -161,6 +165,8 @@ export abstract class OutboxBase implements Outbox {
   protected readonly records: JobRecords;
   protected readonly retry: { baseMs: number; maxMs: number };
   protected readonly leaseMs: number;
+  /** Jobs saved while the store failed before they joined their lane; `relane` finishes them. */
+  private readonly unlaned = new Map<string, OutboxJob>();
 
   constructor(protected readonly options: OutboxOptions) {
     this.records = new JobRecords(options.kv);
@@ -176,8 +182,27 @@ export abstract class OutboxBase implements Outbox {
     const { fresh, job } = await this.records.create(input, this.owner);
     // Queuing a pending job again is harmless, and repairs a writer that died after the record
     // but before the lane: its platform retries the event and lands here.
-    if (job.state === 'pending') await this.addToLane(job, fresh);
+    if (job.state !== 'pending') return fresh;
+    try {
+      await this.records.index(job);
+      await this.addToLane(job, fresh);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailable)) throw error;
+      // The record is saved: the job is not lost, only not yet in its lane. The next pass after
+      // the store is back puts it there, and the caller can say so.
+      this.unlaned.set(job.key, job);
+      throw error.afterSaved();
+    }
     return fresh;
+  }
+
+  /** Puts jobs that were saved during a store failure into their lanes; called by each backend's pass. */
+  protected async relane(): Promise<void> {
+    for (const job of [...this.unlaned.values()]) {
+      await this.records.index(job);
+      await this.addToLane(job, true);
+      this.unlaned.delete(job.key);
+    }
   }
 
   forTicket(ticketId: string): Promise<{ pending: OutboxJob[]; failed: OutboxJob[] }> {
@@ -229,6 +254,9 @@ async function attemptJob(
     await records.save({ ...job, state: 'done', attempts: job.attempts + 1, outcomeUnknown: false });
     return { state: 'done' };
   } catch (error) {
+    // The store itself failed: nothing about the job can be recorded now. It stays as stored
+    // (outcome-unknown if it was marked so) and runs again once the store is back.
+    if (error instanceof StoreUnavailable) throw error;
     const failure = classify(error);
     const attempts = job.attempts + 1;
     const lastError = error instanceof Error ? error.message : String(error);
