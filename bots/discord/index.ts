@@ -98,16 +98,15 @@ function refusalOf(code: number): ConfigError | undefined {
   }
 }
 
-function loginRefusal(error: unknown, apiUrl: string): Error {
+function loginRefusal(error: unknown, apiUrl: string): ConfigError {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (code === 'TokenInvalid') {
     return new ConfigError('DISCORD_TOKEN', 'Discord refused the token; copy a fresh one from the Developer Portal (Bot → Reset Token)');
   }
-  // No answer, a 5xx, or an answer that is not Discord's API: the address is the thing to check.
-  if (error instanceof HTTPError || (error instanceof DiscordAPIError && error.status >= 500) || !(error instanceof DiscordAPIError)) {
-    return new ConfigError('DISCORD_API_URL', `no usable answer from ${apiUrl} (${reasonOf(error)})`);
-  }
-  return error;
+  // Login asks one thing, GET /gateway/bot, and a bad token is TokenInvalid above. Anything else (no
+  // answer, a 5xx, a proxy's 404) says the address is not a Discord API that answers.
+  const reason = error instanceof DiscordAPIError || error instanceof HTTPError ? `HTTP ${error.status} to ${error.method} ${error.url.replace(apiUrl, '')}` : reasonOf(error);
+  return new ConfigError('DISCORD_API_URL', `no usable answer from ${apiUrl} (${reason})`);
 }
 
 /** The innermost message of a network error ("fetch failed" says less than its cause). */

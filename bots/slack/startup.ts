@@ -41,7 +41,7 @@ export async function checkSlackToken(settings: SlackSettings, timeoutMs = START
 }
 
 function startupRefusal(error: unknown, apiUrl: string): ConfigError {
-  const e = error as { code?: string; data?: { error?: unknown }; statusCode?: number; original?: { message?: string } };
+  const e = error as { code?: string; data?: { error?: unknown }; statusCode?: number; original?: unknown };
   const code = e.data?.error;
   if (e.code === webApi.ErrorCode.PlatformError && typeof code === 'string' && SLACK_ERROR_CODE.test(code)) {
     if (REFUSED_TOKEN.has(code)) {
@@ -51,6 +51,12 @@ function startupRefusal(error: unknown, apiUrl: string): ConfigError {
   }
   if (e.code === webApi.ErrorCode.HTTPError) return new ConfigError('SLACK_API_URL', `${apiUrl} answered auth.test with HTTP ${e.statusCode ?? '?'}`);
   if (e.code === webApi.ErrorCode.PlatformError) return new ConfigError('SLACK_API_URL', `${apiUrl} answered auth.test with something that is not Slack’s API`);
-  const reason = e.original?.message ?? (error instanceof Error ? error.message : String(error));
-  return new ConfigError('SLACK_API_URL', `no answer from ${apiUrl} (${reason})`);
+  return new ConfigError('SLACK_API_URL', `no answer from ${apiUrl} (${innermost(e.original ?? error)})`);
+}
+
+/** The deepest cause's message: "fetch failed" says less than the refused connection under it. */
+function innermost(error: unknown): string {
+  let inner = error;
+  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
+  return inner instanceof Error ? inner.message : String(inner);
 }
