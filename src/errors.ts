@@ -126,3 +126,10 @@ export class StoreUnavailable extends Error {
     return new StoreUnavailable(this.operation, this.reason, true, { cause: this });
   }
 }
+
+/** The deepest cause's message: "fetch failed" says less than the refused connection under it. */
+export function innermostMessage(error: unknown): string {
+  let inner = error;
+  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
+  return inner instanceof Error ? inner.message : String(inner);
+}

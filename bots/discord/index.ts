@@ -1,5 +1,5 @@
 import { DiscordAPIError, Events, GatewayCloseCodes, HTTPError, type Client } from 'discord.js';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError, innermostMessage } from '../../src/errors.js';
 import type { FrontEnd, FrontEndDeps } from '../../src/frontend.js';
 import type { Logger } from '../../src/logger.js';
 import { createClient } from './client.js';
@@ -105,13 +105,7 @@ function loginRefusal(error: unknown, apiUrl: string): ConfigError {
   }
   // Login asks one thing, GET /gateway/bot, and a bad token is TokenInvalid above. Anything else (no
   // answer, a 5xx, a proxy's 404) says the address is not a Discord API that answers.
-  const reason = error instanceof DiscordAPIError || error instanceof HTTPError ? `HTTP ${error.status} to ${error.method} ${error.url.replace(apiUrl, '')}` : reasonOf(error);
+  const reason = error instanceof DiscordAPIError || error instanceof HTTPError ? `HTTP ${error.status} to ${error.method} ${error.url.replace(apiUrl, '')}` : innermostMessage(error);
   return new ConfigError('DISCORD_API_URL', `no usable answer from ${apiUrl} (${reason})`);
 }
 
-/** The innermost message of a network error ("fetch failed" says less than its cause). */
-function reasonOf(error: unknown): string {
-  let inner: unknown = error;
-  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
-  return inner instanceof Error ? inner.message : String(inner);
-}

@@ -13,8 +13,7 @@ const POST_EVENT_TYPE = 'ticket_bridge_post';
 const ATTEMPT_TTL_MS = 30 * 24 * 3600_000;
 const TRANSIENT_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 const REPLIES_PAGES = 10;
-/** What Slack's own error codes look like (`channel_not_found`); anything else is not Slack speaking. */
-const SLACK_ERROR_CODE = /^[a-z0-9_.]{1,80}$/;
+
 
 export interface SlackSinkOptions {
   /** A client that rejects rate-limited calls instead of waiting: the outbox owns the retries. */
@@ -128,7 +127,7 @@ export function deliveryError(method: string, error: unknown): ChatDeliveryError
       // The client reports a body it could not parse (a proxy's HTML page, a cut-off answer) as a
       // platform error whose "code" is that body. Slack did not refuse anything: the post may or
       // may not have happened, and the idempotency key makes trying again safe.
-      if (typeof code !== 'string' || !SLACK_ERROR_CODE.test(code)) return new ChatDeliveryError(`Slack sent an answer to ${method} that could not be read`, true);
+      if (!isSlackErrorCode(code)) return new ChatDeliveryError(`Slack sent an answer to ${method} that could not be read`, true);
       return new ChatDeliveryError(`Slack refused ${method}: ${code}`, TRANSIENT_ERRORS.has(code), code === 'ratelimited' ? 1000 : undefined);
     }
     case webApi.ErrorCode.HTTPError: {
@@ -140,4 +139,12 @@ export function deliveryError(method: string, error: unknown): ChatDeliveryError
     default:
       return new ChatDeliveryError(`${method} failed: ${error instanceof Error ? error.message : String(error)}`, true);
   }
+}
+
+/**
+ * Whether a Web API error's `error` field is one of Slack's codes (`channel_not_found`). The client
+ * reports a body it could not parse with that body in the field: then Slack did not say anything.
+ */
+export function isSlackErrorCode(code: unknown): code is string {
+  return typeof code === 'string' && /^[a-z0-9_.]{1,80}$/.test(code);
 }

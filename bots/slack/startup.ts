@@ -1,13 +1,13 @@
 import { webApi } from '@slack/bolt';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError, innermostMessage } from '../../src/errors.js';
 import type { SlackSettings } from './settings.js';
+import { isSlackErrorCode } from './sink.js';
 
 /** Each start-up call to Slack waits at most this long: an address that does not answer is a setting to fix. */
 export const STARTUP_CALL_TIMEOUT_MS = 10_000;
 
 /** auth.test's answers that mean the token itself is wrong, not Slack. */
 const REFUSED_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type', 'no_permission']);
-const SLACK_ERROR_CODE = /^[a-z0-9_.]{1,80}$/;
 
 /** Who the bot is in its workspace, as auth.test says. */
 export interface SlackIdentity {
@@ -43,7 +43,7 @@ export async function checkSlackToken(settings: SlackSettings, timeoutMs = START
 function startupRefusal(error: unknown, apiUrl: string): ConfigError {
   const e = error as { code?: string; data?: { error?: unknown }; statusCode?: number; original?: unknown };
   const code = e.data?.error;
-  if (e.code === webApi.ErrorCode.PlatformError && typeof code === 'string' && SLACK_ERROR_CODE.test(code)) {
+  if (e.code === webApi.ErrorCode.PlatformError && isSlackErrorCode(code)) {
     if (REFUSED_TOKEN.has(code)) {
       return new ConfigError('SLACK_BOT_TOKEN', `Slack refused it (${code}); copy the Bot User OAuth Token from the app’s OAuth & Permissions page`);
     }
@@ -51,12 +51,6 @@ function startupRefusal(error: unknown, apiUrl: string): ConfigError {
   }
   if (e.code === webApi.ErrorCode.HTTPError) return new ConfigError('SLACK_API_URL', `${apiUrl} answered auth.test with HTTP ${e.statusCode ?? '?'}`);
   if (e.code === webApi.ErrorCode.PlatformError) return new ConfigError('SLACK_API_URL', `${apiUrl} answered auth.test with something that is not Slack’s API`);
-  return new ConfigError('SLACK_API_URL', `no answer from ${apiUrl} (${innermost(e.original ?? error)})`);
+  return new ConfigError('SLACK_API_URL', `no answer from ${apiUrl} (${innermostMessage(e.original ?? error)})`);
 }
 
-/** The deepest cause's message: "fetch failed" says less than the refused connection under it. */
-function innermost(error: unknown): string {
-  let inner = error;
-  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
-  return inner instanceof Error ? inner.message : String(inner);
-}

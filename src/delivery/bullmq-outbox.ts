@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { OutboxBase, type OutboxJob, type OutboxOptions } from './outbox.js';
 import { StoreUnavailable } from '../errors.js';
 import { describeStore, StoreHealth } from '../store/health.js';
-import { parseRedisUrl } from '../store/redis-url.js';
+import { parseRedisUrl, reconnectDelay } from '../store/redis-url.js';
 
 const LANES = 'outbox:lanes';
 
@@ -226,11 +226,6 @@ export class BullOutbox extends OutboxBase {
   private get bullPrefix(): string {
     return `${this.prefix}:bull`;
   }
-}
-
-/** Reconnect back-off of the outbox's connections: quick at first, never slower than every 2 s. */
-function reconnectDelay(attempt: number): number {
-  return Math.min(100 * 2 ** Math.min(attempt, 5), 2_000);
 }
 
 /** Errors of a connection that is down or going down, as ioredis and Node report them. */

@@ -1,10 +1,9 @@
 import KeyvRedis, { createClient } from '@keyv/redis';
 import Keyv from 'keyv';
 import { ConfigError } from '../errors.js';
-import type { StoreHealth } from './health.js';
-import { describeStore } from './health.js';
+import { describeStore, type StoreHealth } from './health.js';
 import type { KeyValueStore } from './kv.js';
-import { parseRedisUrl } from './redis-url.js';
+import { parseRedisUrl, reconnectDelay } from './redis-url.js';
 
 /** Compare-and-delete, so a lease holder that lost its lease cannot release the new holder's. */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -39,7 +38,7 @@ export async function openRedisStore(storeUrl: string, options: RedisStoreOption
     commandsQueueMaxLength: MAX_QUEUED_COMMANDS,
     socket: {
       connectTimeout: Math.min(health.timeoutMs, 10_000),
-      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 2_000),
+      reconnectStrategy: reconnectDelay,
     },
   });
   client.on('error', (error: unknown) => health.markDown(error));
@@ -74,8 +73,9 @@ export async function openRedisStore(storeUrl: string, options: RedisStoreOption
     },
     members: async (set) => client.sMembers(key(`set:${set}`)),
     close: async () => {
-      await keyv.disconnect();
-      if (client.isOpen) await client.quit();
+      // QUIT needs an answer: a client that is not connected is dropped, so it stops reconnecting.
+      if (client.isReady) await keyv.disconnect().catch(() => undefined);
+      if (client.isOpen) client.destroy();
     },
   };
 }
