@@ -1,9 +1,15 @@
 import type { TicketService } from '../src/service.js';
+import { replyForError } from './errors.js';
 import type { Answer, ChatContext } from './types.js';
 
 /** The requester's own tickets, newest first; only they see the answer. */
 export async function listTickets(service: TicketService, ctx: ChatContext): Promise<Answer> {
-  const links = await service.listMine(ctx.actor.requester);
+  let links;
+  try {
+    links = await service.listMine(ctx.actor.requester);
+  } catch (error) {
+    return replyForError(error, service.providerName, ctx.logger);
+  }
   if (links.length === 0) return { ok: true, text: 'You have no tickets yet. Open one with /ticket open.', tickets: [] };
   const tickets = links.map((link) => service.card(link));
   const text = tickets.map((t) => `#${t.ticketId} ${t.subject} (${t.vendorStatus})`).join('\n');

@@ -1,3 +1,4 @@
+import { StoreUnavailable } from '../src/errors.js';
 import type { TicketService } from '../src/service.js';
 import type { Draft } from './command.js';
 import { replyForError } from './errors.js';
@@ -23,9 +24,10 @@ export async function openTicket(service: TicketService, ctx: ChatContext, form:
   } catch (error) {
     ctx.logger.error('ticket opened at the provider, but its thread could not be started or linked', { ticketId: ticket.id, error });
     // The ticket exists at the provider: say so, so the person can follow it there.
+    const why = error instanceof StoreUnavailable ? 'the ticket store is unreachable, so this chat cannot follow it yet' : 'its thread could not be posted here';
     return {
       ok: false,
-      text: `Ticket #${ticket.id} was opened with ${service.providerName}, but its thread could not be posted here. Use /ticket status ${ticket.id}.`,
+      text: `Ticket #${ticket.id} was opened with ${service.providerName}, but ${why}. Use /ticket status ${ticket.id}.`,
       card: preview,
     };
   }

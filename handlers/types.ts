@@ -31,6 +31,8 @@ export interface Answer {
   /** The new ticket's thread, after open. */
   thread?: ThreadRef;
   deliveries?: { pending: number; failed: DeliveryView[] };
+  /** Taken, but it goes out later (the store is down): say so even where success is silent. */
+  later?: boolean;
 }
 
 /** A form for the person to fill in, which the front-end shows as its own modal. */

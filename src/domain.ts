@@ -58,9 +58,29 @@ export type Comment = z.infer<typeof Comment>;
 export const TicketSnapshot = z.object({ ticket: Ticket, comments: z.array(Comment) });
 export type TicketSnapshot = z.infer<typeof TicketSnapshot>;
 
+/**
+ * Characters that show nothing: format characters (zero-width spaces and joiners, bidi controls,
+ * the BOM, soft hyphens, tags), every kind of space, variation selectors, and the blank "letters"
+ * (Hangul fillers, the braille blank) that pass for text but print as nothing.
+ */
+const INVISIBLE = /[\p{Cf}\p{White_Space}\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/gu;
+
+/** Whether `text` shows anything once the characters that show nothing are taken out. */
+export function isVisible(text: string): boolean {
+  return text.replace(INVISIBLE, '') !== '';
+}
+
+/** A required text field: empty, or only invisible characters, is refused in the same words. */
+const requiredText = (what: string) =>
+  z
+    .string({ error: `required: ${what}` })
+    .trim()
+    .min(1, `required: ${what}`)
+    .refine(isVisible, `required: ${what} (invisible characters alone do not count)`);
+
 export const OpenTicketInput = z.object({
-  subject: z.string({ error: 'required: a short summary' }).trim().min(1, 'required: a short summary'),
-  description: z.string({ error: 'required: what happened' }).trim().min(1, 'required: what happened'),
+  subject: requiredText('a short summary'),
+  description: requiredText('what happened'),
   priority: Priority.optional(),
   category: z.string().optional(),
 });

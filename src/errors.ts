@@ -104,3 +104,32 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/**
+ * The store (SQLite file or Redis) did not answer within its deadline, refused the connection, or
+ * failed the call. Nothing the call was to do can be assumed done, unless `durable`: then the
+ * work was saved before the store failed and finishes by itself once the store is back.
+ */
+export class StoreUnavailable extends Error {
+  constructor(
+    readonly operation: string,
+    readonly reason: string,
+    readonly durable = false,
+    options?: { cause?: unknown },
+  ) {
+    super(`the store did not complete ${operation}: ${reason}`, options);
+    this.name = 'StoreUnavailable';
+  }
+
+  /** The same failure, for a caller whose work was saved before it happened. */
+  afterSaved(): StoreUnavailable {
+    return new StoreUnavailable(this.operation, this.reason, true, { cause: this });
+  }
+}
+
+/** The deepest cause's message: "fetch failed" says less than the refused connection under it. */
+export function innermostMessage(error: unknown): string {
+  let inner = error;
+  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
+  return inner instanceof Error ? inner.message : String(inner);
+}

@@ -1,7 +1,7 @@
 import { providers } from '../adapters/registry.js';
 import { startConsole } from '../bots/console/index.js';
 import { Bridge } from './bridge.js';
-import { loadCoreConfig, secretsIn } from './config.js';
+import { loadCoreConfig, secretsIn, type CoreConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import type { FrontEnd, FrontEndDeps } from './frontend.js';
 import { createHttpClient, type HttpClient } from './provider-kit/http.js';
@@ -19,6 +19,7 @@ async function main(env: Env): Promise<void> {
   const startedAt = performance.now();
   const config = loadCoreConfig(env);
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsIn(env) });
+  const chat = chatFrontEnds(env, config.CONSOLE);
   // Logged, not fatal: one failed background task must not take every conversation down with it.
   process.on('unhandledRejection', (error) => logger.error('unhandled rejection', { error }));
 
@@ -37,6 +38,9 @@ async function main(env: Env): Promise<void> {
   stopOnSignals(shutdown);
 
   const kv = await openStore(config.STORE_URL, {
+    timeoutMs: config.STORE_TIMEOUT_MS,
+    connectTimeoutMs: config.STORE_CONNECT_TIMEOUT_MS,
+    logger,
     onLost: (error) => {
       running.storeLost = true;
       logger.error('store lost; taking no more work', { error: error.message });
@@ -51,7 +55,6 @@ async function main(env: Env): Promise<void> {
   const deps: FrontEndDeps = { service: bridge.service, kv, logger, env };
 
   const frontEnds: FrontEnd[] = [];
-  const chat = chatFrontEnds(env);
   for (const start of chat) frontEnds.push(await start(deps));
   if (config.CONSOLE === 'on' || (config.CONSOLE === 'auto' && chat.length === 0)) frontEnds.push(startConsole(deps));
   for (const frontEnd of frontEnds) bridge.attach(frontEnd);
@@ -67,10 +70,13 @@ async function main(env: Env): Promise<void> {
 }
 
 /** Slack and Discord start when their tokens are set; their modules load only then. */
-function chatFrontEnds(env: Env): ((deps: FrontEndDeps) => Promise<FrontEnd>)[] {
+function chatFrontEnds(env: Env, consoleMode: CoreConfig['CONSOLE']): ((deps: FrontEndDeps) => Promise<FrontEnd>)[] {
   const starters: ((deps: FrontEndDeps) => Promise<FrontEnd>)[] = [];
   if (env['SLACK_BOT_TOKEN']) starters.push(async (deps) => (await import('../bots/slack/index.js')).startSlack(deps));
   if (env['DISCORD_TOKEN']) starters.push(async (deps) => (await import('../bots/discord/index.js')).startDiscord(deps));
+  if (starters.length === 0 && consoleMode === 'off') {
+    throw new ConfigError('CONSOLE', 'off leaves no front-end: set SLACK_BOT_TOKEN or DISCORD_TOKEN, or CONSOLE=auto');
+  }
   return starters;
 }
 

@@ -49,12 +49,16 @@ export function list() {
     .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
 }
 
-/** A whole number within bounds. */
+/**
+ * A whole number within bounds, written in decimal digits only: `0x3e8`, `0b1111101000`, `1e3` or
+ * `1_000` are refused rather than read as 1000, so what the operator sees is what the bot uses.
+ */
 export function integer(min: number, max: number, fallback: number) {
-  return z.coerce
-    .number({ error: `expects a whole number from ${min} to ${max}` })
-    .int(`expects a whole number from ${min} to ${max}`)
-    .min(min, `expects a whole number from ${min} to ${max}`)
-    .max(max, `expects a whole number from ${min} to ${max}`)
+  const expects = `expects a whole number from ${min} to ${max}`;
+  return z
+    .string()
+    .regex(/^\d+$/, expects)
+    .transform(Number)
+    .pipe(z.number().int(expects).min(min, expects).max(max, expects))
     .default(fallback);
 }

@@ -21,7 +21,9 @@ const F5xcEnv = z.object({
     .transform((v) => v?.replace(/^@/, '').toLowerCase())
     .refine((v) => v === undefined || /^[a-z0-9.-]+\.[a-z]{2,}$/.test(v), 'expects a domain, e.g. example.com'),
   /** Comma-separated addresses whose comments are the customer's (e.g. the API token's user). */
-  F5XC_CUSTOMER_EMAILS: list().transform((emails) => emails.map((e) => e.toLowerCase())),
+  F5XC_CUSTOMER_EMAILS: list()
+    .transform((emails) => emails.map((e) => e.toLowerCase()))
+    .refine((emails) => emails.every((e) => z.email().safeParse(e).success), 'expects email addresses separated by commas, e.g. ops@example.com'),
 });
 
 export type F5xcSettings = z.infer<typeof F5xcEnv>;

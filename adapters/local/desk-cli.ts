@@ -1,5 +1,5 @@
 import { loadCoreConfig } from '../../src/config.js';
-import { ConfigError, ProviderError } from '../../src/errors.js';
+import { ConfigError, ProviderError, StoreUnavailable } from '../../src/errors.js';
 import { TicketStatus } from '../../src/domain.js';
 import { openStore } from '../../src/store/index.js';
 import { LocalDesk } from './desk.js';
@@ -19,7 +19,8 @@ const USAGE = [
 async function run(args: string[]): Promise<void> {
   const [command, id = '', ...rest] = args;
   const config = loadCoreConfig(process.env);
-  const kv = await openStore(config.STORE_URL);
+  // A person is waiting at the terminal: the store gets one call's deadline to answer, not start-up's.
+  const kv = await openStore(config.STORE_URL, { timeoutMs: config.STORE_TIMEOUT_MS, connectTimeoutMs: config.STORE_TIMEOUT_MS });
   const desk = new LocalDesk(kv);
   // Shown as the author of every reply, so the thread says who answered.
   const agent = process.env['DESK_AGENT']?.trim() || 'Support';
@@ -74,6 +75,7 @@ function needId(id: string): string {
 run(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError || error instanceof ConfigError) console.error(error.message);
   else if (error instanceof ProviderError && error.kind === 'not_found') console.error('No such ticket.');
+  else if (error instanceof StoreUnavailable) console.error('desk: the ticket store is unreachable; nothing was changed. Try again in a minute.');
   else console.error(`desk: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = error instanceof ConfigError ? 2 : 1;
 });

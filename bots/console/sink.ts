@@ -53,7 +53,11 @@ export function oneLine(text: string): string {
   return printable(text.replace(/\r?\n/g, ' ⏎ ')).trim();
 }
 
-/** `text` without control characters (newlines included): nothing printed can steer the terminal. */
+/**
+ * `text` without control characters (newlines included) and without bidirectional overrides,
+ * embeddings, isolates and marks: nothing printed can steer the terminal, and no line can be
+ * made to read right-to-left so that it shows something other than what it holds.
+ */
 export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
 }

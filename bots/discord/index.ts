@@ -1,11 +1,11 @@
-import { Events, GatewayCloseCodes, type Client } from 'discord.js';
-import { ConfigError } from '../../src/errors.js';
+import { DiscordAPIError, Events, GatewayCloseCodes, HTTPError, type Client } from 'discord.js';
+import { ConfigError, innermostMessage } from '../../src/errors.js';
 import type { FrontEnd, FrontEndDeps } from '../../src/frontend.js';
 import type { Logger } from '../../src/logger.js';
 import { createClient } from './client.js';
 import type { DiscordContext } from './context.js';
 import { interactionListener } from './interactions.js';
-import { discordSettings } from './settings.js';
+import { discordSettings, type DiscordSettings } from './settings.js';
 import { DiscordSink } from './sink.js';
 import { threadMessageListener } from './thread-messages.js';
 
@@ -31,7 +31,7 @@ export async function startDiscord(deps: FrontEndDeps, options: DiscordOptions =
   client.on(Events.ShardResume, (shard, replayed) => deps.logger.info('discord: gateway resumed', { shard, replayed }));
   client.on(Events.ShardDisconnect, (event, shard) => deps.logger.error('discord: gateway closed for good', { shard, code: event.code }));
 
-  await ready(client, settings.token, deps.logger, options.readyTimeoutMs ?? 60_000);
+  await ready(client, settings, deps.logger, options.readyTimeoutMs ?? READY_TIMEOUT_MS);
   if (client.application?.id && client.application.id !== settings.applicationId) {
     deps.logger.warn('discord: DISCORD_APPLICATION_ID differs from the token’s application; commands may be missing', {
       configured: settings.applicationId,
@@ -52,8 +52,11 @@ export async function startDiscord(deps: FrontEndDeps, options: DiscordOptions =
   };
 }
 
+/** Start-up's deadline for Discord: REST answering /gateway/bot, then the gateway's READY. */
+const READY_TIMEOUT_MS = 30_000;
+
 /** Logs in and waits for READY; a refusal that retrying cannot fix becomes one clear line. */
-async function ready(client: Client, token: string, logger: Logger, timeoutMs: number): Promise<void> {
+async function ready(client: Client, settings: DiscordSettings, logger: Logger, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const outcome = new Promise<void>((resolve, reject) => {
     client.once(Events.ClientReady, () => resolve());
@@ -61,13 +64,14 @@ async function ready(client: Client, token: string, logger: Logger, timeoutMs: n
       const refusal = refusalOf(event.code);
       if (refusal) reject(refusal);
     });
-    timer = setTimeout(() => reject(new Error(`Discord: the gateway was not ready within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+    const seconds = Math.round(timeoutMs / 1000);
+    timer = setTimeout(() => reject(new ConfigError('DISCORD_API_URL', `Discord at ${settings.apiUrl} was not ready within ${seconds} s`)), timeoutMs);
   });
   try {
-    await Promise.all([client.login(token).then(() => undefined), outcome]);
+    await Promise.all([client.login(settings.token).then(() => undefined), outcome]);
   } catch (error) {
     await client.destroy().catch(() => undefined);
-    const refusal = error instanceof ConfigError ? error : loginRefusal(error);
+    const refusal = error instanceof ConfigError ? error : loginRefusal(error, settings.apiUrl);
     logger.debug('discord: start-up failed', { error: refusal });
     throw refusal;
   } finally {
@@ -91,10 +95,14 @@ function refusalOf(code: number): ConfigError | undefined {
   }
 }
 
-function loginRefusal(error: unknown): Error {
+function loginRefusal(error: unknown, apiUrl: string): ConfigError {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (code === 'TokenInvalid') {
     return new ConfigError('DISCORD_TOKEN', 'Discord refused the token; copy a fresh one from the Developer Portal (Bot → Reset Token)');
   }
-  return error instanceof Error ? error : new Error(String(error));
+  // Login asks one thing, GET /gateway/bot, and a bad token is TokenInvalid above. Anything else (no
+  // answer, a 5xx, a proxy's 404) says the address is not a Discord API that answers.
+  const reason = error instanceof DiscordAPIError || error instanceof HTTPError ? `HTTP ${error.status} to ${error.method} ${error.url.replace(apiUrl, '')}` : innermostMessage(error);
+  return new ConfigError('DISCORD_API_URL', `no usable answer from ${apiUrl} (${reason})`);
 }
+

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIComponentInMessageActionRow } from 'discord.js';
 import type { ThreadMessage } from '../../src/chat.js';
+import { honestLabel } from '../../src/link-labels.js';
 import { customId } from './ids.js';
 
 /** Discord's limit on a message's content. */
@@ -20,7 +21,7 @@ export interface RenderedPost {
 export function renderThreadMessage(message: ThreadMessage): RenderedPost {
   switch (message.kind) {
     case 'comment':
-      return { parts: splitContent(`**${oneLine(message.author)}** replied:\n${message.text}`) };
+      return { parts: splitContent(`**${oneLine(message.author)}** replied:\n${honestLinks(message.text)}`) };
     case 'status': {
       const by = message.by ? ` by ${oneLine(message.by)}` : '';
       return { parts: splitContent(`Status changed to **${oneLine(message.vendorStatus || message.status)}**${by}.`) };
@@ -67,3 +68,14 @@ export function nonceOf(idempotencyKey: string, part: number): string {
 }
 
 const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+// `[label](target)`, `[label](<target>)` or `[label](target "title")`; a label may hold one level of brackets.
+const MASKED_LINK = /\[((?:[^[\]]|\[[^[\]]*\])*)\]\(\s*<?([^\s<>()]+)>?(?:\s+"[^"]*")?\s*\)/g;
+
+/**
+ * Markdown with every masked link whose label names another address than its target replaced by
+ * `<target>`: Discord then shows the real address (and no preview) instead of the label.
+ */
+export function honestLinks(markdown: string): string {
+  return markdown.replace(MASKED_LINK, (link, label: string, target: string) => (honestLabel(label, target) ? link : `<${target}>`));
+}

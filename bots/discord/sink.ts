@@ -1,4 +1,5 @@
 import { DiscordAPIError, HTTPError, RateLimitError, Routes, type REST } from 'discord.js';
+import { z } from 'zod';
 import { ChatDeliveryError, type ChatSink, type ThreadMessage, type TicketCard } from '../../src/chat.js';
 import type { ThreadRef } from '../../src/domain.js';
 import { NO_MENTIONS } from './client.js';
@@ -7,6 +8,11 @@ import { decodeThreadRef, threadRef, type DiscordThread } from './ids.js';
 import { nonceOf, renderThreadMessage } from './messages.js';
 
 const TRANSIENT_RETRY_MS = 5_000;
+
+/** The part of Discord's message object that shows a post or an edit happened. */
+const SentMessage = z.object({ id: z.string().min(1) });
+
+const unreadable = (): ChatDeliveryError => new ChatDeliveryError('Discord sent an answer that could not be read', true, TRANSIENT_RETRY_MS);
 
 /**
  * Posts relayed comments and status changes into ticket threads and edits the card. Every post
@@ -52,12 +58,17 @@ export class DiscordSink implements ChatSink<DiscordThread> {
     await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body: { ...body, nonce, enforce_nonce: true } }));
   }
 
+  /** Runs a post or an edit; only an answer that is a message counts as done. */
   private async call(request: () => Promise<unknown>): Promise<void> {
+    let answer: unknown;
     try {
-      await request();
+      answer = await request();
     } catch (error) {
       throw deliveryError(error);
     }
+    // discord.js hands back a non-JSON body as raw bytes: a 200 from something that is not
+    // Discord (a proxy's page) proves nothing was posted. The nonce makes trying again safe.
+    if (!SentMessage.safeParse(answer).success) throw unreadable();
   }
 }
 
@@ -73,6 +84,7 @@ export function deliveryError(error: unknown): ChatDeliveryError {
     const text = `Discord answered ${error.status}${code}: ${error.message}`;
     return transient ? new ChatDeliveryError(text, true, TRANSIENT_RETRY_MS) : new ChatDeliveryError(text, false);
   }
+  if (error instanceof SyntaxError) return unreadable();
   const reason = error instanceof Error ? error.message : String(error);
   return new ChatDeliveryError(`Discord could not be reached: ${reason}`, true, TRANSIENT_RETRY_MS);
 }

@@ -1,5 +1,7 @@
 import type { Message } from 'discord.js';
+import { STORE_DOWN } from '../../handlers/errors.js';
 import { replyToTicket } from '../../handlers/reply.js';
+import { StoreUnavailable } from '../../src/errors.js';
 import { NO_MENTIONS } from './client.js';
 import { requesterOf, type DiscordContext } from './context.js';
 import { threadRef } from './ids.js';
@@ -23,8 +25,9 @@ export function threadMessageListener(ctx: DiscordContext): (message: Message) =
         ctx.logger.error('discord: thread message not taken', { error, message: message.id, channel });
         // Gateway events carry no acknowledgement: Discord does not send again an event the bot
         // received but could not take. Only the author can, so they are asked to.
+        const content = error instanceof StoreUnavailable ? STORE_DOWN : NOT_TAKEN;
         await message
-          .reply({ content: NOT_TAKEN, allowedMentions: { ...NO_MENTIONS, repliedUser: false } })
+          .reply({ content, allowedMentions: { ...NO_MENTIONS, repliedUser: false } })
           .catch(() => undefined);
       });
     chains.set(channel, next);
@@ -44,7 +47,7 @@ async function onThreadMessage(ctx: DiscordContext, message: Message): Promise<v
   if (!text) return;
   const author = requesterOf(message.author, message.member);
   const reply = await replyToTicket(ctx.service, { thread, text, author, eventKey: `discord:${message.id}` }, ctx.logger);
-  if (reply && !reply.ok) {
+  if (reply && (!reply.ok || reply.later)) {
     await message.reply({ content: reply.text.slice(0, MAX_CONTENT), allowedMentions: { ...NO_MENTIONS, repliedUser: false } });
   }
 }

@@ -3,11 +3,13 @@ import https from 'node:https';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
+import { ConfigError } from '../../src/errors.js';
 import type { FrontEndDeps } from '../../src/frontend.js';
 import type { Logger } from '../../src/logger.js';
 import { registerActions } from './actions.js';
 import { Background } from './background.js';
 import { registerCommands } from './commands.js';
+import { CheckedHttpReceiver } from './http-receiver.js';
 import { registerMessages } from './messages.js';
 import { registerModals } from './modals.js';
 import { People } from './people.js';
@@ -15,11 +17,14 @@ import type { SlackRuntime } from './runtime.js';
 import type { SlackSettings } from './settings.js';
 import { SlackSink } from './sink.js';
 import { ProcessBeforeAckReceiver } from './socket-receiver.js';
+import type { SlackIdentity } from './startup.js';
 import { StaffDirectory } from './staff.js';
 
 export interface SlackAppOptions {
   /** Spacing of thread posts per channel (default 1 s, Slack's pace). */
   perChannelMs?: number;
+  /** The bot's ids from a start-up auth.test; given, Bolt does not call auth.test again. */
+  identity?: SlackIdentity;
 }
 
 // Interactive calls retry briefly: a person is waiting, and the outbox retries what must not be lost.
@@ -61,6 +66,7 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     logger,
     clientOptions: { ...api, retryConfig: INTERACTIVE_RETRIES },
     ignoreSelf: true,
+    ...(options.identity ? { botId: options.identity.botId, botUserId: options.identity.botUserId } : {}),
   };
   const { transport } = settings;
   // Slack is answered only when the listeners return: a thread reply is acked once its outbox job
@@ -75,7 +81,10 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
             deps.logger,
           ),
         })
-      : new App({ ...common, signingSecret: transport.signingSecret, endpoints: '/slack/events', processBeforeResponse: true });
+      : new App({
+          ...common,
+          receiver: new CheckedHttpReceiver({ signingSecret: transport.signingSecret, endpoints: '/slack/events', processBeforeResponse: true, logger }, deps.logger),
+        });
 
   // The sink's own client: rate limits come back as errors so the outbox, not the client, waits.
   const sinkClient = new webApi.WebClient(settings.botToken, { ...api, logger, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
@@ -112,8 +121,18 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
         await app.start();
         return undefined;
       }
-      const server = (await app.start(transport.port)) as Server;
+      const server = (await app.start(transport.port).catch((error: unknown) => {
+        throw listenRefusal(error, transport.port);
+      })) as Server;
       return (server.address() as AddressInfo).port;
     },
   };
+}
+
+/** A port that cannot be listened on is the operator's to fix: one line naming PORT. */
+function listenRefusal(error: unknown, port: number): unknown {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === 'EADDRINUSE') return new ConfigError('PORT', `port ${port} is already in use; stop what holds it or pick another PORT`);
+  if (code === 'EACCES') return new ConfigError('PORT', `port ${port} may not be opened by this user; pick one above 1023`);
+  return error;
 }

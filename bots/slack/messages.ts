@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { App } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
+import { STORE_DOWN } from '../../handlers/errors.js';
 import { replyToTicket } from '../../handlers/reply.js';
 import type { Answer } from '../../handlers/types.js';
+import { StoreUnavailable } from '../../src/errors.js';
 import { slackToPlain } from './mrkdwn.js';
 import { afterAck, tell, type SlackRuntime } from './runtime.js';
 import { threadRef } from './thread-ref.js';
@@ -33,35 +35,54 @@ interface MessageLike {
 export function registerMessages(app: App, rt: SlackRuntime): void {
   app.event('message', async ({ event, body, context, client }) => {
     const m = event as unknown as MessageLike;
-    if (!PERSON_SUBTYPES.has(m.subtype) || m.bot_id || !m.user || m.user === context.botUserId) return;
-    if (!m.thread_ts || m.thread_ts === m.ts) return;
-    const text = slackToPlain(m.text ?? '').trim();
-    if (!text) return;
-    const thread = threadRef({ channel: m.channel, ts: m.thread_ts });
-    if (!(await rt.service.linkByThread(thread))) return;
-
-    // A lease rather than a set-once mark: it can be given back when the reply was not queued.
-    const mark = `slack:event:${body.event_id}`;
-    const owner = randomUUID();
-    if (!(await rt.kv.claim(mark, owner, EVENT_MARK_TTL_MS))) {
-      rt.logger.debug('event delivered again; already handled', { event: body.event_id, retry: context.retryNum });
-      return;
-    }
-    let reply: Answer | undefined;
     try {
-      const author = await rt.people.requester(context.teamId ?? body.team_id, m.user);
-      reply = await replyToTicket(rt.service, { thread, text, author, eventKey: `${m.channel}:${m.ts}` }, rt.logger);
+      await onMessage(rt, m, body, context, client);
     } catch (error) {
-      // Not handled after all: let Slack's next redelivery try again.
-      await rt.kv.release(mark, owner);
-      throw error;
+      // The store is down: Slack's redelivery tries again, and after its last one the person hears it.
+      if (!(error instanceof StoreUnavailable) || (context.retryNum ?? 0) < SLACK_LAST_RETRY || !m.user || !m.thread_ts) throw error;
+      const to = { client, channel: m.channel, user: m.user, threadTs: m.thread_ts };
+      afterAck(rt, 'telling that the store is down', to, () => tell(rt, to, { ok: false, text: STORE_DOWN }));
     }
-    if (!reply || reply.ok) return;
-    // Not queued (the store failed): Slack delivers the event again unless this was its last try.
-    await rt.kv.release(mark, owner);
-    if ((context.retryNum ?? 0) < SLACK_LAST_RETRY) throw new Error(`thread reply not queued; left for Slack to deliver again: ${reply.text}`);
-    const notQueued = reply;
-    const to = { client, channel: m.channel, user: m.user, threadTs: m.thread_ts };
-    afterAck(rt, 'telling that a reply was not sent', to, () => tell(rt, to, notQueued));
   });
+}
+
+type MessageArgs = SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs;
+
+async function onMessage(rt: SlackRuntime, m: MessageLike, body: MessageArgs['body'], context: MessageArgs['context'], client: MessageArgs['client']): Promise<void> {
+  if (!PERSON_SUBTYPES.has(m.subtype) || m.bot_id || !m.user || m.user === context.botUserId) return;
+  if (!m.thread_ts || m.thread_ts === m.ts) return;
+  const text = slackToPlain(m.text ?? '').trim();
+  if (!text) return;
+  const thread = threadRef({ channel: m.channel, ts: m.thread_ts });
+  if (!(await rt.service.linkByThread(thread))) return;
+
+  // A lease rather than a set-once mark: it can be given back when the reply was not queued.
+  const mark = `slack:event:${body.event_id}`;
+  const owner = randomUUID();
+  if (!(await rt.kv.claim(mark, owner, EVENT_MARK_TTL_MS))) {
+    rt.logger.debug('event delivered again; already handled', { event: body.event_id, retry: context.retryNum });
+    return;
+  }
+  let reply: Answer | undefined;
+  try {
+    const author = await rt.people.requester(context.teamId ?? body.team_id, m.user);
+    reply = await replyToTicket(rt.service, { thread, text, author, eventKey: `${m.channel}:${m.ts}` }, rt.logger);
+  } catch (error) {
+    // Not handled after all: let Slack's next redelivery try again.
+    await rt.kv.release(mark, owner);
+    throw error;
+  }
+  if (reply?.later) {
+    const saved = reply;
+    const to = { client, channel: m.channel, user: m.user, threadTs: m.thread_ts };
+    afterAck(rt, 'telling that a reply waits for the store', to, () => tell(rt, to, saved));
+    return;
+  }
+  if (!reply || reply.ok) return;
+  // Not queued (the store failed): Slack delivers the event again unless this was its last try.
+  await rt.kv.release(mark, owner);
+  if ((context.retryNum ?? 0) < SLACK_LAST_RETRY) throw new Error(`thread reply not queued; left for Slack to deliver again: ${reply.text}`);
+  const notQueued = reply;
+  const to = { client, channel: m.channel, user: m.user, threadTs: m.thread_ts };
+  afterAck(rt, 'telling that a reply was not sent', to, () => tell(rt, to, notQueued));
 }

@@ -1,4 +1,5 @@
 import slackify from 'slackify-markdown';
+import { honestLabel } from '../../src/link-labels.js';
 
 /** Slack's limit for a section's text; messages are split to stay under it. */
 export const TEXT_LIMIT = 3000;
@@ -41,7 +42,7 @@ function sanitize(mrkdwn: string): string {
       const link = SAFE_LINK.exec(rest)?.[0];
       if (link) {
         // A bare URL's `&` was escaped twice (source pass, then slackify): once is right.
-        out += link.replace(/&amp;amp;/g, '&amp;').replace(/&(?!(?:amp|lt|gt);)/g, '&amp;');
+        out += honestLink(link.replace(/&amp;amp;/g, '&amp;').replace(/&(?!(?:amp|lt|gt);)/g, '&amp;'));
         i += link.length;
         continue;
       }
@@ -56,6 +57,15 @@ function sanitize(mrkdwn: string): string {
     i++;
   }
   return out;
+}
+
+/** `<url|label>` as is, or `<url>` (Slack then shows the address) when the label names another address. */
+function honestLink(link: string): string {
+  const bar = link.indexOf('|');
+  if (bar < 0) return link;
+  const url = link.slice(1, bar);
+  const label = link.slice(bar + 1, -1).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return honestLabel(label, url.replace(/&amp;/g, '&')) ? link : `<${url}>`;
 }
 
 function defuseBroadcasts(text: string): string {

@@ -14,6 +14,7 @@ const ATTEMPT_TTL_MS = 30 * 24 * 3600_000;
 const TRANSIENT_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 const REPLIES_PAGES = 10;
 
+
 export interface SlackSinkOptions {
   /** A client that rejects rate-limited calls instead of waiting: the outbox owns the retries. */
   client: webApi.WebClient;
@@ -129,7 +130,11 @@ export function deliveryError(method: string, error: unknown): ChatDeliveryError
     case webApi.ErrorCode.RateLimitedError:
       return new ChatDeliveryError(`Slack rate limited ${method}`, true, Math.max(1, e.retryAfter ?? 1) * 1000);
     case webApi.ErrorCode.PlatformError: {
-      const code = e.data?.error ?? 'unknown_error';
+      const code = e.data?.error;
+      // The client reports a body it could not parse (a proxy's HTML page, a cut-off answer) as a
+      // platform error whose "code" is that body. Slack did not refuse anything: the post may or
+      // may not have happened, and the idempotency key makes trying again safe.
+      if (!isSlackErrorCode(code)) return new ChatDeliveryError(`Slack sent an answer to ${method} that could not be read`, true);
       return new ChatDeliveryError(`Slack refused ${method}: ${code}`, TRANSIENT_ERRORS.has(code), code === 'ratelimited' ? 1000 : undefined);
     }
     case webApi.ErrorCode.HTTPError: {
@@ -141,4 +146,12 @@ export function deliveryError(method: string, error: unknown): ChatDeliveryError
     default:
       return new ChatDeliveryError(`${method} failed: ${error instanceof Error ? error.message : String(error)}`, true);
   }
+}
+
+/**
+ * Whether a Web API error's `error` field is one of Slack's codes (`channel_not_found`). The client
+ * reports a body it could not parse with that body in the field: then Slack did not say anything.
+ */
+export function isSlackErrorCode(code: unknown): code is string {
+  return typeof code === 'string' && /^[a-z0-9_.]{1,80}$/.test(code);
 }

@@ -36,6 +36,12 @@ export class ProcessBeforeAckReceiver extends SocketModeReceiver {
   }
 
   private async dispatch(envelope: SocketEnvelope): Promise<void> {
+    if (typeof envelope.body !== 'object' || envelope.body === null || Array.isArray(envelope.body)) {
+      // Nothing can handle it, now or on a redelivery: acked so Slack stops sending it.
+      this.log.warn('slack: envelope without an object payload; acknowledged and dropped', { type: envelope.type, envelope: envelope.envelope_id });
+      await envelope.ack().catch(() => undefined);
+      return;
+    }
     let answer: { payload: Record<string, unknown> | undefined } | undefined;
     const event = {
       body: envelope.body,

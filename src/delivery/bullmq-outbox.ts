@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { OutboxBase, type JobIdentity, type OutboxJob, type OutboxOptions } from './outbox.js';
-import { parseRedisUrl } from '../store/redis-url.js';
+import { StoreUnavailable } from '../errors.js';
+import { describeStore, StoreHealth } from '../store/health.js';
+import { parseRedisUrl, reconnectDelay } from '../store/redis-url.js';
 
 const LANES = 'outbox:lanes';
 
@@ -45,7 +48,11 @@ export class BullOutbox<D extends JobIdentity> extends OutboxBase<D> {
   private queue: Queue<LaneJobData> | undefined;
   private worker: Worker<LaneJobData> | undefined;
   private starting: Promise<void> | undefined;
+  private connecting: Promise<Redis> | undefined;
+  private queueing: Promise<Queue<LaneJobData>> | undefined;
   private sweeper: NodeJS.Timeout | undefined;
+  /** The store's health: these connections' outages are the store's, logged once with it. */
+  private readonly health: StoreHealth;
 
   /** `kv` must be the Redis store: BullMQ opens its own connections from its URL (`?prefix=` included). */
   constructor(options: OutboxOptions<D>) {
@@ -54,6 +61,7 @@ export class BullOutbox<D extends JobIdentity> extends OutboxBase<D> {
     const { url, prefix } = parseRedisUrl(options.kv.url);
     this.redisUrl = url;
     this.prefix = prefix;
+    this.health = options.kv.health ?? new StoreHealth({ logger: options.logger, timeoutMs: 5_000, store: describeStore(url) });
   }
 
   start(): void {
@@ -70,15 +78,21 @@ export class BullOutbox<D extends JobIdentity> extends OutboxBase<D> {
     this.worker = undefined;
     await this.queue?.close();
     this.queue = undefined;
-    if (this.redis) await this.redis.quit().catch(() => undefined);
+    this.queueing = undefined;
+    // QUIT needs an answer; a connection that is down is just dropped.
+    if (this.redis?.status === 'ready') await this.redis.quit().catch(() => undefined);
+    else this.redis?.disconnect();
     this.redis = undefined;
+    this.connecting = undefined;
   }
 
   private async startWorker(): Promise<void> {
     // Loaded on first use, so a SQLite deployment never pays for BullMQ.
     const { Worker } = await import('bullmq');
     this.worker = new Worker<LaneJobData>('outbox', (job, token) => this.process(job, token), {
-      connection: { ...redisOptions(this.redisUrl), maxRetriesPerRequest: null },
+      // BullMQ needs maxRetriesPerRequest: null on the worker's (blocking) connection; it queues only
+      // the worker's own next command while Redis is away, one per slot, never the callers'.
+      connection: { ...redisOptions(this.redisUrl), maxRetriesPerRequest: null, retryStrategy: reconnectDelay },
       prefix: this.bullPrefix,
       concurrency: CONCURRENCY,
       lockDuration: this.leaseMs,
@@ -87,24 +101,32 @@ export class BullOutbox<D extends JobIdentity> extends OutboxBase<D> {
       maxStalledCount: Number.MAX_SAFE_INTEGER,
       drainDelay: 1,
     });
-    this.worker.on('error', (error) => this.options.logger.warn('outbox worker error', { error }));
+    // BullMQ's own connections retry by themselves; their errors are the store's outage, logged once.
+    this.worker.on('error', (error) => this.reportError('outbox worker error', error));
     // Repairs a lane whose head lost its BullMQ job (a process died between LREM and the next add).
     const every = Math.max(1_000, (this.options.idleMs ?? 1_000) * 10);
-    this.sweeper = setInterval(() => void this.sweep().catch((error: unknown) => this.options.logger.warn('outbox sweep failed', { error })), every);
+    this.sweeper = setInterval(() => void this.sweep().catch((error: unknown) => this.reportError('outbox sweep failed', error)), every);
     this.sweeper.unref();
-    await this.sweep();
+    await this.sweep().catch((error: unknown) => this.reportError('outbox sweep failed', error));
+  }
+
+  /** A connection failure marks the store down (one line per outage); anything else is logged. */
+  private reportError(what: string, error: unknown): void {
+    if (error instanceof StoreUnavailable || isConnectionError(error)) this.health.markDown(error);
+    else this.options.logger.warn(what, { error });
   }
 
   /** Admits the head of every known lane; BullMQ ignores a head that already has its job. */
   private async sweep(): Promise<void> {
     const { kv } = this.options;
+    await this.relane();
     for (const lane of await kv.members(LANES)) {
       const redis = await this.connection();
-      const head = await redis.lindex(this.laneKey(lane), 0);
+      const head = await this.redisCall('lindex', () => redis.lindex(this.laneKey(lane), 0));
       if (head) await this.addJob(head, lane);
       else {
         await kv.remove(LANES, lane);
-        if ((await redis.llen(this.laneKey(lane))) > 0) await kv.add(LANES, lane);
+        if ((await this.redisCall('llen', () => redis.llen(this.laneKey(lane)))) > 0) await kv.add(LANES, lane);
       }
     }
   }
@@ -114,9 +136,9 @@ export class BullOutbox<D extends JobIdentity> extends OutboxBase<D> {
     const record = await this.records.get(key);
     if (!record || record.state !== 'pending') return this.advance(lane, key);
     const redis = await this.connection();
-    const head = await redis.lindex(this.laneKey(lane), 0);
+    const head = await this.redisCall('lindex', () => redis.lindex(this.laneKey(lane), 0));
     if (head !== key) {
-      if ((await redis.lpos(this.laneKey(lane), key)) === null) return; // a stale admission
+      if ((await this.redisCall('lpos', () => redis.lpos(this.laneKey(lane), key))) === null) return; // a stale admission
       return this.delay(job, token, Date.now() + (this.options.idleMs ?? 1_000)); // not its turn yet
     }
     if (record.notBefore > Date.now()) return this.delay(job, token, record.notBefore);
@@ -133,18 +155,21 @@ export class BullOutbox<D extends JobIdentity> extends OutboxBase<D> {
   }
 
   protected async addToLane(job: OutboxJob<D>): Promise<void> {
-    const head = (await (await this.connection()).eval(PUSH, 1, this.laneKey(job.lane), job.key)) as string | null;
+    const redis = await this.connection();
+    const head = (await this.redisCall('lane push', () => redis.eval(PUSH, 1, this.laneKey(job.lane), job.key))) as string | null;
     await this.options.kv.add(LANES, job.lane);
     if (head === job.key) await this.addJob(job.key, job.lane);
   }
 
   private async advance(lane: string, key: string): Promise<void> {
-    const next = (await (await this.connection()).eval(ADVANCE, 1, this.laneKey(lane), key)) as string | null;
+    const redis = await this.connection();
+    const next = (await this.redisCall('lane advance', () => redis.eval(ADVANCE, 1, this.laneKey(lane), key))) as string | null;
     if (next) await this.addJob(next, lane);
   }
 
   private async addJob(key: string, lane: string): Promise<void> {
-    await (await this.bullQueue()).add('deliver', { key, lane }, {
+    const queue = await this.bullQueue();
+    await this.redisCall('queue add', () => queue.add('deliver', { key, lane }, {
       jobId: bullJobId(key),
       removeOnComplete: true,
       removeOnFail: true,
@@ -152,23 +177,46 @@ export class BullOutbox<D extends JobIdentity> extends OutboxBase<D> {
       // handled above by delaying the job.
       attempts: 1_000_000,
       backoff: { type: 'fixed', delay: this.retry.baseMs },
-    });
+    }));
   }
 
+  /** A call on this outbox's own connection, under the store's deadline and health. */
+  private redisCall<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    return this.health.call(operation, run);
+  }
+
+  /** The outbox's own connection, ready; fails (as StoreUnavailable) while Redis is away. */
   private async connection(): Promise<Redis> {
-    if (!this.redis) {
-      const { Redis } = await import('ioredis');
-      this.redis ??= new Redis({ ...redisOptions(this.redisUrl), maxRetriesPerRequest: null });
-    }
-    return this.redis;
+    this.connecting ??= this.openConnection();
+    const redis = await this.connecting;
+    if (redis.status !== 'ready') await this.redisCall('connect', () => once(redis, 'ready'));
+    return redis;
+  }
+
+  private async openConnection(): Promise<Redis> {
+    const { Redis } = await import('ioredis');
+    // No offline queue and one retry: while Redis is away a call fails at once (the caller
+    // answers "store unavailable") instead of waiting, unbounded, for it to come back.
+    const redis = new Redis({ ...redisOptions(this.redisUrl), maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: reconnectDelay });
+    redis.on('error', (error: unknown) => this.health.markDown(error));
+    redis.on('ready', () => this.health.markUp());
+    this.redis = redis;
+    return redis;
   }
 
   private async bullQueue(): Promise<Queue<LaneJobData>> {
-    if (!this.queue) {
+    this.queueing ??= (async () => {
       const [{ Queue }, connection] = await Promise.all([import('bullmq'), this.connection()]);
-      this.queue ??= new Queue<LaneJobData>('outbox', { connection, prefix: this.bullPrefix });
-    }
-    return this.queue;
+      const queue = new Queue<LaneJobData>('outbox', { connection, prefix: this.bullPrefix });
+      queue.on('error', (error: unknown) => this.reportError('outbox queue error', error));
+      this.queue = queue;
+      return queue;
+    })();
+    // A failed first attempt (Redis away) is not remembered: the next call tries again.
+    return this.queueing.catch((error: unknown) => {
+      this.queueing = undefined;
+      throw error;
+    });
   }
 
   private laneKey(lane: string): string {
@@ -178,6 +226,13 @@ export class BullOutbox<D extends JobIdentity> extends OutboxBase<D> {
   private get bullPrefix(): string {
     return `${this.prefix}:bull`;
   }
+}
+
+/** Errors of a connection that is down or going down, as ioredis and Node report them. */
+function isConnectionError(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)$/.test(code)) return true;
+  return typeof message === 'string' && /Connection is closed|Stream isn't writeable|enableOfflineQueue|connect ECONNREFUSED|Reached the max retries/i.test(message);
 }
 
 /** BullMQ ids may not contain `:` nor be integers; outbox keys have colons, so they are hashed. */

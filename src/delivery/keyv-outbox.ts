@@ -1,4 +1,5 @@
 import { OutboxBase, type JobIdentity, type OutboxJob, type OutboxOptions } from './outbox.js';
+import { StoreUnavailable } from '../errors.js';
 import { sleep } from '../pacing.js';
 import { Lease } from '../store/lease.js';
 
@@ -42,6 +43,7 @@ export class KeyvOutbox<D extends JobIdentity> extends OutboxBase<D> {
 
   /** Runs every job that is due, once; returns how many ran. */
   private async runDue(): Promise<number> {
+    await this.relane();
     const now = Date.now();
     const lanes = (await this.options.kv.members(LANES)).filter((lane) => (this.waiting.get(lane) ?? 0) <= now);
     const ran = await Promise.all(lanes.map((lane) => this.runLane(lane)));
@@ -58,7 +60,8 @@ export class KeyvOutbox<D extends JobIdentity> extends OutboxBase<D> {
   private async run(): Promise<void> {
     while (this.running) {
       const ran = await this.runDue().catch((error: unknown) => {
-        this.options.logger.error('outbox pass failed', { error });
+        // An unreachable store is logged once, by the store's health; the next pass tries again.
+        if (!(error instanceof StoreUnavailable)) this.options.logger.error('outbox pass failed', { error });
         return 0;
       });
       if (ran > 0 || !this.running) continue;

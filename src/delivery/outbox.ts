@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { ChatDeliveryError } from '../chat.js';
-import { ProviderError } from '../errors.js';
+import { ProviderError, StoreUnavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { backoffMs } from '../pacing.js';
 import type { KeyValueStore } from '../store/index.js';
@@ -65,6 +65,8 @@ export abstract class OutboxBase<D extends JobIdentity> implements Outbox<D> {
   protected readonly records: JobRecords<D>;
   protected readonly retry: { baseMs: number; maxMs: number };
   protected readonly leaseMs: number;
+  /** Jobs saved while the store failed before they joined their lane; `relane` finishes them. */
+  private readonly unlaned = new Map<string, OutboxJob<D>>();
 
   constructor(protected readonly options: OutboxOptions<D>) {
     this.records = new JobRecords(options.kv, options.schema, options.logger);
@@ -76,8 +78,27 @@ export abstract class OutboxBase<D extends JobIdentity> implements Outbox<D> {
     const { fresh, job } = await this.records.create(delivery, this.owner);
     // Queuing a pending job again is harmless, and repairs a writer that died after the record
     // but before the lane: its platform retries the event and lands here.
-    if (job.state === 'pending') await this.addToLane(job, { fresh });
+    if (job.state !== 'pending') return fresh;
+    try {
+      await this.records.index(job);
+      await this.addToLane(job, { fresh });
+    } catch (error) {
+      if (!(error instanceof StoreUnavailable)) throw error;
+      // The record is saved: the job is not lost, only not yet in its lane. The next pass after
+      // the store is back puts it there, and the caller can say so.
+      this.unlaned.set(job.key, job);
+      throw error.afterSaved();
+    }
     return fresh;
+  }
+
+  /** Puts jobs that were saved during a store failure into their lanes; called by each backend's pass. */
+  protected async relane(): Promise<void> {
+    for (const job of [...this.unlaned.values()]) {
+      await this.records.index(job);
+      await this.addToLane(job, { fresh: true });
+      this.unlaned.delete(job.key);
+    }
   }
 
   forTicket(ticketId: string): Promise<{ pending: OutboxJob<D>[]; failed: OutboxJob<D>[] }> {
@@ -115,6 +136,9 @@ export abstract class OutboxBase<D extends JobIdentity> implements Outbox<D> {
       await records.save({ ...job, state: 'done', attempts: job.attempts + 1, outcomeUnknown: false });
       return { state: 'done' };
     } catch (error) {
+      // The store itself failed: nothing about the job can be recorded now. It stays as stored
+      // (outcome-unknown if it was marked so) and runs again once the store is back.
+      if (error instanceof StoreUnavailable) throw error;
       const failure = classify(error);
       const attempts = job.attempts + 1;
       const lastError = error instanceof Error ? error.message : String(error);

@@ -53,8 +53,12 @@ export class JobRecords<D extends JobIdentity> {
     if (existing) return { fresh: false, job: existing };
     const job: OutboxJob<D> = { ...delivery, seq: this.nextSeq(), attempts: 0, notBefore: 0, state: 'pending', outcomeUnknown: false };
     await this.kv.set(this.jobKey(job.key), job);
-    await this.kv.add(`outbox:ticket:${job.ticketId}`, job.key);
     return { fresh: true, job };
+  }
+
+  /** Lists a pending or failed job under its ticket, for `/ticket status`; repeating it is harmless. */
+  async index(job: OutboxJob<D>): Promise<void> {
+    await this.kv.add(`outbox:ticket:${job.ticketId}`, job.key);
   }
 
   async get(key: string): Promise<OutboxJob<D> | undefined> {

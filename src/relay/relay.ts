@@ -1,4 +1,5 @@
 import type { TicketLink, TicketSnapshot } from '../domain.js';
+import { StoreUnavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { LinkStore } from '../links.js';
 import { cardJob, postJob, statusJob, type Delivery } from '../delivery/jobs.js';
@@ -147,8 +148,9 @@ export class Relay {
       this.noteActivity(ticketId, news);
       return true;
     } catch (error) {
-      // Logged once per cycle and ticket; the next cycle tries again. Never fatal.
-      logger.warn('ticket check failed', { ticketId, error });
+      // Logged once per cycle and ticket; the next cycle tries again. Never fatal. An unreachable
+      // store is logged once for the whole outage, by the store's health.
+      if (!(error instanceof StoreUnavailable)) logger.warn('ticket check failed', { ticketId, error });
       return false;
     }
   }
@@ -163,7 +165,9 @@ export class Relay {
   private async run(): Promise<void> {
     while (this.running) {
       const started = Date.now();
-      await this.pollOnce().catch((error: unknown) => this.options.logger.warn('poll cycle failed', { error }));
+      await this.pollOnce().catch((error: unknown) => {
+        if (!(error instanceof StoreUnavailable)) this.options.logger.warn('poll cycle failed', { error });
+      });
       await sleep(this.options.intervalMs - (Date.now() - started), this.stopSignal.signal);
     }
   }

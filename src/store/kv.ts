@@ -1,3 +1,5 @@
+import type { StoreHealth } from './health.js';
+
 /**
  * The storage primitives everything durable is built on. Plain values go through keyv; the few
  * operations that must be atomic across processes (dedupe marks, leases, sets) are native to each
@@ -7,6 +9,11 @@ export interface KeyValueStore {
   readonly kind: 'sqlite' | 'redis';
   /** The STORE_URL it was opened with (a Redis-backed outbox opens its own connections from it). */
   readonly url: string;
+  /**
+   * Whether the store answers, and the deadline of its calls; set on stores opened by `openStore`.
+   * Connections of its own to the same store (the BullMQ outbox's) report here too.
+   */
+  readonly health?: StoreHealth;
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<void>;

@@ -5,3 +5,8 @@ export function parseRedisUrl(url: string): { url: string; prefix: string } {
   parsed.searchParams.delete('prefix');
   return { url: parsed.toString().replace(/\?$/, ''), prefix };
 }
+
+/** Reconnect back-off of every Redis client: quick at first, then every 2 s until it is back. */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(100 * 2 ** Math.min(attempt, 5), 2_000);
+}

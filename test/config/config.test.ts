@@ -5,10 +5,12 @@ import { createLogger, redact } from '../../src/logger.js';
 import { runScript } from '../support/bot-process.js';
 
 describe('core configuration', () => {
-  it('defaults to the embedded setup: local desk, SQLite under ./data, 15 s polls', () => {
+  it('defaults to the embedded setup: local desk, SQLite under ./data, 15 s polls, 5 s store calls', () => {
     expect(loadCoreConfig({})).toEqual({
       TICKET_PROVIDER: 'local',
       STORE_URL: 'sqlite://./data/tickets.sqlite',
+      STORE_TIMEOUT_MS: 5_000,
+      STORE_CONNECT_TIMEOUT_MS: 30_000,
       POLL_INTERVAL_MS: 15_000,
       LOG_LEVEL: 'info',
       CONSOLE: 'auto',

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLine } from '../../bots/console/commands.js';
+import { ConsoleSink } from '../../bots/console/sink.js';
 import type { ChatContext } from '../../handlers/types.js';
 import { silentLogger } from '../../src/logger.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -26,5 +27,34 @@ describe('console answers', () => {
     const answers = [...opened, ...(await run('/ticket list')), ...(await run('/ticket status 1')), ...(await run('/ticket close 1'))];
     expect(answers).toContain('#1 Red[31m alert (open)');
     for (const line of answers) expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+
+  it('prints no bidirectional override, isolate or mark, in answers and in relayed posts', async () => {
+    h = await startHarness();
+    let n = 0;
+    const run = (line: string) => runLine(h!.service, ctx, line, ++n);
+    // "invoice\u202Efdp.exe" shows as "invoiceexe.pdf" in a terminal that honours the override.
+    const answers = [...(await run('/ticket open subject="invoice\u202Efdp.exe \u2067x\u2069\u200f" description="d"')), ...(await run('/ticket list'))];
+    expect(answers).toContain('#1 invoicefdp.exe x (open)');
+    const printed: string[] = [];
+    await new ConsoleSink((line) => printed.push(line)).postToThread({ ticketId: '1' }, { kind: 'comment', ticketId: '1', author: 'Eve\u202E', text: 'see \u202Atxt.exe\u202C and \u2066y\u2069' }, 'k');
+    expect(printed).toEqual(['[#1] Eve: see txt.exe and y']);
+    for (const line of [...answers, ...printed]) expect(line).not.toMatch(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+  });
+
+  it.each([
+    ['zero-width spaces', '\u200b\u200b\u200b'],
+    ['a byte-order mark and a word joiner', '\ufeff\u2060'],
+    ['a Hangul filler', '\u3164'],
+    ['bidi controls and a no-break space', '\u202e\u00a0\u2066'],
+  ])('refuses a subject of %s only, naming the field in words', async (_what, subject) => {
+    h = await startHarness();
+    expect(await runLine(h.service, ctx, `/ticket open subject="${subject}" description="Smoke"`, 1)).toEqual([
+      'subject: required: a short summary (invisible characters alone do not count)',
+    ]);
+    expect(await runLine(h.service, ctx, `/ticket open subject="Fire" description="${subject}"`, 2)).toEqual([
+      'description: required: what happened (invisible characters alone do not count)',
+    ]);
+    expect(await h.service.listMine(ctx.actor.requester)).toEqual([]);
   });
 });

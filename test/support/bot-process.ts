@@ -54,3 +54,22 @@ export async function runScript(script: string, env: Record<string, string>, arg
   await new Promise((r) => setImmediate(r));
   return { code, stdout: proc.stdout, stderr: proc.stderr };
 }
+
+/** The exit code, or undefined if the process is still running after `ms`. */
+export async function exitWithin(proc: BotProcess, ms: number): Promise<number | null | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  const code = await Promise.race([proc.exited, late]);
+  clearTimeout(timer);
+  return code;
+}
+
+/** Like `runScript`, but a script still running after `ms` is killed and reported with code undefined. */
+export async function runScriptWithin(script: string, env: Record<string, string>, ms: number, args: string[] = []) {
+  const proc = startProcess(script, env, args);
+  proc.child.stdin.end();
+  const code = await exitWithin(proc, ms);
+  if (code === undefined) await proc.stop('SIGKILL');
+  await new Promise((r) => setImmediate(r));
+  return { code, stdout: proc.stdout, stderr: proc.stderr };
+}

@@ -11,6 +11,8 @@ import { openStore, type KeyValueStore } from '../../src/store/index.js';
 export interface HarnessOptions {
   /** Defaults to a fresh in-memory SQLite store. */
   storeUrl?: string;
+  /** A store already open (e.g. one made to fail); closed with the harness. */
+  kv?: KeyValueStore;
   /** Defaults to the local desk on the same store. */
   provider?: (kv: KeyValueStore) => TicketProvider;
   pollIntervalMs?: number;
@@ -34,7 +36,7 @@ export interface Harness {
 
 /** The whole core on an in-memory store with a fast poll, for end-to-end tests of front-ends. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const kv = await openStore(options.storeUrl ?? 'sqlite://:memory:');
+  const kv = options.kv ?? (await openStore(options.storeUrl ?? 'sqlite://:memory:'));
   const http = createHttpClient(silentLogger);
   const logger = options.logger ?? silentLogger;
   const provider = options.provider?.(kv) ?? createLocalProvider({ http, logger, kv, env: {} });

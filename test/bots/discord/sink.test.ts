@@ -1,10 +1,11 @@
 import { REST } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rejectsOnRateLimit } from '../../../bots/discord/client.js';
-import { splitContent } from '../../../bots/discord/messages.js';
+import { renderThreadMessage, splitContent } from '../../../bots/discord/messages.js';
 import { DiscordSink } from '../../../bots/discord/sink.js';
 import { ChatDeliveryError, type TicketCard } from '../../../src/chat.js';
 import { DEFAULT_IDS, startFakeDiscord, type FakeDiscord, type Json } from '../../../fakes/discord/index.js';
+import { startOddServer } from '../../support/odd-server.js';
 
 const channel = DEFAULT_IDS.ticketsChannelId;
 const thread = { threadId: channel };
@@ -49,6 +50,30 @@ describe('Discord sink', () => {
     expect(error).toBeInstanceOf(ChatDeliveryError);
     expect((error as ChatDeliveryError).transient).toBe(true);
     expect((error as ChatDeliveryError).retryAfterMs).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it.each([
+    ['an HTML page', 'text/html', '<html><body>Bad gateway</body></html>'],
+    ['cut-off JSON', 'application/json', '{"id":"12'],
+    ['JSON that is not a message', 'application/json', '{"weird":1}'],
+  ])('calls a 200 with %s a transient failure, not a post', async (_what, contentType, body) => {
+    const odd = await startOddServer({ status: 200, contentType, body });
+    try {
+      const oddSink = new DiscordSink(new REST({ api: `${odd.origin}/api`, retries: 0, offset: 0 }).setToken('t'));
+      const error = await oddSink.postToThread(thread, { kind: 'notice', ticketId: '7', text: 'x' }, 'odd:1').catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'ChatDeliveryError', transient: true, message: 'Discord sent an answer that could not be read' });
+      expect(odd.requests).toEqual([`POST /api/v10/channels/${channel}/messages`]);
+    } finally {
+      await odd.close();
+    }
+  });
+
+  it('shows the real target of a relayed link whose label names another address', () => {
+    const text = 'Log in at [https://bank.example/login](http://evil.example/phish), see [the runbook](https://docs.example/r).';
+    const [content] = renderThreadMessage({ kind: 'comment', ticketId: '7', author: 'Grace', text }).parts;
+    expect(content).toContain('<http://evil.example/phish>');
+    expect(content).not.toContain('bank.example');
+    expect(content).toContain('[the runbook](https://docs.example/r)');
   });
 
   it('calls an unknown thread a permanent failure, and an unreachable Discord a transient one', async () => {

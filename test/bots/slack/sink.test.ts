@@ -8,6 +8,7 @@ import { ConfigError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/logger.js';
 import { openStore, type KeyValueStore } from '../../../src/store/index.js';
 import { SLACK_DEFAULTS, startFakeSlack, type FakeSlack } from '../../../fakes/slack/index.js';
+import { startOddServer } from '../../support/odd-server.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -63,6 +64,22 @@ describe('Slack sink', () => {
     const { sink } = await setup();
     const error = await sink.postToThread({ channel: 'C0NOPE00001', ts: '1700000000.000100' }, comment('x'), 'k').catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'ChatDeliveryError', transient: false, message: 'Slack refused chat.postMessage: channel_not_found' });
+  });
+
+  it.each([
+    ['an HTML page', 'text/html', '<html><body>Bad gateway</body></html>'],
+    ['cut-off JSON', 'application/json', '{"ok":tr'],
+    ['JSON without ok or error', 'application/json', '{}'],
+    ['JSON null', 'application/json', 'null'],
+  ])('reports a 200 with %s as a transient failure, to be tried again', async (_what, contentType, body) => {
+    const odd = await startOddServer({ status: 200, contentType, body });
+    const kv = await openStore('sqlite://:memory:');
+    cleanups.push(() => odd.close(), () => kv.close());
+    const client = new webApi.WebClient(SLACK_DEFAULTS.botToken, { slackApiUrl: `${odd.origin}/api/`, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
+    const sink = new SlackSink({ client, kv, logger: silentLogger, perChannelMs: 1 });
+    const error = await sink.postToThread({ channel: SLACK_DEFAULTS.channelId, ts: '1700000000.000100' }, comment('x'), 'odd:1').catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'ChatDeliveryError', transient: true });
+    expect(odd.requests).toEqual(['POST /api/chat.postMessage']);
   });
 
   it('renders a delivery failure with a Retry button', async () => {

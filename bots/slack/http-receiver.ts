@@ -1,0 +1,90 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HTTPModuleFunctions, HTTPReceiver, isValidSlackRequest, type HTTPReceiverOptions } from '@slack/bolt';
+import type { Logger } from '../../src/logger.js';
+
+/** Slack's window for a request's timestamp, both ways: older is a replay, newer a forgery. */
+const MAX_SKEW_S = 5 * 60;
+const FORM = 'application/x-www-form-urlencoded';
+
+/**
+ * Bolt's HTTP receiver with the checks it leaves out, made before Bolt sees the request:
+ * - a timestamp more than five minutes in the future is refused like one in the past (401);
+ *   Bolt only checks the past, so a captured signature with a future timestamp would stay
+ *   usable until that time comes;
+ * - a correctly signed body that is not an object (`null`, a number, a list; `payload=null` in a
+ *   form) is answered 400; Bolt would throw reading it and leave the request unanswered.
+ * Everything else (ssl_check, the signature itself, unsigned and unparseable bodies) is left to
+ * Bolt, which gets the body already read.
+ */
+export class CheckedHttpReceiver extends HTTPReceiver {
+  constructor(
+    private readonly options: HTTPReceiverOptions & { endpoints: string },
+    private readonly log: Logger,
+  ) {
+    super(options);
+    const bolt = this.requestListener;
+    this.requestListener = (req, res) => {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      // Bolt throws synchronously for a path it does not serve; its server turns that into a 404.
+      if (req.method !== 'POST' || path !== options.endpoints) return bolt(req, res);
+      void this.screen(req, res).then(
+        (pass) => pass && bolt(req, res),
+        (error: unknown) => {
+          this.log.warn('slack: request could not be read', { error });
+          answer(res, 400);
+        },
+      );
+    };
+  }
+
+  /** True when Bolt should handle the request; otherwise it has been answered. */
+  private async screen(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, this.options.bodyLimit);
+    const body = buffered.rawBody.toString();
+    const contentType = req.headers['content-type'];
+    if (contentType === FORM && new URLSearchParams(body).get('ssl_check') === '1') return true;
+    const timestamp = Number(req.headers['x-slack-request-timestamp']);
+    if (!Number.isFinite(timestamp)) return true; // Bolt refuses it
+    if (Math.abs(Date.now() / 1000 - timestamp) > MAX_SKEW_S) {
+      this.log.warn('slack: request refused: its timestamp is more than 5 minutes off', { skewS: Math.round(timestamp - Date.now() / 1000) });
+      answer(res, 401);
+      return false;
+    }
+    const signature = req.headers['x-slack-signature'];
+    const signed = typeof signature === 'string' && isValidSlackRequest({
+      signingSecret: this.options.signingSecret,
+      body,
+      headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
+    });
+    if (!signed) return true; // Bolt refuses it, as it always has
+    if (!isObjectBody(body, contentType)) {
+      this.log.warn('slack: signed request refused: its body is not an object');
+      answer(res, 400);
+      return false;
+    }
+    return true;
+  }
+}
+
+/** Whether the body, parsed as Bolt will parse it, is a JSON object (unparseable: Bolt answers 400). */
+function isObjectBody(body: string, contentType: string | undefined): boolean {
+  let parsed: unknown;
+  try {
+    if (contentType === FORM) {
+      const payload = new URLSearchParams(body).get('payload');
+      if (payload === null) return true; // a slash command: plain form fields
+      parsed = JSON.parse(payload);
+    } else {
+      parsed = JSON.parse(body);
+    }
+  } catch {
+    return true;
+  }
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+}
+
+function answer(res: ServerResponse, status: number): void {
+  if (res.headersSent) return;
+  res.writeHead(status);
+  res.end();
+}
