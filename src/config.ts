@@ -16,6 +16,8 @@ const CoreEnv = z.object({
     .refine((url) => !url.startsWith('redis') || URL.canParse(url), STORE_URL_FORMAT)
     .default(DEFAULT_STORE_URL),
   POLL_INTERVAL_MS: integer(100, 3_600_000, 15_000),
+  /** How long a closed ticket still shows in `/ticket list` by default. */
+  FOLLOW_UP_DAYS: integer(0, 365, 14),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
   /** `on` forces the terminal front-end even when Slack or Discord is configured. */
   CONSOLE: oneOf(['auto', 'on', 'off'] as const, 'auto'),
