@@ -24,6 +24,8 @@ async function main(env: Env): Promise<void> {
   const provider = (await providers[config.TICKET_PROVIDER]())({ http, logger, kv, env });
   const bridge = new Bridge({ provider, kv, logger, pollIntervalMs: config.POLL_INTERVAL_MS, followUpDays: config.FOLLOW_UP_DAYS });
   const deps: FrontEndDeps = { service: bridge.service, kv, logger, env };
+  // Front-ends build their forms (and Discord its command choices) from the vendor's own lists.
+  await bridge.service.openFields();
 
   const frontEnds: FrontEnd[] = [];
   const chat = chatFrontEnds(env);
