@@ -29,6 +29,8 @@ interface BridgeOptions {
   outboxBackend?: 'keyv' | 'bullmq';
   /** Tickets the poller reads at once (providers without an "updated since" listing). */
   pollConcurrency?: number;
+  /** How long the relay still follows a closed or resolved ticket (FOLLOW_UP_DAYS); default 14 days. */
+  followUpDays?: number;
 }
 
 /** The core, assembled: service, relay, outbox and the sinks front-ends register. */
@@ -65,6 +67,7 @@ export class Bridge {
       intervalMs: options.pollIntervalMs,
       ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
       ...(options.pollConcurrency ? { concurrency: options.pollConcurrency } : {}),
+      ...(options.followUpDays !== undefined ? { followUpMs: options.followUpDays * 24 * 3_600_000 } : {}),
     });
     this.service = new TicketService({ provider, links: this.links, outbox: this.outbox, relay: this.relay });
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TicketStatus, type Priority, type ThreadRef, type TicketLink } from './domain.js';
+import { isClosed, TicketStatus, type Priority, type ThreadRef, type TicketLink } from './domain.js';
 
 /** The ticket card every front-end renders its own way (Block Kit, embed, a terminal line). */
 export interface TicketCard {
@@ -106,7 +106,7 @@ export class ChatSinks {
 }
 
 export function cardOf(link: TicketLink, providerName: string, can: { close: boolean; reopen: boolean; rate: boolean }): TicketCard {
-  const closed = link.status === 'closed' || link.status === 'resolved';
+  const closed = isClosed(link.status);
   const actions: TicketCard['actions'] = [];
   if (!closed && can.close) actions.push('close');
   if (closed && can.reopen) actions.push('reopen');

@@ -20,6 +20,8 @@ const CoreEnv = z.object({
   /** How long start-up keeps trying to reach the store before it gives up (exit 2). */
   STORE_CONNECT_TIMEOUT_MS: integer(0, 600_000, 30_000),
   POLL_INTERVAL_MS: integer(100, 3_600_000, 15_000),
+  /** How long a closed ticket still shows in `/ticket list` by default. */
+  FOLLOW_UP_DAYS: integer(0, 365, 14),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
   /** `on` forces the terminal front-end even when Slack or Discord is configured. */
   CONSOLE: oneOf(['auto', 'on', 'off'] as const, 'auto'),

@@ -130,5 +130,12 @@ export const TicketLink = z.object({
   createdAt: z.string(),
   /** Bumped on every status change the relay posts; part of the post's idempotency key. */
   statusVersion: z.number().int().default(0),
+  /** When the relay first saw it closed or resolved; it stays followed for FOLLOW_UP_DAYS after. */
+  closedAt: z.string().optional(),
 });
 export type TicketLink = z.infer<typeof TicketLink>;
+
+/** Closed or resolved: the card offers Reopen, and the relay follows it only for the follow-up window. */
+export function isClosed(status: TicketStatus): boolean {
+  return status === 'closed' || status === 'resolved';
+}

@@ -1,4 +1,4 @@
-import { TicketLink, type ProviderId, type ThreadRef } from './domain.js';
+import { isClosed, TicketLink, type ProviderId, type ThreadRef } from './domain.js';
 import type { KeyValueStore } from './store/index.js';
 
 /**
@@ -16,8 +16,13 @@ export class LinkStore {
     await this.kv.set(this.linkKey(link.ticketId), link);
     await this.kv.set(`thread:${link.thread}`, link.ticketId);
     await this.kv.add(`mine:${this.provider}:${link.requester.key}`, link.ticketId);
-    if (link.status === 'closed') await this.kv.remove(this.openSet, link.ticketId);
-    else await this.kv.add(this.openSet, link.ticketId);
+    if (isClosed(link.status)) {
+      await this.kv.add(this.followUpSet, link.ticketId);
+      await this.kv.remove(this.openSet, link.ticketId);
+    } else {
+      await this.kv.add(this.openSet, link.ticketId);
+      await this.kv.remove(this.followUpSet, link.ticketId);
+    }
   }
 
   async get(ticketId: string): Promise<TicketLink | undefined> {
@@ -38,9 +43,25 @@ export class LinkStore {
     return links.filter((l): l is TicketLink => l !== undefined).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
-  /** The ticket ids the relay follows (every linked ticket not closed). */
+  /** Every linked ticket not closed or resolved. */
   openTickets(): Promise<string[]> {
     return this.kv.members(this.openSet);
+  }
+
+  /**
+   * The ticket ids the relay follows: the open ones, and the closed or resolved ones whose close is
+   * less than `windowMs` before `now` (a late answer or a reopen at the vendor still reaches chat).
+   * A closed ticket past its window is dropped from the follow-up set here, once.
+   */
+  async followed(now: number, windowMs: number): Promise<string[]> {
+    const [open, closed] = await Promise.all([this.openTickets(), this.kv.members(this.followUpSet)]);
+    const recent: string[] = [];
+    for (const id of closed) {
+      const closedAt = (await this.get(id))?.closedAt;
+      if (closedAt !== undefined && now - Date.parse(closedAt) < windowMs) recent.push(id);
+      else await this.kv.remove(this.followUpSet, id);
+    }
+    return [...open, ...recent];
   }
 
   /** Marks a provider comment as handled; true the first time only. */
@@ -84,6 +105,10 @@ export class LinkStore {
 
   private get openSet(): string {
     return `open:${this.provider}`;
+  }
+
+  private get followUpSet(): string {
+    return `followup:${this.provider}`;
   }
 
   private linkKey(ticketId: string): string {

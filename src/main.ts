@@ -51,8 +51,10 @@ async function main(env: Env): Promise<void> {
   const http = createHttpClient(logger);
   running.http = http;
   const provider = (await providers[config.TICKET_PROVIDER]())({ http, logger, kv, env });
-  const bridge = new Bridge({ provider, kv, logger, pollIntervalMs: config.POLL_INTERVAL_MS });
+  const bridge = new Bridge({ provider, kv, logger, pollIntervalMs: config.POLL_INTERVAL_MS, followUpDays: config.FOLLOW_UP_DAYS });
   const deps: FrontEndDeps = { service: bridge.service, kv, logger, env };
+  // Front-ends build their forms (and Discord its command choices) from the vendor's own lists.
+  await bridge.service.openFields();
 
   const frontEnds: FrontEnd[] = [];
   for (const start of chat) frontEnds.push(await start(deps));

@@ -51,6 +51,12 @@ export interface TicketProvider {
   /** The open-ticket form: the vendor's fields, with its limits and enumerations. */
   readonly fields: readonly OpenField[];
   /**
+   * Re-reads the choices the vendor lists itself (categories, services) that `fields` and
+   * `validateOpen` use; cached by the adapter, and a failed read keeps what it had. Only where
+   * the API lists them.
+   */
+  refreshFields?(): Promise<void>;
+  /**
    * Validate input the vendor would reject (length limits, enumerations) before any call.
    * Returns field → message, empty when the input is acceptable.
    */

@@ -73,7 +73,14 @@ export class TicketService {
     return parsed.data;
   }
 
+  /** The open form as the vendor offers it now (its own lists re-read when stale). */
+  async openFields(): Promise<readonly OpenField[]> {
+    await this.deps.provider.refreshFields?.();
+    return this.deps.provider.fields;
+  }
+
   async open(raw: unknown, requester: Requester): Promise<TicketSnapshot> {
+    await this.deps.provider.refreshFields?.();
     return this.deps.provider.createTicket(this.validateOpen(raw), requester);
   }
 

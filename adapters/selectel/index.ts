@@ -1,6 +1,7 @@
 import { FieldErrors, ProviderError } from '../../src/errors.js';
 import type { ProviderFactory, Route, TicketProvider } from '../../src/provider.js';
 import { encodeMark, walkUpdated } from '../../src/provider-kit/update-walk.js';
+import { CategoryCatalogue } from './categories.js';
 import { decodeCursor, openFields, splitThread, toComment, toCreateBody, toTicket, toVoteScore, validateOpen } from './map.js';
 import { SELECTEL_PACING, selectelLimiter, type SelectelPacing } from './pacing.js';
 import { LIST_MAX_PAGES, LIST_PAGE_SIZE, routes } from './routes.js';
@@ -36,6 +37,8 @@ export function withPacing(pacing: Partial<SelectelPacing>): ProviderFactory {
       limiter: selectelLimiter({ ...SELECTEL_PACING, ...pacing }),
     });
 
+    const catalogue = new CategoryCatalogue(http, deps.logger, deps.now ?? Date.now);
+
     /** Ticket numbers are integers; anything else cannot exist, and must not reach the path. */
     function number(ticketId: string, route: Route): string {
       if (/^\d+$/.test(ticketId)) return ticketId;
@@ -65,11 +68,14 @@ export function withPacing(pacing: Partial<SelectelPacing>): ProviderFactory {
     return {
       id: 'selectel',
       displayName: 'Selectel',
-      fields: openFields(settings),
-      validateOpen: (input) => validateOpen(input, settings),
+      get fields() {
+        return openFields(settings, catalogue.current);
+      },
+      validateOpen: (input) => validateOpen(input, catalogue.current),
+      refreshFields: () => catalogue.refresh(),
 
       async createTicket(input, requester) {
-        const errors = validateOpen(input, settings);
+        const errors = validateOpen(input, catalogue.current);
         if (Object.keys(errors).length > 0) throw new FieldErrors(errors);
         const built = toCreateBody(input, requester, settings);
         if ('errors' in built) throw new FieldErrors(built.errors);

@@ -4,6 +4,7 @@ import { decodeMark, type Mark } from '../../src/provider-kit/update-walk.js';
 import { attributedText, type ToStatus } from '../../src/provider.js';
 import { STATUS_KEYS } from './routes.js';
 import { BODY_MAX, CreateTicketRequest, SUMMARY_MAX, type SelectelComment, type SelectelTicket } from './schemas.js';
+import { humanise, type CategoryChoice } from './categories.js';
 import type { SelectelSettings } from './settings.js';
 
 /** The description travels as the first comment, with the "— name (via chat)" line appended. */
@@ -75,14 +76,18 @@ export function toVoteScore(score: number): number | undefined {
   return Number.isInteger(score) ? VOTE_SCORES[score - 1] : undefined;
 }
 
-/** Subject, description and (when configured) the catalogue keys as categories. No priority. */
-export function openFields(settings: SelectelSettings): OpenField[] {
+/**
+ * Subject, description and the categories: the vendor's own list when it answered, else the
+ * configured keys (SELECTEL_CATEGORY). No priority.
+ */
+export function openFields(settings: SelectelSettings, vendor: readonly CategoryChoice[] | undefined): OpenField[] {
   const fields: OpenField[] = [
     { name: 'subject', label: 'Subject', required: true, maxLength: SUMMARY_MAX },
     { name: 'description', label: 'Description', required: true, multiline: true, maxLength: DESCRIPTION_MAX },
   ];
-  if (settings.categories.length > 0) {
-    const options = settings.categories.map((key) => ({ value: key, label: humanise(key) }));
+  const choices = vendor ?? settings.categories.map((key) => ({ key, label: humanise(key) }));
+  if (choices.length > 0) {
+    const options = choices.map(({ key, label }) => ({ value: key, label }));
     fields.push({ name: 'category', label: 'Category', required: false, options });
   }
   return fields;
@@ -93,8 +98,12 @@ export function categoryOf(input: OpenTicketInput, settings: SelectelSettings): 
   return input.category?.trim() || settings.categories[0];
 }
 
-/** What Selectel would refuse: over-long summary or body, a category outside the catalogue. */
-export function validateOpen(input: OpenTicketInput, settings: SelectelSettings): Record<string, string> {
+/**
+ * What Selectel would refuse: over-long summary or body, a category outside the vendor's list.
+ * SELECTEL_CATEGORY is the default, not an allow-list: while the vendor's list is unknown, Selectel
+ * itself judges the key.
+ */
+export function validateOpen(input: OpenTicketInput, vendor: readonly CategoryChoice[] | undefined): Record<string, string> {
   const errors: Record<string, string> = {};
   const subject = input.subject.trim();
   if (subject === '') errors['subject'] = 'Subject is required';
@@ -104,11 +113,9 @@ export function validateOpen(input: OpenTicketInput, settings: SelectelSettings)
   else if ([...description].length > DESCRIPTION_MAX) {
     errors['description'] = `Description must be at most ${DESCRIPTION_MAX} characters`;
   }
-  // Without a configured list the catalogue is unknown here; Selectel itself judges the key.
   const category = input.category?.trim();
-  const { categories } = settings;
-  if (category && categories.length > 0 && !categories.includes(category)) {
-    errors['category'] = `Category must be one of: ${categories.join(', ')}`;
+  if (category && vendor && !vendor.some((c) => c.key === category)) {
+    errors['category'] = `Category must be one of: ${vendor.map((c) => c.key).join(', ')}`;
   }
   return errors;
 }
@@ -145,12 +152,6 @@ export function toCreateBody(
     errors[NEUTRAL_FIELD[wire] ?? wire] ??= `${wire} ${issue.message}`;
   }
   return { errors };
-}
-
-/** `cloud_servers` → "Cloud servers": catalogue keys read as words in the form. */
-function humanise(key: string): string {
-  const words = key.replace(/[_-]+/g, ' ').trim();
-  return words ? words[0]!.toUpperCase() + words.slice(1) : key;
 }
 
 /** The list cursor: the walk's mark, or the `<ISO time>|<ids>` form stored before it (re-read once). */

@@ -22,6 +22,8 @@ export const routes = {
   /** Answers with the old ticket shape [seed]. */
   reopenTicket: (n: string): Route => ({ method: 'POST', path: `${ticket(n)}/reopen` }), // [assumed]
   rateTicket: (n: string): Route => ({ method: 'POST', path: `${ticket(n)}/vote` }), // [assumed]
+  /** "List categories": `sort_by`, `sort_by_order`, `is_only_active` [seed]; path [public]. */
+  listCategories: (): Route => ({ method: 'GET', path: '/categories' }),
 } as const satisfies Routes;
 
 /** Which paced bucket a write draws from; reads have no published limit. */

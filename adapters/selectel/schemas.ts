@@ -55,6 +55,12 @@ export type SelectelComment = z.output<typeof SelectelComment>;
 
 export const SelectelCommentList = z.object({ items: z.array(SelectelComment) });
 
+/** `GET /categories` → `{items[{id, key, names{…}, descriptions{…}}]}`, names per language [seed]. */
+export const SelectelCategoryList = z.object({
+  items: z.array(z.object({ id: z.number().int(), key: z.string().min(1), names: z.record(z.string(), z.string()).nullish() })),
+});
+export type SelectelCategoryList = z.infer<typeof SelectelCategoryList>;
+
 /** Text bodies (comment, reopen) are 1..50000 characters [seed]. */
 export const BODY_MAX = 50_000;
 /** `summary` is 1..255 characters [seed: the deprecated create; v1.2 states no bound, so the tighter one holds]. */

@@ -41,8 +41,13 @@ interface StoredTicket {
 const TOKEN = 'sl-static-4f9c2a7e1b8d4c6a9e3f0b5d7a1c2e8f';
 const CLIENT = 'user-7b1e0f'; // the API key's user, as client_author_id
 const PRODUCT = 'cloud_servers';
-/** The account's catalogue: `GET /categories` keys [seed shape; values invented]. */
-const SELECTEL_CATALOGUE = ['technical_question', 'billing', 'network'] as const;
+/** The account's catalogue as `GET /categories` lists it [seed shape; values invented]. */
+const CATEGORIES = [
+  { id: 1, key: 'technical_question', names: { en: 'Technical question', ru: 'Технический вопрос' } },
+  { id: 2, key: 'billing', names: { en: 'Billing and payments', ru: 'Оплата' } },
+  { id: 3, key: 'network', names: { en: 'Network', ru: 'Сеть' } },
+] as const;
+const SELECTEL_CATALOGUE: readonly string[] = CATEGORIES.map((c) => c.key);
 /** Neutral → Selectel's status key, as support would set it (all but in_progress [assumed]). */
 const STATUS_KEY: Record<TicketStatus, string> = {
   open: 'new',
@@ -193,7 +198,7 @@ export async function startSelectelFake(options: { now?: () => number } = {}): P
     if (typeof body.summary !== 'string') return invalid('summary', 'field required');
     if (!inRange(length(body.summary), 1, SUMMARY_MAX)) return invalid('summary', `ensure this value has 1 to ${SUMMARY_MAX} characters`);
     const categories = body.categories as string[];
-    const unknown = categories.find((c) => !SELECTEL_CATALOGUE.includes(c as never));
+    const unknown = categories.find((c) => !SELECTEL_CATALOGUE.includes(c));
     if (unknown !== undefined) return fail(400, `Category ${unknown} not found`);
     if ((body.products as string[]).length === 0) return invalid('products', 'ensure this value has at least 1 items');
     if (body.comment_body != null && typeof body.comment_body !== 'string') return invalid('comment_body', 'str type expected');
@@ -246,12 +251,24 @@ export async function startSelectelFake(options: { now?: () => number } = {}): P
     return isAnswer(found) ? found : handle(found, (req.body ?? {}) as Record<string, unknown>);
   };
 
+  /** "List categories" [seed]: its query parameters checked, every category active here. */
+  function listCategories(req: FakeRequest): FakeAnswer {
+    const badEnum = 'value is not a valid enumeration member';
+    if (req.query.sort_by_order !== undefined && !['asc', 'desc'].includes(req.query.sort_by_order)) return invalid('sort_by_order', badEnum);
+    const active = req.query.is_only_active;
+    if (active !== undefined && !['true', 'false'].includes(active)) return invalid('is_only_active', 'value could not be parsed to a boolean');
+    return { status: 200, body: { items: CATEGORIES.map((c) => ({ ...c, descriptions: { en: '', ru: '' } })) } };
+  }
+
   const http = await startFakeHttp({
+    // The API lives under /support, as api.selectel.ru/support does [public].
+    prefix: '/support',
     authorize: (req) => (req.headers['x-token'] === TOKEN ? undefined : fail(401, 'Invalid or missing X-Token')),
     notFound: fail(404, 'Not Found'),
     routes: [
       { method: 'POST', path: /^\/tickets$/, handle: create },
       { method: 'GET', path: /^\/tickets$/, handle: list },
+      { method: 'GET', path: /^\/categories$/, handle: listCategories },
       { method: 'GET', path: /^\/tickets\/([^/]+)$/, handle: withTicket((t) => ({ status: 200, body: v12(t) })) },
       {
         method: 'GET',
@@ -320,7 +337,8 @@ export async function startSelectelFake(options: { now?: () => number } = {}): P
       SELECTEL_BASE_URL: http.url,
       SELECTEL_TOKEN: TOKEN,
       SELECTEL_PRODUCT: PRODUCT,
-      SELECTEL_CATEGORY: SELECTEL_CATALOGUE.join(','),
+      // Only the default: the rest of the catalogue comes from GET /categories.
+      SELECTEL_CATEGORY: 'technical_question',
     },
     addAgentComment(ticketId, text, author = 'Selectel Support') {
       const comment = push(stored(ticketId), { body: text, is_client_author: false, client_author_id: null, admin_author: { name: author } });

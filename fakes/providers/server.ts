@@ -26,6 +26,11 @@ export interface FakeHttpOptions {
   authorize: (req: RecordedRequest) => FakeAnswer | undefined;
   /** The vendor's answer for an unknown route. */
   notFound?: FakeAnswer;
+  /**
+   * Where the API is mounted (`/support`): `url` ends in it, requests outside it are unknown
+   * routes, and routes and recorded paths are below it, as the adapter's paths are.
+   */
+  prefix?: string;
 }
 
 export interface FakeHttp {
@@ -51,9 +56,11 @@ export async function startFakeHttp(options: FakeHttpOptions): Promise<FakeHttp>
 
   async function respond(req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
+    const prefix = options.prefix ?? '';
+    const mounted = url.pathname.startsWith(`${prefix}/`);
     const recorded: RecordedRequest = {
       method: req.method ?? 'GET',
-      path: url.pathname,
+      path: mounted ? url.pathname.slice(prefix.length) : url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
       body: parseJson(raw),
@@ -64,7 +71,7 @@ export async function startFakeHttp(options: FakeHttpOptions): Promise<FakeHttp>
     const fault = faultIndex >= 0 ? faults.splice(faultIndex, 1)[0]!.fault : chaos?.(recorded);
     if (fault && !fault.afterHandling) return answerFault(res, fault);
 
-    const answer = route(recorded);
+    const answer = mounted ? route(recorded) : (options.notFound ?? { status: 404, body: { message: 'Not Found' } });
     if (fault) return answerFault(res, fault); // the vendor acted, the client hears a fault
     send(res, answer);
   }
@@ -88,7 +95,7 @@ export async function startFakeHttp(options: FakeHttpOptions): Promise<FakeHttp>
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}${options.prefix ?? ''}`,
     requests,
     failNext(count, fault, path) {
       for (let i = 0; i < count; i++) faults.push({ fault, path });

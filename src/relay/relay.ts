@@ -1,4 +1,4 @@
-import type { TicketLink, TicketSnapshot } from '../domain.js';
+import { isClosed, type TicketLink, type TicketSnapshot } from '../domain.js';
 import { StoreUnavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { LinkStore } from '../links.js';
@@ -23,6 +23,10 @@ interface RelayOptions {
    * it while this process lives; default three poll intervals, at least 15 s.
    */
   leaseMs?: number;
+  /** How long closed and resolved tickets stay followed after their close; default 14 days. */
+  followUpMs?: number;
+  /** The clock closes are stamped and follow-up windows measured by; Date.now unless a test sets it. */
+  now?: () => number;
 }
 
 interface IngestOptions {
@@ -34,6 +38,7 @@ interface IngestOptions {
 /** After this many quiet checks in a row a ticket is checked less often, at most every 8 cycles. */
 const QUIET_CHECKS_BEFORE_BACKOFF = 3;
 const MAX_SKIP_CYCLES = 8;
+const DEFAULT_FOLLOW_UP_MS = 14 * 24 * 3_600_000;
 
 /**
  * Provider → chat. Each cycle asks the provider what changed (the cheapest way it allows), turns
@@ -73,7 +78,8 @@ export class Relay {
     // Taken (or renewed) every cycle, and renewed in the background while a slow cycle runs.
     if (!(await this.lease.acquire())) return 0;
     this.cycle++;
-    const open = await links.openTickets();
+    const now = this.options.now ?? Date.now;
+    const open = await links.followed(now(), this.options.followUpMs ?? DEFAULT_FOLLOW_UP_MS);
     let due: string[];
     if (provider.listUpdatedSince) {
       const cursor = await links.getCursor();
@@ -123,9 +129,17 @@ export class Relay {
       // The card job comes before the link is saved: a crash in between repeats both enqueues
       // under the same version (ignored), instead of leaving the card out of date.
       await outbox.enqueue(cardJob(link, version));
-      await links.save({ ...link, status: ticket.status, vendorStatus: ticket.vendorStatus, statusVersion: version });
+      await links.save(this.withStatus(link, ticket, version));
     }
     return news;
+  }
+
+  /** The link after a status change; `closedAt` is kept from the first close, stamped on closing, gone on a reopen. */
+  private withStatus({ closedAt, ...link }: TicketLink, ticket: TicketSnapshot['ticket'], version: number): TicketLink {
+    const changed = { ...link, status: ticket.status, vendorStatus: ticket.vendorStatus, statusVersion: version };
+    if (!isClosed(ticket.status)) return changed;
+    const now = this.options.now ?? Date.now;
+    return { ...changed, closedAt: closedAt ?? new Date(now()).toISOString() };
   }
 
   /** Checks tickets a few at a time; true when every check succeeded. */
@@ -144,8 +158,9 @@ export class Relay {
     try {
       const link = await links.get(ticketId);
       if (!link) return true;
-      const news = await this.ingest(link, await provider.getTicket(ticketId));
-      this.noteActivity(ticketId, news);
+      const snapshot = await provider.getTicket(ticketId);
+      const news = await this.ingest(link, snapshot);
+      this.noteActivity(ticketId, news, isClosed(snapshot.ticket.status));
       return true;
     } catch (error) {
       // Logged once per cycle and ticket; the next cycle tries again. Never fatal. An unreachable
@@ -155,9 +170,11 @@ export class Relay {
     }
   }
 
-  private noteActivity(ticketId: string, news: boolean): void {
+  /** A closed ticket in its follow-up window is quiet from its first quiet check on. */
+  private noteActivity(ticketId: string, news: boolean, closed: boolean): void {
     if (news) return void this.quiet.delete(ticketId);
-    const count = (this.quiet.get(ticketId)?.count ?? 0) + 1;
+    const quietChecks = (this.quiet.get(ticketId)?.count ?? 0) + 1;
+    const count = closed ? Math.max(quietChecks, QUIET_CHECKS_BEFORE_BACKOFF + Math.log2(MAX_SKIP_CYCLES)) : quietChecks;
     const skip = count <= QUIET_CHECKS_BEFORE_BACKOFF ? 1 : Math.min(2 ** (count - QUIET_CHECKS_BEFORE_BACKOFF), MAX_SKIP_CYCLES);
     this.quiet.set(ticketId, { count, skipUntilCycle: nextDueCycle(this.cycle, skip, ticketId) });
   }

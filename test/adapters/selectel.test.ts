@@ -108,8 +108,11 @@ describe('selectel adapter', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it('refuses a category outside the configured catalogue, and surfaces the vendor words otherwise', async () => {
+  it('refuses a category outside the vendor’s own list, and surfaces the vendor words while it is unknown', async () => {
     const { fake, provider } = await setup();
+    await provider.refreshFields!();
+    expect(last(fake)).toMatchObject({ method: 'GET', path: '/categories', query: { is_only_active: 'true' } });
+    fake.requests.length = 0;
     expect(provider.validateOpen({ ...validInput, category: 'hardware' })).toEqual({
       category: 'Category must be one of: technical_question, billing, network',
     });

@@ -12,6 +12,7 @@ describe('core configuration', () => {
       STORE_TIMEOUT_MS: 5_000,
       STORE_CONNECT_TIMEOUT_MS: 30_000,
       POLL_INTERVAL_MS: 15_000,
+      FOLLOW_UP_DAYS: 14,
       LOG_LEVEL: 'info',
       CONSOLE: 'auto',
     });
@@ -20,6 +21,7 @@ describe('core configuration', () => {
   it.each([
     [{ TICKET_PROVIDER: 'nope' }, 'TICKET_PROVIDER: expects one of: local, f5xc, selectel, consoleconnect, spacebring, verifik'],
     [{ POLL_INTERVAL_MS: '-1' }, 'POLL_INTERVAL_MS: expects a whole number from 100 to 3600000'],
+    [{ FOLLOW_UP_DAYS: '400' }, 'FOLLOW_UP_DAYS: expects a whole number from 0 to 365'],
     [{ POLL_INTERVAL_MS: 'soon' }, 'POLL_INTERVAL_MS: expects a whole number from 100 to 3600000'],
     [{ STORE_URL: 'mysql://db' }, 'STORE_URL: expects sqlite://<path> or redis://<host>:<port>'],
     [{ STORE_URL: 'redis://cache:six' }, 'STORE_URL: expects sqlite://<path> or redis://<host>:<port>'],

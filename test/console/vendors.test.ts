@@ -66,3 +66,29 @@ describe.each(vendors)('npm start with TICKET_PROVIDER=%s against its fake', (na
     }
   });
 });
+
+// The categories are the vendor's: one Selectel lists but SELECTEL_CATEGORY does not name files.
+describe('npm start with TICKET_PROVIDER=selectel', () => {
+  it('opens a ticket under a category that GET /categories lists and the setting does not name', { timeout: 90_000 }, async () => {
+    const fake = await startSelectelFake();
+    expect(fake.env['SELECTEL_CATEGORY']).toBe('technical_question');
+    const bot = startProcess('src/main.ts', {
+      ...fake.env,
+      TICKET_PROVIDER: 'selectel',
+      STORE_URL: `sqlite://${join(dir, 'selectel-categories.sqlite')}`,
+      LOG_LEVEL: 'warn',
+    });
+    try {
+      await bot.line(/^ticket-bridge ready: /, 0, 30_000);
+      bot.send('/ticket open subject="Invoice charged twice" description="November invoice twice on the card." category=billing');
+      const id = /^Ticket #(\S+) opened with /.exec(await bot.line(/^Ticket #\S+ opened with |categor/i, 0, 15_000))![1]!;
+      expect(fake.ticket(id)).toMatchObject({ categories: ['billing'] });
+      const from = bot.stdout.length;
+      bot.send('/ticket open subject="Disk" description="Disk full" category=hardware');
+      expect(await bot.line(/categor/i, from, 15_000)).toMatch(/technical_question, billing, network/);
+    } finally {
+      await bot.stop();
+      await fake.close();
+    }
+  });
+});

@@ -63,6 +63,28 @@ describe('relay', () => {
     expect((await h.service.status(link.ticketId, actor)).link.status).toBe('resolved');
   });
 
+  it('follows a closed ticket for the follow-up window from its close, and forgets it after', async () => {
+    const { h } = await harness();
+    const link = await openLinked(h);
+    const day = 24 * 3_600_000;
+    await h.desk.setStatus(link.ticketId, 'closed');
+    await waitFor(async () => !(await h.bridge.links.openTickets()).includes(link.ticketId), 'no longer open');
+    const closedAt = Date.parse((await h.bridge.links.get(link.ticketId))!.closedAt!);
+    expect(await h.bridge.links.followed(closedAt + 13 * day, 14 * day)).toContain(link.ticketId);
+
+    await h.desk.setStatus(link.ticketId, 'open');
+    await waitFor(async () => (await h.bridge.links.openTickets()).includes(link.ticketId), 'reopen seen');
+    expect((await h.bridge.links.get(link.ticketId))?.closedAt).toBeUndefined();
+
+    await h.desk.setStatus(link.ticketId, 'resolved');
+    await waitFor(async () => !(await h.bridge.links.openTickets()).includes(link.ticketId), 'resolved');
+    await h.bridge.relay.stop();
+    const resolvedAt = Date.parse((await h.bridge.links.get(link.ticketId))!.closedAt!);
+    expect(await h.bridge.links.followed(resolvedAt + 15 * day, 14 * day)).not.toContain(link.ticketId);
+    // Dropped for good: even a clock turned back does not bring it back.
+    expect(await h.bridge.links.followed(resolvedAt, 14 * day)).not.toContain(link.ticketId);
+  });
+
   it('keeps link, cursor and delivery log across a restart: nothing relayed twice', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tb-'));
     const url = `sqlite://${join(dir, 'tickets.sqlite')}`;
