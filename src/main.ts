@@ -22,7 +22,7 @@ async function main(env: Env): Promise<void> {
   const kv = await openStore(config.STORE_URL);
   const http = createHttpClient(logger);
   const provider = (await providers[config.TICKET_PROVIDER]())({ http, logger, kv, env });
-  const bridge = new Bridge({ provider, kv, logger, pollIntervalMs: config.POLL_INTERVAL_MS });
+  const bridge = new Bridge({ provider, kv, logger, pollIntervalMs: config.POLL_INTERVAL_MS, pollQuietMaxMs: config.POLL_QUIET_MAX_MS });
   const deps: FrontEndDeps = { service: bridge.service, kv, logger, env };
 
   const frontEnds: FrontEnd[] = [];

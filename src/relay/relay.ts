@@ -7,6 +7,7 @@ import { sleep } from '../pacing.js';
 import { commentFingerprint, type TicketProvider } from '../provider.js';
 import { Lease } from '../store/lease.js';
 import type { KeyValueStore } from '../store/index.js';
+import { isDue, QuietMark, quietKey } from './quiet.js';
 
 interface RelayOptions {
   provider: TicketProvider;
@@ -22,6 +23,10 @@ interface RelayOptions {
    * it while this process lives; default three poll intervals, at least 15 s.
    */
   leaseMs?: number;
+  /** The longest gap between checks of a quiet ticket, for providers that cannot list changes (default 10 minutes). */
+  quietMaxMs?: number;
+  /** The local clock in ms; Date.now unless a test or the bench sets it. */
+  now?: () => number;
 }
 
 interface IngestOptions {
@@ -30,9 +35,7 @@ interface IngestOptions {
   by?: string | undefined;
 }
 
-/** After this many quiet checks in a row a ticket is checked less often, at most every 8 cycles. */
-const QUIET_CHECKS_BEFORE_BACKOFF = 3;
-const MAX_SKIP_CYCLES = 8;
+const DEFAULT_QUIET_MAX_MS = 10 * 60_000;
 
 /**
  * Provider → chat. Each cycle asks the provider what changed (the cheapest way it allows), turns
@@ -42,8 +45,6 @@ const MAX_SKIP_CYCLES = 8;
  */
 export class Relay {
   private readonly lease: Lease;
-  private readonly quiet = new Map<string, { count: number; skipUntilCycle: number }>();
-  private cycle = 0;
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly stopSignal = new AbortController();
@@ -71,7 +72,6 @@ export class Relay {
     const { provider, links } = this.options;
     // Taken (or renewed) every cycle, and renewed in the background while a slow cycle runs.
     if (!(await this.lease.acquire())) return 0;
-    this.cycle++;
     const open = await links.openTickets();
     let due: string[];
     if (provider.listUpdatedSince) {
@@ -82,15 +82,19 @@ export class Relay {
       // Advance only when every changed ticket was read, or a failed one's news would be skipped.
       if ((await this.checkAll(due)) && !this.lease.lost) await links.setCursor(changed.cursor);
     } else {
-      due = open.filter((id) => (this.quiet.get(id)?.skipUntilCycle ?? 0) <= this.cycle);
+      due = await this.dueByQuiet(open);
       await this.checkAll(due);
     }
     return due.length;
   }
 
-  /** Marks a ticket busy again (a chat reply just went out), so it is checked every cycle. */
-  touch(ticketId: string): void {
-    this.quiet.delete(ticketId);
+  /**
+   * Marks a ticket busy again (a chat reply just went out): it is checked in the next cycle and
+   * every cycle for the active window. Stored, so the polling replica sees another's touch.
+   */
+  async touch(ticketId: string): Promise<void> {
+    if (this.options.provider.listUpdatedSince) return;
+    await this.options.kv.set(quietKey(this.options.provider.id, ticketId), { activeAt: this.now(), checkedAt: 0 } satisfies QuietMark);
   }
 
   /**
@@ -144,7 +148,7 @@ export class Relay {
       const link = await links.get(ticketId);
       if (!link) return true;
       const news = await this.ingest(link, await provider.getTicket(ticketId));
-      this.noteActivity(ticketId, news);
+      if (!provider.listUpdatedSince) await this.noteCheck(link, news);
       return true;
     } catch (error) {
       // Logged once per cycle and ticket; the next cycle tries again. Never fatal.
@@ -153,11 +157,29 @@ export class Relay {
     }
   }
 
-  private noteActivity(ticketId: string, news: boolean): void {
-    if (news) return void this.quiet.delete(ticketId);
-    const count = (this.quiet.get(ticketId)?.count ?? 0) + 1;
-    const skip = count <= QUIET_CHECKS_BEFORE_BACKOFF ? 1 : Math.min(2 ** (count - QUIET_CHECKS_BEFORE_BACKOFF), MAX_SKIP_CYCLES);
-    this.quiet.set(ticketId, { count, skipUntilCycle: nextDueCycle(this.cycle, skip, ticketId) });
+  /** The open tickets whose quiet schedule says they are due (see quiet.ts). */
+  private async dueByQuiet(open: string[]): Promise<string[]> {
+    const { kv, provider, intervalMs, quietMaxMs = DEFAULT_QUIET_MAX_MS } = this.options;
+    const now = this.now();
+    const marks = await Promise.all(open.map(async (id) => QuietMark.safeParse(await kv.get(quietKey(provider.id, id)))));
+    // A ticket without a mark is checked now; its activity time then comes from its link.
+    return open.filter((id, i) => {
+      const mark = marks[i]!;
+      return !mark.success || isDue(mark.data, now, intervalMs, quietMaxMs, id);
+    });
+  }
+
+  private async noteCheck(link: TicketLink, news: boolean): Promise<void> {
+    const { kv, provider } = this.options;
+    const key = quietKey(provider.id, link.ticketId);
+    const now = this.now();
+    const before = QuietMark.safeParse(await kv.get(key));
+    const activeAt = news ? now : before.success ? before.data.activeAt : Date.parse(link.createdAt) || now;
+    await kv.set(key, { activeAt, checkedAt: now } satisfies QuietMark);
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   private async run(): Promise<void> {
@@ -167,18 +189,4 @@ export class Relay {
       await sleep(this.options.intervalMs - (Date.now() - started), this.stopSignal.signal);
     }
   }
-}
-
-/**
- * The first cycle after `cycle` that falls on the ticket's own phase of a `skip`-cycle rhythm.
- * Tickets linked together would otherwise all fall quiet together and come due in the same cycle
- * (1,000 GETs every 8th cycle, none between); a phase from the id spreads them evenly.
- */
-export function nextDueCycle(cycle: number, skip: number, ticketId: string): number {
-  if (skip <= 1) return cycle + 1;
-  let hash = 2166136261;
-  for (let i = 0; i < ticketId.length; i++) hash = Math.imul(hash ^ ticketId.charCodeAt(i), 16777619);
-  const phase = (hash >>> 0) % skip;
-  const next = cycle + 1;
-  return next + ((phase - (next % skip) + skip) % skip);
 }

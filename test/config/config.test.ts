@@ -10,6 +10,7 @@ describe('core configuration', () => {
       TICKET_PROVIDER: 'local',
       STORE_URL: 'sqlite://./data/tickets.sqlite',
       POLL_INTERVAL_MS: 15_000,
+      POLL_QUIET_MAX_MS: 600_000,
       LOG_LEVEL: 'info',
       CONSOLE: 'auto',
     });
@@ -19,6 +20,7 @@ describe('core configuration', () => {
     [{ TICKET_PROVIDER: 'nope' }, 'TICKET_PROVIDER: expects one of: local, f5xc, selectel, consoleconnect, spacebring, verifik'],
     [{ POLL_INTERVAL_MS: '-1' }, 'POLL_INTERVAL_MS: expects a whole number from 100 to 3600000'],
     [{ POLL_INTERVAL_MS: 'soon' }, 'POLL_INTERVAL_MS: expects a whole number from 100 to 3600000'],
+    [{ POLL_QUIET_MAX_MS: '10' }, 'POLL_QUIET_MAX_MS: expects a whole number from 1000 to 86400000'],
     [{ STORE_URL: 'mysql://db' }, 'STORE_URL: expects sqlite://<path> or redis://<host>:<port>'],
     [{ STORE_URL: 'redis://cache:six' }, 'STORE_URL: expects sqlite://<path> or redis://<host>:<port>'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expects one of: debug, info, warn, error, silent'],
