@@ -4,6 +4,7 @@ import { Bridge } from './bridge.js';
 import { loadCoreConfig, secretsIn } from './config.js';
 import { ConfigError } from './errors.js';
 import type { FrontEnd, FrontEndDeps } from './frontend.js';
+import { createLimiters } from './limits.js';
 import { createHttpClient } from './provider-kit/http.js';
 import { createLogger, redact } from './logger.js';
 import type { Env } from './settings.js';
@@ -21,9 +22,10 @@ async function main(env: Env): Promise<void> {
   process.on('unhandledRejection', (error) => logger.error('unhandled rejection', { error }));
   const kv = await openStore(config.STORE_URL);
   const http = createHttpClient(logger);
-  const provider = (await providers[config.TICKET_PROVIDER]())({ http, logger, kv, env });
+  const limiters = await createLimiters(kv);
+  const provider = (await providers[config.TICKET_PROVIDER]())({ http, logger, kv, env, limiters });
   const bridge = new Bridge({ provider, kv, logger, pollIntervalMs: config.POLL_INTERVAL_MS, pollQuietMaxMs: config.POLL_QUIET_MAX_MS });
-  const deps: FrontEndDeps = { service: bridge.service, kv, logger, env };
+  const deps: FrontEndDeps = { service: bridge.service, kv, logger, env, limiters };
 
   const frontEnds: FrontEnd[] = [];
   const chat = chatFrontEnds(env);
@@ -38,7 +40,7 @@ async function main(env: Env): Promise<void> {
     stopping = true;
     logger.info('stopping', { signal });
     await bridge.stop();
-    await Promise.allSettled([kv.close(), http.close()]);
+    await Promise.allSettled([kv.close(), http.close(), limiters.close()]);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT')).on('SIGTERM', () => void stop('SIGTERM'));
