@@ -36,6 +36,7 @@ interface IngestOptions {
 }
 
 const DEFAULT_QUIET_MAX_MS = 10 * 60_000;
+const QUIET_READ_SLICE = 100;
 
 /**
  * Provider → chat. Each cycle asks the provider what changed (the cheapest way it allows), turns
@@ -161,12 +162,18 @@ export class Relay {
   private async dueByQuiet(open: string[]): Promise<string[]> {
     const { kv, provider, intervalMs, quietMaxMs = DEFAULT_QUIET_MAX_MS } = this.options;
     const now = this.now();
-    const marks = await Promise.all(open.map(async (id) => QuietMark.safeParse(await kv.get(quietKey(provider.id, id)))));
-    // A ticket without a mark is checked now; its activity time then comes from its link.
-    return open.filter((id, i) => {
-      const mark = marks[i]!;
-      return !mark.success || isDue(mark.data, now, intervalMs, quietMaxMs, id);
-    });
+    const due: string[] = [];
+    // In slices: 10,000 reads in flight at once would cost more memory than the marks themselves.
+    for (let from = 0; from < open.length; from += QUIET_READ_SLICE) {
+      const slice = open.slice(from, from + QUIET_READ_SLICE);
+      const marks = await Promise.all(slice.map(async (id) => QuietMark.safeParse(await kv.get(quietKey(provider.id, id)))));
+      // A ticket without a mark is checked now; its activity time then comes from its link.
+      slice.forEach((id, i) => {
+        const mark = marks[i]!;
+        if (!mark.success || isDue(mark.data, now, intervalMs, quietMaxMs, id)) due.push(id);
+      });
+    }
+    return due;
   }
 
   private async noteCheck(link: TicketLink, news: boolean): Promise<void> {
