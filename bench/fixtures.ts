@@ -77,10 +77,15 @@ export async function seedVendorTickets(id: VendorId, fake: FakeProviderServer, 
 }
 
 /** A bridge on a fresh in-memory store, not started: the caller drives or starts it. */
-export async function benchBridge(provider: (deps: { http: HttpClient; kv: KeyValueStore }) => Promise<TicketProvider>, pollIntervalMs: number) {
+export async function benchBridge(
+  provider: (deps: { http: HttpClient; kv: KeyValueStore }) => Promise<TicketProvider>,
+  pollIntervalMs: number,
+  /** The relay's clock, when the bench steps time instead of waiting for it. */
+  now?: () => number,
+) {
   const kv = await openStore('sqlite://:memory:');
   const http = createHttpClient(silentLogger);
-  const bridge = new Bridge({ provider: await provider({ http, kv }), kv, logger: silentLogger, pollIntervalMs });
+  const bridge = new Bridge({ provider: await provider({ http, kv }), kv, logger: silentLogger, pollIntervalMs, ...(now ? { now } : {}) });
   return {
     bridge,
     kv,

@@ -8,18 +8,29 @@ import { benchBridge, linkAll, openInput, REQUESTER, seedVendorTickets, startFak
 import { mean, round } from './stats.js';
 
 export const POLL_TICKET_COUNTS = [10, 100, 1000] as const;
-/** Enough idle cycles for the quiet back-off (3 checks, then every 2, 4, 8 cycles) to settle twice over. */
-const IDLE_CYCLES = 34;
-const STEADY_WINDOW = 16;
+/** The production default interval: the relay's clock steps by it each cycle (cycles run back to back). */
+export const POLL_INTERVAL_MS = 15_000;
+export const CYCLES_PER_MIN = 60_000 / POLL_INTERVAL_MS;
+/** Enough idle cycles for list providers' marks to settle twice over. */
+const IDLE_CYCLES_LIST = 34;
+const STEADY_WINDOW_LIST = 16;
+/**
+ * Without a list, the quiet back-off runs on the relay's clock: 10 minutes active (40 cycles),
+ * then gaps of 30 s … 10 min (about 100 cycles) before it settles; then an hour of steady state.
+ */
+const IDLE_CYCLES_QUIET = 360;
+const STEADY_WINDOW_QUIET = 240;
 /** Cycles with one changed ticket each; on list-by-update providers they are a second apart, as in production. */
 const CHANGED_CYCLES_GET = 16;
 const CHANGED_CYCLES_LIST = 6;
+/** A quiet ticket's change can wait up to the longest gap (40 cycles at 15 s) before it is read. */
+const MAX_WAIT_CYCLES = 60;
 
 export interface PollRow {
   provider: string;
   tickets: number;
-  /** How the relay finds changes: one list sorted by update time, or a GET per linked ticket. */
-  strategy: 'list-by-update' | 'get-per-ticket';
+  /** How the relay finds changes: one list sorted by update time, one whole list compared by digests, or GETs on a quiet back-off. */
+  strategy: Strategy;
   /** Calls of the first cycle (GET providers; list providers start from a stored cursor). */
   first_cycle: number;
   /** Mean calls per cycle over the last cycles of the idle phase, once the back-off has settled. */
@@ -31,11 +42,19 @@ export interface PollRow {
   /** Cycles from an agent comment to the relay reading it (1 = the next cycle). */
   notice_cycles_mean: number;
   notice_cycles_max: number;
+  /** idle_avg at 4 cycles a minute, per linked ticket. */
+  idle_calls_per_ticket_per_min: number;
+  /** notice_cycles_max at the 15 s interval: the worst wait measured for a change on a quiet ticket. */
+  quiet_notice_max_s: number;
 }
+
+type Strategy = 'list-by-update' | 'list-digests' | 'get-quiet-backoff';
 
 interface Target {
   provider: string;
-  strategy: PollRow['strategy'];
+  strategy: Strategy;
+  /** Steps the relay's clock by one interval. */
+  tick(): void;
   /** Calls made so far (fake.requests, or provider reads for the in-process desk). */
   calls(): number;
   bridge: Bridge;
@@ -47,8 +66,8 @@ interface Target {
 /**
  * Provider calls per poll cycle, for every adapter against its fake (and the in-process local
  * desk), with 10, 100 and 1,000 linked open tickets. Cycles run back to back through
- * `relay.pollOnce()`; the relay's back-off counts cycles, not time, so the counts are those of a
- * relay polling at any interval.
+ * `relay.pollOnce()` while the relay's clock steps 15 s per cycle, so the counts are those of a
+ * relay polling at the default interval.
  */
 export async function benchPoll(log: (line: string) => void, spacebring: Promise<SeededFake>): Promise<PollRow[]> {
   // Providers run side by side (each on its own fake and store): the counts do not depend on time.
@@ -88,11 +107,13 @@ async function measure(target: Target, n: number, log: (line: string) => void): 
   const cycle = async () => {
     const before = target.calls();
     await bridge.relay.pollOnce();
+    target.tick();
     perCycle.push({ calls: target.calls() - before });
   };
 
-  for (let i = 0; i < IDLE_CYCLES; i++) await cycle();
-  const idle = perCycle.slice(-STEADY_WINDOW).map((c) => c.calls);
+  const quiet = target.strategy === 'get-quiet-backoff';
+  for (let i = 0; i < (quiet ? IDLE_CYCLES_QUIET : IDLE_CYCLES_LIST); i++) await cycle();
+  const idle = perCycle.slice(-(quiet ? STEADY_WINDOW_QUIET : STEADY_WINDOW_LIST)).map((c) => c.calls);
 
   const listing = target.strategy === 'list-by-update';
   const changedCycles = listing ? CHANGED_CYCLES_LIST : CHANGED_CYCLES_GET;
@@ -121,7 +142,7 @@ async function measure(target: Target, n: number, log: (line: string) => void): 
     await cycleAndNotice();
   }
   // Changes still unread when the phase ends: count the cycles until they are.
-  for (let extra = 0; waiting.size > 0 && extra < 16; extra++) await cycleAndNotice();
+  for (let extra = 0; waiting.size > 0 && extra < MAX_WAIT_CYCLES; extra++) await cycleAndNotice();
   const changed = perCycle.slice(changedFrom, changedFrom + changedCycles).map((c) => c.calls);
   // The first cycle reads every linked ticket once (first_cycle); the peak is of the cycles after.
   const peak = perCycle.slice(1).reduce((a, b) => (b.calls > a.calls ? b : a));
@@ -137,6 +158,8 @@ async function measure(target: Target, n: number, log: (line: string) => void): 
     peak_cycle: peak.calls,
     notice_cycles_mean: round(mean(notice)),
     notice_cycles_max: notice.length === 0 ? Number.NaN : Math.max(...notice),
+    idle_calls_per_ticket_per_min: round((mean(idle) * CYCLES_PER_MIN) / n, 4),
+    quiet_notice_max_s: notice.length === 0 ? Number.NaN : (Math.max(...notice) * POLL_INTERVAL_MS) / 1000,
   };
   log(`poll ${row.provider} ${n}: idle ${row.idle_avg}/cycle, one changed ${row.changed_avg}/cycle, peak ${row.peak_cycle}`);
   return row;
@@ -144,11 +167,12 @@ async function measure(target: Target, n: number, log: (line: string) => void): 
 
 async function vendorTarget(id: VendorId, seeded: SeededFake, n: number): Promise<Target> {
   const { fake } = seeded;
-  const rig = await benchBridge((deps) => vendorProvider(id, fake, deps), 1_000);
+  const clock = steppedClock();
+  const rig = await benchBridge((deps) => vendorProvider(id, fake, deps), POLL_INTERVAL_MS, clock.now);
   const { bridge } = rig;
   await linkAll(bridge, seeded.snapshots.slice(0, n), (i) => `mem:bench:${i}`);
   const provider = bridge.options.provider;
-  const strategy = provider.listUpdatedSince ? 'list-by-update' : 'get-per-ticket';
+  const strategy: Strategy = !provider.listUpdatedSince ? 'get-quiet-backoff' : id === 'selectel' || id === 'spacebring' ? 'list-by-update' : 'list-digests';
   if (provider.listUpdatedSince) {
     // A relay that has run before polls from its stored cursor; the very first cycle of a new
     // deployment instead re-reads every linked ticket once (N GETs), like a GET provider.
@@ -157,6 +181,7 @@ async function vendorTarget(id: VendorId, seeded: SeededFake, n: number): Promis
   return {
     provider: id,
     strategy,
+    tick: clock.tick,
     calls: () => fake.requests.length,
     bridge,
     ticketIds: seeded.ticketIds.slice(0, n),
@@ -167,11 +192,12 @@ async function vendorTarget(id: VendorId, seeded: SeededFake, n: number): Promis
 
 async function localTarget(n: number): Promise<Target> {
   let reads = 0;
+  const clock = steppedClock();
   const rig = await benchBridge(async (deps) => {
     const local = createLocalProvider({ ...deps, logger: silentLogger, env: {} });
     const counted: TicketProvider = { ...local, getTicket: (id) => (reads++, local.getTicket(id)) };
     return counted;
-  }, 1_000);
+  }, POLL_INTERVAL_MS, clock.now);
   const { bridge, kv } = rig;
   const provider = bridge.options.provider;
   const snapshots = [];
@@ -180,11 +206,18 @@ async function localTarget(n: number): Promise<Target> {
   const desk = new LocalDesk(kv);
   return {
     provider: 'local',
-    strategy: 'get-per-ticket',
+    strategy: 'get-quiet-backoff',
+    tick: clock.tick,
     calls: () => reads,
     bridge,
     ticketIds: snapshots.map((s) => s.ticket.id),
     agentComment: async (ticketId, text) => void (await desk.comment(ticketId, 'agent', 'Grace Support', text)),
     close: () => rig.close(),
   };
+}
+
+/** A clock that moves only when told: one poll interval per cycle. */
+function steppedClock() {
+  let at = Date.now();
+  return { now: () => at, tick: () => void (at += POLL_INTERVAL_MS) };
 }

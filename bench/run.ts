@@ -54,6 +54,8 @@ const results = {
   'relay.p50_ms': relay.p50_ms,
   'relay.p95_ms': relay.p95_ms,
   'poll.calls_per_cycle': calls,
+  ...perVendorAt1000('poll.idle_calls_per_ticket_per_min', (row) => row.idle_calls_per_ticket_per_min),
+  ...perVendorAt1000('poll.quiet_notice_max_s', (row) => row.quiet_notice_max_s),
   'memory.rss_mb': memory.rss_mb,
   'startup.ms': startup.ms,
   details: { ack, relay, poll, memory, startup },
@@ -76,6 +78,14 @@ function table(seconds: number): string {
     `| memory RSS after GC, ${memory.tickets} linked tickets (empty process ${memory.empty_rss_mb} MB, heap ${memory.heap_used_mb} MB) | ${memory.rss_mb} MB | ≤ 100 MB ${memory.rss_mb <= 100 ? 'met' : 'NOT met'} |`,
     `| start-up, spawn → ready line (median of ${startup.runs}; in-process ${startup.self_reported_ms} ms) | ${startup.ms} ms | |`,
     '',
+    'Idle polling at 1,000 linked open tickets and a 15 s interval (target for the five vendors ≤ 0.05 calls per ticket per minute; notice = the longest wait measured for an agent comment on a quiet ticket):',
+    '',
+    '| provider | strategy | calls per ticket per minute | quiet notice, worst | target |',
+    '| --- | --- | --- | --- | --- |',
+    ...poll
+      .filter((row) => row.tickets === 1000)
+      .map((row) => `| ${row.provider} | ${row.strategy} | ${row.idle_calls_per_ticket_per_min} | ${row.quiet_notice_max_s} s | ${row.provider === 'local' ? 'none (no remote calls)' : row.idle_calls_per_ticket_per_min <= 0.05 ? '≤ 0.05 met' : '≤ 0.05 NOT met'} |`),
+    '',
     'Provider calls per poll cycle (steady state; idle / one changed ticket per cycle; peak cycle; cycles until a change is read, worst):',
     '',
     '| provider | strategy | 10 tickets | 100 tickets | 1,000 tickets |',
@@ -83,6 +93,11 @@ function table(seconds: number): string {
     ...Object.entries(groupBy(poll)).map(([provider, rows]) => `| ${provider} | ${rows[0]!.strategy} | ${rows.map(cell).join(' | ')} |`),
   ];
   return lines.join('\n');
+}
+
+/** `<prefix>.<provider>` for each provider's 1,000-ticket row. */
+function perVendorAt1000(prefix: string, value: (row: PollRow) => number): Record<string, number> {
+  return Object.fromEntries(poll.filter((row) => row.tickets === 1000).map((row) => [`${prefix}.${row.provider}`, value(row)]));
 }
 
 function cell(row: PollRow): string {

@@ -17,6 +17,10 @@ interface BridgeOptions {
   kv: KeyValueStore;
   logger: Logger;
   pollIntervalMs: number;
+  /** Longest gap between checks of a quiet ticket (providers that cannot list changes); default 10 min. */
+  pollQuietMaxMs?: number;
+  /** The relay's clock in ms; Date.now unless a test or the bench sets it. */
+  now?: () => number;
   /** Back-off of outbox retries; tests shorten it. */
   outboxRetry?: { baseMs: number; maxMs: number };
   outboxIdleMs?: number;
@@ -68,6 +72,8 @@ export class Bridge {
       ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
       ...(options.pollConcurrency ? { concurrency: options.pollConcurrency } : {}),
       ...(options.followUpDays !== undefined ? { followUpMs: options.followUpDays * 24 * 3_600_000 } : {}),
+      ...(options.pollQuietMaxMs ? { quietMaxMs: options.pollQuietMaxMs } : {}),
+      ...(options.now ? { now: options.now } : {}),
     });
     this.service = new TicketService({ provider, links: this.links, outbox: this.outbox, relay: this.relay });
   }

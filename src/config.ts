@@ -22,6 +22,8 @@ const CoreEnv = z.object({
   POLL_INTERVAL_MS: integer(100, 3_600_000, 15_000),
   /** How long a closed ticket still shows in `/ticket list` by default. */
   FOLLOW_UP_DAYS: integer(0, 365, 14),
+  /** The longest gap between checks of a quiet ticket where the provider cannot list changes. */
+  POLL_QUIET_MAX_MS: integer(1_000, 86_400_000, 600_000),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
   /** `on` forces the terminal front-end even when Slack or Discord is configured. */
   CONSOLE: oneOf(['auto', 'on', 'off'] as const, 'auto'),

@@ -1,4 +1,5 @@
 import type { ChatSink } from './chat.js';
+import type { Limiters } from './limits.js';
 import type { Logger } from './logger.js';
 import type { TicketService } from './service.js';
 import type { Env } from './settings.js';
@@ -11,6 +12,8 @@ export interface FrontEndDeps {
   kv: KeyValueStore;
   logger: Logger;
   env: Env;
+  /** Per-channel pacing, shared by every replica on Redis; in process when absent. */
+  limiters?: Limiters;
 }
 
 /** A running front-end: its sink for relayed posts, and a way to stop taking new input. */

@@ -4,6 +4,7 @@ import { Bridge } from './bridge.js';
 import { loadCoreConfig, secretsIn, type CoreConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import type { FrontEnd, FrontEndDeps } from './frontend.js';
+import { createLimiters, type Limiters } from './limits.js';
 import { createHttpClient, type HttpClient } from './provider-kit/http.js';
 import { createLogger, redact } from './logger.js';
 import type { Env } from './settings.js';
@@ -24,7 +25,7 @@ async function main(env: Env): Promise<void> {
   process.on('unhandledRejection', (error) => logger.error('unhandled rejection', { error }));
 
   // Signals are heard from here on, so a stop during start-up also ends within the deadline.
-  const running: { bridge?: Bridge; kv?: KeyValueStore; http?: HttpClient; storeLost?: boolean } = {};
+  const running: { bridge?: Bridge; kv?: KeyValueStore; http?: HttpClient; limiters?: Limiters; storeLost?: boolean } = {};
   const shutdown = createShutdown({
     logger,
     stopAll: async () => {
@@ -32,7 +33,7 @@ async function main(env: Env): Promise<void> {
       await running.bridge?.stop().catch((error: unknown) => {
         if (!running.storeLost) throw error;
       });
-      await Promise.allSettled([running.kv?.close(), running.http?.close()]);
+      await Promise.allSettled([running.kv?.close(), running.http?.close(), running.limiters?.close()]);
     },
   });
   stopOnSignals(shutdown);
@@ -50,9 +51,18 @@ async function main(env: Env): Promise<void> {
   running.kv = kv;
   const http = createHttpClient(logger);
   running.http = http;
-  const provider = (await providers[config.TICKET_PROVIDER]())({ http, logger, kv, env });
-  const bridge = new Bridge({ provider, kv, logger, pollIntervalMs: config.POLL_INTERVAL_MS, followUpDays: config.FOLLOW_UP_DAYS });
-  const deps: FrontEndDeps = { service: bridge.service, kv, logger, env };
+  const limiters = await createLimiters(kv);
+  running.limiters = limiters;
+  const provider = (await providers[config.TICKET_PROVIDER]())({ http, logger, kv, env, limiters });
+  const bridge = new Bridge({
+    provider,
+    kv,
+    logger,
+    pollIntervalMs: config.POLL_INTERVAL_MS,
+    pollQuietMaxMs: config.POLL_QUIET_MAX_MS,
+    followUpDays: config.FOLLOW_UP_DAYS,
+  });
+  const deps: FrontEndDeps = { service: bridge.service, kv, logger, env, limiters };
   // Front-ends build their forms (and Discord its command choices) from the vendor's own lists.
   await bridge.service.openFields();
 

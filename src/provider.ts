@@ -9,6 +9,7 @@ import type {
   TicketSnapshot,
 } from './domain.js';
 import type { HttpClient, ProviderRequest } from './provider-kit/http.js';
+import type { Limiters } from './limits.js';
 import type { Logger } from './logger.js';
 import type { Env } from './settings.js';
 import type { KeyValueStore } from './store/index.js';
@@ -97,6 +98,8 @@ export interface ProviderDeps {
   /** Only the local desk uses it: tickets live in the same store as everything else. */
   kv: KeyValueStore;
   env: Env;
+  /** Vendor rate limits, shared by every replica on Redis; in process when absent. */
+  limiters?: Limiters;
   /** The local clock in ms the update walk settles its mark by; Date.now unless a test sets it. */
   now?: () => number;
 }

@@ -107,7 +107,7 @@ export class TicketService {
     if (!text) throw new FieldErrors({ text: 'expects some text' });
     const job = commentJob(link, { eventKey: input.eventKey, text: attributedText(text, input.author), author: input.author });
     const queued = await this.deps.outbox.enqueue(job);
-    this.deps.relay.touch(link.ticketId);
+    await this.deps.relay.touch(link.ticketId);
     return { link, queued };
   }
 

@@ -1,16 +1,22 @@
+import { allPages, compareDigests } from '../../src/provider-kit/digest-walk.js';
 import { commentFingerprint, type ProviderFactory, type TicketProvider } from '../../src/provider.js';
 import { errorMessage, OPEN_FIELDS, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
 import { routes } from './routes.js';
-import { WireTicket, type AddNoteBody } from './schemas.js';
+import { ListAnswer, WireTicket, type AddNoteBody } from './schemas.js';
 import { readSettings } from './settings.js';
 
 export { readSettings, routes };
 export { toStatus } from './map.js';
 
 /**
- * Console Connect support tickets. Notes live inside the ticket, carry no author-kind flag and
- * cannot be listed by update time, so the relay GETs each linked open ticket.
+ * Console Connect support tickets. Notes live inside the ticket and carry no author-kind flag. The
+ * list has no update time: change detection reads the open tickets' list each cycle (paged) and
+ * GETs only the linked tickets whose status or note count moved, or that left the open list.
  */
+/** The seed's example page size; the open list is read whole every cycle. */
+const LIST_PAGE_SIZE = 200;
+const LIST_MAX_PAGES = 100;
+
 export const createProvider: ProviderFactory = (deps): TicketProvider => {
   const settings = readSettings(deps.env);
   const http = deps.http.forProvider({
@@ -51,6 +57,16 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
       const mine = commentFingerprint(ticketId, comment.text);
       const note = toComments(answer).findLast((c) => commentFingerprint(ticketId, c.text) === mine);
       return note ? { id: note.id } : {};
+    },
+
+    async listUpdatedSince(cursor, knownOpen) {
+      const items = await allPages(async (page) => {
+        const answer = await http.request(ListAnswer, { ...routes.list(), query: { status: 'open', page, pageSize: LIST_PAGE_SIZE } });
+        return { items: answer, last: answer.length < LIST_PAGE_SIZE };
+      }, LIST_MAX_PAGES);
+      // A linked ticket missing from the open list was closed: re-read once, as its digest says.
+      const listed = items.map((t) => ({ id: t.id, digest: t.notes ? `${t.notes.length}|${t.status}` : undefined }));
+      return compareDigests(cursor, knownOpen, listed);
     },
   };
 };

@@ -11,12 +11,12 @@ const one = (id: string): string => `${tickets}/${encodeURIComponent(id)}`;
 export const routes = {
   /** Create a ticket: `{name, description, issueType}` → the ticket. */
   create: (): Route => ({ method: 'POST', path: tickets }), // [seed]
+  /** `?status=open|closed&page&pageSize` → a bare array of tickets. */
+  list: (): Route => ({ method: 'GET', path: tickets }), // [seed]
   /** One ticket with its notes. */
   get: (id: string): Route => ({ method: 'GET', path: one(id) }), // [seed]
   /** Add a note: `{noteText}` → the whole ticket. */
   addNote: (id: string): Route => ({ method: 'POST', path: `${one(id)}/addNote` }), // [seed]
 } as const satisfies Routes;
 
-// Not used: `GET /v2/support-tickets?status=open|closed` [seed] (a bare array; the relay GETs each
-// linked ticket instead, which costs the same and needs no paging) and
-// `GET /v2/support-tickets/services` [seed] (the service picker is not offered in chat).
+// Not used: `GET /v2/support-tickets/services` [seed] (the service picker is not offered in chat).

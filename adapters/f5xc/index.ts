@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ProviderError } from '../../src/errors.js';
+import { compareDigests } from '../../src/provider-kit/digest-walk.js';
 import { attributedText, type ProviderFactory, type Route, type TicketProvider } from '../../src/provider.js';
 import { actionFailure, OPEN_FIELDS, toSnapshot, toWirePriority, typeAndTopic, validateOpen } from './map.js';
 import { actionKey, NAMESPACE, routes as families } from './routes.js';
@@ -14,7 +15,8 @@ const PROVIDER = 'f5xc';
 
 /**
  * F5 Distributed Cloud customer support, as a partner for a child tenant or as the tenant itself.
- * No list by update time: the relay reads each open ticket (comments come inside it).
+ * The list has no paging and no filter by update time: change detection reads it whole each cycle
+ * and GETs only the tickets whose update time, comment count or status moved.
  */
 export const createProvider: ProviderFactory = (deps): TicketProvider => {
   const settings = readSettings(deps.env);
@@ -124,6 +126,19 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
     async reopenTicket(ticketId, text) {
       await act(routes.reopen(ticketId), key(ticketId));
       if (text.trim()) await act(routes.comment(ticketId), { ...key(ticketId), comment: text });
+    },
+
+    async listUpdatedSince(cursor, knownOpen) {
+      // `report_fields` asks for each item's spec [public]; items without comments get no digest.
+      const { items } = await http.request(WireList, { ...routes.list, query: { report_fields: '' } });
+      const listed = items.flatMap((item) => {
+        const spec = item.get_spec;
+        const id = settings.F5XC_MODE === 'partner' ? spec?.tp_id : (item.metadata?.name ?? item.name);
+        if (!id) return [];
+        const digest = spec?.comments ? `${spec.update_at ?? ''}|${spec.comments.length}|${spec.status ?? ''}` : undefined;
+        return [{ id, digest }];
+      });
+      return compareDigests(cursor, knownOpen, listed);
     },
   };
 };

@@ -106,7 +106,16 @@ export const WireList = z.object({
       z.object({
         name: z.string().optional(),
         metadata: Metadata.optional(),
-        get_spec: z.object({ tp_id: z.string().optional(), subject: z.string().optional() }).optional(),
+        // What change detection reads [assumed: the fields of `spec`]; comments may be left out of a list.
+        get_spec: z
+          .object({
+            tp_id: z.string().optional(),
+            subject: z.string().optional(),
+            status: z.string().optional(),
+            update_at: z.string().optional(),
+            comments: z.array(z.unknown()).nullish(),
+          })
+          .optional(),
       }),
     )
     .default([]),

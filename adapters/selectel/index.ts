@@ -3,7 +3,7 @@ import type { ProviderFactory, Route, TicketProvider } from '../../src/provider.
 import { encodeMark, walkUpdated } from '../../src/provider-kit/update-walk.js';
 import { CategoryCatalogue } from './categories.js';
 import { decodeCursor, openFields, splitThread, toComment, toCreateBody, toTicket, toVoteScore, validateOpen } from './map.js';
-import { SELECTEL_PACING, selectelLimiter, type SelectelPacing } from './pacing.js';
+import { SELECTEL_PACING, selectelLimiter, sharedSelectelLimiter, type SelectelPacing } from './pacing.js';
 import { LIST_MAX_PAGES, LIST_PAGE_SIZE, routes } from './routes.js';
 import {
   SelectelComment,
@@ -34,7 +34,9 @@ export function withPacing(pacing: Partial<SelectelPacing>): ProviderFactory {
       baseUrl: settings.baseUrl,
       headers: { 'X-Token': settings.token },
       errorMessage: selectelErrorMessage,
-      limiter: selectelLimiter({ ...SELECTEL_PACING, ...pacing }),
+      // Overridden pacing (tests, seeding) stays in this process; the documented limits are shared.
+      limiter:
+        deps.limiters && Object.keys(pacing).length === 0 ? sharedSelectelLimiter(deps.limiters) : selectelLimiter({ ...SELECTEL_PACING, ...pacing }),
     });
 
     const catalogue = new CategoryCatalogue(http, deps.logger, deps.now ?? Date.now);

@@ -1,3 +1,4 @@
+import type { Limiters, Pacer, RateLimit } from '../../src/limits.js';
 import { TokenBucket } from '../../src/pacing.js';
 import { pacedAs } from './routes.js';
 
@@ -17,6 +18,25 @@ export const SELECTEL_PACING = {
   windowMs: 60_000,
   now: () => Date.now(),
 } as const satisfies SelectelPacing;
+
+/**
+ * The documented limits shared by replicas in Redis: fixed windows of a minute holding half of
+ * each limit, so no sliding minute ever holds more than the limit (1 ticket and 30 comments a
+ * minute per window).
+ */
+export const SELECTEL_LIMITS = {
+  tickets: { name: 'selectel-tickets', inProcess: { capacity: 2, perMs: 60_000 }, shared: { points: 1, seconds: 60 } },
+  comments: { name: 'selectel-comments', inProcess: { capacity: 60, perMs: 60_000 }, shared: { points: 30, seconds: 60 } },
+} as const satisfies Record<'tickets' | 'comments', RateLimit>;
+
+/** The documented limits from the deployment's limiters (Redis across replicas, or this process). */
+export function sharedSelectelLimiter(limiters: Limiters): (method: string, path: string) => Pacer | undefined {
+  const pacers = { tickets: limiters.pacer(SELECTEL_LIMITS.tickets), comments: limiters.pacer(SELECTEL_LIMITS.comments) };
+  return (method, path) => {
+    const kind = pacedAs(method, path);
+    return kind === undefined ? undefined : pacers[kind];
+  };
+}
 
 /**
  * One bucket per limit for one provider instance (the process builds one). A burst waits its

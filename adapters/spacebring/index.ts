@@ -20,7 +20,7 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
     provider: 'spacebring',
     baseUrl: settings.SPACEBRING_BASE_URL,
     headers: authHeaders(settings.auth, wire.networkHeader),
-    limiter: spacebringLimiter(),
+    limiter: spacebringLimiter(deps.limiters),
   });
 
   const snapshot = (answer: TicketAnswer) => ({ ticket: toTicket(answer), comments: toComments(answer) });

@@ -1,4 +1,4 @@
-import { TokenBucket } from '../../src/pacing.js';
+import { memoryLimiters, type Limiters, type Pacer, type RateLimit } from '../../src/limits.js';
 import type { Route, Routes } from '../../src/provider.js';
 
 /**
@@ -50,10 +50,13 @@ export const LIST_MAX_PAGES = 10;
 
 /**
  * Spacebring answers 429 above 10 requests/s [public]; every call, read or write, takes a token.
- * One token per 110 ms, no burst: a burst bucket of 10 could still put 19 calls in one sliding
- * second, and the 10 ms margin absorbs network jitter between our clock and theirs.
+ * In process: one token per 110 ms, no burst (a burst bucket of 10 could still put 19 calls in one
+ * sliding second; the 10 ms margin absorbs network jitter between our clock and theirs). Shared
+ * by replicas in Redis: 5 per fixed second, so any sliding second holds at most 10.
  */
-export function spacebringLimiter(): () => TokenBucket {
-  const bucket = new TokenBucket(1, 110);
-  return () => bucket;
+export const SPACEBRING_LIMIT: RateLimit = { name: 'spacebring', inProcess: { capacity: 1, perMs: 110 }, shared: { points: 5, seconds: 1 } };
+
+export function spacebringLimiter(limiters: Limiters = memoryLimiters()): () => Pacer {
+  const pacer = limiters.pacer(SPACEBRING_LIMIT);
+  return () => pacer;
 }

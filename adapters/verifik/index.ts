@@ -1,19 +1,25 @@
 import type { z } from 'zod';
 import { ProviderError } from '../../src/errors.js';
+import { allPages, compareDigests } from '../../src/provider-kit/digest-walk.js';
 import type { ProviderRequest } from '../../src/provider-kit/http.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
 import { OPEN_FIELDS, threadId, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
 import { routes } from './routes.js';
-import { answerOf, WireThread, WireTicket, type ReplyBody, type UpdateBody } from './schemas.js';
+import { answerOf, ListAnswer, WireThread, WireTicket, type ReplyBody, type UpdateBody } from './schemas.js';
 import { readSettings } from './settings.js';
 
 export { readSettings, routes };
 export { toStatus } from './map.js';
 
 /**
- * Verifik support tickets. Threads live inside the ticket and say who wrote them (`type`); tickets
- * cannot be listed by update time, so the relay GETs each linked open ticket.
+ * Verifik support tickets. Threads live inside the ticket and say who wrote them (`type`). The list
+ * cannot filter by update time, so change detection reads the whole list each cycle (paged) and
+ * GETs only the tickets whose update time, thread count or status moved.
  */
+/** Tickets per list page: the list is read whole every cycle, so few large pages. */
+const LIST_LIMIT = 100;
+const LIST_MAX_PAGES = 200;
+
 export const createProvider: ProviderFactory = (deps): TicketProvider => {
   const settings = readSettings(deps.env);
   // The default error picker reads `error` first, which is Verifik's sentence ("Title is
@@ -71,6 +77,16 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
       await call(WireTicket, { ...routes.update(ticketId), body: { status: 'open' } satisfies UpdateBody });
       // Verifik's update takes no reason; the person's words follow as a reply so support reads why.
       if (text.trim()) await reply(ticketId, text);
+    },
+
+    async listUpdatedSince(cursor, knownOpen) {
+      const items = await allPages(async (page) => {
+        const answer = await http.request(ListAnswer, { ...routes.list(), query: { page, limit: LIST_LIMIT } });
+        return { items: answer.data, last: page >= answer.pagination.pages || answer.data.length === 0 };
+      }, LIST_MAX_PAGES);
+      // Without threads in the item a new reply could hide behind an unchanged stamp: no digest.
+      const listed = items.map((t) => ({ id: t._id, digest: t.threads ? `${t.updatedAt ?? ''}|${t.threads.length}|${t.status}` : undefined }));
+      return compareDigests(cursor, knownOpen, listed);
     },
   };
 };

@@ -12,6 +12,8 @@ const one = (id: string): string => `${tickets}/${encodeURIComponent(id)}`;
 export const routes = {
   /** `{title, description, priority, category}` → `{success, data: ticket}`. */
   create: (): Route => ({ method: 'POST', path: tickets }), // [seed]
+  /** `?page&limit` → `{success, data[], pagination}`: change detection reads it whole each cycle. */
+  list: (): Route => ({ method: 'GET', path: tickets }), // [public]
   /** → `{success, data: ticket}` with its threads. */
   get: (id: string): Route => ({ method: 'GET', path: one(id) }), // [public]
   /** `{message}` → `{success, data: thread}`: the other variant's route, put under /v2. */
@@ -19,6 +21,3 @@ export const routes = {
   /** `{status: "closed" | "open"}`: close and reopen. */
   update: (id: string): Route => ({ method: 'PUT', path: one(id) }), // [assumed]
 } as const satisfies Routes;
-
-// Not used: `GET /v2/support-tickets` [public] (filters by status/category/priority, not by update
-// time, so the relay GETs each linked ticket instead).

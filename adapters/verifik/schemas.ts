@@ -65,3 +65,22 @@ export function answerOf<T>(data: z.ZodType<T>) {
     z.object({ success: z.literal(false), error: z.string().optional(), message: z.string().optional() }),
   ]);
 }
+
+/**
+ * One item of `GET /v2/support-tickets` [public]: a ticket as `get` returns it [assumed]; only what
+ * change detection reads is checked, and threads may be left out of a list item.
+ */
+export const WireListItem = z.object({
+  _id: z.string().min(1),
+  status: z.string(),
+  updatedAt: z.string().nullish(),
+  threads: z.array(z.unknown()).nullish(),
+});
+export type WireListItem = z.infer<typeof WireListItem>;
+
+/** `{success, data[], pagination{page, limit, total, pages}}` [public]. */
+export const ListAnswer = z.object({
+  success: z.literal(true),
+  data: z.array(WireListItem),
+  pagination: z.object({ page: z.number(), limit: z.number(), total: z.number(), pages: z.number() }),
+});

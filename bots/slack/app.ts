@@ -88,7 +88,13 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
 
   // The sink's own client: rate limits come back as errors so the outbox, not the client, waits.
   const sinkClient = new webApi.WebClient(settings.botToken, { ...api, logger, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
-  const sink = new SlackSink({ client: sinkClient, kv: deps.kv, logger: deps.logger, ...(options.perChannelMs ? { perChannelMs: options.perChannelMs } : {}) });
+  const sink = new SlackSink({
+    client: sinkClient,
+    kv: deps.kv,
+    logger: deps.logger,
+    ...(options.perChannelMs ? { perChannelMs: options.perChannelMs } : {}),
+    ...(deps.limiters ? { limiters: deps.limiters } : {}),
+  });
   const staff = new StaffDirectory(app.client, settings.staffUsergroup, deps.logger);
   const background = new Background(deps.logger);
   const rt: SlackRuntime = {

@@ -2,7 +2,7 @@ import { webApi } from '@slack/bolt';
 import { ChatDeliveryError, type ChatSink, type ThreadMessage, type TicketCard } from '../../src/chat.js';
 import type { ThreadRef } from '../../src/domain.js';
 import type { Logger } from '../../src/logger.js';
-import { BucketMap } from '../../src/pacing.js';
+import { memoryLimiters, type Limiters, type RateLimit } from '../../src/limits.js';
 import type { KeyValueStore } from '../../src/store/index.js';
 import { cardBlocks, cardText, renderThreadMessage } from './blocks.js';
 import { decodeThreadRef, parseThreadRef, threadRef, type SlackThread } from './thread-ref.js';
@@ -22,6 +22,8 @@ export interface SlackSinkOptions {
   logger: Logger;
   /** Minimum spacing of posts per channel; Slack allows about one per second. */
   perChannelMs?: number;
+  /** Where the per-channel pacing lives: Redis across replicas, or this process (the default). */
+  limiters?: Limiters;
 }
 
 /**
@@ -30,10 +32,14 @@ export interface SlackSinkOptions {
  * against the thread first, so a crash between posting and bookkeeping never posts twice.
  */
 export class SlackSink implements ChatSink<SlackThread> {
-  private readonly buckets: BucketMap;
+  private readonly limiters: Limiters;
+  private readonly channelLimit: RateLimit;
 
   constructor(private readonly options: SlackSinkOptions) {
-    this.buckets = new BucketMap(1, options.perChannelMs ?? 1_000);
+    this.limiters = options.limiters ?? memoryLimiters();
+    const perMs = options.perChannelMs ?? 1_000;
+    // Slack tolerates short bursts above one a second, so one post per fixed second is shared.
+    this.channelLimit = { name: 'slack-channel', inProcess: { capacity: 1, perMs }, shared: { points: 1, seconds: Math.max(1, Math.round(perMs / 1000)) } };
   }
 
   encodeThread(thread: SlackThread): ThreadRef {
@@ -104,12 +110,12 @@ export class SlackSink implements ChatSink<SlackThread> {
   }
 
   private async paced<T>(channel: string, method: string, call: () => Promise<T>): Promise<T> {
-    const bucket = this.buckets.get(channel);
+    const bucket = this.limiters.pacer(this.channelLimit, channel);
     await bucket.take();
     try {
       return await this.call(method, call);
     } catch (error) {
-      if (error instanceof ChatDeliveryError && error.retryAfterMs !== undefined) bucket.pause(error.retryAfterMs);
+      if (error instanceof ChatDeliveryError && error.retryAfterMs !== undefined) bucket.pause?.(error.retryAfterMs);
       throw error;
     }
   }

@@ -2,7 +2,8 @@ import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici'
 import type { z } from 'zod';
 import { ProviderError, type ProviderErrorKind } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { backoffMs, sleep, type TokenBucket } from '../pacing.js';
+import type { Pacer } from '../limits.js';
+import { backoffMs, sleep } from '../pacing.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt, for calls safe to repeat. */
@@ -31,7 +32,7 @@ export interface ProviderHttpOptions {
   /** Picks the vendor's human message out of an error body; the default reads error/message/detail. */
   errorMessage?: (body: unknown) => string | undefined;
   /** Pacing for the vendor's documented limits: the bucket a request must take a token from. */
-  limiter?: (method: string, path: string) => TokenBucket | undefined;
+  limiter?: (method: string, path: string) => Pacer | undefined;
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
 }

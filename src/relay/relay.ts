@@ -8,6 +8,7 @@ import { sleep } from '../pacing.js';
 import { commentFingerprint, type TicketProvider } from '../provider.js';
 import { Lease } from '../store/lease.js';
 import type { KeyValueStore } from '../store/index.js';
+import { isDue, QuietMark, quietKey } from './quiet.js';
 
 interface RelayOptions {
   provider: TicketProvider;
@@ -25,7 +26,9 @@ interface RelayOptions {
   leaseMs?: number;
   /** How long closed and resolved tickets stay followed after their close; default 14 days. */
   followUpMs?: number;
-  /** The clock closes are stamped and follow-up windows measured by; Date.now unless a test sets it. */
+  /** The longest gap between checks of a quiet ticket, for providers that cannot list changes (default 10 minutes). */
+  quietMaxMs?: number;
+  /** The local clock in ms (closes are stamped and quiet gaps measured by it); Date.now unless a test or the bench sets it. */
   now?: () => number;
 }
 
@@ -35,10 +38,9 @@ interface IngestOptions {
   by?: string | undefined;
 }
 
-/** After this many quiet checks in a row a ticket is checked less often, at most every 8 cycles. */
-const QUIET_CHECKS_BEFORE_BACKOFF = 3;
-const MAX_SKIP_CYCLES = 8;
 const DEFAULT_FOLLOW_UP_MS = 14 * 24 * 3_600_000;
+const DEFAULT_QUIET_MAX_MS = 10 * 60_000;
+const QUIET_READ_SLICE = 100;
 
 /**
  * Provider → chat. Each cycle asks the provider what changed (the cheapest way it allows), turns
@@ -48,8 +50,6 @@ const DEFAULT_FOLLOW_UP_MS = 14 * 24 * 3_600_000;
  */
 export class Relay {
   private readonly lease: Lease;
-  private readonly quiet = new Map<string, { count: number; skipUntilCycle: number }>();
-  private cycle = 0;
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly stopSignal = new AbortController();
@@ -77,9 +77,7 @@ export class Relay {
     const { provider, links } = this.options;
     // Taken (or renewed) every cycle, and renewed in the background while a slow cycle runs.
     if (!(await this.lease.acquire())) return 0;
-    this.cycle++;
-    const now = this.options.now ?? Date.now;
-    const open = await links.followed(now(), this.options.followUpMs ?? DEFAULT_FOLLOW_UP_MS);
+    const open = await links.followed(this.now(), this.options.followUpMs ?? DEFAULT_FOLLOW_UP_MS);
     let due: string[];
     if (provider.listUpdatedSince) {
       const cursor = await links.getCursor();
@@ -89,15 +87,19 @@ export class Relay {
       // Advance only when every changed ticket was read, or a failed one's news would be skipped.
       if ((await this.checkAll(due)) && !this.lease.lost) await links.setCursor(changed.cursor);
     } else {
-      due = open.filter((id) => (this.quiet.get(id)?.skipUntilCycle ?? 0) <= this.cycle);
+      due = await this.dueByQuiet(open);
       await this.checkAll(due);
     }
     return due.length;
   }
 
-  /** Marks a ticket busy again (a chat reply just went out), so it is checked every cycle. */
-  touch(ticketId: string): void {
-    this.quiet.delete(ticketId);
+  /**
+   * Marks a ticket busy again (a chat reply just went out): it is checked in the next cycle and
+   * every cycle for the active window. Stored, so the polling replica sees another's touch.
+   */
+  async touch(ticketId: string): Promise<void> {
+    if (this.options.provider.listUpdatedSince) return;
+    await this.options.kv.set(quietKey(this.options.provider.id, ticketId), { activeAt: this.now(), checkedAt: 0 } satisfies QuietMark);
   }
 
   /**
@@ -158,9 +160,8 @@ export class Relay {
     try {
       const link = await links.get(ticketId);
       if (!link) return true;
-      const snapshot = await provider.getTicket(ticketId);
-      const news = await this.ingest(link, snapshot);
-      this.noteActivity(ticketId, news, isClosed(snapshot.ticket.status));
+      const news = await this.ingest(link, await provider.getTicket(ticketId));
+      if (!provider.listUpdatedSince) await this.noteCheck(link, news);
       return true;
     } catch (error) {
       // Logged once per cycle and ticket; the next cycle tries again. Never fatal. An unreachable
@@ -170,13 +171,35 @@ export class Relay {
     }
   }
 
-  /** A closed ticket in its follow-up window is quiet from its first quiet check on. */
-  private noteActivity(ticketId: string, news: boolean, closed: boolean): void {
-    if (news) return void this.quiet.delete(ticketId);
-    const quietChecks = (this.quiet.get(ticketId)?.count ?? 0) + 1;
-    const count = closed ? Math.max(quietChecks, QUIET_CHECKS_BEFORE_BACKOFF + Math.log2(MAX_SKIP_CYCLES)) : quietChecks;
-    const skip = count <= QUIET_CHECKS_BEFORE_BACKOFF ? 1 : Math.min(2 ** (count - QUIET_CHECKS_BEFORE_BACKOFF), MAX_SKIP_CYCLES);
-    this.quiet.set(ticketId, { count, skipUntilCycle: nextDueCycle(this.cycle, skip, ticketId) });
+  /** The open tickets whose quiet schedule says they are due (see quiet.ts). */
+  private async dueByQuiet(open: string[]): Promise<string[]> {
+    const { kv, provider, intervalMs, quietMaxMs = DEFAULT_QUIET_MAX_MS } = this.options;
+    const now = this.now();
+    const due: string[] = [];
+    // In slices: 10,000 reads in flight at once would cost more memory than the marks themselves.
+    for (let from = 0; from < open.length; from += QUIET_READ_SLICE) {
+      const slice = open.slice(from, from + QUIET_READ_SLICE);
+      const marks = await Promise.all(slice.map(async (id) => QuietMark.safeParse(await kv.get(quietKey(provider.id, id)))));
+      // A ticket without a mark is checked now; its activity time then comes from its link.
+      slice.forEach((id, i) => {
+        const mark = marks[i]!;
+        if (!mark.success || isDue(mark.data, now, intervalMs, quietMaxMs, id)) due.push(id);
+      });
+    }
+    return due;
+  }
+
+  private async noteCheck(link: TicketLink, news: boolean): Promise<void> {
+    const { kv, provider } = this.options;
+    const key = quietKey(provider.id, link.ticketId);
+    const now = this.now();
+    const before = QuietMark.safeParse(await kv.get(key));
+    const activeAt = news ? now : before.success ? before.data.activeAt : Date.parse(link.createdAt) || now;
+    await kv.set(key, { activeAt, checkedAt: now } satisfies QuietMark);
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   private async run(): Promise<void> {
@@ -188,18 +211,4 @@ export class Relay {
       await sleep(this.options.intervalMs - (Date.now() - started), this.stopSignal.signal);
     }
   }
-}
-
-/**
- * The first cycle after `cycle` that falls on the ticket's own phase of a `skip`-cycle rhythm.
- * Tickets linked together would otherwise all fall quiet together and come due in the same cycle
- * (1,000 GETs every 8th cycle, none between); a phase from the id spreads them evenly.
- */
-export function nextDueCycle(cycle: number, skip: number, ticketId: string): number {
-  if (skip <= 1) return cycle + 1;
-  let hash = 2166136261;
-  for (let i = 0; i < ticketId.length; i++) hash = Math.imul(hash ^ ticketId.charCodeAt(i), 16777619);
-  const phase = (hash >>> 0) % skip;
-  const next = cycle + 1;
-  return next + ((phase - (next % skip) + skip) % skip);
 }

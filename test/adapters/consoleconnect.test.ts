@@ -160,7 +160,7 @@ describe('consoleconnect adapter', () => {
     expect(provider.closeTicket).toBeUndefined();
     expect(provider.reopenTicket).toBeUndefined();
     expect(provider.rateTicket).toBeUndefined();
-    expect(provider.listUpdatedSince).toBeUndefined();
+    expect(provider.listUpdatedSince).toBeDefined(); // change detection lists the open tickets
     expect(provider.unsupported?.close).toMatch(/^Console Connect's API cannot close tickets/);
   });
 

@@ -233,9 +233,8 @@ describe('f5xc adapter', () => {
     const topics = provider.fields.find((f) => f.name === 'category')?.options ?? [];
     expect(topics).toHaveLength(24);
     expect(topics).toContainEqual({ value: 'INCIDENT_SUPPORT_TOPIC_PARTIAL_OUTAGE', label: 'Incident: partial outage' });
-    expect(capabilitiesOf(provider)).toMatchObject({ close: true, reopen: true, rate: false, updatedSince: false });
+    expect(capabilitiesOf(provider)).toMatchObject({ close: true, reopen: true, rate: false, updatedSince: true });
     expect(provider.rateTicket).toBeUndefined();
-    expect(provider.listUpdatedSince).toBeUndefined();
     expect(provider.unsupported?.rate).toMatch(/no way to rate/);
   });
 

@@ -187,9 +187,8 @@ describe('verifik adapter', () => {
   it('cannot rate, and says so in plain words', async () => {
     const { provider } = await setup();
     expect(provider.rateTicket).toBeUndefined();
-    expect(provider.listUpdatedSince).toBeUndefined();
     expect(provider.unsupported?.rate).toBe("Verifik's API cannot rate tickets.");
-    expect(capabilitiesOf(provider)).toMatchObject({ close: true, reopen: true, rate: false, updatedSince: false });
+    expect(capabilitiesOf(provider)).toMatchObject({ close: true, reopen: true, rate: false, updatedSince: true });
   });
 
   it('names a bad setting and never echoes its value', () => {

@@ -13,6 +13,7 @@ describe('core configuration', () => {
       STORE_CONNECT_TIMEOUT_MS: 30_000,
       POLL_INTERVAL_MS: 15_000,
       FOLLOW_UP_DAYS: 14,
+      POLL_QUIET_MAX_MS: 600_000,
       LOG_LEVEL: 'info',
       CONSOLE: 'auto',
     });
@@ -23,6 +24,7 @@ describe('core configuration', () => {
     [{ POLL_INTERVAL_MS: '-1' }, 'POLL_INTERVAL_MS: expects a whole number from 100 to 3600000'],
     [{ FOLLOW_UP_DAYS: '400' }, 'FOLLOW_UP_DAYS: expects a whole number from 0 to 365'],
     [{ POLL_INTERVAL_MS: 'soon' }, 'POLL_INTERVAL_MS: expects a whole number from 100 to 3600000'],
+    [{ POLL_QUIET_MAX_MS: '10' }, 'POLL_QUIET_MAX_MS: expects a whole number from 1000 to 86400000'],
     [{ STORE_URL: 'mysql://db' }, 'STORE_URL: expects sqlite://<path> or redis://<host>:<port>'],
     [{ STORE_URL: 'redis://cache:six' }, 'STORE_URL: expects sqlite://<path> or redis://<host>:<port>'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expects one of: debug, info, warn, error, silent'],

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Requester } from '../../src/domain.js';
-import { nextDueCycle } from '../../src/relay/relay.js';
 import type { Actor } from '../../src/service.js';
 import { startHarness, waitFor, type Harness } from '../support/harness.js';
 import { MemorySink } from '../support/memory-sink.js';
@@ -201,18 +200,5 @@ describe('pacing', () => {
       await h.close();
       await http.close();
     }
-  });
-});
-
-describe('quiet tickets', () => {
-  it('come due within their back-off, spread over its cycles instead of all at once', () => {
-    const due = Array.from({ length: 1_000 }, (_, i) => nextDueCycle(40, 8, String(i + 1)));
-    expect(Math.min(...due)).toBeGreaterThanOrEqual(41);
-    expect(Math.max(...due)).toBeLessThanOrEqual(48);
-    const perCycle = [...new Set(due)].map((c) => due.filter((d) => d === c).length);
-    expect(perCycle).toHaveLength(8);
-    for (const n of perCycle) expect(n).toBeGreaterThan(1_000 / 8 / 2);
-    // A busy ticket is checked every cycle.
-    expect(nextDueCycle(40, 1, '7')).toBe(41);
   });
 });
