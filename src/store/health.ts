@@ -1,4 +1,5 @@
 import { StoreUnavailable } from '../errors.js';
+import { StoreFileLost } from './sqlite-file.js';
 import type { Logger } from '../logger.js';
 
 export interface StoreHealthOptions {
@@ -38,7 +39,10 @@ export class StoreHealth {
     return () => this.listeners.delete(listener);
   }
 
-  /** Runs one store operation under the deadline; any failure is a StoreUnavailable. */
+  /**
+   * Runs one store operation under the deadline; any failure is a StoreUnavailable, except a lost
+   * SQLite file: that is final, not an outage, and its opener is already stopping the process.
+   */
   async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
     if (!this.up && this.probing) throw new StoreUnavailable(operation, 'the store is unreachable');
     const probe = !this.up;
@@ -48,6 +52,7 @@ export class StoreHealth {
       this.markUp();
       return result;
     } catch (error) {
+      if (error instanceof StoreFileLost) throw error;
       const failure = error instanceof StoreUnavailable ? error : new StoreUnavailable(operation, messageOf(error), false, { cause: error });
       this.markDown(failure);
       throw failure;
