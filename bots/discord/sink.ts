@@ -2,12 +2,21 @@ import { DiscordAPIError, HTTPError, RateLimitError, Routes, type REST } from 'd
 import { z } from 'zod';
 import { ChatDeliveryError, type ChatSink, type ThreadMessage, type TicketCard } from '../../src/chat.js';
 import type { ThreadRef } from '../../src/domain.js';
+import { memoryLimiters, type Limiters, type RateLimit } from '../../src/limits.js';
 import { NO_MENTIONS } from './client.js';
 import { cardMessage } from './embeds.js';
 import { decodeThreadRef, threadRef, type DiscordThread } from './ids.js';
 import { nonceOf, renderThreadMessage } from './messages.js';
 
 const TRANSIENT_RETRY_MS = 5_000;
+
+/**
+ * Discord allows about five messages per five seconds in a channel (a thread is a channel).
+ * discord.js keeps that bucket per process from Discord's headers; replicas on Redis share this one
+ * too, at one a second in fixed windows (a sliding five seconds sees at most six, and a 429 that
+ * slips through is retried with its Retry-After).
+ */
+const CHANNEL_LIMIT: RateLimit = { name: 'discord-channel', inProcess: { capacity: 5, perMs: 5_000 }, shared: { points: 1, seconds: 1 } };
 
 /** The part of Discord's message object that shows a post or an edit happened. */
 const SentMessage = z.object({ id: z.string().min(1) });
@@ -20,7 +29,10 @@ const unreadable = (): ChatDeliveryError => new ChatDeliveryError('Discord sent 
  * so a post retried after a crash is not duplicated (Discord remembers nonces for a few minutes).
  */
 export class DiscordSink implements ChatSink<DiscordThread> {
-  constructor(private readonly rest: REST) {}
+  constructor(
+    private readonly rest: REST,
+    private readonly limiters: Limiters = memoryLimiters(),
+  ) {}
 
   encodeThread(thread: DiscordThread): ThreadRef {
     return threadRef(thread.threadId);
@@ -42,7 +54,7 @@ export class DiscordSink implements ChatSink<DiscordThread> {
         allowed_mentions: NO_MENTIONS,
         ...(last && components?.length ? { components } : {}),
       };
-      await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body }));
+      await this.call(channelId, () => this.rest.post(Routes.channelMessages(channelId), { body }));
     }
   }
 
@@ -50,20 +62,23 @@ export class DiscordSink implements ChatSink<DiscordThread> {
     const channelId = thread.threadId;
     const body = { ...cardMessage(card), allowed_mentions: NO_MENTIONS };
     if (cardRef) {
-      await this.call(() => this.rest.patch(Routes.channelMessage(channelId, cardRef), { body }));
+      await this.call(channelId, () => this.rest.patch(Routes.channelMessage(channelId, cardRef), { body }));
       return;
     }
     // A link without a card (the first post failed): post a fresh one, once per status.
     const nonce = nonceOf(`card:${card.ticketId}:${card.status}`, 0);
-    await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body: { ...body, nonce, enforce_nonce: true } }));
+    await this.call(channelId, () => this.rest.post(Routes.channelMessages(channelId), { body: { ...body, nonce, enforce_nonce: true } }));
   }
 
-  /** Runs a post or an edit; only an answer that is a message counts as done. */
-  private async call(request: () => Promise<unknown>): Promise<void> {
+  /** Runs a post or an edit in its channel's turn; only an answer that is a message counts as done. */
+  private async call(channelId: string, request: () => Promise<unknown>): Promise<void> {
+    const pacer = this.limiters.pacer(CHANNEL_LIMIT, channelId);
+    await pacer.take();
     let answer: unknown;
     try {
       answer = await request();
     } catch (error) {
+      if (error instanceof RateLimitError) pacer.pause?.(error.retryAfter);
       throw deliveryError(error);
     }
     // discord.js hands back a non-JSON body as raw bytes: a 200 from something that is not
