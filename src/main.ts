@@ -72,6 +72,7 @@ async function main(env: Env): Promise<void> {
   });
   ops.metrics.watch({ outboxStats: () => bridge.outbox.stats() });
   ops.providerBuilt(bridge.access);
+  await bridge.access.checkAtStart(ACCESS_CHECK_MS);
   const deps: FrontEndDeps = { service: bridge.service, kv, logger, env, limiters };
   // Front-ends build their forms (and Discord its command choices) from the vendor's own lists.
   await bridge.service.openFields();
@@ -95,6 +96,9 @@ async function main(env: Env): Promise<void> {
     process.stdout.write(`ticket-bridge ready: ${provider.displayName}, ${kv.kind} store, ${names}. Type /ticket help.\n`);
   }
 }
+
+/** How long start-up waits for the provider's credential check before going on without its answer. */
+const ACCESS_CHECK_MS = 10_000;
 
 /** Slack and Discord start when their tokens are set; their modules load only then. */
 function chatFrontEnds(env: Env, consoleMode: CoreConfig['CONSOLE']): ((deps: FrontEndDeps) => Promise<FrontEnd>)[] {

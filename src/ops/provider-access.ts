@@ -1,4 +1,4 @@
-import { ProviderError } from '../errors.js';
+import { ConfigError, ProviderError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { TicketProvider } from '../provider.js';
 
@@ -46,6 +46,30 @@ export class ProviderAccess {
       this.fail(error);
     }
     return this.current;
+  }
+
+  /**
+   * Start-up's check. Refused credentials are a setting to fix: a ConfigError naming it (one line,
+   * exit 2), before any front-end starts. No usable answer within `timeoutMs` is logged and
+   * start-up goes on, not ready, until the poller's next check passes.
+   */
+  async checkAtStart(timeoutMs: number): Promise<void> {
+    const access = this.provider.access;
+    if (!access) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)));
+    try {
+      await Promise.race([access.check(), late]);
+      this.set('accepted', '');
+    } catch (error) {
+      if (isRefusal(error)) {
+        throw new ConfigError(access.variable, `${this.provider.displayName} refused it (HTTP ${error.status ?? 'auth'}); set credentials the vendor accepts (npm run doctor checks them)`);
+      }
+      this.reason = `${this.provider.displayName} did not answer the credential check: ${messageOf(error)}`;
+      this.logger.warn('provider credentials not verified at start-up; starting anyway, not ready until a check passes', { provider: this.provider.id, error: messageOf(error) });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** A call failed: a 401/403 means refused; anything else leaves the credentials unproven. */
