@@ -7,6 +7,8 @@ import type { Logger } from './logger.js';
 import type { Outbox, OutboxJob, OutboxOptions } from './delivery/outbox.js';
 import { BullOutbox } from './delivery/bullmq-outbox.js';
 import { KeyvOutbox } from './delivery/keyv-outbox.js';
+import { ProviderAccess } from './ops/provider-access.js';
+import { noTelemetry, type Telemetry } from './ops/telemetry.js';
 import type { TicketProvider } from './provider.js';
 import { Relay } from './relay/relay.js';
 import { TicketService } from './service.js';
@@ -35,6 +37,8 @@ interface BridgeOptions {
   pollConcurrency?: number;
   /** How long the relay still follows a closed or resolved ticket (FOLLOW_UP_DAYS); default 14 days. */
   followUpDays?: number;
+  /** Where counters and timings go (the /metrics registry); nowhere by default. */
+  telemetry?: Telemetry;
 }
 
 /** The core, assembled: service, relay, outbox and the sinks front-ends register. */
@@ -43,11 +47,14 @@ export class Bridge {
   readonly outbox: Outbox<Delivery>;
   readonly relay: Relay;
   readonly service: TicketService;
+  /** Whether the provider accepts the credentials, as last checked (readiness reads it). */
+  readonly access: ProviderAccess;
   readonly sinks = new ChatSinks();
   private readonly frontEnds: FrontEnd[] = [];
 
   constructor(readonly options: BridgeOptions) {
-    const { provider, kv, logger } = options;
+    const { provider, kv, logger, telemetry = noTelemetry } = options;
+    this.access = new ProviderAccess(provider, logger);
     this.links = new LinkStore(kv, provider.id);
     const outboxOptions: OutboxOptions<Delivery> = {
       kv,
@@ -59,6 +66,11 @@ export class Bridge {
       ...(options.outboxIdleMs ? { idleMs: options.outboxIdleMs } : {}),
       ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
       onFailed: (job: OutboxJob<Delivery>, error: unknown) => failureNotice(this.outbox, provider)(job, error),
+      onAttempt: (job, result) => {
+        telemetry.delivery(job.kind, result);
+        // A job's seq is its enqueue time in µs: for a post, when the relay saw the agent's comment.
+        if (job.kind === 'post' && result === 'delivered') telemetry.relayLag(Math.max(0, Date.now() - job.seq / 1000) / 1000);
+      },
     };
     const onBull = kv.kind === 'redis' && options.outboxBackend !== 'keyv';
     this.outbox = onBull ? new BullOutbox(outboxOptions) : new KeyvOutbox(outboxOptions);
@@ -74,6 +86,8 @@ export class Bridge {
       ...(options.followUpDays !== undefined ? { followUpMs: options.followUpDays * 24 * 3_600_000 } : {}),
       ...(options.pollQuietMaxMs ? { quietMaxMs: options.pollQuietMaxMs } : {}),
       ...(options.now ? { now: options.now } : {}),
+      access: this.access,
+      telemetry,
     });
     this.service = new TicketService({ provider, links: this.links, outbox: this.outbox, relay: this.relay });
   }

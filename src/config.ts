@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ProviderId } from './domain.js';
 import { LOG_LEVELS } from './logger.js';
-import { integer, oneOf, parseEnv, type Env } from './settings.js';
+import { integer, oneOf, optionalPort, parseEnv, type Env } from './settings.js';
 import { DEFAULT_STORE_URL } from './store/index.js';
 
 const STORE_URL_FORMAT = 'expects sqlite://<path> or redis://<host>:<port>';
@@ -27,6 +27,10 @@ const CoreEnv = z.object({
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
   /** `on` forces the terminal front-end even when Slack or Discord is configured. */
   CONSOLE: oneOf(['auto', 'on', 'off'] as const, 'auto'),
+  /** Serves /healthz, /readyz and /metrics on this port when set. */
+  HEALTH_PORT: optionalPort(),
+  /** The address the health port listens on; every interface by default (a container's port mapping needs it). */
+  HEALTH_HOST: z.string().regex(/^[\w.:-]+$/, 'expects a host name or an IP address, e.g. 127.0.0.1').default('0.0.0.0'),
 });
 export type CoreConfig = z.infer<typeof CoreEnv>;
 

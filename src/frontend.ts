@@ -20,5 +20,10 @@ export interface FrontEndDeps {
 export interface FrontEnd {
   readonly name: string;
   readonly sink: ChatSink;
+  /**
+   * Whether it hears its platform right now (Slack's socket open or its HTTP listener up, Discord's
+   * gateway ready); readiness reads it. Absent where there is no connection to lose (the terminal).
+   */
+  connected?(): boolean;
   stop(): Promise<void>;
 }

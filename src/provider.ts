@@ -76,6 +76,12 @@ export interface TicketProvider {
   rateTicket?(ticketId: string, score: number, comment?: string): Promise<void>;
   /** Tickets changed since `cursor` (undefined on the first call), newest high-water mark as cursor. */
   listUpdatedSince?(cursor: string | undefined, knownOpen: readonly string[]): Promise<UpdatedTickets>;
+  /**
+   * Whether the vendor accepts the configured credentials: one harmless, documented, read-only
+   * call. `check` throws the call's ProviderError; only kind `auth` (401/403) means refused, and
+   * then `variable` names the setting to fix. Absent where there is nothing to check (the local desk).
+   */
+  readonly access?: { readonly variable: string; check(): Promise<void> };
   /** Words to tell a user when a feature is missing ("<vendor>'s API cannot close tickets …"). */
   readonly unsupported?: Partial<Record<'close' | 'reopen' | 'rate', string>>;
 }

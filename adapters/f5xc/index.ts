@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ProviderError } from '../../src/errors.js';
+import { accessCheck } from '../../src/provider-kit/adapter-kit.js';
 import { compareDigests } from '../../src/provider-kit/digest-walk.js';
 import { attributedText, type ProviderFactory, type Route, type TicketProvider } from '../../src/provider.js';
 import { actionFailure, OPEN_FIELDS, toSnapshot, toWirePriority, typeAndTopic, validateOpen } from './map.js';
@@ -83,6 +84,8 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
     id: PROVIDER,
     displayName: 'F5 Distributed Cloud',
     fields: OPEN_FIELDS,
+    // The list has no paging [public]: the cheapest read there is.
+    access: accessCheck(http, 'F5XC_API_TOKEN', routes.list),
     unsupported: {
       rate: "F5 Distributed Cloud's API has no way to rate a ticket; tell support in the thread how it went.",
     },

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ProviderError } from '../../src/errors.js';
+import { accessCheck } from '../../src/provider-kit/adapter-kit.js';
 import { allPages, compareDigests } from '../../src/provider-kit/digest-walk.js';
 import type { ProviderRequest } from '../../src/provider-kit/http.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
@@ -55,6 +56,7 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
     displayName: 'Verifik',
     fields: OPEN_FIELDS,
     unsupported: { rate: "Verifik's API cannot rate tickets." },
+    access: accessCheck(http, 'VERIFIK_TOKEN', { ...routes.list(), query: { page: 1, limit: 1 } }),
 
     validateOpen,
 

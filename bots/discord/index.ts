@@ -1,4 +1,4 @@
-import { DiscordAPIError, Events, GatewayCloseCodes, HTTPError, type Client } from 'discord.js';
+import { DiscordAPIError, Events, GatewayCloseCodes, HTTPError, Status, type Client } from 'discord.js';
 import { ConfigError, innermostMessage } from '../../src/errors.js';
 import type { FrontEnd, FrontEndDeps } from '../../src/frontend.js';
 import type { Logger } from '../../src/logger.js';
@@ -44,6 +44,8 @@ export async function startDiscord(deps: FrontEndDeps, options: DiscordOptions =
   return {
     name: 'discord',
     sink,
+    // READY seen and the shard not reconnecting (discord.js's Status.Ready is 0).
+    connected: () => client.isReady() && client.ws.status === Status.Ready,
     async stop() {
       if (stopped) return;
       stopped = true;
