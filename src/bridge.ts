@@ -8,6 +8,8 @@ import type { Outbox, OutboxJob, OutboxOptions } from './delivery/outbox.js';
 import { BullOutbox } from './delivery/bullmq-outbox.js';
 import { KeyvOutbox } from './delivery/keyv-outbox.js';
 import type { TicketProvider } from './provider.js';
+import { Openings } from './openings.js';
+import { OpeningReconciler } from './reconcile-openings.js';
 import { Relay } from './relay/relay.js';
 import { TicketService } from './service.js';
 import type { KeyValueStore } from './store/index.js';
@@ -35,6 +37,8 @@ interface BridgeOptions {
   pollConcurrency?: number;
   /** How long the relay still follows a closed or resolved ticket (FOLLOW_UP_DAYS); default 14 days. */
   followUpDays?: number;
+  /** Unfinished openings: how often they are looked for, and how long a create may still land (tests shorten both). */
+  openings?: { intervalMs?: number; graceMs?: number };
 }
 
 /** The core, assembled: service, relay, outbox and the sinks front-ends register. */
@@ -44,6 +48,7 @@ export class Bridge {
   readonly relay: Relay;
   readonly service: TicketService;
   readonly sinks = new ChatSinks();
+  readonly openings: OpeningReconciler;
   private readonly frontEnds: FrontEnd[] = [];
 
   constructor(readonly options: BridgeOptions) {
@@ -75,7 +80,9 @@ export class Bridge {
       ...(options.pollQuietMaxMs ? { quietMaxMs: options.pollQuietMaxMs } : {}),
       ...(options.now ? { now: options.now } : {}),
     });
-    this.service = new TicketService({ provider, links: this.links, outbox: this.outbox, relay: this.relay });
+    const openings = new Openings(kv, provider.id);
+    this.service = new TicketService({ provider, links: this.links, outbox: this.outbox, relay: this.relay, openings });
+    this.openings = new OpeningReconciler({ provider, openings, service: this.service, sinks: this.sinks, kv, logger, ...options.openings });
   }
 
   attach(frontEnd: FrontEnd): void {
@@ -86,6 +93,7 @@ export class Bridge {
   start(): void {
     this.outbox.start();
     this.relay.start();
+    this.openings.start();
   }
 
   /**
@@ -96,6 +104,7 @@ export class Bridge {
     // One front-end that fails to stop must not keep the rest of the bridge running.
     const { logger } = this.options;
     await Promise.all(this.frontEnds.map((f) => f.stop().catch((error: unknown) => logger.warn('front-end did not stop cleanly', { frontEnd: f.name, error }))));
+    await this.openings.stop();
     await this.relay.stop();
     await this.outbox.stop();
   }

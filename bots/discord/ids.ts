@@ -36,19 +36,47 @@ export function parseCustomId(id: string): ParsedCustomId | undefined {
   }
 }
 
-/** A Discord thread (or forum post): its channel id alone reaches it over REST. */
+/**
+ * A Discord thread (or forum post), or the DM a ticket's card fell back to: its channel id alone
+ * reaches it over REST. A DM has no threads, so the DM itself is the ticket's conversation, and
+ * its ref names the ticket too (one DM may hold the cards of several tickets).
+ */
 export interface DiscordThread {
   threadId: string;
+  /** Set for a DM: the ticket whose conversation it is. */
+  dmTicket?: string;
 }
 
 /** ThreadRef of a Discord thread: `discord:<threadId>`. */
 export const threadRef = (threadId: string): string => `discord:${threadId}`;
 
+/** ThreadRef of a ticket followed in a DM: `discord:dm:<channelId>:<ticketId>`. */
+export const dmThreadRef = (channelId: string, ticketId: string): string => `discord:dm:${channelId}:${ticketId}`;
+
 /** The thread a ref names (older refs carried guild and parent ids before it), or undefined. */
 export function decodeThreadRef(ref: string): DiscordThread | undefined {
+  const dm = /^discord:dm:(\d{17,20}):(.+)$/s.exec(ref);
+  if (dm?.[1] && dm[2]) return { threadId: dm[1], dmTicket: dm[2] };
   const match = /^discord:(?:\d+:)*(\d{17,20})$/.exec(ref);
   return match?.[1] ? { threadId: match[1] } : undefined;
 }
+
+/** Where a new ticket's card goes: a channel (none: straight to the DM), and the requester. */
+export interface DiscordPlace {
+  channelId: string | undefined;
+  userId: string;
+}
+
+/** `discord-place:<channelId or ->:<userId>`, the place ref a Discord handler context carries. */
+export const placeRef = (place: DiscordPlace): string => `discord-place:${place.channelId ?? '-'}:${place.userId}`;
+
+export function decodePlace(ref: string): DiscordPlace | undefined {
+  const match = /^discord-place:(\d{17,20}|-):(\d{17,20})$/.exec(ref);
+  return match?.[1] && match[2] ? { channelId: match[1] === '-' ? undefined : match[1], userId: match[2] } : undefined;
+}
+
+/** The store key naming the ticket a DM's messages go to: the latest one whose card fell back there. */
+export const dmTicketKey = (channelId: string): string => `discord:dm:${channelId}`;
 
 export function threadIdOf(ref: string): string {
   const thread = decodeThreadRef(ref);

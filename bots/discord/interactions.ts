@@ -7,10 +7,9 @@ import type { Answer, ChatContext } from '../../handlers/types.js';
 import { COMMAND_NAME, OPEN_FROM_MESSAGE, planOpenForm } from './commands.js';
 import { actorOf, type DiscordContext } from './context.js';
 import { answerAtOnce, forgetPending, pendingOptions, type ModalCapable } from './forms.js';
-import { parseCustomId, threadRef } from './ids.js';
+import { parseCustomId, placeRef, threadRef } from './ids.js';
 import { submittedValues } from './modals.js';
 import { answerLater, answerNow, renderReply } from './replies.js';
-import { startTicketThread } from './threads.js';
 
 type Acting = ModalCapable | ModalSubmitInteraction;
 
@@ -18,7 +17,7 @@ function chatContext(ctx: DiscordContext, interaction: Acting): ChatContext {
   return {
     actor: actorOf(ctx.settings, interaction.user, interaction.member),
     logger: ctx.logger,
-    startThread: (card) => startTicketThread(ctx, { channelId: interaction.channelId, userId: interaction.user.id }, card),
+    place: placeRef({ channelId: ctx.settings.ticketChannel ?? interaction.channelId ?? undefined, userId: interaction.user.id }),
   };
 }
 
@@ -113,7 +112,7 @@ async function modalSubmit(ctx: DiscordContext, interaction: ModalSubmitInteract
   await answerLater(ctx, interaction, async () => {
     const form: Record<string, string | undefined> = { ...(await pendingOptions(ctx, parsed.pending)) };
     for (const [name, value] of Object.entries(values)) if (value.trim() !== '') form[name] = value;
-    const reply = await openTicket(service, hctx, form);
+    const reply = await openTicket(service, hctx, form, `discord:${interaction.id}`);
     if (reply.ok) await forgetPending(ctx, parsed.pending);
     const labels = new Map(service.fields.map((f) => [f.name as string, f.label]));
     const typed = Object.entries(values).map(([name, value]) => ({ label: labels.get(name) ?? name, value }));

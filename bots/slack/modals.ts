@@ -46,7 +46,7 @@ export function registerModals(app: App, rt: SlackRuntime): void {
     await ack();
     const audience = { client, channel: origin.channel, user: body.user.id };
     afterAck(rt, 'ticket form', audience, async () => {
-      const reply = await openTicket(rt.service, await chatContext(rt, submitter(args, origin.channel)), draft);
+      const reply = await openTicket(rt.service, await chatContext(rt, submitter(args, origin.channel)), draft, `slack:view:${view.id}`);
       if (reply.ok || reply.card) return tell(rt, audience, reply);
       rt.logger.warn('ticket not opened; the input is kept for another try', { reason: reply.text });
       await tell(rt, audience, reply, await keepDraft(rt, draft, fields, origin.channel));

@@ -10,6 +10,7 @@ import { escapeText } from './mrkdwn.js';
 import type { People } from './people.js';
 import type { SlackSettings } from './settings.js';
 import type { SlackSink } from './sink.js';
+import { placeRef } from './thread-ref.js';
 import { openView, rateView } from './views.js';
 
 /** What every listener of the Slack app shares, passed in rather than held in module state. */
@@ -50,7 +51,7 @@ export interface SlackUser {
 /** The neutral context of a handler: who acts (their name and staff membership looked up), and where a new ticket's card goes. */
 export async function chatContext(rt: SlackRuntime, who: SlackUser): Promise<ChatContext> {
   const actor = await rt.people.actor(who.teamId, who.userId, who.userName);
-  return { actor, logger: rt.logger, startThread: (card) => rt.sink.postCard(rt.settings.ticketChannel ?? who.channel, card) };
+  return { actor, logger: rt.logger, place: placeRef({ channel: rt.settings.ticketChannel ?? who.channel, user: who.userId }) };
 }
 
 /** A command or button from `who`; the lookups behind the context run only if the command needs them (a form opens without). */
