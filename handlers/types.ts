@@ -39,7 +39,7 @@ export interface Answer {
 }
 
 /** A form for the person to fill in, which the front-end shows as its own modal. */
-export type FormRequest = { form: 'open'; draft: Draft } | { form: 'rate'; ticketId: string };
+export type FormRequest = { form: 'open'; draft: Draft } | { form: 'rate'; ticketId: string } | { form: 'reopen'; ticketId: string };
 
 /** What a handler hands back for the front-end to render. */
 export type Reply = Answer | FormRequest;

@@ -10,16 +10,18 @@ export const customId = {
   /** The open-ticket modal; `pending` names the stored command options (priority, category …). */
   openModal: (pending: string): string => `${PREFIX}:open:${pending}`,
   rateModal: (ticketId: string): string => `${PREFIX}:ratemodal:${ticketId}`.slice(0, 100),
+  reopenModal: (ticketId: string): string => `${PREFIX}:reopenmodal:${ticketId}`.slice(0, 100),
 };
 
 type ParsedCustomId =
   | { kind: 'button'; action: CardAction; ticketId: string }
   | { kind: 'retry'; jobKey: string }
   | { kind: 'open'; pending: string }
-  | { kind: 'rate'; ticketId: string };
+  | { kind: 'rate'; ticketId: string }
+  | { kind: 'reopen'; ticketId: string };
 
 export function parseCustomId(id: string): ParsedCustomId | undefined {
-  const match = /^tb:(close|reopen|rate|retry|open|ratemodal):(.*)$/s.exec(id);
+  const match = /^tb:(close|reopen|rate|retry|open|ratemodal|reopenmodal):(.*)$/s.exec(id);
   if (!match) return undefined;
   const [, kind = '', rest = ''] = match;
   switch (kind) {
@@ -31,6 +33,8 @@ export function parseCustomId(id: string): ParsedCustomId | undefined {
       return { kind: 'retry', jobKey: rest };
     case 'open':
       return { kind: 'open', pending: rest };
+    case 'reopenmodal':
+      return { kind: 'reopen', ticketId: rest };
     default:
       return { kind: 'rate', ticketId: rest };
   }

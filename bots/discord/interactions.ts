@@ -3,6 +3,7 @@ import { Draft, checkCommand, type ParsedCommand } from '../../handlers/command.
 import { dispatch, type CommandOrigin } from '../../handlers/dispatch.js';
 import { draftFromMessage, openTicket } from '../../handlers/open-ticket.js';
 import { rateTicket, ratingForm } from '../../handlers/rate.js';
+import { reopenForm, reopenTicket } from '../../handlers/reopen.js';
 import type { Answer, ChatContext } from '../../handlers/types.js';
 import { COMMAND_NAME, OPEN_FROM_MESSAGE, planOpenForm } from './commands.js';
 import { actorOf, type DiscordContext } from './context.js';
@@ -96,6 +97,7 @@ async function button(ctx: DiscordContext, interaction: ButtonInteraction): Prom
   if (parsed?.kind !== 'button') return answerNow(ctx, interaction, 'This button belongs to an older version of the bot; use /ticket instead.');
   const { action, ticketId } = parsed;
   if (action === 'rate') return answerAtOnce(ctx, interaction, await ratingForm(ctx.service, chatContext(ctx, interaction), ticketId));
+  if (action === 'reopen') return answerAtOnce(ctx, interaction, await reopenForm(ctx.service, chatContext(ctx, interaction), ticketId));
   await later({ name: action, ticketId });
 }
 
@@ -107,6 +109,10 @@ async function modalSubmit(ctx: DiscordContext, interaction: ModalSubmitInteract
   if (parsed?.kind === 'rate') {
     const rating = { score: values['score']?.trim() ?? '', comment: values['comment']?.trim() || undefined };
     return answerLater(ctx, interaction, async () => renderReply(await rateTicket(service, hctx, parsed.ticketId, rating)));
+  }
+  if (parsed?.kind === 'reopen') {
+    const reason = values['reason']?.trim() || undefined;
+    return answerLater(ctx, interaction, async () => renderReply(await reopenTicket(service, hctx, parsed.ticketId, reason)));
   }
   if (parsed?.kind !== 'open') return answerNow(ctx, interaction, 'This form belongs to an older version of the bot; use /ticket instead.');
   await answerLater(ctx, interaction, async () => {
