@@ -38,7 +38,7 @@ export async function dispatch(service: TicketService, command: ParsedCommand, o
     case 'help':
       return { ok: true, text: help(service) };
     case 'open':
-      return origin.forms ? { form: 'open', draft: command.fields } : openTicket(service, await ctx(), command.fields);
+      return origin.forms ? { form: 'open', draft: command.fields } : openTicket(service, await ctx(), command.fields, origin.eventKey);
     case 'reply': {
       const { actor, logger } = await ctx();
       const { ticketId, text } = command;

@@ -1,35 +1,20 @@
-import { StoreUnavailable } from '../src/errors.js';
 import type { TicketService } from '../src/service.js';
 import type { Draft } from './command.js';
 import { replyForError } from './errors.js';
 import type { Answer, ChatContext } from './types.js';
 
 /**
- * Opens a ticket from a submitted form: validate, create at the provider, start the thread with
- * the card, store the link. Validation errors come back as field errors with nothing sent.
+ * Opens a ticket from a submitted form: validate, create at the provider, link it to the person at
+ * once, and queue its card (posted by the outbox, where `ctx.place` says, or in a DM). Validation
+ * errors come back as field errors with nothing sent. `submission` is the platform's id of the
+ * form submission or command.
  */
-export async function openTicket(service: TicketService, ctx: ChatContext, form: unknown): Promise<Answer> {
-  let snapshot;
+export async function openTicket(service: TicketService, ctx: ChatContext, form: unknown, submission: string): Promise<Answer> {
   try {
-    snapshot = await service.open(form, ctx.actor.requester);
+    const link = await service.openInChat(form, ctx.actor.requester, { place: ctx.place, submission });
+    return { ok: true, text: `Ticket #${link.ticketId} opened with ${service.providerName}.`, card: service.card(link) };
   } catch (error) {
     return replyForError(error, service.providerName, ctx.logger);
-  }
-  const { ticket } = snapshot;
-  const preview = service.preview(snapshot, ctx.actor.requester);
-  try {
-    const { thread, cardRef } = await ctx.startThread(preview);
-    const link = await service.link(snapshot, thread, ctx.actor.requester, cardRef);
-    return { ok: true, text: `Ticket #${ticket.id} opened with ${service.providerName}.`, card: service.card(link), thread };
-  } catch (error) {
-    ctx.logger.error('ticket opened at the provider, but its thread could not be started or linked', { ticketId: ticket.id, error });
-    // The ticket exists at the provider: say so, so the person can follow it there.
-    const why = error instanceof StoreUnavailable ? 'the ticket store is unreachable, so this chat cannot follow it yet' : 'its thread could not be posted here';
-    return {
-      ok: false,
-      text: `Ticket #${ticket.id} was opened with ${service.providerName}, but ${why}. Use /ticket status ${ticket.id}.`,
-      card: preview,
-    };
   }
 }
 

@@ -1,6 +1,7 @@
 import type { TicketService } from '../src/service.js';
 import { replyForError } from './errors.js';
-import type { Answer, ChatContext } from './types.js';
+import { mayAct } from './permissions.js';
+import type { Answer, ChatContext, Reply } from './types.js';
 
 export async function reopenTicket(service: TicketService, ctx: ChatContext, ticketId: string, text?: string): Promise<Answer> {
   try {
@@ -9,4 +10,9 @@ export async function reopenTicket(service: TicketService, ctx: ChatContext, tic
   } catch (error) {
     return replyForError(error, service.providerName, ctx.logger);
   }
+}
+
+/** The card's Reopen button: a small form asking why, or the refusal before anyone types a reason for nothing. */
+export async function reopenForm(service: TicketService, ctx: ChatContext, ticketId: string): Promise<Reply> {
+  return (await mayAct(service, ctx, ticketId, 'reopen')) ?? { form: 'reopen', ticketId };
 }

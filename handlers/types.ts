@@ -9,8 +9,11 @@ export interface ChatContext {
   actor: Actor;
   /** For failures a handler answers the user about itself rather than passing them on. */
   logger: Logger;
-  /** Posts the ticket card where the platform keeps conversations and returns its thread. */
-  startThread(card: TicketCard): Promise<{ thread: ThreadRef; cardRef?: string }>;
+  /**
+   * Where a new ticket's card goes, as the front-end's sink encodes it (a channel, and who asked,
+   * for the DM fallback): the card is posted by the outbox, not by the handler.
+   */
+  place: string;
 }
 
 /** A delivery that did not go through, as `/ticket status` shows it. */
@@ -36,7 +39,7 @@ export interface Answer {
 }
 
 /** A form for the person to fill in, which the front-end shows as its own modal. */
-export type FormRequest = { form: 'open'; draft: Draft } | { form: 'rate'; ticketId: string };
+export type FormRequest = { form: 'open'; draft: Draft } | { form: 'rate'; ticketId: string } | { form: 'reopen'; ticketId: string };
 
 /** What a handler hands back for the front-end to render. */
 export type Reply = Answer | FormRequest;

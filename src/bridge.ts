@@ -10,6 +10,8 @@ import { KeyvOutbox } from './delivery/keyv-outbox.js';
 import { ProviderAccess } from './ops/provider-access.js';
 import { noTelemetry, type Telemetry } from './ops/telemetry.js';
 import type { TicketProvider } from './provider.js';
+import { Openings } from './openings.js';
+import { OpeningReconciler } from './reconcile-openings.js';
 import { Relay } from './relay/relay.js';
 import { TicketService } from './service.js';
 import type { KeyValueStore } from './store/index.js';
@@ -39,6 +41,8 @@ interface BridgeOptions {
   followUpDays?: number;
   /** Where counters and timings go (the /metrics registry); nowhere by default. */
   telemetry?: Telemetry;
+  /** Unfinished openings: how often they are looked for, and how long a create may still land (tests shorten both). */
+  openings?: { intervalMs?: number; graceMs?: number };
 }
 
 /** The core, assembled: service, relay, outbox and the sinks front-ends register. */
@@ -50,6 +54,7 @@ export class Bridge {
   /** Whether the provider accepts the credentials, as last checked (readiness reads it). */
   readonly access: ProviderAccess;
   readonly sinks = new ChatSinks();
+  readonly openings: OpeningReconciler;
   private readonly frontEnds: FrontEnd[] = [];
 
   constructor(readonly options: BridgeOptions) {
@@ -89,7 +94,9 @@ export class Bridge {
       access: this.access,
       telemetry,
     });
-    this.service = new TicketService({ provider, links: this.links, outbox: this.outbox, relay: this.relay });
+    const openings = new Openings(kv, provider.id);
+    this.service = new TicketService({ provider, links: this.links, outbox: this.outbox, relay: this.relay, openings });
+    this.openings = new OpeningReconciler({ provider, openings, service: this.service, sinks: this.sinks, kv, logger, ...options.openings });
   }
 
   attach(frontEnd: FrontEnd): void {
@@ -100,6 +107,7 @@ export class Bridge {
   start(): void {
     this.outbox.start();
     this.relay.start();
+    this.openings.start();
   }
 
   /**
@@ -110,6 +118,7 @@ export class Bridge {
     // One front-end that fails to stop must not keep the rest of the bridge running.
     const { logger } = this.options;
     await Promise.all(this.frontEnds.map((f) => f.stop().catch((error: unknown) => logger.warn('front-end did not stop cleanly', { frontEnd: f.name, error }))));
+    await this.openings.stop();
     await this.relay.stop();
     await this.outbox.stop();
   }

@@ -49,7 +49,15 @@ export type ThreadMessage = z.infer<typeof ThreadMessage>;
  * limits, and make a repeated `postToThread` with the same `idempotencyKey` post at most once where
  * the platform gives a way (Slack metadata, Discord nonce).
  */
-export interface ChatSink<Thread = unknown> {
+/** Where a new ticket's card went: the thread it starts, and whether the sink had to fall back to a DM. */
+export interface StartedThread {
+  thread: ThreadRef;
+  cardRef?: string;
+  /** Set when the place refused the bot for good and the card went to the requester's DM instead. */
+  fellBack?: boolean;
+}
+
+export interface ChatSink<Thread = unknown, Place = unknown> {
   /** The ThreadRef the core stores for a thread of this platform. */
   encodeThread(thread: Thread): ThreadRef;
   /** The thread a stored ref names, or undefined when the ref is not this platform's. */
@@ -57,6 +65,21 @@ export interface ChatSink<Thread = unknown> {
   postToThread(thread: Thread, message: ThreadMessage, idempotencyKey: string): Promise<void>;
   /** `cardRef` is the sink's own ref of the card message, as its front-end returned it. */
   updateCard(thread: Thread, cardRef: string | undefined, card: TicketCard): Promise<void>;
+  /**
+   * The place a new ticket's card goes (a channel and who asked), from the ref its front-end put in
+   * the handler context; undefined when the ref is not this platform's. With `startThread`, for
+   * front-ends that open tickets.
+   */
+  decodePlace?(ref: string): Place | undefined;
+  /**
+   * Posts a new ticket's card at `place` and returns the thread it starts, at most once per
+   * `idempotencyKey`. A place that refuses the bot for good (not a member, gone, archived) is not
+   * retried: the card goes to a direct message with the requester, who is told in plain words what
+   * the operator must do.
+   */
+  startThread?(place: Place, card: TicketCard, idempotencyKey: string): Promise<StartedThread>;
+  /** Tells the requester of `place` something that concerns no thread (a ticket that could not be opened). */
+  notify?(place: Place, text: string): Promise<void>;
 }
 
 /** A stored thread, bound to the sink that owns it. */
@@ -65,12 +88,19 @@ interface ChatThread {
   updateCard(cardRef: string | undefined, card: TicketCard): Promise<void>;
 }
 
-/** A failure to post that says whether trying again can help. */
+/** A new ticket's place, bound to the sink that owns it. */
+interface ChatPlace {
+  startThread(card: TicketCard, idempotencyKey: string): Promise<StartedThread>;
+  notify(text: string): Promise<void>;
+}
+
+/** A failure to post that says whether trying again can help; `code` is the platform's own word for it, when it gave one. */
 export class ChatDeliveryError extends Error {
   constructor(
     message: string,
     readonly transient: boolean,
     readonly retryAfterMs?: number,
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'ChatDeliveryError';
@@ -83,8 +113,18 @@ export class ChatDeliveryError extends Error {
  */
 export class ChatSinks {
   private readonly routes: ((ref: ThreadRef) => ChatThread | undefined)[] = [];
+  private readonly places: ((ref: string) => ChatPlace | undefined)[] = [];
 
-  register<Thread>(sink: ChatSink<Thread>): void {
+  register<Thread, Place>(sink: ChatSink<Thread, Place>): void {
+    this.places.push((ref) => {
+      const place = sink.decodePlace?.(ref);
+      const { startThread, notify } = sink;
+      if (place === undefined || !startThread) return undefined;
+      return {
+        startThread: (card, key) => startThread.call(sink, place, card, key),
+        notify: async (text) => notify?.call(sink, place, text),
+      };
+    });
     this.routes.push((ref) => {
       const thread = sink.decodeThread(ref);
       if (thread === undefined) return undefined;
@@ -102,6 +142,15 @@ export class ChatSinks {
       if (thread) return thread;
     }
     throw new ChatDeliveryError(`no running front-end owns thread ${ref}`, true, 30_000);
+  }
+
+  /** The place behind a new ticket's place ref; transient while no running front-end owns it. */
+  forPlace(ref: string): ChatPlace {
+    for (const route of this.places) {
+      const place = route(ref);
+      if (place) return place;
+    }
+    throw new ChatDeliveryError(`no running front-end owns place ${ref}`, true, 30_000);
   }
 }
 

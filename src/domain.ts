@@ -119,6 +119,7 @@ export type ThreadRef = string;
 export const TicketLink = z.object({
   provider: ProviderId,
   ticketId: z.string(),
+  /** Empty until the ticket's card is posted (the `open_card` delivery), then where it lives. */
   thread: z.string(),
   /** The message that shows the ticket card, if the bot keeps one (platform-specific ref). */
   card: z.string().optional(),

@@ -14,7 +14,8 @@ export class LinkStore {
 
   async save(link: TicketLink): Promise<void> {
     await this.kv.set(this.linkKey(link.ticketId), link);
-    await this.kv.set(`thread:${link.thread}`, link.ticketId);
+    // A ticket whose card is not posted yet has no thread to find it by.
+    if (link.thread) await this.kv.set(`thread:${link.thread}`, link.ticketId);
     await this.kv.add(`mine:${this.provider}:${link.requester.key}`, link.ticketId);
     if (isClosed(link.status)) {
       await this.kv.add(this.followUpSet, link.ticketId);

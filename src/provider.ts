@@ -74,6 +74,12 @@ export interface TicketProvider {
   reopenTicket?(ticketId: string, text: string): Promise<void>;
   /** `score` is 1–5; adapters map it onto the vendor's scale. */
   rateTicket?(ticketId: string, score: number, comment?: string): Promise<void>;
+  /**
+   * The ticket this bot created whose description carries `marker` (the line `openings.ts` adds),
+   * looked up among the vendor's recent tickets; undefined when the vendor has none. How an
+   * opening cut off by a crash is found again; only where the API can list tickets.
+   */
+  findOpened?(marker: string, requester: Requester): Promise<TicketSnapshot | undefined>;
   /** Tickets changed since `cursor` (undefined on the first call), newest high-water mark as cursor. */
   listUpdatedSince?(cursor: string | undefined, knownOpen: readonly string[]): Promise<UpdatedTickets>;
   /**

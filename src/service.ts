@@ -8,9 +8,10 @@ import {
   type TicketLink,
   type TicketSnapshot,
 } from './domain.js';
-import { FieldErrors, ForbiddenError, NotSupportedError } from './errors.js';
+import { FieldErrors, ForbiddenError, NotSupportedError, ProviderError } from './errors.js';
 import type { LinkStore } from './links.js';
-import { commentJob, type Delivery } from './delivery/jobs.js';
+import { commentJob, openCardJob, type Delivery } from './delivery/jobs.js';
+import { markedDescription, markerOf, type Opening, type Openings } from './openings.js';
 import type { Outbox, OutboxJob } from './delivery/outbox.js';
 import { attributedText, capabilitiesOf, type TicketProvider } from './provider.js';
 import type { Relay } from './relay/relay.js';
@@ -26,6 +27,15 @@ interface TicketServiceDeps {
   links: LinkStore;
   outbox: Outbox<Delivery>;
   relay: Relay;
+  openings: Openings;
+}
+
+/** Where a new ticket comes from: the front-end's ref of where its card goes, and the submission's own id. */
+export interface OpenRequest {
+  /** A ref the front-end's sink decodes (`ChatSink.decodePlace`): a channel, and who asked. */
+  place: string;
+  /** The platform's id of the form submission or command: it names the opening record and its marker. */
+  submission: string;
 }
 
 export interface TicketStatusView {
@@ -51,6 +61,11 @@ const Rating = z.object({
   score: z.coerce.number().int('expects a whole number from 1 to 5').min(1, 'expects 1 to 5').max(5, 'expects 1 to 5'),
   comment: z.string().trim().max(2000).optional(),
 });
+
+/** Whether a failed create may still have created the ticket (the answer was lost, not a refusal). */
+function mayHaveActed(error: ProviderError): boolean {
+  return error.kind === 'timeout' || error.kind === 'unavailable' || error.kind === 'malformed';
+}
 
 /** The use cases every front-end shares. Knows the provider contract, never a chat platform. */
 export class TicketService {
@@ -82,6 +97,49 @@ export class TicketService {
   async open(raw: unknown, requester: Requester): Promise<TicketSnapshot> {
     await this.deps.provider.refreshFields?.();
     return this.deps.provider.createTicket(this.validateOpen(raw), requester);
+  }
+
+  /**
+   * Opens a ticket from chat. An opening record is stored before the create call and the ticket
+   * carries its marker, so a process killed during the call leaves something to reconcile. The
+   * moment the provider answers the ticket is linked to its requester (status, list and relay
+   * know it) and its card is queued as the first delivery of its chat lane.
+   */
+  async openInChat(raw: unknown, requester: Requester, request: OpenRequest): Promise<TicketLink> {
+    const { provider, openings } = this.deps;
+    await provider.refreshFields?.();
+    const input = this.validateOpen(raw);
+    const opening: Opening = { ...request, marker: markerOf(request.submission), input, requester, startedAt: Date.now() };
+    await openings.begin(opening);
+    let snapshot: TicketSnapshot;
+    try {
+      snapshot = await provider.createTicket({ ...input, description: markedDescription(input.description, opening.marker) }, requester);
+    } catch (error) {
+      // A refusal certainly created nothing; after a timeout or a 5xx the vendor may hold it, and
+      // the record stays for the reconciliation to find.
+      if (!(error instanceof ProviderError) || !mayHaveActed(error)) await openings.finish(request.submission);
+      throw error;
+    }
+    return this.finishOpening(opening, snapshot);
+  }
+
+  /**
+   * Links a ticket the provider created for `opening` and queues its card; repeating it (the
+   * reconciliation racing the create's own answer) lands on the same link and the same card job.
+   */
+  async finishOpening(opening: Opening, snapshot: TicketSnapshot): Promise<TicketLink> {
+    const { links, outbox, relay, openings } = this.deps;
+    const known = await links.get(snapshot.ticket.id);
+    const link = known ?? this.newLink(snapshot, opening.requester);
+    // Queued before the link is saved, so it is the first job of the ticket's chat lane: nothing
+    // the relay queues can be posted before the card.
+    await outbox.enqueue(openCardJob(link, opening.place));
+    if (!known) {
+      await links.save(link);
+      await relay.ingest(link, snapshot, { announce: false });
+    }
+    await openings.finish(opening.submission);
+    return link;
   }
 
   /** Stores the ticket ⇄ thread link; what the ticket already holds is marked seen, not relayed. */

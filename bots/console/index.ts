@@ -24,7 +24,7 @@ export function startConsole(deps: FrontEndDeps, io: ConsoleIo = { input: proces
   const ctx: ChatContext = {
     actor: { requester: { key: `console:${name}`, name }, isStaff: false },
     logger: deps.logger,
-    startThread: async (card) => ({ thread: sink.encodeThread({ ticketId: card.ticketId }) }),
+    place: sink.encodePlace({ user: name }),
   };
   const lines = createInterface({ input: io.input, terminal: false });
   let lineNo = 0;

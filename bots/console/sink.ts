@@ -1,4 +1,4 @@
-import type { ChatSink, ThreadMessage } from '../../src/chat.js';
+import type { ChatSink, StartedThread, ThreadMessage, TicketCard } from '../../src/chat.js';
 import type { ThreadRef } from '../../src/domain.js';
 
 /** A ticket's "thread" at the terminal is the ticket itself: `console:<ticket id>`. */
@@ -6,8 +6,13 @@ interface ConsoleThread {
   ticketId: string;
 }
 
+/** Where a ticket opened at the terminal goes: the terminal (`console-place:<user>`). */
+interface ConsolePlace {
+  user: string;
+}
+
 /** Relayed posts as terminal lines: one line each, `[#<id>] author: text`. */
-export class ConsoleSink implements ChatSink<ConsoleThread> {
+export class ConsoleSink implements ChatSink<ConsoleThread, ConsolePlace> {
   /** Keys printed by this process; the outbox may repeat a post whose bookkeeping a crash cut off. */
   private readonly printed = new Set<string>();
 
@@ -30,6 +35,27 @@ export class ConsoleSink implements ChatSink<ConsoleThread> {
 
   /** A terminal has no card to edit: the status line the relay posts says it all. */
   async updateCard(): Promise<void> {}
+
+  encodePlace(place: ConsolePlace): string {
+    return `console-place:${place.user}`;
+  }
+
+  decodePlace(ref: string): ConsolePlace | undefined {
+    const user = /^console-place:(.+)$/s.exec(ref)?.[1];
+    return user ? { user } : undefined;
+  }
+
+  /** The ticket's "card" at the terminal is one line; its thread is the ticket itself. */
+  async startThread(_place: ConsolePlace, card: TicketCard, idempotencyKey: string): Promise<StartedThread> {
+    const thread: ConsoleThread = { ticketId: card.ticketId };
+    const line = `following: ${oneLine(card.subject)} [${oneLine(card.vendorStatus)}] with ${oneLine(card.provider)}`;
+    await this.postToThread(thread, { kind: 'notice', ticketId: card.ticketId, text: line }, idempotencyKey);
+    return { thread: this.encodeThread(thread) };
+  }
+
+  async notify(_place: ConsolePlace, text: string): Promise<void> {
+    this.print(oneLine(text));
+  }
 }
 
 function lineOf(message: ThreadMessage): string {

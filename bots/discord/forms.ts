@@ -3,7 +3,7 @@ import { Draft } from '../../handlers/command.js';
 import type { FormRequest, Reply } from '../../handlers/types.js';
 import { planOpenForm } from './commands.js';
 import type { DiscordContext } from './context.js';
-import { openModal, rateModal } from './modals.js';
+import { openModal, rateModal, reopenModal } from './modals.js';
 import { answerNow } from './replies.js';
 
 /** How long the options typed with `/ticket open` wait for the modal's submit. */
@@ -24,8 +24,8 @@ export async function answerAtOnce(ctx: DiscordContext, interaction: ModalCapabl
  * `/ticket open` took as command options waits in the store for the modal's submit.
  */
 async function showForm(ctx: DiscordContext, interaction: ModalCapable, form: FormRequest): Promise<void> {
-  if (form.form === 'rate') {
-    await interaction.showModal(rateModal(form.ticketId));
+  if (form.form === 'rate' || form.form === 'reopen') {
+    await interaction.showModal((form.form === 'rate' ? rateModal : reopenModal)(form.ticketId));
     return;
   }
   const { fields, providerName } = ctx.service;

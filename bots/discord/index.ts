@@ -24,7 +24,7 @@ export async function startDiscord(deps: FrontEndDeps, options: DiscordOptions =
   const settings = discordSettings(deps.env);
   const client = createClient(settings, options.rest);
   const ctx: DiscordContext = { client, service: deps.service, kv: deps.kv, logger: deps.logger, settings };
-  const sink = new DiscordSink(client.rest, deps.limiters);
+  const sink = new DiscordSink(client.rest, { opening: { kv: deps.kv, logger: deps.logger }, limiters: deps.limiters });
   client.on(Events.InteractionCreate, interactionListener(ctx));
   client.on(Events.MessageCreate, threadMessageListener(ctx));
   client.on(Events.Error, (error) => deps.logger.error('discord: client error', { error }));

@@ -3,14 +3,14 @@ import { Draft, checkCommand, type ParsedCommand } from '../../handlers/command.
 import { dispatch, type CommandOrigin } from '../../handlers/dispatch.js';
 import { draftFromMessage, openTicket } from '../../handlers/open-ticket.js';
 import { rateTicket, ratingForm } from '../../handlers/rate.js';
+import { reopenForm, reopenTicket } from '../../handlers/reopen.js';
 import type { Answer, ChatContext } from '../../handlers/types.js';
 import { COMMAND_NAME, OPEN_FROM_MESSAGE, planOpenForm } from './commands.js';
 import { actorOf, type DiscordContext } from './context.js';
 import { answerAtOnce, forgetPending, pendingOptions, type ModalCapable } from './forms.js';
-import { parseCustomId, threadRef } from './ids.js';
+import { parseCustomId, placeRef, threadRef } from './ids.js';
 import { submittedValues } from './modals.js';
 import { answerLater, answerNow, renderReply } from './replies.js';
-import { startTicketThread } from './threads.js';
 
 type Acting = ModalCapable | ModalSubmitInteraction;
 
@@ -18,7 +18,7 @@ function chatContext(ctx: DiscordContext, interaction: Acting): ChatContext {
   return {
     actor: actorOf(ctx.settings, interaction.user, interaction.member),
     logger: ctx.logger,
-    startThread: (card) => startTicketThread(ctx, { channelId: interaction.channelId, userId: interaction.user.id }, card),
+    place: placeRef({ channelId: ctx.settings.ticketChannel ?? interaction.channelId ?? undefined, userId: interaction.user.id }),
   };
 }
 
@@ -97,6 +97,7 @@ async function button(ctx: DiscordContext, interaction: ButtonInteraction): Prom
   if (parsed?.kind !== 'button') return answerNow(ctx, interaction, 'This button belongs to an older version of the bot; use /ticket instead.');
   const { action, ticketId } = parsed;
   if (action === 'rate') return answerAtOnce(ctx, interaction, await ratingForm(ctx.service, chatContext(ctx, interaction), ticketId));
+  if (action === 'reopen') return answerAtOnce(ctx, interaction, await reopenForm(ctx.service, chatContext(ctx, interaction), ticketId));
   await later({ name: action, ticketId });
 }
 
@@ -109,11 +110,15 @@ async function modalSubmit(ctx: DiscordContext, interaction: ModalSubmitInteract
     const rating = { score: values['score']?.trim() ?? '', comment: values['comment']?.trim() || undefined };
     return answerLater(ctx, interaction, async () => renderReply(await rateTicket(service, hctx, parsed.ticketId, rating)));
   }
+  if (parsed?.kind === 'reopen') {
+    const reason = values['reason']?.trim() || undefined;
+    return answerLater(ctx, interaction, async () => renderReply(await reopenTicket(service, hctx, parsed.ticketId, reason)));
+  }
   if (parsed?.kind !== 'open') return answerNow(ctx, interaction, 'This form belongs to an older version of the bot; use /ticket instead.');
   await answerLater(ctx, interaction, async () => {
     const form: Record<string, string | undefined> = { ...(await pendingOptions(ctx, parsed.pending)) };
     for (const [name, value] of Object.entries(values)) if (value.trim() !== '') form[name] = value;
-    const reply = await openTicket(service, hctx, form);
+    const reply = await openTicket(service, hctx, form, `discord:${interaction.id}`);
     if (reply.ok) await forgetPending(ctx, parsed.pending);
     const labels = new Map(service.fields.map((f) => [f.name as string, f.label]));
     const typed = Object.entries(values).map(([name, value]) => ({ label: labels.get(name) ?? name, value }));

@@ -65,6 +65,15 @@ export function rateModal(ticketId: string): APIModalInteractionResponseCallback
   };
 }
 
+/** The Reopen button's form: why the ticket is reopened (it reaches the provider with the reopen). */
+export function reopenModal(ticketId: string): APIModalInteractionResponseCallbackData {
+  return {
+    custom_id: customId.reopenModal(ticketId),
+    title: clip(`Reopen ticket #${ticketId}`, 45),
+    components: [textRow({ id: 'reason', label: 'Why reopen it?', required: true, paragraph: true, maxLength: 2000 })],
+  };
+}
+
 /** Every text input of a submitted modal, by custom_id. */
 export function submittedValues(interaction: ModalSubmitInteraction): Record<string, string> {
   const values: Record<string, string> = {};

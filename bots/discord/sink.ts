@@ -1,12 +1,25 @@
 import { DiscordAPIError, HTTPError, RateLimitError, Routes, type REST } from 'discord.js';
 import { z } from 'zod';
-import { ChatDeliveryError, type ChatSink, type ThreadMessage, type TicketCard } from '../../src/chat.js';
+import { ChatDeliveryError, type ChatSink, type StartedThread, type ThreadMessage, type TicketCard } from '../../src/chat.js';
 import type { ThreadRef } from '../../src/domain.js';
 import { memoryLimiters, type Limiters, type RateLimit } from '../../src/limits.js';
+import type { Logger } from '../../src/logger.js';
+import type { KeyValueStore } from '../../src/store/index.js';
 import { NO_MENTIONS } from './client.js';
 import { cardMessage } from './embeds.js';
-import { decodeThreadRef, threadRef, type DiscordThread } from './ids.js';
+import { decodePlace, decodeThreadRef, dmThreadRef, dmTicketKey, threadRef, type DiscordPlace, type DiscordThread } from './ids.js';
 import { nonceOf, renderThreadMessage } from './messages.js';
+import { startTicketThread } from './threads.js';
+
+/** Discord's codes for a channel the bot cannot use until someone changes it: Missing Access, Unknown Channel. */
+const REFUSED_CHANNEL = new Set(['50001', '10003']);
+const STARTED_TTL_MS = 30 * 24 * 3600_000;
+
+/** What the sink needs to open tickets' threads (the DM fallback keeps its index in the store). */
+interface OpeningDeps {
+  kv: KeyValueStore;
+  logger: Logger;
+}
 
 const TRANSIENT_RETRY_MS = 5_000;
 
@@ -28,14 +41,91 @@ const unreadable = (): ChatDeliveryError => new ChatDeliveryError('Discord sent 
  * carries `allowed_mentions: {parse: []}` and a nonce from the idempotency key with `enforce_nonce`,
  * so a post retried after a crash is not duplicated (Discord remembers nonces for a few minutes).
  */
-export class DiscordSink implements ChatSink<DiscordThread> {
+export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
+  private readonly opening: OpeningDeps | undefined;
+  private readonly limiters: Limiters;
+
+  /** `opening` lets the sink start tickets' threads; `limiters` holds the channel pace (Redis across replicas). */
   constructor(
     private readonly rest: REST,
-    private readonly limiters: Limiters = memoryLimiters(),
-  ) {}
+    deps: { opening?: OpeningDeps; limiters?: Limiters | undefined } = {},
+  ) {
+    this.opening = deps.opening;
+    this.limiters = deps.limiters ?? memoryLimiters();
+  }
 
   encodeThread(thread: DiscordThread): ThreadRef {
-    return threadRef(thread.threadId);
+    return thread.dmTicket ? dmThreadRef(thread.threadId, thread.dmTicket) : threadRef(thread.threadId);
+  }
+
+  decodePlace(ref: string): DiscordPlace | undefined {
+    return this.opening ? decodePlace(ref) : undefined;
+  }
+
+  /**
+   * Starts a new ticket's thread with its card. A channel that refuses the bot for good (Missing
+   * Access, Unknown Channel) gets no retry: the card goes to a DM with the requester, and the DM
+   * becomes the ticket's conversation (their messages there become comments). Where it went is
+   * kept under the job's key, so a repeat after a crash past the post does not post again.
+   */
+  async startThread(place: DiscordPlace, card: TicketCard, key: string): Promise<StartedThread> {
+    const { kv, logger } = this.required();
+    const mark = `discord:card:${key}`;
+    const done = await kv.get<StartedThread>(mark);
+    if (done) return done;
+    let started: StartedThread;
+    try {
+      if (!place.channelId) throw new ChatDeliveryError('no channel to start the ticket thread in', false, undefined, '10003');
+      const channelId = place.channelId;
+      started = await startTicketThread(this.rest, { channelId, userId: place.userId }, card);
+    } catch (error) {
+      const refusal = deliveryError(error);
+      if (!REFUSED_CHANNEL.has(refusal.code ?? '')) throw refusal;
+      logger.error('discord: the ticket channel refuses the bot; the card goes to the requester by DM', {
+        channel: place.channelId,
+        ticketId: card.ticketId,
+        reason: refusal.message,
+      });
+      started = await this.startInDm(place, card, key);
+    }
+    await kv.set(mark, started, STARTED_TTL_MS);
+    return started;
+  }
+
+  async notify(place: DiscordPlace, text: string): Promise<void> {
+    const channelId = await this.dmChannel(place.userId);
+    await this.send(channelId, { content: text.slice(0, 2000), allowed_mentions: NO_MENTIONS });
+  }
+
+  /** The card, and plain words on what happened and what the operator must do, in the requester's DM. */
+  private async startInDm(place: DiscordPlace, card: TicketCard, key: string): Promise<StartedThread> {
+    const { kv } = this.required();
+    const channelId = await this.dmChannel(place.userId);
+    const cardPost = await this.send(channelId, { ...cardMessage(card), allowed_mentions: NO_MENTIONS, nonce: nonceOf(key, 0), enforce_nonce: true });
+    const where = place.channelId ? `<#${place.channelId}>` : 'a server channel';
+    const content =
+      `Your ticket #${card.ticketId} could not be posted in ${where}: the bot cannot see or post in that channel. ` +
+      `The ticket is open and followed here instead: support's answers arrive in this conversation, and what you write here reaches support. ` +
+      `To have tickets posted in ${where}, ask a server admin to give the bot access to it (View Channel, Send Messages, Create Private Threads).`;
+    await this.send(channelId, { content, allowed_mentions: NO_MENTIONS, nonce: nonceOf(key, 1), enforce_nonce: true });
+    // Messages in this DM now go to this ticket (the latest one that fell back here).
+    await kv.set(dmTicketKey(channelId), card.ticketId);
+    return { thread: dmThreadRef(channelId, card.ticketId), cardRef: cardPost, fellBack: true };
+  }
+
+  /** The bot's DM channel with a user (POST /users/@me/channels). */
+  private dmChannel(userId: string): Promise<string> {
+    return this.call(() => this.rest.post(Routes.userChannels(), { body: { recipient_id: userId } }));
+  }
+
+  /** Posts a message and returns its id. */
+  private send(channelId: string, body: Record<string, unknown>): Promise<string> {
+    return this.call(() => this.rest.post(Routes.channelMessages(channelId), { body }), channelId);
+  }
+
+  private required(): OpeningDeps {
+    if (!this.opening) throw new ChatDeliveryError('this Discord sink does not open tickets', false);
+    return this.opening;
   }
 
   decodeThread(ref: ThreadRef): DiscordThread | undefined {
@@ -54,7 +144,7 @@ export class DiscordSink implements ChatSink<DiscordThread> {
         allowed_mentions: NO_MENTIONS,
         ...(last && components?.length ? { components } : {}),
       };
-      await this.call(channelId, () => this.rest.post(Routes.channelMessages(channelId), { body }));
+      await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body }), channelId);
     }
   }
 
@@ -62,28 +152,30 @@ export class DiscordSink implements ChatSink<DiscordThread> {
     const channelId = thread.threadId;
     const body = { ...cardMessage(card), allowed_mentions: NO_MENTIONS };
     if (cardRef) {
-      await this.call(channelId, () => this.rest.patch(Routes.channelMessage(channelId, cardRef), { body }));
+      await this.call(() => this.rest.patch(Routes.channelMessage(channelId, cardRef), { body }), channelId);
       return;
     }
     // A link without a card (the first post failed): post a fresh one, once per status.
     const nonce = nonceOf(`card:${card.ticketId}:${card.status}`, 0);
-    await this.call(channelId, () => this.rest.post(Routes.channelMessages(channelId), { body: { ...body, nonce, enforce_nonce: true } }));
+    await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body: { ...body, nonce, enforce_nonce: true } }), channelId);
   }
 
-  /** Runs a post or an edit in its channel's turn; only an answer that is a message counts as done. */
-  private async call(channelId: string, request: () => Promise<unknown>): Promise<void> {
-    const pacer = this.limiters.pacer(CHANNEL_LIMIT, channelId);
-    await pacer.take();
+  /** Runs a post or an edit (in its channel's turn, when it is one); only an answer that is a message (or channel) counts as done. Returns its id. */
+  private async call(request: () => Promise<unknown>, channelId?: string): Promise<string> {
+    const pacer = channelId === undefined ? undefined : this.limiters.pacer(CHANNEL_LIMIT, channelId);
+    await pacer?.take();
     let answer: unknown;
     try {
       answer = await request();
     } catch (error) {
-      if (error instanceof RateLimitError) pacer.pause?.(error.retryAfter);
+      if (error instanceof RateLimitError) pacer?.pause?.(error.retryAfter);
       throw deliveryError(error);
     }
     // discord.js hands back a non-JSON body as raw bytes: a 200 from something that is not
     // Discord (a proxy's page) proves nothing was posted. The nonce makes trying again safe.
-    if (!SentMessage.safeParse(answer).success) throw unreadable();
+    const sent = SentMessage.safeParse(answer);
+    if (!sent.success) throw unreadable();
+    return sent.data.id;
   }
 }
 
@@ -95,9 +187,9 @@ export function deliveryError(error: unknown): ChatDeliveryError {
   }
   if (error instanceof DiscordAPIError || error instanceof HTTPError) {
     const transient = error.status === 429 || error.status >= 500;
-    const code = error instanceof DiscordAPIError ? ` (code ${String(error.code)})` : '';
-    const text = `Discord answered ${error.status}${code}: ${error.message}`;
-    return transient ? new ChatDeliveryError(text, true, TRANSIENT_RETRY_MS) : new ChatDeliveryError(text, false);
+    const apiCode = error instanceof DiscordAPIError ? String(error.code) : undefined;
+    const text = `Discord answered ${error.status}${apiCode ? ` (code ${apiCode})` : ''}: ${error.message}`;
+    return transient ? new ChatDeliveryError(text, true, TRANSIENT_RETRY_MS, apiCode) : new ChatDeliveryError(text, false, undefined, apiCode);
   }
   if (error instanceof SyntaxError) return unreadable();
   const reason = error instanceof Error ? error.message : String(error);

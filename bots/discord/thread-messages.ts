@@ -4,7 +4,7 @@ import { replyToTicket } from '../../handlers/reply.js';
 import { StoreUnavailable } from '../../src/errors.js';
 import { NO_MENTIONS } from './client.js';
 import { requesterOf, type DiscordContext } from './context.js';
-import { threadRef } from './ids.js';
+import { dmThreadRef, dmTicketKey, threadRef } from './ids.js';
 import { MAX_CONTENT } from './messages.js';
 
 const NOT_TAKEN = 'This message could not be passed on to support because of a problem on our side. Please send it again.';
@@ -38,8 +38,9 @@ export function threadMessageListener(ctx: DiscordContext): (message: Message) =
 }
 
 async function onThreadMessage(ctx: DiscordContext, message: Message): Promise<void> {
-  if (message.author.bot || message.webhookId || message.system || !message.inGuild()) return;
-  const thread = threadRef(message.channelId);
+  if (message.author.bot || message.webhookId || message.system) return;
+  const thread = await conversationOf(ctx, message);
+  if (!thread) return;
   const link = await ctx.service.linkByThread(thread);
   if (!link) return;
   const files = [...message.attachments.values()].map((a) => a.url);
@@ -50,4 +51,15 @@ async function onThreadMessage(ctx: DiscordContext, message: Message): Promise<v
   if (reply && (!reply.ok || reply.later)) {
     await message.reply({ content: reply.text.slice(0, MAX_CONTENT), allowedMentions: { ...NO_MENTIONS, repliedUser: false } });
   }
+}
+
+/**
+ * The ticket conversation a message was written in: a guild thread, or a DM a ticket's card fell
+ * back to (its messages go to the latest ticket whose card went there).
+ */
+async function conversationOf(ctx: DiscordContext, message: Message): Promise<string | undefined> {
+  if (message.inGuild()) return threadRef(message.channelId);
+  if (!message.channel.isDMBased()) return undefined;
+  const ticketId = await ctx.kv.get<string>(dmTicketKey(message.channelId));
+  return ticketId ? dmThreadRef(message.channelId, ticketId) : undefined;
 }

@@ -1,16 +1,15 @@
-import { ChannelType, Routes, type APIMessage, type APIThreadChannel } from 'discord.js';
+import { ChannelType, Routes, type APIMessage, type APIThreadChannel, type REST } from 'discord.js';
 import type { TicketCard } from '../../src/chat.js';
 import type { ThreadRef } from '../../src/domain.js';
 import { NO_MENTIONS } from './client.js';
-import type { DiscordContext } from './context.js';
 import { cardMessage } from './embeds.js';
 import { threadRef } from './ids.js';
 
 const WEEK_MINUTES = 10_080;
 
 interface ThreadPlace {
-  /** Where the command was used; the fallback when DISCORD_TICKET_CHANNEL is unset. */
-  channelId: string | null;
+  /** DISCORD_TICKET_CHANNEL, else where the command was used (a thread there means its parent). */
+  channelId: string;
   /** The requester, added to the thread. */
   userId: string;
 }
@@ -20,10 +19,9 @@ interface ThreadPlace {
  * (seen by its members and by roles with Manage Threads, which is how staff see it without being
  * pinged), or a post when the channel is a forum. The requester is added as a thread member.
  */
-export async function startTicketThread(ctx: DiscordContext, place: ThreadPlace, card: TicketCard): Promise<{ thread: ThreadRef; cardRef: string }> {
-  const { rest } = ctx.client;
-  const parentId = await parentChannel(ctx, place.channelId);
-  const parent = (await rest.get(Routes.channel(parentId))) as { type: ChannelType };
+export async function startTicketThread(rest: REST, place: ThreadPlace, card: TicketCard): Promise<{ thread: ThreadRef; cardRef: string }> {
+  const parent = await parentChannel(rest, place.channelId);
+  const parentId = parent.id;
   const name = `#${card.ticketId} ${card.subject}`.slice(0, 100);
   const message = { ...cardMessage(card), allowed_mentions: NO_MENTIONS };
 
@@ -40,11 +38,11 @@ export async function startTicketThread(ctx: DiscordContext, place: ThreadPlace,
   return { thread: threadRef(thread.id), cardRef: card0.id };
 }
 
-/** DISCORD_TICKET_CHANNEL, else the channel the command came from (a thread's parent, if used in a thread). */
-async function parentChannel(ctx: DiscordContext, channelId: string | null): Promise<string> {
-  if (ctx.settings.ticketChannel) return ctx.settings.ticketChannel;
-  if (!channelId) throw new Error('no channel to start the ticket thread in');
-  const channel = (await ctx.client.rest.get(Routes.channel(channelId))) as { type: ChannelType; parent_id?: string | null };
+/** The channel itself, or its parent when it is a thread (a command used inside a thread). */
+async function parentChannel(rest: REST, channelId: string): Promise<{ id: string; type: ChannelType }> {
+  const channel = (await rest.get(Routes.channel(channelId))) as { type: ChannelType; parent_id?: string | null };
   const isThread = channel.type === ChannelType.PrivateThread || channel.type === ChannelType.PublicThread || channel.type === ChannelType.AnnouncementThread;
-  return isThread && channel.parent_id ? channel.parent_id : channelId;
+  if (!isThread || !channel.parent_id) return { id: channelId, type: channel.type };
+  const parent = (await rest.get(Routes.channel(channel.parent_id))) as { type: ChannelType };
+  return { id: channel.parent_id, type: parent.type };
 }

@@ -3,6 +3,7 @@ import { dispatch, type CommandOrigin } from '../../handlers/dispatch.js';
 import { draftFromMessage } from '../../handlers/open-ticket.js';
 import { mayAct } from '../../handlers/permissions.js';
 import { ratingForm } from '../../handlers/rate.js';
+import { reopenForm } from '../../handlers/reopen.js';
 import type { Reply } from '../../handlers/types.js';
 import { ACTION } from './blocks.js';
 import { savedDraft } from './modals.js';
@@ -32,11 +33,10 @@ export function registerActions(app: App, rt: SlackRuntime): void {
     });
   };
 
-  // Close and Reopen name the refusal ("Only the person who opened…") before asking the provider.
-  const checked = (verb: 'close' | 'reopen') => async ({ value, origin }: Click) =>
-    (await mayAct(rt.service, await origin.context(), value, verb)) ?? dispatch(rt.service, { name: verb, ticketId: value }, origin);
-  button(ACTION.close, checked('close'));
-  button(ACTION.reopen, checked('reopen'));
+  // Close names the refusal ("Only the person who opened…") before asking the provider; Reopen
+  // asks why first, in a small modal, unless the person may not reopen it.
+  button(ACTION.close, async ({ value, origin }) => (await mayAct(rt.service, await origin.context(), value, 'close')) ?? dispatch(rt.service, { name: 'close', ticketId: value }, origin));
+  button(ACTION.reopen, async ({ value, origin }) => reopenForm(rt.service, await origin.context(), value));
   button(ACTION.rate, async ({ value, origin }) => ratingForm(rt.service, await origin.context(), value));
   button(ACTION.retry, async ({ value, origin }) => dispatch(rt.service, { name: 'retry', jobKey: value }, origin));
   button(ACTION.openAgain, async ({ value }) => savedDraft(rt, value));

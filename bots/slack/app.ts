@@ -98,6 +98,7 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     logger: deps.logger,
     ...(options.perChannelMs ? { perChannelMs: options.perChannelMs } : {}),
     ...(deps.limiters ? { limiters: deps.limiters } : {}),
+    ...(options.identity ? { botUserId: options.identity.botUserId } : {}),
   });
   const staff = new StaffDirectory(app.client, settings.staffUsergroup, deps.logger);
   const background = new Background(deps.logger);

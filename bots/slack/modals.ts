@@ -4,6 +4,7 @@ import type { App, types } from '@slack/bolt';
 import { Draft } from '../../handlers/command.js';
 import { openTicket } from '../../handlers/open-ticket.js';
 import { rateTicket } from '../../handlers/rate.js';
+import { reopenTicket } from '../../handlers/reopen.js';
 import type { Reply } from '../../handlers/types.js';
 import type { OpenField } from '../../src/domain.js';
 import { FieldErrors } from '../../src/errors.js';
@@ -46,10 +47,26 @@ export function registerModals(app: App, rt: SlackRuntime): void {
     await ack();
     const audience = { client, channel: origin.channel, user: body.user.id };
     afterAck(rt, 'ticket form', audience, async () => {
-      const reply = await openTicket(rt.service, await chatContext(rt, submitter(args, origin.channel)), draft);
+      const reply = await openTicket(rt.service, await chatContext(rt, submitter(args, origin.channel)), draft, `slack:view:${view.id}`);
       if (reply.ok || reply.card) return tell(rt, audience, reply);
       rt.logger.warn('ticket not opened; the input is kept for another try', { reason: reply.text });
       await tell(rt, audience, reply, await keepDraft(rt, draft, fields, origin.channel));
+    });
+  });
+
+  app.view(VIEW.reopen, async (args) => {
+    const { ack, body, view, client } = args;
+    const origin = originOf(RateOrigin, view.private_metadata);
+    const reason = submittedValues(view.state.values).reason?.trim();
+    if (!origin || !reason) {
+      await ack({ response_action: 'errors', errors: { reason: 'Please say why the ticket is reopened.' } });
+      return;
+    }
+    await ack();
+    const audience = { client, channel: origin.channel, user: body.user.id };
+    afterAck(rt, 'reopen form', audience, async () => {
+      const ctx = await chatContext(rt, submitter(args, origin.channel));
+      await tell(rt, audience, await reopenTicket(rt.service, ctx, origin.ticketId, reason));
     });
   });
 

@@ -10,7 +10,8 @@ import { escapeText } from './mrkdwn.js';
 import type { People } from './people.js';
 import type { SlackSettings } from './settings.js';
 import type { SlackSink } from './sink.js';
-import { openView, rateView } from './views.js';
+import { placeRef } from './thread-ref.js';
+import { openView, rateView, reopenView } from './views.js';
 
 /** What every listener of the Slack app shares, passed in rather than held in module state. */
 export interface SlackRuntime {
@@ -28,6 +29,7 @@ const TROUBLE: Answer = { ok: false, text: 'Something went wrong on our side. Pl
 const FORM_FAILED: Record<FormRequest['form'], string> = {
   open: 'The ticket form could not be opened. Please run /ticket again.',
   rate: 'The rating form could not be opened. Please press Rate again.',
+  reopen: 'The reopen form could not be opened. Please press Reopen again, or use /ticket reopen <id> <reason>.',
 };
 
 /**
@@ -50,7 +52,7 @@ export interface SlackUser {
 /** The neutral context of a handler: who acts (their name and staff membership looked up), and where a new ticket's card goes. */
 export async function chatContext(rt: SlackRuntime, who: SlackUser): Promise<ChatContext> {
   const actor = await rt.people.actor(who.teamId, who.userId, who.userName);
-  return { actor, logger: rt.logger, startThread: (card) => rt.sink.postCard(rt.settings.ticketChannel ?? who.channel, card) };
+  return { actor, logger: rt.logger, place: placeRef({ channel: rt.settings.ticketChannel ?? who.channel, user: who.userId }) };
 }
 
 /** A command or button from `who`; the lookups behind the context run only if the command needs them (a form opens without). */
@@ -99,7 +101,10 @@ export async function tell(rt: SlackRuntime, to: Audience, reply: Answer, extra:
 export async function show(rt: SlackRuntime, to: Audience, reply: Reply, form: { triggerId: string; channel: string }): Promise<void> {
   if (!('form' in reply)) return tell(rt, to, reply);
   const { fields, providerName } = rt.service;
-  const view = reply.form === 'open' ? openView(fields, providerName, { channel: form.channel }, reply.draft) : rateView({ channel: form.channel, ticketId: reply.ticketId });
+  const view =
+    reply.form === 'open'
+      ? openView(fields, providerName, { channel: form.channel }, reply.draft)
+      : (reply.form === 'rate' ? rateView : reopenView)({ channel: form.channel, ticketId: reply.ticketId });
   try {
     await to.client.views.open({ trigger_id: form.triggerId, view });
   } catch (error) {

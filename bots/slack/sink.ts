@@ -1,11 +1,12 @@
 import { webApi } from '@slack/bolt';
-import { ChatDeliveryError, type ChatSink, type ThreadMessage, type TicketCard } from '../../src/chat.js';
+import { ChatDeliveryError, type ChatSink, type StartedThread, type ThreadMessage, type TicketCard } from '../../src/chat.js';
 import type { ThreadRef } from '../../src/domain.js';
 import type { Logger } from '../../src/logger.js';
 import { memoryLimiters, type Limiters, type RateLimit } from '../../src/limits.js';
 import type { KeyValueStore } from '../../src/store/index.js';
 import { cardBlocks, cardText, renderThreadMessage } from './blocks.js';
-import { decodeThreadRef, parseThreadRef, threadRef, type SlackThread } from './thread-ref.js';
+import { escapeText } from './mrkdwn.js';
+import { decodePlace, decodeThreadRef, parseThreadRef, threadRef, type SlackPlace, type SlackThread } from './thread-ref.js';
 
 /** The metadata event type that marks the bot's relayed posts with their idempotency key. */
 const POST_EVENT_TYPE = 'ticket_bridge_post';
@@ -13,6 +14,8 @@ const POST_EVENT_TYPE = 'ticket_bridge_post';
 const ATTEMPT_TTL_MS = 30 * 24 * 3600_000;
 const TRANSIENT_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 const REPLIES_PAGES = 10;
+/** Answers that say the bot cannot post in a channel until someone changes the channel: a new ticket's card goes to a DM instead. */
+const REFUSED_CHANNEL = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
 
 
 export interface SlackSinkOptions {
@@ -24,6 +27,8 @@ export interface SlackSinkOptions {
   perChannelMs?: number;
   /** Where the per-channel pacing lives: Redis across replicas, or this process (the default). */
   limiters?: Limiters;
+  /** The bot's user id, to name it when the operator must invite it to a channel. */
+  botUserId?: string;
 }
 
 /**
@@ -31,7 +36,7 @@ export interface SlackSinkOptions {
  * date. Every post carries its idempotency key in message metadata; a key seen before is checked
  * against the thread first, so a crash between posting and bookkeeping never posts twice.
  */
-export class SlackSink implements ChatSink<SlackThread> {
+export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
   private readonly limiters: Limiters;
   private readonly channelLimit: RateLimit;
 
@@ -80,6 +85,47 @@ export class SlackSink implements ChatSink<SlackThread> {
     );
   }
 
+  decodePlace(ref: string): SlackPlace | undefined {
+    return decodePlace(ref);
+  }
+
+  /**
+   * Posts a new ticket's card in the place's channel; its thread becomes the ticket's conversation.
+   * A channel that refuses the bot for good gets no retry: the card goes to a DM with the requester
+   * (answers in its thread), who is told what the operator must do. Where the card went is kept
+   * under the job's key, so a repeat after a crash past the post returns it instead of posting again
+   * (a crash between the post and that write is the one window left).
+   */
+  async startThread(place: SlackPlace, card: TicketCard, key: string): Promise<StartedThread> {
+    const mark = `slack:card:${key}`;
+    const done = await this.options.kv.get<StartedThread>(mark);
+    if (done) return done;
+    let started: StartedThread;
+    try {
+      started = await this.postCard(place.channel, card);
+    } catch (error) {
+      if (!(error instanceof ChatDeliveryError) || !REFUSED_CHANNEL.has(error.code ?? '')) throw error;
+      this.options.logger.error('the ticket channel refuses the bot; the card goes to the requester by DM', {
+        channel: place.channel,
+        ticketId: card.ticketId,
+        reason: error.code,
+      });
+      const dm = await this.postCard(await this.directChannel(place.user), card);
+      started = { ...dm, fellBack: true };
+      // Our own words with channel and bot links (ids from the settings and Slack, no relayed text).
+      const { channel, ts } = parseThreadRef(dm.thread);
+      const text = this.refusedNotice(place.channel, error.code ?? '');
+      await this.paced(channel, 'chat.postMessage', () => this.options.client.chat.postMessage({ channel, thread_ts: ts, text, link_names: false, unfurl_links: false }));
+    }
+    await this.options.kv.set(mark, started, ATTEMPT_TTL_MS);
+    return started;
+  }
+
+  async notify(place: SlackPlace, text: string): Promise<void> {
+    const channel = await this.directChannel(place.user);
+    await this.paced(channel, 'chat.postMessage', () => this.options.client.chat.postMessage({ channel, text: escapeText(text), link_names: false, parse: 'none' }));
+  }
+
   /** Posts a ticket card; its thread becomes the ticket's conversation. */
   async postCard(channel: string, card: TicketCard): Promise<{ thread: ThreadRef; cardRef: string }> {
     const result = await this.paced(channel, 'chat.postMessage', () =>
@@ -88,6 +134,25 @@ export class SlackSink implements ChatSink<SlackThread> {
     if (!result.ts || !result.channel) throw new ChatDeliveryError('Slack did not return the card message', false);
     const ref = threadRef({ channel: result.channel, ts: result.ts });
     return { thread: ref, cardRef: ref };
+  }
+
+  /** The bot's DM with a user (conversations.open, which needs `im:write`). */
+  private async directChannel(user: string): Promise<string> {
+    const opened = await this.call('conversations.open', () => this.options.client.conversations.open({ users: user }));
+    const id = opened.channel?.id;
+    if (!id) throw new ChatDeliveryError('Slack did not return the DM channel', false);
+    return id;
+  }
+
+  /** Plain words for the requester: what happened, that nothing is lost, and what to ask the operator. */
+  private refusedNotice(channel: string, code: string): string {
+    const why = code === 'is_archived' ? 'that channel is archived' : code === 'channel_not_found' ? 'the bot cannot see that channel' : 'the bot is not a member of that channel';
+    const bot = this.options.botUserId ? `<@${this.options.botUserId}>` : 'the ticket bot';
+    return (
+      `Your ticket's card could not be posted in <#${channel}>: ${why}. The ticket is open and followed here instead: ` +
+      `support's answers arrive in this thread, and your replies in it reach support. ` +
+      `To have tickets posted in <#${channel}>, ask a Slack admin to invite ${bot} to it (or unarchive it).`
+    );
   }
 
   /** Parts of a post already in the thread, by their metadata. */
@@ -141,7 +206,7 @@ export function deliveryError(method: string, error: unknown): ChatDeliveryError
       // platform error whose "code" is that body. Slack did not refuse anything: the post may or
       // may not have happened, and the idempotency key makes trying again safe.
       if (!isSlackErrorCode(code)) return new ChatDeliveryError(`Slack sent an answer to ${method} that could not be read`, true);
-      return new ChatDeliveryError(`Slack refused ${method}: ${code}`, TRANSIENT_ERRORS.has(code), code === 'ratelimited' ? 1000 : undefined);
+      return new ChatDeliveryError(`Slack refused ${method}: ${code}`, TRANSIENT_ERRORS.has(code), code === 'ratelimited' ? 1000 : undefined, code);
     }
     case webApi.ErrorCode.HTTPError: {
       const status = e.statusCode ?? 0;

@@ -22,3 +22,19 @@ export function parseThreadRef(ref: ThreadRef): SlackThread {
   if (!thread) throw new Error(`not a Slack thread: ${ref}`);
   return thread;
 }
+
+/** Where a new ticket's card goes: a channel, and the requester to fall back to by DM. */
+export interface SlackPlace {
+  channel: string;
+  user: string;
+}
+
+/** `slack-place:<channel>:<user>`, the place ref a Slack handler context carries. */
+export function placeRef(place: SlackPlace): string {
+  return `slack-place:${place.channel}:${place.user}`;
+}
+
+export function decodePlace(ref: string): SlackPlace | undefined {
+  const match = /^slack-place:([A-Z0-9]+):([A-Z0-9]+)$/.exec(ref);
+  return match ? { channel: match[1]!, user: match[2]! } : undefined;
+}

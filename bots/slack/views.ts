@@ -5,7 +5,7 @@ import type { OpenField } from '../../src/domain.js';
 
 type Block = types.KnownBlock;
 
-export const VIEW = { open: 'open_ticket', rate: 'rate_ticket' } as const;
+export const VIEW = { open: 'open_ticket', rate: 'rate_ticket', reopen: 'reopen_ticket' } as const;
 
 /** Where a modal came from, carried in private_metadata. */
 export const OpenOrigin = z.object({ channel: z.string() });
@@ -86,6 +86,21 @@ export function rateView(origin: RateOrigin): types.ModalView {
     blocks: [
       { type: 'input', block_id: 'score', label: plain('How did the support team do?'), element: { type: 'static_select', action_id: VALUE, placeholder: plain('Choose 1 to 5'), options: scores } },
       { type: 'input', block_id: 'comment', label: plain('Anything to add?'), optional: true, element: { type: 'plain_text_input', action_id: VALUE, multiline: true, max_length: 2000 } },
+    ],
+  };
+}
+
+/** The reopen modal: why the ticket is reopened, which reaches the provider with the reopen. */
+export function reopenView(origin: RateOrigin): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: VIEW.reopen,
+    title: plain(`Reopen #${origin.ticketId}`, 24),
+    submit: plain('Reopen', 24),
+    close: plain('Cancel', 24),
+    private_metadata: JSON.stringify(origin),
+    blocks: [
+      { type: 'input', block_id: 'reason', label: plain('Why reopen it?'), element: { type: 'plain_text_input', action_id: VALUE, multiline: true, max_length: 2000 } },
     ],
   };
 }

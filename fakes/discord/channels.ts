@@ -10,10 +10,12 @@ const S = '(\\d{17,20})';
 const NONCE_WINDOW_MS = 5 * 60_000;
 const ARCHIVE_DURATIONS = [60, 1440, 4320, 10080];
 const TEXT_TYPES = new Set<unknown>([ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.PublicThread,
-  ChannelType.PrivateThread, ChannelType.AnnouncementThread, ChannelType.GuildVoice]);
+  ChannelType.PrivateThread, ChannelType.AnnouncementThread, ChannelType.GuildVoice, ChannelType.DM]);
 
 /** The gateway form of a stored message: adds guild_id and, for non-webhook authors, `member`. */
 export function messageEvent(hub: Hub, msg: Json): Json {
+  // A DM belongs to no guild: its events carry neither guild_id nor member.
+  if (hub.state.isDm(hub.state.channel(msg['channel_id'] as string))) return { ...msg };
   const d: Json = { ...msg, guild_id: hub.state.guildId };
   const authorId = (msg['author'] as Json)['id'] as string;
   const member = hub.state.members.get(authorId);
@@ -56,10 +58,12 @@ export const attachmentsOf = (files: FileInfo[]): Json[] => files.map((f) => {
   return { id, filename: f.name, size: f.size, url, proxy_url: url, content_type: f.contentType || 'application/octet-stream' };
 });
 
+const isResult = (x: Json | RouteResult): x is RouteResult => !('id' in x);
+
 /** Checks that a channel accepts messages; unarchives an archived (unlocked) thread as Discord does. */
 export function writableChannel(hub: Hub, channelId: string): Json | RouteResult {
-  const ch = hub.state.channel(channelId);
-  if (!ch) return ERR.unknownChannel();
+  const ch = visibleChannel(hub, channelId);
+  if (isResult(ch)) return ch;
   if (!TEXT_TYPES.has(ch['type'])) return apiError(400, 50008, 'Cannot send messages in a non-text channel');
   const meta = ch['thread_metadata'] as Json | undefined;
   if (meta?.['archived']) {
@@ -71,7 +75,14 @@ export function writableChannel(hub: Hub, channelId: string): Json | RouteResult
   return ch;
 }
 
-const isResult = (x: Json | RouteResult): x is RouteResult => !('id' in x);
+/** A channel as the bot can reach it: unknown, or one its role cannot view (50001), is an error. */
+export function visibleChannel(hub: Hub, channelId: string): Json | RouteResult {
+  const ch = hub.state.channel(channelId);
+  if (!ch) return ERR.unknownChannel();
+  const parent = ch['parent_id'] as string | undefined;
+  if (hub.state.hiddenFromBot.has(channelId) || (parent && hub.state.hiddenFromBot.has(parent))) return ERR.missingAccess();
+  return ch;
+}
 
 function postMessage(hub: Hub, channelId: string, body: Json, files: FileInfo[]): RouteResult {
   const ch = writableChannel(hub, channelId);
@@ -115,8 +126,8 @@ function threadIssues(body: Json): RouteResult | null {
 
 function createThread(hub: Hub, channelId: string, body: Json, files: FileInfo[]): RouteResult {
   const { state, gateway } = hub;
-  const parent = state.channel(channelId);
-  if (!parent) return ERR.unknownChannel();
+  const parent = visibleChannel(hub, channelId);
+  if (isResult(parent)) return parent;
   const invalid = threadIssues(body);
   if (invalid) return invalid;
   const autoArchive = typeof body['auto_archive_duration'] === 'number' ? body['auto_archive_duration'] : undefined;
@@ -221,7 +232,7 @@ export function channelRoutes(hub: Hub): Route[] {
     return msg && msg['channel_id'] === channelId && !state.deletedMessageIds.has(messageId) ? msg : undefined;
   };
   return [
-    { method: 'GET', pattern: new RegExp(`^/channels/${S}$`), handle: ({ params: [id] }) => { const ch = state.channel(id ?? ''); return ch ? ok(ch) : ERR.unknownChannel(); } },
+    { method: 'GET', pattern: new RegExp(`^/channels/${S}$`), handle: ({ params: [id] }) => { const ch = visibleChannel(hub, id ?? ''); return isResult(ch) ? ch : ok(ch); } },
     { method: 'PATCH', pattern: new RegExp(`^/channels/${S}$`), handle: ({ params: [id], body }) => patchChannel(hub, id ?? '', body) },
     { method: 'POST', pattern: new RegExp(`^/channels/${S}/typing$`), handle: ({ params: [id] }) => (state.channel(id ?? '') ? ok() : ERR.unknownChannel()) },
     { method: 'POST', pattern: new RegExp(`^/channels/${S}/messages$`), handle: ({ params: [id], body, files }) => postMessage(hub, id ?? '', body, files) },
@@ -244,6 +255,8 @@ export function channelRoutes(hub: Hub): Route[] {
     {
       method: 'PATCH', pattern: new RegExp(`^/channels/${S}/messages/${S}$`),
       handle: ({ params: [c, m], body, files }) => {
+        const ch = visibleChannel(hub, c ?? '');
+        if (isResult(ch)) return ch;
         const msg = inChannel(c ?? '', m ?? '');
         if (!msg) return ERR.unknownMessage();
         if ((msg['author'] as Json)['id'] !== state.applicationId) return ERR.otherAuthor();

@@ -67,9 +67,10 @@ export class FakeGateway extends EventEmitter {
   }
 
   private dispatchTo(session: Session, t: string, d: Json): void {
-    const needed = EVENT_INTENT[t];
+    // Messages in DMs carry no guild_id and need the DirectMessages intent instead.
     const dm = t.startsWith('MESSAGE_') && d['guild_id'] === undefined;
-    if (needed !== undefined && !dm && !(session.intents & needed)) return;
+    const needed = dm ? I.DirectMessages : EVENT_INTENT[t];
+    if (needed !== undefined && !(session.intents & needed)) return;
     const data = t === 'MESSAGE_CREATE' || t === 'MESSAGE_UPDATE' ? this.maybeStripContent(session, d) : d;
     session.seq += 1;
     const frame = { s: session.seq, t, d: data };

@@ -3,7 +3,7 @@ import type { Hub, Route, RouteResult } from './rest.js';
 import { ok } from './rest.js';
 import type { Json } from './state.js';
 import { nextSnowflake } from './state.js';
-import { ERR, validateCommands } from './validate.js';
+import { ERR, invalidForm, validateCommands } from './validate.js';
 
 const S = '(\\d{17,20})';
 
@@ -60,6 +60,19 @@ export function miscRoutes(hub: Hub, gatewayUrl: () => string): Route[] {
     { method: 'GET', pattern: /^\/gateway$/, auth: false, handle: () => ok({ url: gatewayUrl() }) },
     { method: 'GET', pattern: /^\/gateway\/bot$/, handle: () => ok({ url: gatewayUrl(), ...gatewayInfo }) },
     { method: 'GET', pattern: /^\/users\/@me$/, handle: () => ok(state.botUser) },
+    {
+      // Opens (or finds) the bot's DM with a user; a bot may only DM users it shares a guild with.
+      method: 'POST', pattern: /^\/users\/@me\/channels$/,
+      handle: ({ body }) => {
+        const id = body['recipient_id'];
+        if (typeof id !== 'string' || !/^\d{17,20}$/.test(id)) {
+          return invalidForm([{ path: ['recipient_id'], code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }]);
+        }
+        const user = state.members.get(id)?.['user'] as Json | undefined;
+        if (!user || user['bot'] || id === app) return ERR.invalidRecipient();
+        return ok(state.openDm(user));
+      },
+    },
     {
       method: 'GET', pattern: new RegExp(`^/users/${S}$`),
       handle: ({ params: [id] }) => {

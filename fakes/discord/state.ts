@@ -53,6 +53,8 @@ export interface ChannelInput {
   type?: number;
   parentId?: string;
   topic?: string;
+  /** false: the bot's role cannot view it (no View Channel), so every call on it answers 50001 Missing Access. */
+  botCanSee?: boolean;
 }
 export interface GuildInput {
   id?: string;
@@ -116,6 +118,10 @@ export class FakeState {
   /** `${authorId}:${nonce}` → message id and when it was created (enforce_nonce dedupe). */
   readonly nonces = new Map<string, { messageId: string; at: number }>();
   readonly deletedMessageIds = new Set<string>();
+  /** Channels the bot cannot view: REST on them answers 403 Missing Access. */
+  readonly hiddenFromBot = new Set<string>();
+  /** The bot's DM channel with each user, by user id (POST /users/@me/channels). */
+  readonly dms = new Map<string, string>();
 
   constructor(readonly token: string, readonly applicationId: string, botName: string, guild: GuildInput) {
     this.botUser = { ...userObject({ id: applicationId, username: botName, bot: true }), verified: true, mfa_enabled: false };
@@ -139,6 +145,7 @@ export class FakeState {
       { id: DEFAULT_IDS.forumChannelId, name: 'support-forum', type: ChannelType.GuildForum },
     ];
     channels.forEach((c, i) => this.channels.set(c.id, this.channelObject(c, i)));
+    for (const c of channels) if (c.botCanSee === false) this.hiddenFromBot.add(c.id);
   }
 
   private roleObject(r: RoleInput, position: number): Json {
@@ -191,6 +198,21 @@ export class FakeState {
 
   channel(id: string): Json | undefined {
     return this.channels.get(id);
+  }
+
+  /** The bot's DM channel with a user, made on first use as Discord does. */
+  openDm(user: Json): Json {
+    const userId = user['id'] as string;
+    const existing = this.dms.get(userId);
+    if (existing) return this.channels.get(existing)!;
+    const dm: Json = { id: nextSnowflake(), type: ChannelType.DM, last_message_id: null, flags: 0, recipients: [user] };
+    this.channels.set(dm['id'] as string, dm);
+    this.dms.set(userId, dm['id'] as string);
+    return dm;
+  }
+
+  isDm(ch: Json | undefined): boolean {
+    return ch?.['type'] === ChannelType.DM;
   }
 
   isThread(ch: Json): boolean {

@@ -128,7 +128,8 @@ function openOrPush(args: Args, { state }: MethodContext): Result {
 function postMessage(args: Args, { state }: MethodContext): Result {
   const channel = state.resolveChannel(args.channel);
   if (!channel) return fail('channel_not_found');
-  if (channel.is_archived) return fail('is_archived');
+  const refused = state.postRefusal(channel);
+  if (refused) return fail(refused);
   const bad = checkContent(args, true) ?? checkMetadata(args.metadata);
   if (bad) return bad;
   let threadTs = str(args.thread_ts);
@@ -159,6 +160,8 @@ function postMessage(args: Args, { state }: MethodContext): Result {
 function chatUpdate(args: Args, { state }: MethodContext): Result {
   const channel = state.resolveChannel(args.channel);
   if (!channel) return fail('channel_not_found');
+  const refused = state.postRefusal(channel);
+  if (refused) return fail(refused);
   const ts = str(args.ts);
   const msg = ts ? state.findMessage(channel.id, ts) : undefined;
   if (!msg) return fail('message_not_found');
@@ -220,6 +223,25 @@ function conversationsReplies(args: Args, { state }: MethodContext): Result {
   return { ok: true, messages, has_more: false, response_metadata: { next_cursor: '' } };
 }
 
+/** A 1:1 DM with one user (the only kind the bot opens); `users` is a comma-separated list. */
+function conversationsOpen(args: Args, { state }: MethodContext): Result {
+  const channelArg = str(args.channel);
+  if (channelArg) {
+    const c = state.channels.get(channelArg);
+    return c?.is_im ? { ok: true, channel: { id: c.id } } : fail('channel_not_found');
+  }
+  const users = str(args.users)?.split(',').map((u) => u.trim()).filter(Boolean) ?? [];
+  if (users.length === 0) return fail('users_list_not_supplied');
+  if (users.length > 8) return fail('too_many_users');
+  if (users.length > 1) return fail('not_enough_users', ['[ERROR] this fake opens 1:1 DMs only']);
+  const user = state.users.get(users[0]!);
+  if (!user) return fail('user_not_found');
+  if (user.is_bot) return fail('cannot_dm_bot');
+  const existed = state.channels.has(`D${user.id.slice(1)}`);
+  const dm = state.openDirect(user.id);
+  return { ok: true, ...(existed ? { no_op: true, already_open: true } : {}), channel: { id: dm.id } };
+}
+
 function usersInfo(args: Args, { state }: MethodContext): Result {
   const id = str(args.user);
   const u = id ? state.users.get(id) : undefined;
@@ -261,7 +283,7 @@ function conversationsInfo(args: Args, { state }: MethodContext): Result {
       is_im: Boolean(c.is_im),
       is_private: Boolean(c.is_private || c.is_im),
       is_archived: Boolean(c.is_archived),
-      is_member: true,
+      is_member: c.is_im || c.bot_member !== false,
       created: 1_600_000_000,
       ...(c.user ? { user: c.user } : {}),
     },
@@ -301,6 +323,7 @@ export const METHODS: Record<string, Handler> = {
   'users.info': usersInfo,
   'conversations.replies': conversationsReplies,
   'conversations.info': conversationsInfo,
+  'conversations.open': conversationsOpen,
   'usergroups.users.list': (args, { state }) => {
     const id = str(args.usergroup);
     const users = id ? state.usergroups.get(id) : undefined;

@@ -16,6 +16,8 @@ export interface FakeChannel {
   is_private?: boolean;
   is_im?: boolean;
   is_archived?: boolean;
+  /** Whether the bot was invited; false models a channel nobody invited it to (default true). */
+  bot_member?: boolean;
   /** For IM channels: the other user. */
   user?: string;
 }
@@ -117,6 +119,23 @@ export class SlackState {
     this.channels.set(c.id, c);
   }
 
+  /**
+   * Why the bot may not post in `channel`, in Slack's words, or undefined when it may: archived, or
+   * not invited (a public channel says `not_in_channel`; a private one is invisible to a non-member).
+   */
+  postRefusal(channel: FakeChannel): string | undefined {
+    if (channel.is_archived) return 'is_archived';
+    if (channel.is_im || channel.bot_member !== false) return undefined;
+    return channel.is_private ? 'channel_not_found' : 'not_in_channel';
+  }
+
+  /** The bot's DM with a user, as conversations.open makes (or finds) it. */
+  openDirect(userId: string): FakeChannel {
+    const id = `D${userId.slice(1)}`;
+    if (!this.channels.has(id)) this.addChannel({ id, name: userId, is_im: true, user: userId });
+    return this.channels.get(id)!;
+  }
+
   /** Resolves a `channel` argument as Slack does: an id, a name (with or without #), or a user id (→ DM). */
   resolveChannel(ref: unknown): FakeChannel | undefined {
     if (typeof ref !== 'string' || ref === '') return undefined;
@@ -124,11 +143,7 @@ export class SlackState {
     if (byId) return byId;
     const name = ref.startsWith('#') ? ref.slice(1) : ref;
     for (const c of this.channels.values()) if (!c.is_im && c.name === name) return c;
-    if (this.users.has(ref)) {
-      const dm: FakeChannel = { id: `D${ref.slice(1)}`, name: ref, is_im: true, user: ref };
-      if (!this.channels.has(dm.id)) this.addChannel(dm);
-      return this.channels.get(dm.id);
-    }
+    if (this.users.has(ref)) return this.openDirect(ref);
     return undefined;
   }
 

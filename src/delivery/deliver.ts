@@ -1,8 +1,8 @@
-import { cardOf, type ChatSinks } from '../chat.js';
+import { cardOf, ChatDeliveryError, type ChatSinks } from '../chat.js';
 import type { LinkStore } from '../links.js';
 import type { Logger } from '../logger.js';
 import { capabilitiesOf, commentFingerprint, type TicketProvider } from '../provider.js';
-import { failureNoticeJob, type CommentJob, type Delivery } from './jobs.js';
+import { failureNoticeJob, type CommentJob, type Delivery, type OpenCardJob } from './jobs.js';
 import type { Outbox, OutboxJob } from './outbox.js';
 
 interface DeliveryDeps {
@@ -22,19 +22,51 @@ export function createDeliver(deps: DeliveryDeps): (job: OutboxJob<Delivery>) =>
       case 'post':
       case 'status':
       case 'failure_notice':
-        return sinks.for(job.payload.thread).post(job.payload.message, job.key);
+        return sinks.for(await threadOf(job.ticketId, job.payload.thread, links)).post(job.payload.message, job.key);
       case 'card': {
         // The card shows the link as it is now, not as it was when the job was queued.
         const link = await links.get(job.ticketId);
         if (!link) return;
-        return sinks.for(job.payload.thread).updateCard(link.card, cardOf(link, provider.displayName, capabilitiesOf(provider)));
+        return sinks.for(await threadOf(job.ticketId, job.payload.thread, links)).updateCard(link.card, cardOf(link, provider.displayName, capabilitiesOf(provider)));
       }
+      case 'open_card':
+        return startThread(job, deps);
       default: {
         const unhandled: never = job;
         throw new Error(`no delivery for outbox jobs of kind ${(unhandled as { kind: string }).kind}`);
       }
     }
   };
+}
+
+/**
+ * Where a chat job goes: the thread the link holds now (the card may have moved to a DM after the
+ * job was queued), else the one it was queued for. A link still without a thread means its card
+ * could not be posted anywhere (the card job runs first in the lane): nothing to post into.
+ */
+async function threadOf(ticketId: string, queuedFor: string, links: LinkStore): Promise<string> {
+  const link = await links.get(ticketId);
+  const thread = link?.thread || queuedFor;
+  if (!thread) throw new ChatDeliveryError(`ticket #${ticketId} has no thread: its card could not be posted`, false);
+  return thread;
+}
+
+/**
+ * Posts a new ticket's card and stores where it went. The link was saved when the provider
+ * answered; a repeat that finds it already has a thread (a crash after the post) does nothing more.
+ */
+async function startThread(job: OutboxJob<OpenCardJob>, { provider, links, sinks }: DeliveryDeps): Promise<void> {
+  const link = await links.get(job.ticketId);
+  // Queued just before the link is saved, so that it comes first in the lane: wait for the save
+  // (a crash in between is finished by the reconciliation of unfinished openings at start-up).
+  if (!link) throw new ChatDeliveryError(`ticket #${job.ticketId} is not linked yet`, true, 1_000);
+  if (link.thread) return;
+  const started = await sinks.forPlace(job.payload.place).startThread(cardOf(link, provider.displayName, capabilitiesOf(provider)), job.key);
+  // Read again: the relay may have saved a status change while the card was being posted.
+  const now = (await links.get(job.ticketId)) ?? link;
+  await links.save({ ...now, thread: started.thread, ...(started.cardRef ? { card: started.cardRef } : {}) });
+  // The card was drawn from the link before the post; a change saved meanwhile redraws it.
+  if (now.statusVersion !== link.statusVersion) await sinks.for(started.thread).updateCard(started.cardRef, cardOf(now, provider.displayName, capabilitiesOf(provider)));
 }
 
 /**

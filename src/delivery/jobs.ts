@@ -23,15 +23,21 @@ const PostJob = jobSchema('post', { thread: z.string(), message: CommentMessage 
 const StatusJob = jobSchema('status', { thread: z.string(), message: StatusMessage });
 /** provider → chat: the card redrawn from the link as it is when the job runs. Key `card:<provider>:<ticket>:<status version>`. */
 const CardJob = jobSchema('card', { thread: z.string() });
+/**
+ * → chat: a new ticket's card, posted where its requester asked (`place`, the front-end's own ref),
+ * or in a DM with them when that place refuses the bot. Key `open:<provider>:<ticket>`: one card per ticket, ever.
+ */
+const OpenCardJob = jobSchema('open_card', { place: z.string() });
 /** → chat: a reply the provider refused for good. Key `failed:<failed job key>:<its attempts>`. */
 const FailureNoticeJob = jobSchema('failure_notice', { thread: z.string(), message: DeliveryFailedMessage });
 
-const Delivery = z.discriminatedUnion('kind', [CommentJob, PostJob, StatusJob, CardJob, FailureNoticeJob]);
+const Delivery = z.discriminatedUnion('kind', [CommentJob, PostJob, StatusJob, CardJob, OpenCardJob, FailureNoticeJob]);
 export type Delivery = z.infer<typeof Delivery>;
 export type CommentJob = z.infer<typeof CommentJob>;
 type PostJob = z.infer<typeof PostJob>;
 type StatusJob = z.infer<typeof StatusJob>;
 type CardJob = z.infer<typeof CardJob>;
+export type OpenCardJob = z.infer<typeof OpenCardJob>;
 type FailureNoticeJob = z.infer<typeof FailureNoticeJob>;
 
 /**
@@ -44,6 +50,7 @@ const CHECKS_OUTCOME = {
   post: false,
   status: false,
   card: false,
+  open_card: false,
   failure_notice: false,
 } as const satisfies Record<Delivery['kind'], boolean>;
 
@@ -99,6 +106,17 @@ export function cardJob(link: LinkRef, version: number): CardJob {
     lane: laneOf('chat', link.provider, link.ticketId),
     ticketId: link.ticketId,
     payload: { thread: link.thread },
+  };
+}
+
+/** The first job of a ticket's chat lane: everything relayed later waits behind its card. */
+export function openCardJob(link: Pick<TicketLink, 'provider' | 'ticketId'>, place: string): OpenCardJob {
+  return {
+    kind: 'open_card',
+    key: `open:${link.provider}:${link.ticketId}`,
+    lane: laneOf('chat', link.provider, link.ticketId),
+    ticketId: link.ticketId,
+    payload: { place },
   };
 }
 

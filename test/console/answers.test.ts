@@ -8,7 +8,7 @@ import { startHarness, type Harness } from '../support/harness.js';
 const ctx: ChatContext = {
   actor: { requester: { key: 'console:ada', name: 'ada' }, isStaff: false },
   logger: silentLogger,
-  startThread: async (card) => ({ thread: `console:${card.ticketId}` }),
+  place: 'console-place:ada',
 };
 
 describe('console answers', () => {

@@ -12,7 +12,7 @@ import { startHarness, waitFor, type Harness } from '../support/harness.js';
 import { MemorySink } from '../support/memory-sink.js';
 
 const ada: Requester = { key: 'mem:ada', name: 'Ada' };
-const ctx: ChatContext = { actor: { requester: ada, isStaff: false }, logger: silentLogger, startThread: async () => ({ thread: 'mem:x' }) };
+const ctx: ChatContext = { actor: { requester: ada, isStaff: false }, logger: silentLogger, place: 'mem:x' };
 const THREAD = /\/thread$/;
 
 describe('chat → provider deliveries (Verifik fake)', () => {

@@ -75,7 +75,7 @@ describe('a command while the store cannot be reached', () => {
   let h: Harness;
   /** The agent's side, on the store itself rather than through the failing one. */
   let desk: LocalDesk;
-  const ctx = { actor: { requester, isStaff: false }, logger: silentLogger, startThread: async () => ({ thread: 'console:1' }) };
+  const ctx = { actor: { requester, isStaff: false }, logger: silentLogger, place: 'console-place:ada' };
 
   /** The store with its calls failing while `down` says so: all of them, or only the lane writes (an outage mid-enqueue). */
   function flaky(kv: KeyValueStore): GuardedStore {

@@ -8,7 +8,7 @@ import { startHarness, type Harness } from '../support/harness.js';
 const ada: ChatContext = {
   actor: { requester: { key: 'test:ada', name: 'Ada' }, isStaff: false },
   logger: silentLogger,
-  startThread: async (card) => ({ thread: `test:${card.ticketId}` }),
+  place: 'test:place',
 };
 
 /** An origin that counts how often the person acting was looked up. */
@@ -78,11 +78,14 @@ describe('dispatch', () => {
     expect(await h.service.listMine(ada.actor.requester)).toEqual([]);
   });
 
-  it('opens the ticket at once where no form can be shown', async () => {
+  it('opens the ticket at once where no form can be shown, linked before any card is posted', async () => {
     h = await startHarness();
+    // No front-end owns the place 'test:place': the card cannot be posted, the ticket is still the person's.
     const reply = await dispatch(h.service, parseTicketCommand('open subject="Printer on fire" description="Tray 2"'), { ...originFor(ada, false), forms: false });
-    expect(reply).toMatchObject({ ok: true, text: 'Ticket #1 opened with Local desk.', thread: 'test:1' });
-    expect((await h.service.listMine(ada.actor.requester)).map((l) => l.subject)).toEqual(['Printer on fire']);
+    expect(reply).toMatchObject({ ok: true, text: 'Ticket #1 opened with Local desk.' });
+    expect((await h.service.listMine(ada.actor.requester)).map((l) => [l.subject, l.thread])).toEqual([['Printer on fire', '']]);
+    const status = await dispatch(h.service, parseTicketCommand('status 1'), { ...originFor(ada, false), forms: false });
+    expect(status).toMatchObject({ ok: true, card: { ticketId: '1', subject: 'Printer on fire' } });
   });
 
   it('answers help and a malformed command without looking the person up', async () => {

@@ -1,11 +1,16 @@
-import type { ChatSink, ThreadMessage, TicketCard } from '../../src/chat.js';
+import type { ChatSink, StartedThread, ThreadMessage, TicketCard } from '../../src/chat.js';
 import type { FrontEnd } from '../../src/frontend.js';
 
-/** A front-end that records what the core posts, for tests of the core alone. Its threads are `mem:<anything>`. */
-export class MemorySink implements ChatSink<string>, FrontEnd {
+/**
+ * A front-end that records what the core posts, for tests of the core alone. Its threads are
+ * `mem:<anything>`; a ticket opened from place `mem:<anything>` gets thread `mem:<ticket id>`.
+ */
+export class MemorySink implements ChatSink<string, string>, FrontEnd {
   readonly name = 'memory';
   readonly posts: { thread: string; message: ThreadMessage; key: string }[] = [];
   readonly cards: { thread: string; card: TicketCard }[] = [];
+  readonly started: { place: string; card: TicketCard; key: string }[] = [];
+  readonly notices: { place: string; text: string }[] = [];
   /** Make the next posts fail, as a platform outage would. */
   failures = 0;
   readonly sink = this;
@@ -28,6 +33,19 @@ export class MemorySink implements ChatSink<string>, FrontEnd {
 
   async updateCard(thread: string, _cardRef: string | undefined, card: TicketCard): Promise<void> {
     this.cards.push({ thread, card });
+  }
+
+  decodePlace(ref: string): string | undefined {
+    return ref.startsWith('mem:') ? ref : undefined;
+  }
+
+  async startThread(place: string, card: TicketCard, key: string): Promise<StartedThread> {
+    this.started.push({ place, card, key });
+    return { thread: `mem:${card.ticketId}` };
+  }
+
+  async notify(place: string, text: string): Promise<void> {
+    this.notices.push({ place, text });
   }
 
   comments(): string[] {

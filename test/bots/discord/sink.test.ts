@@ -106,7 +106,7 @@ describe('Discord sink', () => {
     const stores = [await openStore(target.url), await openStore(target.url)];
     const limiters = await Promise.all(stores.map((kv) => createLimiters(kv)));
     try {
-      const replicas = limiters.map((l) => new DiscordSink(new REST({ api: fake.apiUrl, retries: 0, offset: 0, rejectOnRateLimit: rejectsOnRateLimit }).setToken(fake.token), l));
+      const replicas = limiters.map((l) => new DiscordSink(new REST({ api: fake.apiUrl, retries: 0, offset: 0, rejectOnRateLimit: rejectsOnRateLimit }).setToken(fake.token), { limiters: l }));
       const started = Date.now();
       await Promise.all(replicas.flatMap((replica, r) => [0, 1].map((i) => replica.postToThread(thread, { kind: 'comment', ticketId: '7', author: 'Grace', text: `r${r} m${i}` }, `post:${r}:${i}`))));
       // Four posts, one per fixed second across both replicas: the last cannot go before 3 s have begun.

@@ -30,8 +30,9 @@ const SCOPES_OF: Record<string, string[]> = {
   'views.open': [],
   'users.info': ['users:read'],
   'usergroups.users.list': ['usergroups:read'],
-  // Ticket threads live in public and private channels.
-  'conversations.replies': ['channels:history', 'groups:history'],
+  // Ticket threads live in public and private channels, and in DMs when the ticket channel refuses the bot.
+  'conversations.replies': ['channels:history', 'groups:history', 'im:history'],
+  'conversations.open': ['im:write'],
 };
 // Not Web API calls: the slash command and the message shortcut need `commands`.
 const OTHER_SCOPES = ['commands'];
@@ -58,10 +59,10 @@ describe('Slack app manifest', () => {
     expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ type: 'message', callback_id: SHORTCUT_OPEN })]);
   });
 
-  it('turns interactivity on and subscribes to messages in public and private channels', () => {
+  it('turns interactivity on and subscribes to messages in public and private channels and DMs', () => {
     expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: EVENTS_URL });
     expect(manifest.settings.event_subscriptions.request_url).toBe(EVENTS_URL);
-    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['message.channels', 'message.groups']);
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['message.channels', 'message.groups', 'message.im']);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
   });
 
