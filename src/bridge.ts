@@ -1,6 +1,7 @@
 import { ChatSinks } from './chat.js';
 import { createDeliver, failureNotice } from './delivery/deliver.js';
 import { checksOutcome, StoredDelivery, type Delivery } from './delivery/jobs.js';
+import { BlobStore } from './files.js';
 import type { FrontEnd } from './frontend.js';
 import { LinkStore } from './links.js';
 import type { Logger } from './logger.js';
@@ -35,7 +36,11 @@ interface BridgeOptions {
   pollConcurrency?: number;
   /** How long the relay still follows a closed or resolved ticket (FOLLOW_UP_DAYS); default 14 days. */
   followUpDays?: number;
+  /** The largest file taken from chat (MAX_ATTACHMENT_MB); default 10. */
+  maxAttachmentMb?: number;
 }
+
+const DEFAULT_MAX_ATTACHMENT_MB = 10;
 
 /** The core, assembled: service, relay, outbox and the sinks front-ends register. */
 export class Bridge {
@@ -49,11 +54,12 @@ export class Bridge {
   constructor(readonly options: BridgeOptions) {
     const { provider, kv, logger } = options;
     this.links = new LinkStore(kv, provider.id);
+    const blobs = new BlobStore(kv);
     const outboxOptions: OutboxOptions<Delivery> = {
       kv,
       logger,
       schema: StoredDelivery,
-      deliver: createDeliver({ provider, links: this.links, sinks: this.sinks, logger }),
+      deliver: createDeliver({ provider, links: this.links, sinks: this.sinks, blobs, logger }),
       checksOutcome,
       ...(options.outboxRetry ? { retry: options.outboxRetry } : {}),
       ...(options.outboxIdleMs ? { idleMs: options.outboxIdleMs } : {}),
@@ -75,7 +81,8 @@ export class Bridge {
       ...(options.pollQuietMaxMs ? { quietMaxMs: options.pollQuietMaxMs } : {}),
       ...(options.now ? { now: options.now } : {}),
     });
-    this.service = new TicketService({ provider, links: this.links, outbox: this.outbox, relay: this.relay });
+    const maxFileBytes = (options.maxAttachmentMb ?? DEFAULT_MAX_ATTACHMENT_MB) * 1024 * 1024;
+    this.service = new TicketService({ provider, links: this.links, outbox: this.outbox, relay: this.relay, blobs, maxFileBytes });
   }
 
   attach(frontEnd: FrontEnd): void {

@@ -61,6 +61,7 @@ async function main(env: Env): Promise<void> {
     pollIntervalMs: config.POLL_INTERVAL_MS,
     pollQuietMaxMs: config.POLL_QUIET_MAX_MS,
     followUpDays: config.FOLLOW_UP_DAYS,
+    maxAttachmentMb: config.MAX_ATTACHMENT_MB,
   });
   const deps: FrontEndDeps = { service: bridge.service, kv, logger, env, limiters };
   // Front-ends build their forms (and Discord its command choices) from the vendor's own lists.
