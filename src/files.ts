@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { FileTooLarge } from './download.js';
 import type { KeyValueStore } from './store/index.js';
 
 /**
@@ -36,7 +37,8 @@ export interface IncomingFile {
   /** The platform's stated size; the downloaded bytes are checked again. */
   size: number;
   link?: string;
-  read(): Promise<Buffer>;
+  /** Downloads it, reading at most `maxBytes` (more throws FileTooLarge). */
+  read(maxBytes: number): Promise<Buffer>;
 }
 
 /**
@@ -101,10 +103,10 @@ export async function takeFiles(files: readonly IncomingFile[], blobs: BlobStore
     }
     let bytes: Buffer;
     try {
-      bytes = await file.read();
-    } catch {
+      bytes = await file.read(maxBytes);
+    } catch (error) {
       // The front-end's reader logs why; the person hears which file, not the details.
-      notes.push(`${file.name} could not be downloaded from the chat and was not sent to support; please post it again.`);
+      notes.push(error instanceof FileTooLarge ? tooLarge : `${file.name} could not be downloaded from the chat and was not sent to support; please post it again.`);
       continue;
     }
     if (bytes.length > maxBytes) {

@@ -10,7 +10,18 @@ const ada: Requester = { key: 'mem:ada', name: 'Ada' };
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 
 function offered(name: string, bytes: Buffer, extra: Partial<IncomingFile> = {}): IncomingFile & { reads: number } {
-  const file = { name, contentType: 'image/png', size: bytes.length, link: `https://chat.example/files/${name}`, reads: 0, read: async () => (file.reads++, bytes), ...extra };
+  const file: IncomingFile & { reads: number } = {
+    name,
+    contentType: 'image/png',
+    size: bytes.length,
+    link: `https://chat.example/files/${name}`,
+    reads: 0,
+    read: async () => {
+      file.reads++;
+      return bytes;
+    },
+    ...extra,
+  };
   return file;
 }
 

@@ -32,6 +32,8 @@ const SCOPES_OF: Record<string, string[]> = {
   'usergroups.users.list': ['usergroups:read'],
   // Ticket threads live in public and private channels.
   'conversations.replies': ['channels:history', 'groups:history'],
+  // Files shared in a ticket thread (the download from url_private_download needs files:read too).
+  'files.info': ['files:read'],
 };
 // Not Web API calls: the slash command and the message shortcut need `commands`.
 const OTHER_SCOPES = ['commands'];
