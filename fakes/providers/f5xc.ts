@@ -261,7 +261,7 @@ export async function startF5xcFake(options: { mode?: 'partner' | 'tenant' } = {
       (find(ticketId)?.spec.comments ?? []).map((c) => ({
         text: c.plain_text,
         byCustomer: c.author_email === F5XC_FAKE_BOT.email,
-        files: c.attachments_info.map((f) => ({ name: f.filename, contentType: f.content_type, bytes: Buffer.from(f.attachment, 'base64') })),
+        ...(c.attachments_info.length ? { files: c.attachments_info.map((f) => ({ name: f.filename, contentType: f.content_type, bytes: Buffer.from(f.attachment, 'base64') })) } : {}),
       })),
     ticket: (ticketId) => {
       const ticket = find(ticketId);

@@ -189,7 +189,7 @@ export async function startVerifikFake(): Promise<FakeProviderServer> {
     comments(ticketId) {
       return (tickets.get(ticketId)?.threads ?? [])
         .filter((t) => t.type !== 'system')
-        .map((t) => ({ text: t.message, byCustomer: t.type === 'user', files: (t.attachments ?? []).map((a) => ({ name: a.filename, contentType: a.type, url: a.url })) }));
+        .map((t) => ({ text: t.message, byCustomer: t.type === 'user', ...(t.attachments ? { files: t.attachments.map((a) => ({ name: a.filename, contentType: a.type, url: a.url })) } : {}) }));
     },
     ticket: (ticketId) => tickets.get(ticketId),
   };
