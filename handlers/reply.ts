@@ -8,8 +8,10 @@ export async function replyToTicket(service: TicketService, input: ReplyRequest,
   try {
     const result = await service.reply(input);
     if (!result) return undefined;
-    const text = result.queued ? `Sent to ${service.providerName} on #${result.link.ticketId}.` : 'Already sent.';
-    return { ok: true, text };
+    const sent = result.queued ? `Sent to ${service.providerName} on #${result.link.ticketId}.` : 'Already sent.';
+    // A file left out, or sent as a link: said even where a plain success is silent.
+    if (result.notes.length) return { ok: true, text: result.notes.join('\n'), notice: true };
+    return { ok: true, text: sent };
   } catch (error) {
     return replyForError(error, service.providerName, logger);
   }

@@ -36,6 +36,8 @@ export interface Answer {
   deliveries?: { pending: number; failed: DeliveryView[] };
   /** Taken, but it goes out later (the store is down): say so even where success is silent. */
   later?: boolean;
+  /** Taken, with something the person must hear (a file left out): say it even where success is silent. */
+  notice?: boolean;
 }
 
 /** A form for the person to fill in, which the front-end shows as its own modal. */

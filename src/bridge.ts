@@ -1,6 +1,7 @@
 import { ChatSinks } from './chat.js';
 import { createDeliver, failureNotice } from './delivery/deliver.js';
 import { checksOutcome, StoredDelivery, type Delivery } from './delivery/jobs.js';
+import { BlobStore } from './files.js';
 import type { FrontEnd } from './frontend.js';
 import { LinkStore } from './links.js';
 import type { Logger } from './logger.js';
@@ -43,7 +44,11 @@ interface BridgeOptions {
   telemetry?: Telemetry;
   /** Unfinished openings: how often they are looked for, and how long a create may still land (tests shorten both). */
   openings?: { intervalMs?: number; graceMs?: number };
+  /** The largest file taken from chat (MAX_ATTACHMENT_MB); default 10. */
+  maxAttachmentMb?: number;
 }
+
+const DEFAULT_MAX_ATTACHMENT_MB = 10;
 
 /** The core, assembled: service, relay, outbox and the sinks front-ends register. */
 export class Bridge {
@@ -61,11 +66,12 @@ export class Bridge {
     const { provider, kv, logger, telemetry = noTelemetry } = options;
     this.access = new ProviderAccess(provider, logger);
     this.links = new LinkStore(kv, provider.id);
+    const blobs = new BlobStore(kv);
     const outboxOptions: OutboxOptions<Delivery> = {
       kv,
       logger,
       schema: StoredDelivery,
-      deliver: createDeliver({ provider, links: this.links, sinks: this.sinks, logger }),
+      deliver: createDeliver({ provider, links: this.links, sinks: this.sinks, blobs, logger }),
       checksOutcome,
       ...(options.outboxRetry ? { retry: options.outboxRetry } : {}),
       ...(options.outboxIdleMs ? { idleMs: options.outboxIdleMs } : {}),
@@ -95,7 +101,8 @@ export class Bridge {
       telemetry,
     });
     const openings = new Openings(kv, provider.id);
-    this.service = new TicketService({ provider, links: this.links, outbox: this.outbox, relay: this.relay, openings });
+    const maxFileBytes = (options.maxAttachmentMb ?? DEFAULT_MAX_ATTACHMENT_MB) * 1024 * 1024;
+    this.service = new TicketService({ provider, links: this.links, outbox: this.outbox, relay: this.relay, openings, blobs, maxFileBytes });
     this.openings = new OpeningReconciler({ provider, openings, service: this.service, sinks: this.sinks, kv, logger, ...options.openings });
   }
 

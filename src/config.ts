@@ -24,6 +24,8 @@ const CoreEnv = z.object({
   FOLLOW_UP_DAYS: integer(0, 365, 14),
   /** The longest gap between checks of a quiet ticket where the provider cannot list changes. */
   POLL_QUIET_MAX_MS: integer(1_000, 86_400_000, 600_000),
+  /** The largest file taken from a chat message and passed to the provider, in MB. */
+  MAX_ATTACHMENT_MB: integer(1, 1_000, 10),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
   /** `on` forces the terminal front-end even when Slack or Discord is configured. */
   CONSOLE: oneOf(['auto', 'on', 'off'] as const, 'auto'),

@@ -69,6 +69,7 @@ async function main(env: Env): Promise<void> {
     pollQuietMaxMs: config.POLL_QUIET_MAX_MS,
     followUpDays: config.FOLLOW_UP_DAYS,
     telemetry: ops.metrics,
+    maxAttachmentMb: config.MAX_ATTACHMENT_MB,
   });
   ops.metrics.watch({ outboxStats: () => bridge.outbox.stats() });
   ops.providerBuilt(bridge.access);

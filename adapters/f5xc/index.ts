@@ -5,7 +5,7 @@ import { compareDigests } from '../../src/provider-kit/digest-walk.js';
 import { attributedText, type ProviderFactory, type Route, type TicketProvider } from '../../src/provider.js';
 import { actionFailure, OPEN_FIELDS, toSnapshot, toWirePriority, typeAndTopic, validateOpen } from './map.js';
 import { actionKey, NAMESPACE, routes as families } from './routes.js';
-import { ActionResponse, type CreateBody, WireList, WireTicket } from './schemas.js';
+import { ActionResponse, type AttachmentInfo, type CreateBody, WireList, WireTicket } from './schemas.js';
 import { readSettings } from './settings.js';
 
 export { readSettings };
@@ -82,6 +82,7 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
 
   return {
     id: PROVIDER,
+    attachments: 'bytes',
     displayName: 'F5 Distributed Cloud',
     fields: OPEN_FIELDS,
     // The list has no paging [public]: the cheapest read there is.
@@ -117,7 +118,8 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
 
     // The comment call answers only {err}: there is no comment id to return.
     async addComment(ticketId, comment) {
-      await act(routes.comment(ticketId), { ...key(ticketId), comment: comment.text });
+      const files = (comment.files ?? []).flatMap((f): AttachmentInfo[] => (f.bytes ? [{ attachment: f.bytes.toString('base64'), content_type: f.contentType, filename: f.name }] : []));
+      await act(routes.comment(ticketId), { ...key(ticketId), comment: comment.text, ...(files.length ? { attachments_info: files } : {}) });
       return {};
     },
 

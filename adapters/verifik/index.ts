@@ -43,9 +43,9 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
     throw new ProviderError({ kind: 'invalid', provider: 'verifik', method, path, status: 200, ...(vendorMessage ? { vendorMessage } : {}) });
   }
 
-  async function reply(ticketId: string, message: string): Promise<{ id?: string }> {
+  async function reply(ticketId: string, message: string, attachments: ReplyBody['attachments'] = []): Promise<{ id?: string }> {
     // Its id is derived from the thread the answer carries, as on reads.
-    const thread = await call(WireThread, { ...routes.reply(ticketId), body: { message } satisfies ReplyBody });
+    const thread = await call(WireThread, { ...routes.reply(ticketId), body: { message, ...(attachments.length ? { attachments } : {}) } satisfies ReplyBody });
     return { id: threadId(thread) };
   }
 
@@ -69,7 +69,9 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
       return snapshot(await call(WireTicket, routes.get(ticketId)));
     },
 
-    addComment: (ticketId, comment) => reply(ticketId, comment.text),
+    // Verifik fetches a file from a URL: it gets each file's chat link (the text names them too).
+    addComment: (ticketId, comment) =>
+      reply(ticketId, comment.text, (comment.files ?? []).flatMap((f) => (f.link ? [{ filename: f.name, url: f.link, size: f.size, type: f.contentType }] : []))),
 
     async closeTicket(ticketId) {
       await call(WireTicket, { ...routes.update(ticketId), body: { status: 'closed' } satisfies UpdateBody });

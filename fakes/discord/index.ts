@@ -1,5 +1,6 @@
 // A strict fake Discord for tests: REST under /api/v10 and the gateway WebSocket on one port of
 // 127.0.0.1. Point discord.js at it with `rest: { api: fake.apiUrl, retries: 0, offset: 0 }`.
+import { FakeCdn, type AttachmentFile } from './cdn.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeGateway } from './gateway.js';
@@ -17,6 +18,7 @@ import { validateMessage } from './validate.js';
 export { DEFAULT_IDS, DEFAULT_TOKEN, nextSnowflake } from './state.js';
 export type { ChannelInput, FakeInteraction, GuildInput, Json, MemberInput, RoleInput, UserInput } from './state.js';
 export type { RestCall, FileInfo } from './rest.js';
+export type { AttachmentFile } from './cdn.js';
 export type { CloseRecord, IdentifyRecord } from './gateway.js';
 export type { CommandInput, ComponentInput, DispatchedInteraction, InteractionReplies, MessageContextMenuInput, ModalSubmitInput, RawOption, SelectInput } from './payloads.js';
 export type { FakeGateway, FakeState, InteractionHelpers };
@@ -42,6 +44,8 @@ export interface SendMessageInput {
   embeds?: Json[];
   /** Reply to this message id. */
   replyTo?: string;
+  /** Files the member attaches; each gets a signed URL on the fake's CDN. */
+  files?: AttachmentFile[];
 }
 
 export interface FakeDiscord {
@@ -66,6 +70,8 @@ export interface FakeDiscord {
   channelByName(name: string): Json | undefined;
   /** A member posts a message: stored and dispatched as MESSAGE_CREATE. */
   sendMessage(input: SendMessageInput): Json;
+  /** The bytes behind an attachment URL of this fake's CDN. */
+  attachmentBytes(url: string): Buffer | undefined;
   /** Resolves once the interaction was answered (or expired): callback, @original, follow-ups, edits. */
   interactionReplies(id: string, timeoutMs?: number): Promise<InteractionReplies>;
   close(): Promise<void>;
@@ -79,11 +85,12 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 41_250,
     denyIntents: (opts.denyIntents ?? []).reduce((a, b) => a | b, 0),
   });
-  const hub: Hub = { state, gateway, interactionTimeoutMs: opts.interactionTimeoutMs ?? 3000 };
+  const cdn = new FakeCdn();
+  const hub: Hub = { state, gateway, interactionTimeoutMs: opts.interactionTimeoutMs ?? 3000, cdn };
   const timers = new Set<NodeJS.Timeout>();
   let port = 0;
   const gatewayUrl = (): string => `ws://127.0.0.1:${port}`;
-  const rest = new FakeRest(token, [...miscRoutes(hub, gatewayUrl), ...channelRoutes(hub), ...interactionRoutes(hub)]);
+  const rest = new FakeRest(token, [...miscRoutes(hub, gatewayUrl), ...channelRoutes(hub), ...interactionRoutes(hub)], cdn);
   const server = createServer((req, res) => void rest.handle(req, res));
   server.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').startsWith('/api')) socket.destroy();
@@ -94,6 +101,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     server.listen(0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  cdn.origin = `http://127.0.0.1:${port}`;
   gateway.url = gatewayUrl();
   const interaction = new InteractionHelpers(hub, timers);
 
@@ -103,7 +111,8 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     const authorId = input.author ?? (state.members.has(DEFAULT_IDS.customerUserId) ? DEFAULT_IDS.customerUserId : applicationId);
     const member = state.members.get(authorId);
     if (!member) throw new Error(`sendMessage: no member ${authorId}`);
-    const body: Json = { content: input.content ?? '', ...(input.embeds ? { embeds: input.embeds } : {}) };
+    const attachments = input.files?.length ? cdn.attach(input.channelId, input.files) : [];
+    const body: Json = { content: input.content ?? '', ...(input.embeds ? { embeds: input.embeds } : {}), ...(attachments.length ? { attachments } : {}) };
     const invalid = validateMessage(body);
     if (invalid) throw new Error(`sendMessage: ${JSON.stringify(invalid.body)}`);
     const ref = input.replyTo
@@ -131,6 +140,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     threads: () => state.threads(),
     channelByName: (name) => [...state.channels.values()].find((c) => c['name'] === name),
     sendMessage,
+    attachmentBytes: (url) => cdn.bytesOf(url),
     interactionReplies: (id, timeoutMs) => interaction.replies(id, timeoutMs),
     close: async () => {
       for (const t of timers) clearTimeout(t);

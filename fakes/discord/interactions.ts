@@ -115,7 +115,7 @@ export function interactionRoutes(hub: Hub): Route[] {
       handle: ({ params: [app, token], body, query, files }) => {
         const it = byWebhook(app ?? '', token ?? '');
         if (!it?.callback) return ERR.unknownWebhook();
-        const withFiles = files.length > 0 ? { ...body, attachments: attachmentsOf(files) } : body;
+        const withFiles = files.length > 0 ? { ...body, attachments: attachmentsOf(hub, it.channelId, files) } : body;
         const invalid = validateMessage(withFiles);
         if (invalid) return invalid;
         const flags = typeof body['flags'] === 'number' ? body['flags'] & (EPHEMERAL | 4 | 4096 | 32768) : 0;

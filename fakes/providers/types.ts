@@ -55,8 +55,11 @@ export interface FakeProviderServer {
   liftLimit?(lifted: boolean): void;
   /** Asks `pick` about every request from now on (undefined stops it); queued `failNext` faults go first. */
   setChaos?(pick: FaultPicker | undefined): void;
-  /** Texts of every comment the vendor holds for a ticket, in order, with whether the bot wrote it. */
-  comments(ticketId: string): { text: string; byCustomer: boolean }[];
+  /**
+   * Texts of every comment the vendor holds for a ticket, in order, with whether the bot wrote it,
+   * and the files the vendor keeps with it (by name; bytes where the vendor holds them, else its link).
+   */
+  comments(ticketId: string): { text: string; byCustomer: boolean; files?: { name: string; contentType: string; bytes?: Buffer; url?: string }[] }[];
   /** The vendor-shaped ticket record, for assertions on what the adapter sent. */
   ticket(ticketId: string): Record<string, unknown> | undefined;
   readonly requests: RecordedRequest[];

@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LocalDesk } from '../../adapters/local/desk.js';
 import { createProvider as createLocalProvider } from '../../adapters/local/index.js';
 import { Bridge } from '../../src/bridge.js';
+import type { NewDeskFile } from '../../adapters/local/files.js';
+import type { DeskComment, DeskFile } from '../../adapters/local/schemas.js';
 import type { TicketStatus } from '../../src/domain.js';
 import { createHttpClient } from '../../src/provider-kit/http.js';
 import { silentLogger, type Logger } from '../../src/logger.js';
@@ -19,6 +24,8 @@ export interface HarnessOptions {
   /** Poller and outbox leases (default: the Bridge's). */
   leaseMs?: number;
   logger?: Logger;
+  /** MAX_ATTACHMENT_MB (default the Bridge's). */
+  maxAttachmentMb?: number;
 }
 
 export interface Harness {
@@ -29,8 +36,14 @@ export interface Harness {
   desk: {
     reply(ticketId: string, text: string, author?: string): Promise<void>;
     setStatus(ticketId: string, status: TicketStatus): Promise<void>;
-    comments(ticketId: string): Promise<{ origin: string; author: string; text: string }[]>;
+    comments(ticketId: string): Promise<DeskComment[]>;
+    /** The bytes the desk keeps for a file of a comment. */
+    file(file: DeskFile): Promise<Buffer>;
+    /** An agent's reply with files, as `npm run desk -- reply --attach` writes it. */
+    replyWith(ticketId: string, text: string, files: NewDeskFile[]): Promise<void>;
   };
+  /** The env the local desk's provider reads (its files directory, a fresh temporary one). */
+  deskEnv: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -39,7 +52,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const kv = options.kv ?? (await openStore(options.storeUrl ?? 'sqlite://:memory:'));
   const http = createHttpClient(silentLogger);
   const logger = options.logger ?? silentLogger;
-  const provider = options.provider?.(kv) ?? createLocalProvider({ http, logger, kv, env: {} });
+  const filesDir = mkdtempSync(join(tmpdir(), 'desk-files-'));
+  const deskEnv = { LOCAL_FILES_DIR: filesDir };
+  const provider = options.provider?.(kv) ?? createLocalProvider({ http, logger, kv, env: deskEnv });
   const bridge = new Bridge({
     provider,
     kv,
@@ -48,8 +63,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     outboxRetry: { baseMs: 20, maxMs: 200 },
     outboxIdleMs: 50,
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+    ...(options.maxAttachmentMb ? { maxAttachmentMb: options.maxAttachmentMb } : {}),
   });
-  const desk = new LocalDesk(kv);
+  const desk = new LocalDesk(kv, filesDir);
   return {
     bridge,
     service: bridge.service,
@@ -58,11 +74,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       reply: async (ticketId, text, author = 'Grace (support)') => void (await desk.comment(ticketId, 'agent', author, text)),
       setStatus: async (ticketId, status) => void (await desk.setStatus(ticketId, status)),
       comments: (ticketId) => desk.comments(ticketId),
+      file: (file) => desk.files.read(file),
+      replyWith: async (ticketId, text, files) => void (await desk.comment(ticketId, 'agent', 'Grace (support)', text, files)),
     },
+    deskEnv,
     async close() {
       await bridge.stop();
       await kv.close();
       await http.close();
+      rmSync(filesDir, { recursive: true, force: true });
     },
   };
 }

@@ -25,6 +25,8 @@ export interface StackOptions {
   fake?: FakeDiscordOptions;
   provider?: (kv: KeyValueStore) => TicketProvider;
   logger?: Logger;
+  /** MAX_ATTACHMENT_MB of the bridge. */
+  maxAttachmentMb?: number;
 }
 
 export function envFor(fake: FakeDiscord, extra: Record<string, string> = {}): Record<string, string> {
@@ -41,7 +43,7 @@ export function envFor(fake: FakeDiscord, extra: Record<string, string> = {}): R
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const fake = await startFakeDiscord({ heartbeatIntervalMs: 1_000, ...options.fake });
-  const h = await startHarness(options.provider ? { provider: options.provider } : {});
+  const h = await startHarness({ ...(options.provider ? { provider: options.provider } : {}), ...(options.maxAttachmentMb ? { maxAttachmentMb: options.maxAttachmentMb } : {}) });
   const env = envFor(fake, options.env);
   await registerCommands(discordSettings(env), h.service.fields);
   const logger = options.logger ?? silentLogger;

@@ -50,6 +50,8 @@ export interface RigOptions {
   /** Another provider on the harness's store (see `localProvider` to wrap the local desk). */
   provider?: (kv: KeyValueStore) => TicketProvider;
   perChannelMs?: number;
+  /** MAX_ATTACHMENT_MB of the bridge. */
+  maxAttachmentMb?: number;
 }
 
 /** The whole bridge on the local desk, the real Bolt app, and the fake Slack in between. */
@@ -64,7 +66,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     ...options.fake,
   });
   const provider = options.providerDown ? downProvider : options.provider;
-  const h = await startHarness(provider ? { provider } : {});
+  const h = await startHarness({ ...(provider ? { provider } : {}), ...(options.maxAttachmentMb ? { maxAttachmentMb: options.maxAttachmentMb } : {}) });
   const env = {
     SLACK_BOT_TOKEN: SLACK_DEFAULTS.botToken,
     SLACK_API_URL: fake.url,
