@@ -128,6 +128,22 @@ export class TicketService {
     return this.deps.links.mine(requester.key);
   }
 
+  /**
+   * Tickets an actor may name whose id starts with `typed` (or whose subject holds it), newest
+   * first, at most `limit`: their own, and for staff every open ticket too. For suggestions as an id is typed.
+   */
+  async nameable(actor: Actor, typed: string, limit: number): Promise<TicketLink[]> {
+    const text = typed.trim().replace(/^#/, '').toLowerCase();
+    const matches = (link: TicketLink): boolean => link.ticketId.toLowerCase().startsWith(text) || link.subject.toLowerCase().includes(text);
+    const mine = (await this.listMine(actor.requester)).filter(matches);
+    if (!actor.isStaff) return mine.slice(0, limit);
+    const newestFirst = (a: string, b: string): number => b.localeCompare(a, 'en', { numeric: true });
+    const open = (await this.deps.links.openTickets()).filter((id) => id.toLowerCase().startsWith(text)).sort(newestFirst).slice(0, limit);
+    const others = await Promise.all(open.filter((id) => !mine.some((l) => l.ticketId === id)).map((id) => this.deps.links.get(id)));
+    const all = [...mine, ...others.filter((l): l is TicketLink => l !== undefined)];
+    return all.sort((a, b) => newestFirst(a.ticketId, b.ticketId)).slice(0, limit);
+  }
+
   async close(ticketId: string, actor: Actor): Promise<TicketLink> {
     const link = await this.allowed(ticketId, actor);
     const { provider } = this.deps;

@@ -7,12 +7,12 @@ import {
   type RESTPostAPIApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { OpenField } from '../../src/domain.js';
+import { MODAL_ROWS } from './modals.js';
 
 export const COMMAND_NAME = 'ticket';
 export const OPEN_FROM_MESSAGE = 'Open ticket from message';
 
-/** Discord allows five rows in a modal and 25 choices on an option. */
-const MODAL_ROWS = 5;
+/** Discord allows 25 choices on an option. */
 const MAX_CHOICES = 25;
 
 /** Which provider fields go into the modal and which become options of `/ticket open`. */
@@ -22,23 +22,13 @@ interface OpenFormPlan {
 }
 
 /**
- * Subject and description always go into the modal. Enumerations become string options with
- * choices when the command can carry them (`as-options`); everything else fills the remaining
- * modal rows. Without command options (`in-modal`: the message context menu) enumerations take
- * modal rows too.
+ * Subject and description first, then the provider's other fields, lists included (a modal Label
+ * holds a select): five fit in a modal. A field past the fifth becomes an option of `/ticket open`.
  */
-export function planOpenForm(fields: readonly OpenField[], enumerations: 'as-options' | 'in-modal'): OpenFormPlan {
-  const withOptions = enumerations === 'as-options';
+export function planOpenForm(fields: readonly OpenField[]): OpenFormPlan {
   const first = (name: string): OpenField[] => fields.filter((f) => f.name === name);
-  const modal = [...first('subject'), ...first('description')];
-  const options: OpenField[] = [];
-  for (const field of fields.filter((f) => f.name !== 'subject' && f.name !== 'description')) {
-    const enumeration = field.options !== undefined && field.options.length <= MAX_CHOICES;
-    if (withOptions && enumeration) options.push(field);
-    else if (modal.length < MODAL_ROWS) modal.push(field);
-    else if (withOptions) options.push(field);
-  }
-  return { modal, options };
+  const ordered = [...first('subject'), ...first('description'), ...fields.filter((f) => f.name !== 'subject' && f.name !== 'description')];
+  return { modal: ordered.slice(0, MODAL_ROWS), options: ordered.slice(MODAL_ROWS) };
 }
 
 function fieldOption(field: OpenField): APIApplicationCommandBasicOption {
@@ -55,19 +45,20 @@ function fieldOption(field: OpenField): APIApplicationCommandBasicOption {
   };
 }
 
-/** Optional everywhere: used inside a ticket's thread, a command acts on that ticket. */
+/** Optional everywhere: used inside a ticket's thread, a command acts on that ticket. Suggested as typed. */
 const TICKET_OPTION: APIApplicationCommandBasicOption = {
   type: ApplicationCommandOptionType.String,
   name: 'ticket',
   description: 'Ticket id, e.g. 42 (default: the ticket of this thread)',
   required: false,
   max_length: 100,
+  autocomplete: true,
 };
 
 /** `/ticket` with its sub-commands, and the message context-menu command. */
 export function ticketCommands(fields: readonly OpenField[]): RESTPostAPIApplicationCommandsJSONBody[] {
   // Discord rejects a required option after an optional one.
-  const openOptions = planOpenForm(fields, 'as-options').options.map(fieldOption).sort((a, b) => Number(Boolean(b.required)) - Number(Boolean(a.required)));
+  const openOptions = planOpenForm(fields).options.map(fieldOption).sort((a, b) => Number(Boolean(b.required)) - Number(Boolean(a.required)));
   const sub = (name: string, description: string, options: APIApplicationCommandBasicOption[] = []) => ({
     type: ApplicationCommandOptionType.Subcommand as const,
     name,
@@ -85,6 +76,10 @@ export function ticketCommands(fields: readonly OpenField[]): RESTPostAPIApplica
         sub('open', 'Open a support ticket (a form follows)', openOptions),
         sub('status', "Show a ticket's status", [TICKET_OPTION]),
         sub('list', 'List your tickets (only you see the answer)'),
+        sub('reply', 'Add a comment to a ticket', [
+          { type: ApplicationCommandOptionType.String, name: 'text', description: 'What to tell support', required: true, max_length: 4000 },
+          TICKET_OPTION,
+        ]),
         sub('close', 'Close a ticket', [TICKET_OPTION]),
         sub('reopen', 'Reopen a ticket', [
           TICKET_OPTION,
@@ -101,6 +96,10 @@ export function ticketCommands(fields: readonly OpenField[]): RESTPostAPIApplica
           TICKET_OPTION,
           { type: ApplicationCommandOptionType.String, name: 'comment', description: 'Anything to add', required: false, max_length: 2000 },
         ]),
+        sub('retry', 'Send a failed message again', [
+          { type: ApplicationCommandOptionType.String, name: 'delivery', description: 'The delivery, as /ticket status shows it', required: true, max_length: 200 },
+        ]),
+        sub('help', 'What /ticket can do'),
       ],
     },
     { type: ApplicationCommandType.Message, name: OPEN_FROM_MESSAGE, ...where },

@@ -10,10 +10,11 @@ const S = '(\\d{17,20})';
 const NONCE_WINDOW_MS = 5 * 60_000;
 const ARCHIVE_DURATIONS = [60, 1440, 4320, 10080];
 const TEXT_TYPES = new Set<unknown>([ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.PublicThread,
-  ChannelType.PrivateThread, ChannelType.AnnouncementThread, ChannelType.GuildVoice]);
+  ChannelType.PrivateThread, ChannelType.AnnouncementThread, ChannelType.GuildVoice, ChannelType.DM]);
 
 /** The gateway form of a stored message: adds guild_id and, for non-webhook authors, `member`. */
 export function messageEvent(hub: Hub, msg: Json): Json {
+  if (hub.state.channel(msg['channel_id'] as string)?.['type'] === ChannelType.DM) return { ...msg };
   const d: Json = { ...msg, guild_id: hub.state.guildId };
   const authorId = (msg['author'] as Json)['id'] as string;
   const member = hub.state.members.get(authorId);

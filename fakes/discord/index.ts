@@ -18,7 +18,7 @@ export { DEFAULT_IDS, DEFAULT_TOKEN, nextSnowflake } from './state.js';
 export type { ChannelInput, FakeInteraction, GuildInput, Json, MemberInput, RoleInput, UserInput } from './state.js';
 export type { RestCall, FileInfo } from './rest.js';
 export type { CloseRecord, IdentifyRecord } from './gateway.js';
-export type { CommandInput, ComponentInput, DispatchedInteraction, InteractionReplies, MessageContextMenuInput, ModalSubmitInput, RawOption, SelectInput } from './payloads.js';
+export type { AutocompleteInput, CommandInput, ComponentInput, DispatchedInteraction, InteractionReplies, MessageContextMenuInput, ModalAnswer, ModalSubmitInput, RawOption, SelectInput } from './payloads.js';
 export type { FakeGateway, FakeState, InteractionHelpers };
 
 export interface FakeDiscordOptions {
@@ -44,6 +44,14 @@ export interface SendMessageInput {
   replyTo?: string;
 }
 
+export interface ReactInput {
+  messageId: string;
+  /** Who reacts (a guild member; default: the customer member). */
+  user?: string;
+  /** A unicode emoji (default 🎫). */
+  emoji?: string;
+}
+
 export interface FakeDiscord {
   /** Give this to discord.js as `rest.api`: `http://127.0.0.1:PORT/api`. */
   readonly apiUrl: string;
@@ -66,6 +74,8 @@ export interface FakeDiscord {
   channelByName(name: string): Json | undefined;
   /** A member posts a message: stored and dispatched as MESSAGE_CREATE. */
   sendMessage(input: SendMessageInput): Json;
+  /** A member adds a reaction to a message: counted on it and dispatched as MESSAGE_REACTION_ADD (GuildMessageReactions intent). */
+  react(input: ReactInput): Json;
   /** Resolves once the interaction was answered (or expired): callback, @original, follow-ups, edits. */
   interactionReplies(id: string, timeoutMs?: number): Promise<InteractionReplies>;
   close(): Promise<void>;
@@ -115,7 +125,28 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     return msg;
   };
 
+  const react = (input: ReactInput): Json => {
+    const msg = state.messageById.get(input.messageId);
+    if (!msg) throw new Error(`react: no message ${input.messageId}`);
+    const userId = input.user ?? DEFAULT_IDS.customerUserId;
+    const member = state.members.get(userId);
+    if (!member) throw new Error(`react: no member ${userId}`);
+    const emoji = { id: null, name: input.emoji ?? '🎫' };
+    const reactions = (msg['reactions'] ??= []) as Json[];
+    const existing = reactions.find((r) => (r['emoji'] as Json)['name'] === emoji.name);
+    if (existing) existing['count'] = (existing['count'] as number) + 1;
+    else reactions.push({ emoji, count: 1, count_details: { burst: 0, normal: 1 }, me: false, me_burst: false, burst_colors: [] });
+    const { user, ...rest } = member;
+    const event: Json = {
+      type: 0, user_id: userId, channel_id: msg['channel_id'], message_id: msg['id'], guild_id: state.guildId,
+      member: { ...rest, user }, emoji, burst: false, message_author_id: (msg['author'] as Json)['id'],
+    };
+    gateway.dispatch('MESSAGE_REACTION_ADD', event);
+    return event;
+  };
+
   return {
+    react,
     apiUrl: `http://127.0.0.1:${port}/api`,
     gatewayUrl: gatewayUrl(),
     token,

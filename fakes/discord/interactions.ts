@@ -5,7 +5,7 @@ import { ok } from './rest.js';
 import type { FakeInteraction, Json } from './state.js';
 import { randomToken } from './state.js';
 import { attachmentsOf, deleteMessage, editMessage, publishMessage } from './channels.js';
-import { ERR, invalidForm, validateMessage, validateModal } from './validate.js';
+import { ERR, invalidForm, validateChoices, validateMessage, validateModal } from './validate.js';
 
 const S = '(\\d{17,20})';
 const TOKEN = '([A-Za-z0-9_.:-]+)';
@@ -45,6 +45,8 @@ function callback(hub: Hub, id: string, token: string, body: Json, withResponse:
   const flags = typeof data['flags'] === 'number' ? data['flags'] : 0;
   const fromMessage = it.sourceMessageId !== undefined;
   let message: Json | undefined;
+  // An autocomplete interaction takes suggestions (8) and nothing else.
+  if ((it.type === 4) !== (type === 8)) return responseTypeInvalid(`Callback type ${type} is not valid for interaction type ${it.type}`);
   switch (type) {
     case 4: {
       const invalid = validateMessage(data, { prefix: ['data'] });
@@ -65,6 +67,11 @@ function callback(hub: Hub, id: string, token: string, body: Json, withResponse:
         if (invalid) return invalid;
         editMessage(hub, message, data);
       }
+      break;
+    }
+    case 8: {
+      const invalid = validateChoices(data);
+      if (invalid) return invalid;
       break;
     }
     case 9: {

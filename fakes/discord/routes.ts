@@ -3,7 +3,7 @@ import type { Hub, Route, RouteResult } from './rest.js';
 import { ok } from './rest.js';
 import type { Json } from './state.js';
 import { nextSnowflake } from './state.js';
-import { ERR, validateCommands } from './validate.js';
+import { ERR, apiError, invalidForm, validateCommands } from './validate.js';
 
 const S = '(\\d{17,20})';
 
@@ -60,6 +60,17 @@ export function miscRoutes(hub: Hub, gatewayUrl: () => string): Route[] {
     { method: 'GET', pattern: /^\/gateway$/, auth: false, handle: () => ok({ url: gatewayUrl() }) },
     { method: 'GET', pattern: /^\/gateway\/bot$/, handle: () => ok({ url: gatewayUrl(), ...gatewayInfo }) },
     { method: 'GET', pattern: /^\/users\/@me$/, handle: () => ok(state.botUser) },
+    {
+      // A bot may open a DM with a user it shares a server with (here: any member).
+      method: 'POST', pattern: /^\/users\/@me\/channels$/,
+      handle: ({ body }) => {
+        const recipient = body['recipient_id'];
+        if (typeof recipient !== 'string') return invalidForm([{ path: ['recipient_id'], code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }]);
+        const user = state.members.get(recipient)?.['user'] as Json | undefined;
+        if (!user || recipient === state.applicationId) return apiError(400, 50007, 'Cannot send messages to this user');
+        return ok(state.dmWith(user));
+      },
+    },
     {
       method: 'GET', pattern: new RegExp(`^/users/${S}$`),
       handle: ({ params: [id] }) => {

@@ -189,6 +189,15 @@ export class FakeState {
     return perms & P.Administrator ? 0xffff_ffff_ffffn : perms;
   }
 
+  /** The bot's DM channel with a user (type 1), opened on first use. */
+  dmWith(user: Json): Json {
+    const existing = [...this.channels.values()].find((c) => c['type'] === ChannelType.DM && (c['recipients'] as Json[])[0]?.['id'] === user['id']);
+    if (existing) return existing;
+    const dm: Json = { id: nextSnowflake(), type: ChannelType.DM, last_message_id: null, flags: 0, recipients: [user] };
+    this.channels.set(dm['id'] as string, dm);
+    return dm;
+  }
+
   channel(id: string): Json | undefined {
     return this.channels.get(id);
   }
