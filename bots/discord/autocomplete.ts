@@ -11,16 +11,16 @@ const MAX_CHOICE = 100;
  * open ticket. Answered within Discord's 3 s window or not at all; a failure suggests nothing.
  */
 export async function suggestTickets(ctx: DiscordContext, interaction: AutocompleteInteraction): Promise<void> {
-  const focused = interaction.options.getFocused(true);
   let choices: { name: string; value: string }[] = [];
-  if (focused.name === 'ticket') {
-    try {
+  try {
+    const focused = interaction.options.getFocused(true);
+    if (focused.name === 'ticket') {
       const actor = actorOf(ctx.settings, interaction.user, interaction.member);
       const links = await ctx.service.nameable(actor, String(focused.value), MAX_SUGGESTIONS);
       choices = links.map((l) => ({ name: clip(`#${l.ticketId} ${l.subject}`, MAX_CHOICE), value: l.ticketId.slice(0, MAX_CHOICE) }));
-    } catch (error) {
-      ctx.logger.warn('discord: ticket suggestions failed', { error });
     }
+  } catch (error) {
+    ctx.logger.warn('discord: ticket suggestions failed', { error });
   }
   try {
     await interaction.respond(choices);

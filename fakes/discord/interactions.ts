@@ -18,7 +18,8 @@ const responseTypeInvalid = (why: string): RouteResult =>
 function responseMessage(hub: Hub, it: FakeInteraction, body: Json, flags: number): Json {
   const { state } = hub;
   const data = it.payload['data'] as Json;
-  const user = (it.payload['member'] as Json)['user'] as Json;
+  // A DM interaction carries `user`; a guild one, `member.user`.
+  const user = ((it.payload['member'] as Json | undefined)?.['user'] ?? it.payload['user']) as Json;
   const type = it.type === 2 ? (data['type'] === 1 ? 20 : 23) : 0;
   const meta = { id: it.id, type: it.type, user, authorizing_integration_owners: { 0: state.guildId } };
   return state.storeMessage(it.channelId, state.members.get(state.applicationId)?.['user'] as Json, { ...body, flags }, {

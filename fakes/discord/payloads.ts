@@ -58,7 +58,8 @@ const INFERRED = (v: OptionValue): number => (typeof v === 'boolean' ? 5 : typeo
 export class InteractionHelpers {
   constructor(private readonly hub: Hub, private readonly timers: Set<NodeJS.Timeout>) {}
 
-  command(input: CommandInput, type = 2): DispatchedInteraction {
+  /** `type` 4 with `focused`: the autocomplete interaction sent as that option is typed. */
+  command(input: CommandInput, type = 2, focused?: string): DispatchedInteraction {
     const { state } = this.hub;
     const registered = [...(state.guildCommands.get(state.guildId) ?? []), ...state.globalCommands]
       .find((c) => c['name'] === input.name && (c['type'] ?? 1) === 1);
@@ -72,7 +73,8 @@ export class InteractionHelpers {
     };
     if (input.subcommandGroup) nest(input.subcommandGroup, 2);
     if (input.subcommand) nest(input.subcommand, 1);
-    let options = this.toOptions(input.options, () => (registered ? defs : undefined), resolved);
+    let options = this.toOptions(input.options, () => (registered ? defs : undefined), resolved)
+      .map((o) => (o.name === focused ? { ...o, focused: true } : o));
     if (input.subcommand) options = [{ type: 1, name: input.subcommand, options }];
     if (input.subcommandGroup) options = [{ type: 2, name: input.subcommandGroup, options }];
     const data: Json = {
@@ -85,15 +87,8 @@ export class InteractionHelpers {
 
   /** Suggestions asked for as `focused` is typed: an APPLICATION_COMMAND_AUTOCOMPLETE interaction (type 4). */
   autocomplete(input: AutocompleteInput): DispatchedInteraction {
-    const command = this.command({ ...input, options: { ...(Array.isArray(input.options) ? {} : input.options), [input.focused.name]: input.focused.value } }, 4);
-    const mark = (options: RawOption[]): void => {
-      for (const o of options) {
-        if (o.name === input.focused.name && o.options === undefined) o.focused = true;
-        if (o.options) mark(o.options);
-      }
-    };
-    mark(((command.payload['data'] as Json)['options'] as RawOption[]));
-    return command;
+    const options = { ...(Array.isArray(input.options) ? {} : input.options), [input.focused.name]: input.focused.value };
+    return this.command({ ...input, options }, 4, input.focused.name);
   }
 
   /**
