@@ -5,7 +5,8 @@ import { ok } from './rest.js';
 import type { FakeInteraction, Json } from './state.js';
 import { randomToken } from './state.js';
 import { attachmentsOf, deleteMessage, editMessage, publishMessage } from './channels.js';
-import { ERR, invalidForm, validateChoices, validateMessage, validateModal } from './validate.js';
+import { ERR, invalidForm, validateChoices, validateMessage } from './validate.js';
+import { validateModal } from './validate-modal.js';
 
 const S = '(\\d{17,20})';
 const TOKEN = '([A-Za-z0-9_.:-]+)';
