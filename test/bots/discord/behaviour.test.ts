@@ -9,7 +9,7 @@ import type { TicketProvider } from '../../../src/provider.js';
 import type { KeyValueStore } from '../../../src/store/index.js';
 import { DEFAULT_IDS, nextSnowflake, startFakeDiscord, type Json } from '../../../fakes/discord/index.js';
 import { startHarness, waitFor } from '../../support/harness.js';
-import { envFor, modalFields, openThroughDiscord, sleep, useStacks } from './stack.js';
+import { envFor, finalAnswer, modalFields, openThroughDiscord, sleep, useStacks } from './stack.js';
 
 /** The local desk with createTicket slowed down or failing, as a vendor having a bad day. */
 function troubledDesk(trouble: 'slow' | 'down'): (kv: KeyValueStore) => TicketProvider {
@@ -27,12 +27,6 @@ function troubledDesk(trouble: 'slow' | 'down'): (kv: KeyValueStore) => TicketPr
     };
   };
 }
-
-const finalAnswer = async (replies: { readonly original: Json | undefined }): Promise<Json> =>
-  waitFor(() => {
-    const o = replies.original;
-    return o && ((o['flags'] as number) & 128) === 0 ? o : undefined;
-  }, 'the final answer', 10_000);
 
 describe('Discord front-end', () => {
   const stack = useStacks();

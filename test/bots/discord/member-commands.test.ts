@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_IDS, type Json } from '../../../fakes/discord/index.js';
 import { waitFor } from '../../support/harness.js';
-import { modalFields, openThroughDiscord, useStacks } from './stack.js';
-
-const finalAnswer = async (replies: { readonly original: Json | undefined }): Promise<Json> =>
-  waitFor(() => {
-    const o = replies.original;
-    return o && ((o['flags'] as number) & 128) === 0 ? o : undefined;
-  }, 'the final answer', 10_000);
+import { finalAnswer, modalFields, openThroughDiscord, useStacks } from './stack.js';
 
 describe('Discord member commands', () => {
   const stack = useStacks();

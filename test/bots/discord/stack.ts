@@ -106,3 +106,10 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 export function modalFields(modal: Json): Json[] {
   return (modal['components'] as Json[]).map((c) => (c['type'] === 18 ? (c['component'] as Json) : ((c['components'] as Json[])[0] as Json)));
 }
+
+/** An interaction's answer once it is no longer "thinking…". */
+export const finalAnswer = async (replies: { readonly original: Json | undefined }): Promise<Json> =>
+  waitFor(() => {
+    const o = replies.original;
+    return o && ((o['flags'] as number) & 128) === 0 ? o : undefined;
+  }, 'the final answer', 10_000);
