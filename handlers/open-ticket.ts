@@ -2,6 +2,7 @@ import { StoreUnavailable } from '../src/errors.js';
 import type { TicketService } from '../src/service.js';
 import type { Draft } from './command.js';
 import { replyForError } from './errors.js';
+import { translator } from './i18n.js';
 import type { Answer, ChatContext } from './types.js';
 
 /**
@@ -9,27 +10,25 @@ import type { Answer, ChatContext } from './types.js';
  * the card, store the link. Validation errors come back as field errors with nothing sent.
  */
 export async function openTicket(service: TicketService, ctx: ChatContext, form: unknown): Promise<Answer> {
+  const t = translator(ctx.locale);
+  const provider = service.providerName;
   let snapshot;
   try {
     snapshot = await service.open(form, ctx.actor.requester);
   } catch (error) {
-    return replyForError(error, service.providerName, ctx.logger);
+    return replyForError(error, service.providerName, ctx);
   }
   const { ticket } = snapshot;
   const preview = service.preview(snapshot, ctx.actor.requester);
   try {
     const { thread, cardRef } = await ctx.startThread(preview);
     const link = await service.link(snapshot, thread, ctx.actor.requester, cardRef);
-    return { ok: true, text: `Ticket #${ticket.id} opened with ${service.providerName}.`, card: service.card(link), thread };
+    return { ok: true, text: t('open.done', { id: ticket.id, provider }), card: service.card(link), thread };
   } catch (error) {
     ctx.logger.error('ticket opened at the provider, but its thread could not be started or linked', { ticketId: ticket.id, error });
     // The ticket exists at the provider: say so, so the person can follow it there.
-    const why = error instanceof StoreUnavailable ? 'the ticket store is unreachable, so this chat cannot follow it yet' : 'its thread could not be posted here';
-    return {
-      ok: false,
-      text: `Ticket #${ticket.id} was opened with ${service.providerName}, but ${why}. Use /ticket status ${ticket.id}.`,
-      card: preview,
-    };
+    const text = t(error instanceof StoreUnavailable ? 'open.unlinkedStore' : 'open.unlinkedPost', { id: ticket.id, provider });
+    return { ok: false, text, card: preview };
   }
 }
 

@@ -3,12 +3,15 @@ import type { ThreadRef } from '../src/domain.js';
 import type { Logger } from '../src/logger.js';
 import type { Actor } from '../src/service.js';
 import type { Draft } from './command.js';
+import type { Locale } from './i18n.js';
 
 /** What a front-end tells a handler about where and by whom an action happens. */
 export interface ChatContext {
   actor: Actor;
   /** For failures a handler answers the user about itself rather than passing them on. */
   logger: Logger;
+  /** The person's language, as their platform says (Slack's users.info, Discord's interaction.locale, the terminal's LANG); English when unknown. */
+  locale?: Locale | undefined;
   /** Posts the ticket card where the platform keeps conversations and returns its thread. */
   startThread(card: TicketCard): Promise<{ thread: ThreadRef; cardRef?: string }>;
 }

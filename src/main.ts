@@ -62,7 +62,7 @@ async function main(env: Env): Promise<void> {
     pollQuietMaxMs: config.POLL_QUIET_MAX_MS,
     followUpDays: config.FOLLOW_UP_DAYS,
   });
-  const deps: FrontEndDeps = { service: bridge.service, kv, logger, env, limiters };
+  const deps: FrontEndDeps = { service: bridge.service, kv, logger, env, limiters, defaultLocale: config.DEFAULT_LOCALE };
   // Front-ends build their forms (and Discord its command choices) from the vendor's own lists.
   await bridge.service.openFields();
 

@@ -101,7 +101,7 @@ export class TicketService {
     if (!link) return undefined;
     // In its thread anyone who can see the thread may write; by id, only those who may see the ticket.
     if (!input.thread && link.requester.key !== input.author.key && !input.isStaff) {
-      throw new ForbiddenError(`No ticket #${link.ticketId} that you can see.`);
+      throw new ForbiddenError(`No ticket #${link.ticketId} that you can see.`, link.ticketId);
     }
     const text = input.text.trim();
     if (!text) throw new FieldErrors({ text: 'expects some text' });
@@ -211,7 +211,7 @@ export class TicketService {
   private async allowed(ticketId: string, actor: Actor): Promise<TicketLink> {
     const link = await this.deps.links.get(ticketId);
     if (!link || (link.requester.key !== actor.requester.key && !actor.isStaff)) {
-      throw new ForbiddenError(`No ticket #${ticketId} that you can see.`);
+      throw new ForbiddenError(`No ticket #${ticketId} that you can see.`, ticketId);
     }
     return link;
   }

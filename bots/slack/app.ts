@@ -94,6 +94,7 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     logger: deps.logger,
     ...(options.perChannelMs ? { perChannelMs: options.perChannelMs } : {}),
     ...(deps.limiters ? { limiters: deps.limiters } : {}),
+    ...(deps.defaultLocale ? { locale: deps.defaultLocale } : {}),
   });
   const staff = new StaffDirectory(app.client, settings.staffUsergroup, deps.logger);
   const background = new Background(deps.logger);
@@ -103,7 +104,7 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     kv: deps.kv,
     logger: deps.logger,
     sink,
-    people: new People(app.client, staff, deps.logger),
+    people: new People(app.client, staff, deps.logger, deps.defaultLocale ?? 'en'),
     background,
   };
 
