@@ -3,6 +3,7 @@ import type { ThreadRef } from '../src/domain.js';
 import type { Logger } from '../src/logger.js';
 import type { Actor } from '../src/service.js';
 import type { Draft } from './command.js';
+import type { Locale } from './i18n.js';
 
 /** What a front-end tells a handler about where and by whom an action happens. */
 export interface ChatContext {
@@ -14,6 +15,8 @@ export interface ChatContext {
    * for the DM fallback): the card is posted by the outbox, not by the handler.
    */
   place: string;
+  /** The person's language, as their platform says (Slack's users.info, Discord's interaction.locale, the terminal's LANG); English when unknown. */
+  locale?: Locale | undefined;
 }
 
 /** A delivery that did not go through, as `/ticket status` shows it. */

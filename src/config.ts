@@ -4,6 +4,11 @@ import { LOG_LEVELS } from './logger.js';
 import { integer, oneOf, optionalPort, parseEnv, type Env } from './settings.js';
 import { DEFAULT_STORE_URL } from './store/index.js';
 
+/** The languages people can be answered in (handlers/locales); English is the reference and the fallback. */
+export const LOCALES = ['en', 'de', 'es', 'ru'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const FALLBACK_LOCALE: Locale = 'en';
+
 const STORE_URL_FORMAT = 'expects sqlite://<path> or redis://<host>:<port>';
 
 /** The settings the core reads. Front-ends and adapters parse their own the same way. */
@@ -26,6 +31,8 @@ const CoreEnv = z.object({
   POLL_QUIET_MAX_MS: integer(1_000, 86_400_000, 600_000),
   /** The largest file taken from a chat message and passed to the provider, in MB. */
   MAX_ATTACHMENT_MB: integer(1, 1_000, 10),
+  /** The language of what is posted for everyone (status lines, failure notices), and of anyone whose own is unknown. */
+  DEFAULT_LOCALE: oneOf(LOCALES, FALLBACK_LOCALE),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
   /** `on` forces the terminal front-end even when Slack or Discord is configured. */
   CONSOLE: oneOf(['auto', 'on', 'off'] as const, 'auto'),

@@ -74,7 +74,7 @@ async function main(env: Env): Promise<void> {
   ops.metrics.watch({ outboxStats: () => bridge.outbox.stats() });
   ops.providerBuilt(bridge.access);
   await bridge.access.checkAtStart(ACCESS_CHECK_MS);
-  const deps: FrontEndDeps = { service: bridge.service, kv, logger, env, limiters };
+  const deps: FrontEndDeps = { service: bridge.service, kv, logger, env, limiters, defaultLocale: config.DEFAULT_LOCALE };
   // Front-ends build their forms (and Discord its command choices) from the vendor's own lists.
   await bridge.service.openFields();
 

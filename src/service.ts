@@ -173,7 +173,7 @@ export class TicketService {
     if (!link) return undefined;
     // In its thread anyone who can see the thread may write; by id, only those who may see the ticket.
     if (!input.thread && link.requester.key !== input.author.key && !input.isStaff) {
-      throw new ForbiddenError(`No ticket #${link.ticketId} that you can see.`);
+      throw new ForbiddenError(`No ticket #${link.ticketId} that you can see.`, link.ticketId);
     }
     const text = input.text.trim();
     if (!text && !input.files?.length) throw new FieldErrors({ text: 'expects some text' });
@@ -211,6 +211,22 @@ export class TicketService {
 
   async listMine(requester: Requester): Promise<TicketLink[]> {
     return this.deps.links.mine(requester.key);
+  }
+
+  /**
+   * Tickets an actor may name whose id starts with `typed` (or whose subject holds it), newest
+   * first, at most `limit`: their own, and for staff every open ticket too. For suggestions as an id is typed.
+   */
+  async nameable(actor: Actor, typed: string, limit: number): Promise<TicketLink[]> {
+    const text = typed.trim().replace(/^#/, '').toLowerCase();
+    const matches = (link: TicketLink): boolean => link.ticketId.toLowerCase().startsWith(text) || link.subject.toLowerCase().includes(text);
+    const mine = (await this.listMine(actor.requester)).filter(matches);
+    if (!actor.isStaff) return mine.slice(0, limit);
+    const newestFirst = (a: string, b: string): number => b.localeCompare(a, 'en', { numeric: true });
+    const open = (await this.deps.links.openTickets()).filter((id) => id.toLowerCase().startsWith(text)).sort(newestFirst).slice(0, limit);
+    const others = await Promise.all(open.filter((id) => !mine.some((l) => l.ticketId === id)).map((id) => this.deps.links.get(id)));
+    const all = [...mine, ...others.filter((l): l is TicketLink => l !== undefined)];
+    return all.sort((a, b) => newestFirst(a.ticketId, b.ticketId)).slice(0, limit);
   }
 
   async close(ticketId: string, actor: Actor): Promise<TicketLink> {
@@ -280,7 +296,7 @@ export class TicketService {
   private async allowed(ticketId: string, actor: Actor): Promise<TicketLink> {
     const link = await this.deps.links.get(ticketId);
     if (!link || (link.requester.key !== actor.requester.key && !actor.isStaff)) {
-      throw new ForbiddenError(`No ticket #${ticketId} that you can see.`);
+      throw new ForbiddenError(`No ticket #${ticketId} that you can see.`, ticketId);
     }
     return link;
   }

@@ -5,6 +5,7 @@ import type { Logger } from '../../src/logger.js';
 import { createClient } from './client.js';
 import type { DiscordContext } from './context.js';
 import { interactionListener } from './interactions.js';
+import { reactionListener } from './reactions.js';
 import { discordSettings, type DiscordSettings } from './settings.js';
 import { DiscordSink } from './sink.js';
 import { threadMessageListener } from './thread-messages.js';
@@ -27,6 +28,7 @@ export async function startDiscord(deps: FrontEndDeps, options: DiscordOptions =
   const sink = new DiscordSink(client.rest, { opening: { kv: deps.kv, logger: deps.logger }, limiters: deps.limiters });
   client.on(Events.InteractionCreate, interactionListener(ctx));
   client.on(Events.MessageCreate, threadMessageListener(ctx));
+  client.on(Events.MessageReactionAdd, reactionListener(ctx));
   client.on(Events.Error, (error) => deps.logger.error('discord: client error', { error }));
   client.on(Events.ShardResume, (shard, replayed) => deps.logger.info('discord: gateway resumed', { shard, replayed }));
   client.on(Events.ShardDisconnect, (event, shard) => deps.logger.error('discord: gateway closed for good', { shard, code: event.code }));

@@ -99,6 +99,7 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     ...(options.perChannelMs ? { perChannelMs: options.perChannelMs } : {}),
     ...(deps.limiters ? { limiters: deps.limiters } : {}),
     ...(options.identity ? { botUserId: options.identity.botUserId } : {}),
+    ...(deps.defaultLocale ? { locale: deps.defaultLocale } : {}),
   });
   const staff = new StaffDirectory(app.client, settings.staffUsergroup, deps.logger);
   const background = new Background(deps.logger);
@@ -108,7 +109,7 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     kv: deps.kv,
     logger: deps.logger,
     sink,
-    people: new People(app.client, staff, deps.logger),
+    people: new People(app.client, staff, deps.logger, deps.defaultLocale ?? 'en'),
     background,
   };
 

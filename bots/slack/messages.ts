@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { STORE_DOWN } from '../../handlers/errors.js';
 import { replyToTicket } from '../../handlers/reply.js';
 import type { Answer } from '../../handlers/types.js';
 import { StoreUnavailable } from '../../src/errors.js';
 import { messageFiles } from './files.js';
 import { slackToPlain } from './mrkdwn.js';
-import { afterAck, tell, type SlackRuntime } from './runtime.js';
+import { afterAck, tell, type SlackRuntime, wordsFor } from './runtime.js';
 import { threadRef } from './thread-ref.js';
 
 const EVENT_MARK_TTL_MS = 7 * 24 * 3600_000;
@@ -44,7 +43,7 @@ export function registerMessages(app: App, rt: SlackRuntime): void {
       // The store is down: Slack's redelivery tries again, and after its last one the person hears it.
       if (!(error instanceof StoreUnavailable) || (context.retryNum ?? 0) < SLACK_LAST_RETRY || !m.user || !m.thread_ts) throw error;
       const to = { client, channel: m.channel, user: m.user, threadTs: m.thread_ts };
-      afterAck(rt, 'telling that the store is down', to, () => tell(rt, to, { ok: false, text: STORE_DOWN }));
+      afterAck(rt, 'telling that the store is down', to, () => tell(rt, to, { ok: false, text: wordsFor(rt, to.user)('error.storeDown') }));
     }
   });
 }
@@ -70,7 +69,7 @@ async function onMessage(rt: SlackRuntime, m: MessageLike, body: MessageArgs['bo
   try {
     const author = await rt.people.requester(context.teamId ?? body.team_id, m.user);
     const files = await messageFiles(rt, client, m.files ?? []);
-    reply = await replyToTicket(rt.service, { thread, text, author, eventKey: `${m.channel}:${m.ts}`, files }, rt.logger);
+    reply = await replyToTicket(rt.service, { thread, text, author, eventKey: `${m.channel}:${m.ts}`, files }, rt.logger, rt.people.knownLocale(m.user));
   } catch (error) {
     // Not handled after all: let Slack's next redelivery try again.
     await rt.kv.release(mark, owner);

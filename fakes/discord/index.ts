@@ -20,7 +20,7 @@ export type { ChannelInput, FakeInteraction, GuildInput, Json, MemberInput, Role
 export type { RestCall, FileInfo } from './rest.js';
 export type { AttachmentFile } from './cdn.js';
 export type { CloseRecord, IdentifyRecord } from './gateway.js';
-export type { CommandInput, ComponentInput, DispatchedInteraction, InteractionReplies, MessageContextMenuInput, ModalSubmitInput, RawOption, SelectInput } from './payloads.js';
+export type { AutocompleteInput, CommandInput, ComponentInput, DispatchedInteraction, InteractionReplies, MessageContextMenuInput, ModalAnswer, ModalSubmitInput, RawOption, SelectInput } from './payloads.js';
 export type { FakeGateway, FakeState, InteractionHelpers };
 
 export interface FakeDiscordOptions {
@@ -48,6 +48,14 @@ export interface SendMessageInput {
   files?: AttachmentFile[];
 }
 
+export interface ReactInput {
+  messageId: string;
+  /** Who reacts (a guild member; default: the customer member). */
+  user?: string;
+  /** A unicode emoji (default 🎫). */
+  emoji?: string;
+}
+
 export interface FakeDiscord {
   /** Give this to discord.js as `rest.api`: `http://127.0.0.1:PORT/api`. */
   readonly apiUrl: string;
@@ -72,6 +80,8 @@ export interface FakeDiscord {
   sendMessage(input: SendMessageInput): Json;
   /** The bytes behind an attachment URL of this fake's CDN. */
   attachmentBytes(url: string): Buffer | undefined;
+  /** A member adds a reaction to a message: counted on it and dispatched as MESSAGE_REACTION_ADD (GuildMessageReactions intent). */
+  react(input: ReactInput): Json;
   /** Resolves once the interaction was answered (or expired): callback, @original, follow-ups, edits. */
   interactionReplies(id: string, timeoutMs?: number): Promise<InteractionReplies>;
   close(): Promise<void>;
@@ -124,7 +134,28 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     return msg;
   };
 
+  const react = (input: ReactInput): Json => {
+    const msg = state.messageById.get(input.messageId);
+    if (!msg) throw new Error(`react: no message ${input.messageId}`);
+    const userId = input.user ?? DEFAULT_IDS.customerUserId;
+    const member = state.members.get(userId);
+    if (!member) throw new Error(`react: no member ${userId}`);
+    const emoji = { id: null, name: input.emoji ?? '🎫' };
+    const reactions = (msg['reactions'] ??= []) as Json[];
+    const existing = reactions.find((r) => (r['emoji'] as Json)['name'] === emoji.name);
+    if (existing) existing['count'] = (existing['count'] as number) + 1;
+    else reactions.push({ emoji, count: 1, count_details: { burst: 0, normal: 1 }, me: false, me_burst: false, burst_colors: [] });
+    const { user, ...rest } = member;
+    const event: Json = {
+      type: 0, user_id: userId, channel_id: msg['channel_id'], message_id: msg['id'], guild_id: state.guildId,
+      member: { ...rest, user }, emoji, burst: false, message_author_id: (msg['author'] as Json)['id'],
+    };
+    gateway.dispatch('MESSAGE_REACTION_ADD', event);
+    return event;
+  };
+
   return {
+    react,
     apiUrl: `http://127.0.0.1:${port}/api`,
     gatewayUrl: gatewayUrl(),
     token,

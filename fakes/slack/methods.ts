@@ -261,6 +261,7 @@ function usersInfo(args: Args, { state }: MethodContext): Result {
       tz: u.tz ?? 'Europe/Paris',
       is_bot: u.is_bot ?? false,
       is_admin: false,
+      ...(args.include_locale === true || args.include_locale === 'true' ? { locale: u.locale ?? 'en-US' } : {}),
       profile: {
         real_name: realName,
         display_name: u.display_name ?? u.name,

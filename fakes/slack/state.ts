@@ -9,6 +9,8 @@ export interface FakeUser {
   is_bot?: boolean;
   email?: string;
   tz?: string;
+  /** The user's Slack language, e.g. `de-DE`; users.info returns it only with include_locale. */
+  locale?: string;
 }
 
 export interface FakeChannel {
