@@ -15,6 +15,9 @@ describe('core configuration', () => {
       FOLLOW_UP_DAYS: 14,
       POLL_QUIET_MAX_MS: 600_000,
       DEFAULT_LOCALE: 'en',
+      HEALTH_HOST: '0.0.0.0',
+      HEALTH_PORT: undefined,
+      MAX_ATTACHMENT_MB: 10,
       LOG_LEVEL: 'info',
       CONSOLE: 'auto',
     });
