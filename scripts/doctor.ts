@@ -1,3 +1,4 @@
+import { loadDotEnv } from '../src/env-file.js';
 import { redact } from '../src/logger.js';
 import { secretsIn } from '../src/config.js';
 import { readConfig } from './doctor/config.js';
@@ -9,6 +10,7 @@ import { checkDiscord, checkProvider, checkSlack, checkStore, type Verdict } fro
  * do; exit 0 only when every check passes. Secrets are never printed: each line is scrubbed of
  * every credential value the environment holds.
  */
+loadDotEnv();
 const env = process.env;
 const secrets = secretsIn(env);
 let failed = 0;
