@@ -46,8 +46,8 @@ export async function startDiscord(deps: FrontEndDeps, options: DiscordOptions =
   return {
     name: 'discord',
     sink,
-    // READY seen and the shard not reconnecting (discord.js's Status.Ready is 0).
-    connected: () => client.isReady() && client.ws.status === Status.Ready,
+    // Per shard: the manager's own status stays Ready once reached, through any later reconnect.
+    connected: () => client.isReady() && client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -20,7 +20,25 @@ describe('core configuration', () => {
       MAX_ATTACHMENT_MB: 10,
       LOG_LEVEL: 'info',
       CONSOLE: 'auto',
+      HEALTH_HOST: '0.0.0.0',
     });
+  });
+
+  it('collects every bad setting of a group: the first is the one-line message, all are in problems', () => {
+    let error: unknown;
+    try {
+      loadCoreConfig({ POLL_INTERVAL_MS: '0x10', HEALTH_PORT: '70000', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.map((p) => p.message);
+    expect(problems).toEqual([
+      'POLL_INTERVAL_MS: expects a whole number from 100 to 3600000',
+      'LOG_LEVEL: expects one of: debug, info, warn, error, silent',
+      'HEALTH_PORT: expects a port number from 0 to 65535',
+    ]);
+    expect((error as ConfigError).message).toBe(problems[0]);
   });
 
   it.each([

@@ -17,10 +17,10 @@ export interface BotProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function startProcess(script: string, env: Record<string, string>, args: string[] = []): BotProcess {
+export function startProcess(script: string, env: Record<string, string>, args: string[] = [], cwd = ROOT): BotProcess {
   // Only what the test sets: a developer's own SLACK_BOT_TOKEN must not switch front-ends.
   const child = spawn(TSX, [script, ...args], {
-    cwd: ROOT,
+    cwd,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', USER: 'ada', ...env },
   });
   const stdout: string[] = [];
@@ -65,8 +65,8 @@ export async function exitWithin(proc: BotProcess, ms: number): Promise<number |
 }
 
 /** Like `runScript`, but a script still running after `ms` is killed and reported with code undefined. */
-export async function runScriptWithin(script: string, env: Record<string, string>, ms: number, args: string[] = []) {
-  const proc = startProcess(script, env, args);
+export async function runScriptWithin(script: string, env: Record<string, string>, ms: number, args: string[] = [], cwd = ROOT) {
+  const proc = startProcess(script, env, args, cwd);
   proc.child.stdin.end();
   const code = await exitWithin(proc, ms);
   if (code === undefined) await proc.stop('SIGKILL');
