@@ -12,7 +12,8 @@ import type { Answer, ChatContext } from './types.js';
 export async function openTicket(service: TicketService, ctx: ChatContext, form: unknown, submission: string): Promise<Answer> {
   try {
     const link = await service.openInChat(form, ctx.actor.requester, { place: ctx.place, submission });
-    return { ok: true, text: `Ticket #${link.ticketId} opened with ${service.providerName}.`, card: service.card(link) };
+    const thread = ctx.threadWaitMs ? await service.threadOf(link.ticketId, ctx.threadWaitMs) : undefined;
+    return { ok: true, text: `Ticket #${link.ticketId} opened with ${service.providerName}.`, card: service.card(link), ...(thread ? { thread } : {}) };
   } catch (error) {
     return replyForError(error, service.providerName, ctx.logger);
   }

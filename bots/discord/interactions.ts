@@ -14,11 +14,15 @@ import { answerLater, answerNow, renderReply } from './replies.js';
 
 type Acting = ModalCapable | ModalSubmitInteraction;
 
+const THREAD_WAIT_MS = 5_000;
+
 function chatContext(ctx: DiscordContext, interaction: Acting): ChatContext {
   return {
     actor: actorOf(ctx.settings, interaction.user, interaction.member),
     logger: ctx.logger,
     place: placeRef({ channelId: ctx.settings.ticketChannel ?? interaction.channelId ?? undefined, userId: interaction.user.id }),
+    // The answer links the new thread: wait a moment for the outbox to post its card.
+    threadWaitMs: THREAD_WAIT_MS,
   };
 }
 
