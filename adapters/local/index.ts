@@ -38,6 +38,10 @@ export const createProvider: ProviderFactory = ({ kv, env }): TicketProvider => 
       return toSnapshot(ticket, []);
     },
     getTicket: snapshot,
+    async findOpened(marker) {
+      const found = (await desk.list()).find((t) => t.description.includes(marker));
+      return found ? snapshot(found.id) : undefined;
+    },
     async addComment(ticketId, comment) {
       const { id } = await desk.comment(ticketId, 'customer', comment.author.name, comment.text);
       return { id };

@@ -17,9 +17,14 @@ export interface BotProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function startProcess(script: string, env: Record<string, string>, args: string[] = []): BotProcess {
+/**
+ * `oneProcess` runs the script as `node --import tsx`, one process: the tsx command runs the script
+ * in a child of its own, which a SIGKILL sent to tsx leaves running.
+ */
+export function startProcess(script: string, env: Record<string, string>, args: string[] = [], options: { oneProcess?: boolean } = {}): BotProcess {
+  const [command, prefix] = options.oneProcess ? [process.execPath, ['--import', 'tsx']] : [TSX, []];
   // Only what the test sets: a developer's own SLACK_BOT_TOKEN must not switch front-ends.
-  const child = spawn(TSX, [script, ...args], {
+  const child = spawn(command, [...prefix, script, ...args], {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', USER: 'ada', ...env },
   });

@@ -19,6 +19,8 @@ export interface HarnessOptions {
   /** Poller and outbox leases (default: the Bridge's). */
   leaseMs?: number;
   logger?: Logger;
+  /** Reconciliation of unfinished openings (default: the Bridge's). */
+  openings?: { intervalMs?: number; graceMs?: number };
 }
 
 export interface Harness {
@@ -48,6 +50,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     outboxRetry: { baseMs: 20, maxMs: 200 },
     outboxIdleMs: 50,
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+    ...(options.openings ? { openings: options.openings } : {}),
   });
   const desk = new LocalDesk(kv);
   return {
