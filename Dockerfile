@@ -30,6 +30,9 @@ RUN mkdir -m 0700 /app/data && chown node:node /app/data
 USER node
 VOLUME /app/data
 EXPOSE 8080
+# Liveness, not readiness: /healthz fails only when the process stops answering, which a restart
+# fixes. /readyz also fails when Slack, the store or the vendor's credentials are down, which a
+# restart does not fix; alert on it (or route traffic by it) instead of restarting on it.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["node", "scripts/healthcheck.mjs"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "--enable-source-maps", "dist/main.js"]

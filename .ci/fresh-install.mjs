@@ -122,6 +122,9 @@ async function imageCommand() {
   const imageEnv = { ...env, ...runtime.env, STORE_URL: `sqlite://${join(data, 'tickets.sqlite')}`, HEALTH_PORT: String(20_000 + (process.pid % 20_000)), HOME: data };
   const bot = start('setpriv', ['--reuid', String(nobody), '--regid', String(nobody), '--clear-groups', ...runtime.cmd], { cwd: image, env: imageEnv });
   await bot.waitLine(bot.err, /"msg":"ready"/, 30_000);
+  // The image's HEALTHCHECK, as Docker runs it: inside the container, against the bot's own port.
+  const check = spawnSync('node', ['scripts/healthcheck.mjs'], { cwd: image, env: imageEnv, encoding: 'utf8', timeout: 10_000 });
+  if (check.status !== 0) fail(`the image's HEALTHCHECK failed against the running bot: ${check.stderr.trim()}`);
   await stopWithin10s(bot, runtime.cmd.join(' '));
 }
 

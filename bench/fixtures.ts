@@ -2,6 +2,7 @@ import { providers } from '../adapters/registry.js';
 import { withPacing } from '../adapters/selectel/index.js';
 import { Bridge } from '../src/bridge.js';
 import type { OpenTicketInput, ProviderId, Requester, TicketSnapshot } from '../src/domain.js';
+import type { Limiters } from '../src/limits.js';
 import { createHttpClient, type HttpClient } from '../src/provider-kit/http.js';
 import { silentLogger } from '../src/logger.js';
 import type { TicketProvider } from '../src/provider.js';
@@ -36,14 +37,17 @@ export async function vendorProvider(id: VendorId, fake: FakeProviderServer, dep
   return (await providers[id]())({ ...deps, logger: silentLogger, env: fake.env });
 }
 
+/** Pacers that never wait, for filling a fake whose own limit is lifted meanwhile. */
+const UNPACED: Limiters = { pacer: () => ({ take: () => Promise.resolve() }), close: () => Promise.resolve() };
+
 /**
  * An adapter only for filling a fake with tickets. Selectel's adapter paces creates at the
- * documented 2 per minute, which would take hours; the seeding instance lifts that one limit.
- * Spacebring's fake enforces 10 requests/s on every call, so its seeding keeps the adapter's pace.
+ * documented 2 per minute and Spacebring's at 10 requests/s, which would take hours for 10,000
+ * tickets; the seeding instance lifts those limits (the caller lifts the fake's own).
  */
 async function seedingProvider(id: VendorId, fake: FakeProviderServer, deps: { http: HttpClient; kv: KeyValueStore }): Promise<TicketProvider> {
   if (id === 'selectel') return withPacing({ tickets: 1_000_000, comments: 1_000_000 })({ ...deps, logger: silentLogger, env: fake.env });
-  return vendorProvider(id, fake, deps);
+  return (await providers[id]())({ ...deps, logger: silentLogger, env: fake.env, limiters: UNPACED });
 }
 
 /** A valid open form for `provider`: the first allowed value of every enumerated field. */
@@ -63,6 +67,7 @@ export async function seedVendorTickets(id: VendorId, fake: FakeProviderServer, 
   const http = createHttpClient(silentLogger);
   try {
     const provider = await seedingProvider(id, fake, { http, kv });
+    fake.liftLimit?.(true);
     const out: TicketSnapshot[] = new Array(count);
     let next = 0;
     const workers = Array.from({ length: Math.min(concurrency, count) }, async () => {
@@ -71,6 +76,7 @@ export async function seedVendorTickets(id: VendorId, fake: FakeProviderServer, 
     await Promise.all(workers);
     return out;
   } finally {
+    fake.liftLimit?.(false);
     await http.close();
     await kv.close();
   }

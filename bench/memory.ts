@@ -7,6 +7,8 @@ export interface MemoryResult {
   tickets: number;
   /** RSS after GC with the bridge running, every ticket linked and read once by the relay. */
   rss_mb: number;
+  /** (rss_mb − empty_rss_mb) / tickets, in KB. */
+  kb_per_ticket: number;
   /** RSS right after the full poll cycle, before GC. */
   peak_rss_mb: number;
   /** RSS of the same process before any ticket existed (runtime, libraries, empty store). */
@@ -36,6 +38,7 @@ export async function benchMemory(log: (line: string) => void): Promise<MemoryRe
     const result: MemoryResult = {
       tickets: m.tickets,
       rss_mb: round(m.rss_mb, 1),
+      kb_per_ticket: round(((m.rss_mb - m.empty_rss_mb) * 1024) / m.tickets, 2),
       peak_rss_mb: round(m.peak_rss_mb, 1),
       empty_rss_mb: round(m.empty_rss_mb, 1),
       heap_used_mb: round(m.heap_used_mb, 1),

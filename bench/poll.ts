@@ -69,7 +69,7 @@ interface Target {
  * `relay.pollOnce()` while the relay's clock steps 15 s per cycle, so the counts are those of a
  * relay polling at the default interval.
  */
-export async function benchPoll(log: (line: string) => void, spacebring: Promise<SeededFake>): Promise<PollRow[]> {
+export async function benchPoll(log: (line: string) => void): Promise<PollRow[]> {
   // Providers run side by side (each on its own fake and store): the counts do not depend on time.
   const local = async () => {
     const rows: PollRow[] = [];
@@ -77,14 +77,13 @@ export async function benchPoll(log: (line: string) => void, spacebring: Promise
     return rows;
   };
   const vendor = async (id: VendorId) => {
-    const seeded = id === 'spacebring' ? await spacebring : await seedFake(id, Math.max(...POLL_TICKET_COUNTS));
+    const seeded = await seedFake(id, Math.max(...POLL_TICKET_COUNTS));
     const rows: PollRow[] = [];
     for (const n of POLL_TICKET_COUNTS) rows.push(await measure(await vendorTarget(id, seeded, n), n, log));
-    if (id !== 'spacebring') await seeded.fake.close();
+    await seeded.fake.close();
     return rows;
   };
-  const others = await Promise.all([local(), ...VENDORS.filter((id) => id !== 'spacebring').map(vendor)]);
-  return [...others.flat(), ...(await vendor('spacebring'))];
+  return (await Promise.all([local(), ...VENDORS.map(vendor)])).flat();
 }
 
 export interface SeededFake {

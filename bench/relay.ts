@@ -2,10 +2,11 @@ import { startSlack } from '../bots/slack/index.js';
 import { silentLogger } from '../src/logger.js';
 import { SLACK_DEFAULTS, startFakeSlack } from '../fakes/slack/index.js';
 import { benchBridge, linkAll, vendorProvider } from './fixtures.js';
-import type { SeededFake } from './poll.js';
+import { seedFake } from './poll.js';
 import { percentile, round } from './stats.js';
 
 export const RELAY_POLL_INTERVAL_MS = 1_000;
+export const RELAY_OPEN_TICKETS = 10_000;
 const SAMPLES = 40;
 const CHANNELS = ['C0BENCH0001', 'C0BENCH0002', 'C0BENCH0003', 'C0BENCH0004'];
 /** Spacebring answers 429 above this [public]; the adapter paces itself under it. */
@@ -27,13 +28,15 @@ export interface RelayResult {
 
 /**
  * Agent comment at the fake Spacebring → relayed post in the ticket's Slack thread at the fake
- * Slack, with every seeded ticket (1,000) linked and open and POLL_INTERVAL_MS = 1 s. The whole
+ * Slack, with every seeded ticket (10,000) linked and open and POLL_INTERVAL_MS = 1 s. The whole
  * bridge runs: relay (from a stored cursor), outbox, and the real Slack front-end's sink with
  * its per-channel pacing; cards are spread over four channels. Comments arrive on random tickets
  * at random moments (0.4–1 s apart), so they fall anywhere in the poll cycle.
  */
-export async function benchRelay(seeded: SeededFake, log: (line: string) => void): Promise<RelayResult> {
+export async function benchRelay(log: (line: string) => void): Promise<RelayResult> {
+  const seeded = await seedFake('spacebring', RELAY_OPEN_TICKETS);
   const { fake } = seeded;
+  log(`relay: ${RELAY_OPEN_TICKETS} tickets at the fake Spacebring`);
   const slackFake = await startFakeSlack({ channels: CHANNELS.map((id) => ({ id, name: id.toLowerCase() })) });
   const rig = await benchBridge((deps) => vendorProvider('spacebring', fake, deps), RELAY_POLL_INTERVAL_MS);
   const { bridge, kv } = rig;
@@ -84,6 +87,7 @@ export async function benchRelay(seeded: SeededFake, log: (line: string) => void
   await slack.stop();
   await rig.close();
   await slackFake.close();
+  await fake.close();
 
   const result: RelayResult = {
     provider: 'spacebring',

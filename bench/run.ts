@@ -4,8 +4,9 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchAck } from './ack.js';
 import { benchMemory } from './memory.js';
-import { benchPoll, seedFake, type PollRow } from './poll.js';
+import { benchPoll, type PollRow } from './poll.js';
 import { benchRelay } from './relay.js';
+import { benchScale } from './scale.js';
 import { benchStartup } from './startup.js';
 
 const started = performance.now();
@@ -21,16 +22,11 @@ const machine = {
 };
 log(`machine: ${machine.cpu} × ${machine.cpus}, ${machine.memory_gb} GB, ${machine.os}, Node ${machine.node}`);
 
-// Spacebring's fake takes 10 requests/s, so its 1,000 tickets take ~2 minutes to open: that runs in
-// the background (a few requests per second, negligible load) while the other figures are taken.
-const spacebring = seedFake('spacebring', 1_000);
-spacebring.catch(() => undefined);
-
 const startup = await benchStartup(log);
 const memory = await benchMemory(log);
-const poll = await benchPoll(log, spacebring);
-const relay = await benchRelay(await spacebring, log);
-await (await spacebring).fake.close();
+const poll = await benchPoll(log);
+const relay = await benchRelay(log);
+const scale = await benchScale(log);
 const ack = await benchAck(log);
 
 const calls: Record<string, Record<string, { idle: number; one_changed: number; first_cycle: number; peak_cycle: number; notice_cycles_max: number }>> = {};
@@ -53,12 +49,21 @@ const results = {
   'ack.p99_ratio': ack.p99_ratio,
   'relay.p50_ms': relay.p50_ms,
   'relay.p95_ms': relay.p95_ms,
+  'relay.open_tickets': relay.open_tickets,
   'poll.calls_per_cycle': calls,
   ...perVendorAt1000('poll.idle_calls_per_ticket_per_min', (row) => row.idle_calls_per_ticket_per_min),
   ...perVendorAt1000('poll.quiet_notice_max_s', (row) => row.quiet_notice_max_s),
+  'scale.replicas': scale.replicas,
+  'scale.provider_calls_max_1s': scale.provider_calls_max_1s,
+  'scale.provider_limit_per_s': scale.provider_limit_per_s,
+  'scale.provider_429': scale.provider_429,
+  'scale.lost': scale.lost,
+  'scale.duplicated': scale.duplicated,
+  'scale.drain_s': scale.drain_s,
   'memory.rss_mb': memory.rss_mb,
+  'memory.kb_per_ticket': memory.kb_per_ticket,
   'startup.ms': startup.ms,
-  details: { ack, relay, poll, memory, startup },
+  details: { ack, relay, scale, poll, memory, startup },
 };
 writeFileSync(fileURLToPath(new URL('./results.json', import.meta.url)), `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`${table(results.duration_s)}\n`);
@@ -75,6 +80,8 @@ function table(seconds: number): string {
     `| modals opened after ack (views.open ok / calls) | ${ack.modals_opened} / ${ack.modal_calls} | |`,
     `| relay p50 / p95 (${relay.provider}, ${relay.open_tickets} open, poll ${relay.poll_interval_ms} ms, ${relay.delivered}/${relay.samples} relayed) | ${relay.p50_ms} / ${relay.p95_ms} ms | p95 ≤ ${relay.poll_interval_ms + 1000} ms ${relay.p95_ms <= relay.poll_interval_ms + 1000 ? 'met' : 'NOT met'} |`,
     `| relay provider calls: mean / max in any 1 s | ${relay.provider_calls_per_s} / ${relay.provider_calls_max_1s} per s | ≤ ${relay.provider_limit_per_s} per s ${relay.provider_calls_max_1s <= relay.provider_limit_per_s ? 'met' : 'NOT met'} |`,
+    `| scale: ${scale.replicas} replicas on Redis, a burst of ${scale.messages_each_way} replies and ${scale.messages_each_way} agent comments over ${scale.tickets} Spacebring tickets: most calls in any 1 s / 429s / lost / duplicated / drained in | ${scale.provider_calls_max_1s} / ${scale.provider_429} / ${scale.lost} / ${scale.duplicated} / ${scale.drain_s} s | ≤ ${scale.provider_limit_per_s}, 0, 0, 0 ${scale.provider_calls_max_1s <= scale.provider_limit_per_s && scale.provider_429 === 0 && scale.lost === 0 && scale.duplicated === 0 ? 'met' : 'NOT met'} |`,
+    `| memory per linked ticket (RSS growth from empty to ${memory.tickets} tickets) | ${memory.kb_per_ticket} KB | ≤ 1 KB ${memory.kb_per_ticket <= 1 ? 'met' : 'NOT met'} |`,
     `| memory RSS after GC, ${memory.tickets} linked tickets (empty process ${memory.empty_rss_mb} MB, heap ${memory.heap_used_mb} MB) | ${memory.rss_mb} MB | ≤ 100 MB ${memory.rss_mb <= 100 ? 'met' : 'NOT met'} |`,
     `| start-up, spawn → ready line (median of ${startup.runs}; in-process ${startup.self_reported_ms} ms) | ${startup.ms} ms | |`,
     '',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OPEN_FIELD_NAMES, type OpenFieldName } from '../src/domain.js';
+import type { MessageKey, Phrase } from './i18n.js';
 
 /** The open form as typed (strings, blanks kept), so nothing is lost; names the form does not have are dropped. */
 export const Draft = z.object(
@@ -7,11 +8,12 @@ export const Draft = z.object(
 );
 export type Draft = z.infer<typeof Draft>;
 
+// Issue messages are the usage to show (commands are not translated); `checkCommand` puts them in the person's words.
 const ticketId = (usage: string) =>
   z
     .string()
     .transform((id) => id.trim().replace(/^#/, ''))
-    .pipe(z.string().min(1, `expects /ticket ${usage}`));
+    .pipe(z.string().min(1, `/ticket ${usage}`));
 /** Optional text: nothing typed and an empty string mean the same. */
 const optionalText = z
   .string()
@@ -24,7 +26,7 @@ const optionalText = z
  */
 export const TicketCommand = z.discriminatedUnion('name', [
   z.object({ name: z.literal('open'), fields: Draft }),
-  z.object({ name: z.literal('reply'), ticketId: ticketId('reply <id> <text>'), text: z.string().trim().min(1, 'expects /ticket reply <id> <text>') }),
+  z.object({ name: z.literal('reply'), ticketId: ticketId('reply <id> <text>'), text: z.string().trim().min(1, '/ticket reply <id> <text>') }),
   z.object({ name: z.literal('status'), ticketId: ticketId('status <id>') }),
   z.object({ name: z.literal('list') }),
   z.object({ name: z.literal('close'), ticketId: ticketId('close <id>') }),
@@ -32,16 +34,16 @@ export const TicketCommand = z.discriminatedUnion('name', [
   z.object({
     name: z.literal('rate'),
     ticketId: ticketId('rate <id> <1-5> [comment]'),
-    score: z.coerce.string().regex(/^[1-5]$/, 'expects a whole number from 1 to 5'),
+    score: z.coerce.string().regex(/^[1-5]$/),
     comment: optionalText,
   }),
-  z.object({ name: z.literal('retry'), jobKey: z.string().min(1, 'expects /ticket retry <delivery> as shown by /ticket status') }),
+  z.object({ name: z.literal('retry'), jobKey: z.string().min(1, '/ticket retry <delivery> as shown by /ticket status') }),
   z.object({ name: z.literal('help') }),
 ]);
 export type TicketCommand = z.infer<typeof TicketCommand>;
 
-/** A command, or why the input is not one (one line naming what was expected). */
-export type ParsedCommand = TicketCommand | { name: 'error'; message: string };
+/** A command, or why the input is not one (one line naming what was expected; a phrase is said in the person's language). */
+export type ParsedCommand = TicketCommand | { name: 'error'; message: string | Phrase };
 
 export const HELP = [
   '/ticket open subject="…" description="…" [priority=low|normal|high|urgent] [category=…]',
@@ -56,8 +58,8 @@ export const HELP = [
 ].join('\n');
 
 const NAMES = TicketCommand.options.map((option) => option.shape.name.value);
-/** How each field is named when it is wrong. */
-const LABELS: Record<string, string> = { ticketId: 'ticket id', jobKey: 'delivery' };
+/** What is said when a field is wrong. */
+const PROBLEMS: Record<string, MessageKey> = { ticketId: 'command.usage.ticketId', text: 'command.usage.text', jobKey: 'command.usage.delivery', score: 'command.score' };
 
 /** Checks a command put together from a platform's input (names in any case); the first problem becomes the error. */
 export function checkCommand(raw: { name: string } & Record<string, unknown>): ParsedCommand {
@@ -65,8 +67,9 @@ export function checkCommand(raw: { name: string } & Record<string, unknown>): P
   if (parsed.success) return parsed.data;
   const [issue] = parsed.error.issues;
   const field = String(issue?.path[0] ?? 'name');
-  if (!issue || field === 'name') return { name: 'error', message: `command: expects one of ${NAMES.join(', ')} (got "${raw.name}")` };
-  return { name: 'error', message: `${LABELS[field] ?? field}: ${issue.message}` };
+  if (!issue || field === 'name') return { name: 'error', message: { key: 'command.unknown', vars: { names: NAMES.join(', '), got: raw.name } } };
+  const key = PROBLEMS[field];
+  return { name: 'error', message: key ? { key, vars: { usage: issue.message } } : `${field}: ${issue.message}` };
 }
 
 /** Parses the text after `/ticket`. Quoted values may hold spaces; `#42` and `42` name the same ticket. */

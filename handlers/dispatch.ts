@@ -1,6 +1,7 @@
 import type { TicketService } from '../src/service.js';
 import { closeTicket } from './close.js';
 import { HELP, type ParsedCommand } from './command.js';
+import { say, translator, type Locale } from './i18n.js';
 import { listTickets } from './list.js';
 import { openTicket } from './open-ticket.js';
 import { rateTicket } from './rate.js';
@@ -19,6 +20,8 @@ export interface CommandOrigin {
   forms: boolean;
   /** The platform's id of the command: a reply it carries becomes one comment however often it arrives. */
   eventKey: string;
+  /** The person's language as known without a look-up (Slack's cache, Discord's interaction, LANG): help and parse errors answer without one. */
+  locale?: Locale | undefined;
   /** Who acts and where a new ticket's thread starts; asked only by commands that need it (a form opens without it). */
   context(): Promise<ChatContext>;
 }
@@ -34,15 +37,15 @@ export async function dispatch(service: TicketService, command: ParsedCommand, o
   const ctx = () => origin.context();
   switch (command.name) {
     case 'error':
-      return { ok: false, text: command.message };
+      return { ok: false, text: typeof command.message === 'string' ? command.message : say(origin.locale, command.message) };
     case 'help':
-      return { ok: true, text: help(service) };
+      return { ok: true, text: help(service, origin.locale) };
     case 'open':
       return origin.forms ? { form: 'open', draft: command.fields } : openTicket(service, await ctx(), command.fields, origin.eventKey);
     case 'reply': {
-      const { actor, logger } = await ctx();
+      const { actor, logger, locale } = await ctx();
       const { ticketId, text } = command;
-      return replyById(service, { ticketId, text, author: actor.requester, isStaff: actor.isStaff, eventKey: origin.eventKey }, logger);
+      return replyById(service, { ticketId, text, author: actor.requester, isStaff: actor.isStaff, eventKey: origin.eventKey }, logger, locale);
     }
     case 'status':
       return ticketStatus(service, await ctx(), command.ticketId);
@@ -64,7 +67,7 @@ export async function dispatch(service: TicketService, command: ParsedCommand, o
 }
 
 /** The commands, and the provider's own choices so people can type a value the vendor accepts. */
-function help(service: TicketService): string {
+function help(service: TicketService, locale: Locale | undefined): string {
   const choices = service.fields.filter((f) => f.options?.length).map((f) => `${f.name}: ${f.options!.map((o) => o.value).join(' | ')}`);
-  return ['Ticket commands:', HELP, ...choices].join('\n');
+  return [translator(locale)('help.title'), HELP, ...choices].join('\n');
 }

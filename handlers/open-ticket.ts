@@ -1,6 +1,7 @@
 import type { TicketService } from '../src/service.js';
 import type { Draft } from './command.js';
 import { replyForError } from './errors.js';
+import { translator } from './i18n.js';
 import type { Answer, ChatContext } from './types.js';
 
 /**
@@ -10,12 +11,13 @@ import type { Answer, ChatContext } from './types.js';
  * form submission or command.
  */
 export async function openTicket(service: TicketService, ctx: ChatContext, form: unknown, submission: string): Promise<Answer> {
+  const t = translator(ctx.locale);
   try {
     const link = await service.openInChat(form, ctx.actor.requester, { place: ctx.place, submission });
     const thread = ctx.threadWaitMs ? await service.threadOf(link.ticketId, ctx.threadWaitMs) : undefined;
-    return { ok: true, text: `Ticket #${link.ticketId} opened with ${service.providerName}.`, card: service.card(link), ...(thread ? { thread } : {}) };
+    return { ok: true, text: t('open.done', { id: link.ticketId, provider: service.providerName }), card: service.card(link), ...(thread ? { thread } : {}) };
   } catch (error) {
-    return replyForError(error, service.providerName, ctx.logger);
+    return replyForError(error, service.providerName, ctx);
   }
 }
 

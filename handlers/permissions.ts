@@ -1,6 +1,7 @@
 import { ForbiddenError } from '../src/errors.js';
 import type { TicketService } from '../src/service.js';
 import { replyForError } from './errors.js';
+import { t } from './i18n.js';
 import type { Answer, ChatContext } from './types.js';
 
 /**
@@ -13,8 +14,8 @@ export async function mayAct(service: TicketService, ctx: ChatContext, ticketId:
     return undefined;
   } catch (error) {
     if (error instanceof ForbiddenError) {
-      return { ok: false, text: `Only the person who opened ticket #${ticketId}, or support staff, can ${verb} it.` };
+      return { ok: false, text: t(ctx.locale, `permission.${verb}`, { id: ticketId }) };
     }
-    return replyForError(error, service.providerName, ctx.logger);
+    return replyForError(error, service.providerName, ctx);
   }
 }

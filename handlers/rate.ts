@@ -1,5 +1,6 @@
 import type { TicketService } from '../src/service.js';
 import { replyForError } from './errors.js';
+import { t } from './i18n.js';
 import { mayAct } from './permissions.js';
 import type { Answer, ChatContext, Reply } from './types.js';
 
@@ -12,9 +13,9 @@ export interface Rating {
 export async function rateTicket(service: TicketService, ctx: ChatContext, ticketId: string, rating: Rating): Promise<Answer> {
   try {
     await service.rate(ticketId, rating, ctx.actor);
-    return { ok: true, text: `Thanks! Rated #${ticketId} ${String(rating.score)}/5.` };
+    return { ok: true, text: t(ctx.locale, 'rate.done', { id: ticketId, score: String(rating.score) }) };
   } catch (error) {
-    return replyForError(error, service.providerName, ctx.logger);
+    return replyForError(error, service.providerName, ctx);
   }
 }
 

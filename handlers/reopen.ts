@@ -1,14 +1,15 @@
 import type { TicketService } from '../src/service.js';
 import { replyForError } from './errors.js';
+import { t } from './i18n.js';
 import { mayAct } from './permissions.js';
 import type { Answer, ChatContext, Reply } from './types.js';
 
 export async function reopenTicket(service: TicketService, ctx: ChatContext, ticketId: string, text?: string): Promise<Answer> {
   try {
     const link = await service.reopen(ticketId, text, ctx.actor);
-    return { ok: true, text: `Ticket #${ticketId} is now ${link.vendorStatus}.`, card: service.card(link) };
+    return { ok: true, text: t(ctx.locale, 'close.done', { id: ticketId, status: link.vendorStatus }), card: service.card(link) };
   } catch (error) {
-    return replyForError(error, service.providerName, ctx.logger);
+    return replyForError(error, service.providerName, ctx);
   }
 }
 

@@ -1,21 +1,25 @@
 import type { Logger } from '../src/logger.js';
 import type { ReplyRequest, TicketService } from '../src/service.js';
 import { replyForError } from './errors.js';
+import { translator, type Locale } from './i18n.js';
 import type { Answer } from './types.js';
 
 /** A message in a ticket's thread becomes a comment, through the outbox. Undefined: not a ticket thread. */
-export async function replyToTicket(service: TicketService, input: ReplyRequest, logger: Logger): Promise<Answer | undefined> {
+export async function replyToTicket(service: TicketService, input: ReplyRequest, logger: Logger, locale?: Locale): Promise<Answer | undefined> {
+  const t = translator(locale);
   try {
     const result = await service.reply(input);
     if (!result) return undefined;
-    const text = result.queued ? `Sent to ${service.providerName} on #${result.link.ticketId}.` : 'Already sent.';
-    return { ok: true, text };
+    const sent = result.queued ? t('reply.sent', { provider: service.providerName, id: result.link.ticketId }) : t('reply.already');
+    // A file left out, or sent as a link: said even where a plain success is silent.
+    if (result.notes.length) return { ok: true, text: result.notes.join('\n'), notice: true };
+    return { ok: true, text: sent };
   } catch (error) {
-    return replyForError(error, service.providerName, logger);
+    return replyForError(error, service.providerName, { logger, locale });
   }
 }
 
 /** `/ticket reply <id> <text>`: by id the core lets only the requester and staff write. */
-export async function replyById(service: TicketService, input: ReplyRequest & { ticketId: string }, logger: Logger): Promise<Answer> {
-  return (await replyToTicket(service, input, logger)) ?? { ok: false, text: `No ticket #${input.ticketId} that you can see.` };
+export async function replyById(service: TicketService, input: ReplyRequest & { ticketId: string }, logger: Logger, locale?: Locale): Promise<Answer> {
+  return (await replyToTicket(service, input, logger, locale)) ?? { ok: false, text: translator(locale)('error.noTicket', { id: input.ticketId }) };
 }

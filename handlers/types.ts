@@ -3,6 +3,7 @@ import type { ThreadRef } from '../src/domain.js';
 import type { Logger } from '../src/logger.js';
 import type { Actor } from '../src/service.js';
 import type { Draft } from './command.js';
+import type { Locale } from './i18n.js';
 
 /** What a front-end tells a handler about where and by whom an action happens. */
 export interface ChatContext {
@@ -19,6 +20,8 @@ export interface ChatContext {
    * card is posted by the outbox); 0 or absent answers at once. Only where the answer shows a link.
    */
   threadWaitMs?: number;
+  /** The person's language, as their platform says (Slack's users.info, Discord's interaction.locale, the terminal's LANG); English when unknown. */
+  locale?: Locale | undefined;
 }
 
 /** A delivery that did not go through, as `/ticket status` shows it. */
@@ -41,6 +44,8 @@ export interface Answer {
   deliveries?: { pending: number; failed: DeliveryView[] };
   /** Taken, but it goes out later (the store is down): say so even where success is silent. */
   later?: boolean;
+  /** Taken, with something the person must hear (a file left out): say it even where success is silent. */
+  notice?: boolean;
 }
 
 /** A form for the person to fill in, which the front-end shows as its own modal. */

@@ -1,5 +1,7 @@
 // The image's HEALTHCHECK: healthy when GET /healthz on HEALTH_PORT answers 2xx within 3 s.
-// Plain Node (global fetch), so the runtime image needs no curl or wget.
+// Plain Node (global fetch), so the runtime image needs no curl or wget. /healthz, not /readyz:
+// an unhealthy container gets restarted, and a restart cures a hung process, not an outage of
+// Slack, the store or the vendor (those show on /readyz; alert on it).
 const port = process.env.HEALTH_PORT;
 if (!port || !/^\d+$/.test(port)) {
   process.stderr.write('healthcheck: HEALTH_PORT must be set to the port the bot serves /healthz on\n');

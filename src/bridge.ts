@@ -1,12 +1,15 @@
 import { ChatSinks } from './chat.js';
 import { createDeliver, failureNotice } from './delivery/deliver.js';
 import { checksOutcome, StoredDelivery, type Delivery } from './delivery/jobs.js';
+import { BlobStore } from './files.js';
 import type { FrontEnd } from './frontend.js';
 import { LinkStore } from './links.js';
 import type { Logger } from './logger.js';
 import type { Outbox, OutboxJob, OutboxOptions } from './delivery/outbox.js';
 import { BullOutbox } from './delivery/bullmq-outbox.js';
 import { KeyvOutbox } from './delivery/keyv-outbox.js';
+import { ProviderAccess } from './ops/provider-access.js';
+import { noTelemetry, type Telemetry } from './ops/telemetry.js';
 import type { TicketProvider } from './provider.js';
 import { Openings } from './openings.js';
 import { OpeningReconciler } from './reconcile-openings.js';
@@ -37,9 +40,15 @@ interface BridgeOptions {
   pollConcurrency?: number;
   /** How long the relay still follows a closed or resolved ticket (FOLLOW_UP_DAYS); default 14 days. */
   followUpDays?: number;
+  /** Where counters and timings go (the /metrics registry); nowhere by default. */
+  telemetry?: Telemetry;
   /** Unfinished openings: how often they are looked for, and how long a create may still land (tests shorten both). */
   openings?: { intervalMs?: number; graceMs?: number };
+  /** The largest file taken from chat (MAX_ATTACHMENT_MB); default 10. */
+  maxAttachmentMb?: number;
 }
+
+const DEFAULT_MAX_ATTACHMENT_MB = 10;
 
 /** The core, assembled: service, relay, outbox and the sinks front-ends register. */
 export class Bridge {
@@ -47,23 +56,32 @@ export class Bridge {
   readonly outbox: Outbox<Delivery>;
   readonly relay: Relay;
   readonly service: TicketService;
+  /** Whether the provider accepts the credentials, as last checked (readiness reads it). */
+  readonly access: ProviderAccess;
   readonly sinks = new ChatSinks();
   readonly openings: OpeningReconciler;
   private readonly frontEnds: FrontEnd[] = [];
 
   constructor(readonly options: BridgeOptions) {
-    const { provider, kv, logger } = options;
+    const { provider, kv, logger, telemetry = noTelemetry } = options;
+    this.access = new ProviderAccess(provider, logger);
     this.links = new LinkStore(kv, provider.id);
+    const blobs = new BlobStore(kv);
     const outboxOptions: OutboxOptions<Delivery> = {
       kv,
       logger,
       schema: StoredDelivery,
-      deliver: createDeliver({ provider, links: this.links, sinks: this.sinks, logger }),
+      deliver: createDeliver({ provider, links: this.links, sinks: this.sinks, blobs, logger }),
       checksOutcome,
       ...(options.outboxRetry ? { retry: options.outboxRetry } : {}),
       ...(options.outboxIdleMs ? { idleMs: options.outboxIdleMs } : {}),
       ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
       onFailed: (job: OutboxJob<Delivery>, error: unknown) => failureNotice(this.outbox, provider)(job, error),
+      onAttempt: (job, result) => {
+        telemetry.delivery(job.kind, result);
+        // A job's seq is its enqueue time in µs: for a post, when the relay saw the agent's comment.
+        if (job.kind === 'post' && result === 'delivered') telemetry.relayLag(Math.max(0, Date.now() - job.seq / 1000) / 1000);
+      },
     };
     const onBull = kv.kind === 'redis' && options.outboxBackend !== 'keyv';
     this.outbox = onBull ? new BullOutbox(outboxOptions) : new KeyvOutbox(outboxOptions);
@@ -79,9 +97,12 @@ export class Bridge {
       ...(options.followUpDays !== undefined ? { followUpMs: options.followUpDays * 24 * 3_600_000 } : {}),
       ...(options.pollQuietMaxMs ? { quietMaxMs: options.pollQuietMaxMs } : {}),
       ...(options.now ? { now: options.now } : {}),
+      access: this.access,
+      telemetry,
     });
     const openings = new Openings(kv, provider.id);
-    this.service = new TicketService({ provider, links: this.links, outbox: this.outbox, relay: this.relay, openings });
+    const maxFileBytes = (options.maxAttachmentMb ?? DEFAULT_MAX_ATTACHMENT_MB) * 1024 * 1024;
+    this.service = new TicketService({ provider, links: this.links, outbox: this.outbox, relay: this.relay, openings, blobs, maxFileBytes });
     this.openings = new OpeningReconciler({ provider, openings, service: this.service, sinks: this.sinks, kv, logger, ...options.openings });
   }
 

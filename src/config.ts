@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import { ProviderId } from './domain.js';
 import { LOG_LEVELS } from './logger.js';
-import { integer, oneOf, parseEnv, type Env } from './settings.js';
+import { integer, oneOf, optionalPort, parseEnv, type Env } from './settings.js';
 import { DEFAULT_STORE_URL } from './store/index.js';
+
+/** The languages people can be answered in (handlers/locales); English is the reference and the fallback. */
+export const LOCALES = ['en', 'de', 'es', 'ru'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const FALLBACK_LOCALE: Locale = 'en';
 
 const STORE_URL_FORMAT = 'expects sqlite://<path> or redis://<host>:<port>';
 
@@ -24,9 +29,17 @@ const CoreEnv = z.object({
   FOLLOW_UP_DAYS: integer(0, 365, 14),
   /** The longest gap between checks of a quiet ticket where the provider cannot list changes. */
   POLL_QUIET_MAX_MS: integer(1_000, 86_400_000, 600_000),
+  /** The largest file taken from a chat message and passed to the provider, in MB. */
+  MAX_ATTACHMENT_MB: integer(1, 1_000, 10),
+  /** The language of what is posted for everyone (status lines, failure notices), and of anyone whose own is unknown. */
+  DEFAULT_LOCALE: oneOf(LOCALES, FALLBACK_LOCALE),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
   /** `on` forces the terminal front-end even when Slack or Discord is configured. */
   CONSOLE: oneOf(['auto', 'on', 'off'] as const, 'auto'),
+  /** Serves /healthz, /readyz and /metrics on this port when set. */
+  HEALTH_PORT: optionalPort(),
+  /** The address the health port listens on; every interface by default (a container's port mapping needs it). */
+  HEALTH_HOST: z.string().regex(/^[\w.:-]+$/, 'expects a host name or an IP address, e.g. 127.0.0.1').default('0.0.0.0'),
 });
 export type CoreConfig = z.infer<typeof CoreEnv>;
 

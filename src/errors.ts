@@ -88,7 +88,11 @@ export class FieldErrors extends Error {
 
 /** The user may not do this to this ticket (not the requester, not staff, unknown ticket). */
 export class ForbiddenError extends Error {
-  constructor(message: string) {
+  /** `ticketId`: the ticket the actor may not see, so a front-end can say so in the person's language. */
+  constructor(
+    message: string,
+    readonly ticketId?: string,
+  ) {
     super(message);
     this.name = 'ForbiddenError';
   }

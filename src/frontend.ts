@@ -1,4 +1,5 @@
 import type { ChatSink } from './chat.js';
+import type { Locale } from './config.js';
 import type { Limiters } from './limits.js';
 import type { Logger } from './logger.js';
 import type { TicketService } from './service.js';
@@ -14,11 +15,18 @@ export interface FrontEndDeps {
   env: Env;
   /** Per-channel pacing, shared by every replica on Redis; in process when absent. */
   limiters?: Limiters;
+  /** DEFAULT_LOCALE: the language of posts everyone reads, and of people whose own is unknown (English when absent). */
+  defaultLocale?: Locale;
 }
 
 /** A running front-end: its sink for relayed posts, and a way to stop taking new input. */
 export interface FrontEnd {
   readonly name: string;
   readonly sink: ChatSink;
+  /**
+   * Whether it hears its platform right now (Slack's socket open or its HTTP listener up, Discord's
+   * gateway ready); readiness reads it. Absent where there is no connection to lose (the terminal).
+   */
+  connected?(): boolean;
   stop(): Promise<void>;
 }

@@ -96,6 +96,11 @@ export class LinkStore {
     return this.kv.members(`delivered:${this.provider}:${ticketId}:${fingerprint}`);
   }
 
+  /** True the first time only: the thread has been told that support gets links, not files. */
+  firstLinkNotice(ticketId: string): Promise<boolean> {
+    return this.kv.setIfAbsent(`told-links:${this.provider}:${ticketId}`, '1');
+  }
+
   getCursor(): Promise<string | undefined> {
     return this.kv.get<string>(`cursor:${this.provider}`);
   }

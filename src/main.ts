@@ -7,6 +7,7 @@ import type { FrontEnd, FrontEndDeps } from './frontend.js';
 import { createLimiters, type Limiters } from './limits.js';
 import { createHttpClient, type HttpClient } from './provider-kit/http.js';
 import { createLogger, redact } from './logger.js';
+import { startOps, type Ops } from './ops/index.js';
 import type { Env } from './settings.js';
 import { createShutdown, stopOnSignals } from './shutdown.js';
 import { openStore, type KeyValueStore } from './store/index.js';
@@ -25,18 +26,23 @@ async function main(env: Env): Promise<void> {
   process.on('unhandledRejection', (error) => logger.error('unhandled rejection', { error }));
 
   // Signals are heard from here on, so a stop during start-up also ends within the deadline.
-  const running: { bridge?: Bridge; kv?: KeyValueStore; http?: HttpClient; limiters?: Limiters; storeLost?: boolean } = {};
+  const running: { bridge?: Bridge; kv?: KeyValueStore; http?: HttpClient; limiters?: Limiters; ops?: Ops; storeLost?: boolean } = {};
   const shutdown = createShutdown({
     logger,
     stopAll: async () => {
+      running.ops?.stopping();
       // With the store lost, giving the lease back fails by design: it expires instead.
       await running.bridge?.stop().catch((error: unknown) => {
         if (!running.storeLost) throw error;
       });
-      await Promise.allSettled([running.kv?.close(), running.http?.close(), running.limiters?.close()]);
+      await Promise.allSettled([running.kv?.close(), running.http?.close(), running.limiters?.close(), running.ops?.close()]);
     },
   });
   stopOnSignals(shutdown);
+
+  // Before the store: a bot still reaching its store answers /healthz, and /readyz says why not ready.
+  const ops = await startOps(config, logger);
+  running.ops = ops;
 
   const kv = await openStore(config.STORE_URL, {
     timeoutMs: config.STORE_TIMEOUT_MS,
@@ -49,7 +55,8 @@ async function main(env: Env): Promise<void> {
     },
   });
   running.kv = kv;
-  const http = createHttpClient(logger);
+  ops.storeOpened(kv);
+  const http = createHttpClient(logger, undefined, ops.metrics);
   running.http = http;
   const limiters = await createLimiters(kv);
   running.limiters = limiters;
@@ -61,25 +68,38 @@ async function main(env: Env): Promise<void> {
     pollIntervalMs: config.POLL_INTERVAL_MS,
     pollQuietMaxMs: config.POLL_QUIET_MAX_MS,
     followUpDays: config.FOLLOW_UP_DAYS,
+    telemetry: ops.metrics,
+    maxAttachmentMb: config.MAX_ATTACHMENT_MB,
   });
-  const deps: FrontEndDeps = { service: bridge.service, kv, logger, env, limiters };
+  ops.metrics.watch({ outboxStats: () => bridge.outbox.stats() });
+  ops.providerBuilt(bridge.access);
+  await bridge.access.checkAtStart(ACCESS_CHECK_MS);
+  const deps: FrontEndDeps = { service: bridge.service, kv, logger, env, limiters, defaultLocale: config.DEFAULT_LOCALE };
   // Front-ends build their forms (and Discord its command choices) from the vendor's own lists.
   await bridge.service.openFields();
 
   const frontEnds: FrontEnd[] = [];
   for (const start of chat) frontEnds.push(await start(deps));
   if (config.CONSOLE === 'on' || (config.CONSOLE === 'auto' && chat.length === 0)) frontEnds.push(startConsole(deps));
-  for (const frontEnd of frontEnds) bridge.attach(frontEnd);
+  for (const frontEnd of frontEnds) {
+    bridge.attach(frontEnd);
+    ops.frontEndStarted(frontEnd);
+  }
   bridge.start();
   running.bridge = bridge;
+  ops.started();
 
   const names = frontEnds.map((f) => f.name).join(', ');
   const readyMs = Math.round(performance.now() - startedAt);
-  logger.info('ready', { provider: provider.id, store: kv.kind, frontEnds: names, startupMs: readyMs });
+  const health = ops.server ? { healthPort: ops.server.port } : {};
+  logger.info('ready', { provider: provider.id, store: kv.kind, frontEnds: names, startupMs: readyMs, ...health });
   if (frontEnds.some((f) => f.name === 'console')) {
     process.stdout.write(`ticket-bridge ready: ${provider.displayName}, ${kv.kind} store, ${names}. Type /ticket help.\n`);
   }
 }
+
+/** How long start-up waits for the provider's credential check before going on without its answer. */
+const ACCESS_CHECK_MS = 10_000;
 
 /** Slack and Discord start when their tokens are set; their modules load only then. */
 function chatFrontEnds(env: Env, consoleMode: CoreConfig['CONSOLE']): ((deps: FrontEndDeps) => Promise<FrontEnd>)[] {

@@ -8,6 +8,7 @@ import type {
   Ticket,
   TicketSnapshot,
 } from './domain.js';
+import type { OutgoingFile } from './files.js';
 import type { HttpClient, ProviderRequest } from './provider-kit/http.js';
 import type { Limiters } from './limits.js';
 import type { Logger } from './logger.js';
@@ -21,6 +22,8 @@ import type { KeyValueStore } from './store/index.js';
 interface NewComment {
   text: string;
   author: Requester;
+  /** Files posted with it; an adapter whose `attachments` is `links` gets no bytes (the text names them). */
+  files?: readonly OutgoingFile[];
 }
 
 /** The body the vendor receives for a chat message: the text, then who wrote it and where. */
@@ -82,6 +85,18 @@ export interface TicketProvider {
   findOpened?(marker: string, requester: Requester): Promise<TicketSnapshot | undefined>;
   /** Tickets changed since `cursor` (undefined on the first call), newest high-water mark as cursor. */
   listUpdatedSince?(cursor: string | undefined, knownOpen: readonly string[]): Promise<UpdatedTickets>;
+  /**
+   * Whether the vendor accepts the configured credentials: one harmless, documented, read-only
+   * call. `check` throws the call's ProviderError; only kind `auth` (401/403) means refused, and
+   * then `variable` names the setting to fix. Absent where there is nothing to check (the local desk).
+   */
+  readonly access?: { readonly variable: string; check(): Promise<void> };
+  /**
+   * How the comment call carries files: `bytes` (the file itself goes with the comment) or `links`
+   * (the API takes no file, or only a URL: the comment names each file with its chat link, and the
+   * person is told once that support got a link). Absent means `links`.
+   */
+  readonly attachments?: 'bytes' | 'links';
   /** Words to tell a user when a feature is missing ("<vendor>'s API cannot close tickets …"). */
   readonly unsupported?: Partial<Record<'close' | 'reopen' | 'rate', string>>;
 }

@@ -13,6 +13,7 @@ import type { LinkStore } from './links.js';
 import { commentJob, openCardJob, type Delivery } from './delivery/jobs.js';
 import { markedDescription, markerOf, type Opening, type Openings } from './openings.js';
 import type { Outbox, OutboxJob } from './delivery/outbox.js';
+import { fileLinksText, takeFiles, type BlobStore, type FileRef, type IncomingFile } from './files.js';
 import { attributedText, capabilitiesOf, type TicketProvider } from './provider.js';
 import { sleep } from './pacing.js';
 import type { Relay } from './relay/relay.js';
@@ -29,6 +30,9 @@ interface TicketServiceDeps {
   outbox: Outbox<Delivery>;
   relay: Relay;
   openings: Openings;
+  blobs: BlobStore;
+  /** MAX_ATTACHMENT_MB in bytes: a larger file is not taken, and the person is told. */
+  maxFileBytes: number;
 }
 
 /** Where a new ticket comes from: the front-end's ref of where its card goes, and the submission's own id. */
@@ -56,6 +60,16 @@ export interface ReplyRequest {
   isStaff?: boolean;
   /** The platform's id of the message: a redelivery of it must not make a second comment. */
   eventKey: string;
+  /** Files posted with the message; downloaded only when within the size limit. */
+  files?: readonly IncomingFile[];
+}
+
+/** What became of a reply: queued (false when the event was queued before), and what the person should hear. */
+export interface ReplyResult {
+  link: TicketLink;
+  queued: boolean;
+  /** Files left out (too large, not downloadable), or that support got links instead of files. */
+  notes: string[];
 }
 
 const Rating = z.object({
@@ -155,19 +169,32 @@ export class TicketService {
    * Queues a chat message as a comment on the thread's ticket. `eventKey` is the platform's id of
    * the message, so a redelivered event queues nothing. Returns undefined outside a ticket thread.
    */
-  async reply(input: ReplyRequest): Promise<{ link: TicketLink; queued: boolean } | undefined> {
+  async reply(input: ReplyRequest): Promise<ReplyResult | undefined> {
     const link = input.thread ? await this.deps.links.byThread(input.thread) : await this.deps.links.get(input.ticketId ?? '');
     if (!link) return undefined;
     // In its thread anyone who can see the thread may write; by id, only those who may see the ticket.
     if (!input.thread && link.requester.key !== input.author.key && !input.isStaff) {
-      throw new ForbiddenError(`No ticket #${link.ticketId} that you can see.`);
+      throw new ForbiddenError(`No ticket #${link.ticketId} that you can see.`, link.ticketId);
     }
     const text = input.text.trim();
-    if (!text) throw new FieldErrors({ text: 'expects some text' });
-    const job = commentJob(link, { eventKey: input.eventKey, text: attributedText(text, input.author), author: input.author });
+    if (!text && !input.files?.length) throw new FieldErrors({ text: 'expects some text' });
+    const { refs, notes } = await takeFiles(input.files ?? [], this.deps.blobs, this.deps.maxFileBytes);
+    if (!text && !refs.length) return { link, queued: false, notes };
+    const body = attributedText(this.commentText(text, refs), input.author);
+    const job = commentJob(link, { eventKey: input.eventKey, text: body, author: input.author, files: refs });
     const queued = await this.deps.outbox.enqueue(job);
     await this.deps.relay.touch(link.ticketId);
-    return { link, queued };
+    if (queued && refs.length && this.deps.provider.attachments !== 'bytes' && (await this.deps.links.firstLinkNotice(link.ticketId))) {
+      notes.push(`${this.providerName} takes no files through its API: support received a link to each file instead, which opens only for people who can see this chat.`);
+    }
+    return { link, queued, notes };
+  }
+
+  /** The comment's words: where the vendor takes no files, each file's name, size and link follow the text. */
+  private commentText(text: string, files: readonly FileRef[]): string {
+    if (!files.length) return text;
+    if (this.deps.provider.attachments === 'bytes') return text || `(${files.map((f) => f.name).join(', ')})`;
+    return [text, fileLinksText(files)].filter(Boolean).join('\n\n');
   }
 
   async status(ticketId: string, actor: Actor): Promise<TicketStatusView> {
@@ -185,6 +212,22 @@ export class TicketService {
 
   async listMine(requester: Requester): Promise<TicketLink[]> {
     return this.deps.links.mine(requester.key);
+  }
+
+  /**
+   * Tickets an actor may name whose id starts with `typed` (or whose subject holds it), newest
+   * first, at most `limit`: their own, and for staff every open ticket too. For suggestions as an id is typed.
+   */
+  async nameable(actor: Actor, typed: string, limit: number): Promise<TicketLink[]> {
+    const text = typed.trim().replace(/^#/, '').toLowerCase();
+    const matches = (link: TicketLink): boolean => link.ticketId.toLowerCase().startsWith(text) || link.subject.toLowerCase().includes(text);
+    const mine = (await this.listMine(actor.requester)).filter(matches);
+    if (!actor.isStaff) return mine.slice(0, limit);
+    const newestFirst = (a: string, b: string): number => b.localeCompare(a, 'en', { numeric: true });
+    const open = (await this.deps.links.openTickets()).filter((id) => id.toLowerCase().startsWith(text)).sort(newestFirst).slice(0, limit);
+    const others = await Promise.all(open.filter((id) => !mine.some((l) => l.ticketId === id)).map((id) => this.deps.links.get(id)));
+    const all = [...mine, ...others.filter((l): l is TicketLink => l !== undefined)];
+    return all.sort((a, b) => newestFirst(a.ticketId, b.ticketId)).slice(0, limit);
   }
 
   async close(ticketId: string, actor: Actor): Promise<TicketLink> {
@@ -264,7 +307,7 @@ export class TicketService {
   private async allowed(ticketId: string, actor: Actor): Promise<TicketLink> {
     const link = await this.deps.links.get(ticketId);
     if (!link || (link.requester.key !== actor.requester.key && !actor.isStaff)) {
-      throw new ForbiddenError(`No ticket #${ticketId} that you can see.`);
+      throw new ForbiddenError(`No ticket #${ticketId} that you can see.`, ticketId);
     }
     return link;
   }

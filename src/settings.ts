@@ -62,3 +62,14 @@ export function integer(min: number, max: number, fallback: number) {
     .pipe(z.number().int(expects).min(min, expects).max(max, expects))
     .default(fallback);
 }
+
+/** A TCP port, optional: unset means the feature is off. 0 picks a free port (tests). */
+export function optionalPort() {
+  const expects = 'expects a port number from 0 to 65535';
+  return z
+    .string()
+    .regex(/^\d+$/, expects)
+    .transform(Number)
+    .pipe(z.number().int(expects).min(0, expects).max(65_535, expects))
+    .optional();
+}

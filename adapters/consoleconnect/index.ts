@@ -1,3 +1,4 @@
+import { accessCheck } from '../../src/provider-kit/adapter-kit.js';
 import { allPages, compareDigests } from '../../src/provider-kit/digest-walk.js';
 import { commentFingerprint, type ProviderFactory, type TicketProvider } from '../../src/provider.js';
 import { errorMessage, OPEN_FIELDS, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
@@ -41,6 +42,7 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
     id: 'consoleconnect',
     displayName: 'Console Connect',
     fields: OPEN_FIELDS,
+    access: accessCheck(http, 'CONSOLECONNECT_API_KEY', { ...routes.list(), query: { status: 'open', page: 1, pageSize: 1 } }),
     unsupported: {
       close: "Console Connect's API cannot close tickets; ask support in the thread to close it.",
       reopen: "Console Connect's API cannot reopen tickets; reply in the thread or open a new ticket.",

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { ProviderError } from '../../src/errors.js';
+import { accessCheck } from '../../src/provider-kit/adapter-kit.js';
 import { compareDigests } from '../../src/provider-kit/digest-walk.js';
 import { attributedText, type ProviderFactory, type Route, type TicketProvider } from '../../src/provider.js';
 import { actionFailure, OPEN_FIELDS, toSnapshot, toWirePriority, typeAndTopic, validateOpen } from './map.js';
 import { actionKey, NAMESPACE, routes as families } from './routes.js';
-import { ActionResponse, type CreateBody, WireList, WireTicket } from './schemas.js';
+import { ActionResponse, type AttachmentInfo, type CreateBody, WireList, WireTicket } from './schemas.js';
 import { readSettings } from './settings.js';
 
 export { readSettings };
@@ -81,8 +82,11 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
 
   return {
     id: PROVIDER,
+    attachments: 'bytes',
     displayName: 'F5 Distributed Cloud',
     fields: OPEN_FIELDS,
+    // The list has no paging [public]: the cheapest read there is.
+    access: accessCheck(http, 'F5XC_API_TOKEN', routes.list),
     unsupported: {
       rate: "F5 Distributed Cloud's API has no way to rate a ticket; tell support in the thread how it went.",
     },
@@ -114,7 +118,8 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
 
     // The comment call answers only {err}: there is no comment id to return.
     async addComment(ticketId, comment) {
-      await act(routes.comment(ticketId), { ...key(ticketId), comment: comment.text });
+      const files = (comment.files ?? []).flatMap((f): AttachmentInfo[] => (f.bytes ? [{ attachment: f.bytes.toString('base64'), content_type: f.contentType, filename: f.name }] : []));
+      await act(routes.comment(ticketId), { ...key(ticketId), comment: comment.text, ...(files.length ? { attachments_info: files } : {}) });
       return {};
     },
 

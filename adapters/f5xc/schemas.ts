@@ -143,3 +143,13 @@ export interface CreateBody {
 
 /** The key an action body names its ticket by: `{tp_id}` (partner) or `{name, namespace}` (tenant). */
 export type ActionKey = { tp_id: string } | { name: string; namespace: string };
+
+/**
+ * A file sent with a comment: `attachments_info[]` of the comment object [seed] (base64 content,
+ * filename, content type); the comment call taking them beside `comment` is [assumed].
+ */
+export interface AttachmentInfo {
+  attachment: string;
+  content_type: string;
+  filename: string;
+}

@@ -1,8 +1,14 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { lookup } from 'mime-types';
 import { loadCoreConfig } from '../../src/config.js';
 import { ConfigError, ProviderError, StoreUnavailable } from '../../src/errors.js';
 import { TicketStatus } from '../../src/domain.js';
 import { openStore } from '../../src/store/index.js';
 import { LocalDesk } from './desk.js';
+import type { NewDeskFile } from './files.js';
+import { formatSize } from '../../src/files.js';
+import { readSettings } from './settings.js';
 
 /**
  * The support agent's side of the local desk, run from another terminal while the bot runs:
@@ -11,7 +17,7 @@ import { LocalDesk } from './desk.js';
 const USAGE = [
   'npm run desk -- list',
   'npm run desk -- show <id>',
-  'npm run desk -- reply <id> <text>',
+  'npm run desk -- reply <id> <text> [--attach <path>]…',
   'npm run desk -- status <id> <open|in_progress|waiting|resolved|closed>',
   'npm run desk -- close <id>',
 ].join('\n');
@@ -21,7 +27,7 @@ async function run(args: string[]): Promise<void> {
   const config = loadCoreConfig(process.env);
   // A person is waiting at the terminal: the store gets one call's deadline to answer, not start-up's.
   const kv = await openStore(config.STORE_URL, { timeoutMs: config.STORE_TIMEOUT_MS, connectTimeoutMs: config.STORE_TIMEOUT_MS });
-  const desk = new LocalDesk(kv);
+  const desk = new LocalDesk(kv, readSettings(process.env).filesDir);
   // Shown as the author of every reply, so the thread says who answered.
   const agent = process.env['DESK_AGENT']?.trim() || 'Support';
   try {
@@ -38,14 +44,19 @@ async function run(args: string[]): Promise<void> {
         console.log(`status: ${t.status}   priority: ${t.priority ?? '-'}   category: ${t.category ?? '-'}   requester: ${t.requester.name}`);
         if (t.rating) console.log(`rating: ${t.rating.score}/5${t.rating.comment ? ` "${t.rating.comment}"` : ''}`);
         console.log(`\n${t.description}\n`);
-        for (const c of await desk.comments(t.id)) console.log(`${c.createdAt}  ${c.author} (${c.origin}): ${c.text}`);
+        for (const c of await desk.comments(t.id)) {
+          console.log(`${c.createdAt}  ${c.author} (${c.origin}): ${c.text}`);
+          for (const f of c.files ?? []) console.log(`    📎 ${f.name} (${formatSize(f.size)}, ${f.contentType})  ${desk.files.pathOf(f.sha256)}`);
+        }
         break;
       }
       case 'reply': {
-        const text = rest.join(' ').trim();
-        if (!text) throw new UsageError('text: expects npm run desk -- reply <id> <text>');
-        const c = await desk.comment(needId(id), 'agent', agent, text);
-        console.log(`Replied on #${c.ticketId} as ${agent}.`);
+        const { words, attach } = splitAttach(rest);
+        const text = words.join(' ').trim();
+        if (!text && !attach.length) throw new UsageError('text: expects npm run desk -- reply <id> <text> [--attach <path>]');
+        const files = await Promise.all(attach.map(readAttachment));
+        const c = await desk.comment(needId(id), 'agent', agent, text, files);
+        console.log(`Replied on #${c.ticketId} as ${agent}${files.length ? ` with ${files.map((f) => f.name).join(', ')}` : ''}.`);
         break;
       }
       case 'status':
@@ -65,6 +76,26 @@ async function run(args: string[]): Promise<void> {
 }
 
 class UsageError extends Error {}
+
+/** The reply's words, and the paths given with `--attach` (the flag may repeat). */
+function splitAttach(args: string[]): { words: string[]; attach: string[] } {
+  const words: string[] = [];
+  const attach: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] !== '--attach') words.push(args[i]!);
+    else if (args[i + 1]) attach.push(args[++i]!);
+    else throw new UsageError('--attach: expects a file path');
+  }
+  return { words, attach };
+}
+
+async function readAttachment(path: string): Promise<NewDeskFile> {
+  try {
+    return { name: basename(path), contentType: lookup(path) || 'application/octet-stream', bytes: await readFile(path) };
+  } catch {
+    throw new UsageError(`--attach: cannot read ${path}`);
+  }
+}
 
 function needId(id: string): string {
   const bare = id.replace(/^#/, '');

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { OpenTicketInput, Requester, TicketStatus } from '../../src/domain.js';
 import { ProviderError } from '../../src/errors.js';
 import type { KeyValueStore } from '../../src/store/index.js';
+import { DeskFiles, type NewDeskFile } from './files.js';
 import { DeskComment, DeskTicket } from './schemas.js';
+import { DEFAULT_FILES_DIR } from './settings.js';
 
 /**
  * The built-in support desk: tickets and comments in the bot's own store, so a support agent can
@@ -10,7 +12,14 @@ import { DeskComment, DeskTicket } from './schemas.js';
  * its own plus a set member, so concurrent writers never overwrite each other's comments.
  */
 export class LocalDesk {
-  constructor(private readonly kv: KeyValueStore) {}
+  readonly files: DeskFiles;
+
+  constructor(
+    private readonly kv: KeyValueStore,
+    filesDir: string = DEFAULT_FILES_DIR,
+  ) {
+    this.files = new DeskFiles(filesDir);
+  }
 
   async create(input: OpenTicketInput, requester: Requester): Promise<DeskTicket> {
     const now = new Date().toISOString();
@@ -53,8 +62,9 @@ export class LocalDesk {
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
 
-  async comment(ticketId: string, origin: 'agent' | 'customer', author: string, text: string): Promise<DeskComment> {
+  async comment(ticketId: string, origin: 'agent' | 'customer', author: string, text: string, files: readonly NewDeskFile[] = []): Promise<DeskComment> {
     const ticket = await this.get(ticketId);
+    const kept = await Promise.all(files.map((f) => this.files.save(f)));
     const comment: DeskComment = {
       // Time first, so ids sort in the order comments were written.
       id: `${Date.now().toString(36).padStart(9, '0')}${randomBytes(3).toString('hex')}`,
@@ -63,6 +73,7 @@ export class LocalDesk {
       author,
       text,
       createdAt: new Date().toISOString(),
+      ...(kept.length ? { files: kept } : {}),
     };
     await this.kv.set(`desk:comment:${ticketId}:${comment.id}`, comment);
     await this.kv.add(`desk:comments:${ticketId}`, comment.id);

@@ -12,8 +12,8 @@ const SUBJECT_MAX = 200;
 
 /** The built-in desk: no account, no network; tickets live in the bot's own store. */
 export const createProvider: ProviderFactory = ({ kv, env }): TicketProvider => {
-  const desk = new LocalDesk(kv);
-  const { categories } = readSettings(env);
+  const { categories, filesDir } = readSettings(env);
+  const desk = new LocalDesk(kv, filesDir);
   const fields: OpenField[] = [
     { name: 'subject', label: 'Subject', required: true, maxLength: SUBJECT_MAX },
     { name: 'description', label: 'Description', required: true, multiline: true, maxLength: 10_000 },
@@ -26,6 +26,7 @@ export const createProvider: ProviderFactory = ({ kv, env }): TicketProvider => 
   return {
     id: 'local',
     displayName: 'Local desk',
+    attachments: 'bytes',
     fields,
     validateOpen(input) {
       const errors: Record<string, string> = {};
@@ -43,7 +44,8 @@ export const createProvider: ProviderFactory = ({ kv, env }): TicketProvider => 
       return found ? snapshot(found.id) : undefined;
     },
     async addComment(ticketId, comment) {
-      const { id } = await desk.comment(ticketId, 'customer', comment.author.name, comment.text);
+      const files = (comment.files ?? []).flatMap((f) => (f.bytes ? [{ name: f.name, contentType: f.contentType, bytes: f.bytes }] : []));
+      const { id } = await desk.comment(ticketId, 'customer', comment.author.name, comment.text, files);
       return { id };
     },
     async closeTicket(ticketId) {

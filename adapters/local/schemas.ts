@@ -16,6 +16,10 @@ export const DeskTicket = z.object({
 });
 export type DeskTicket = z.infer<typeof DeskTicket>;
 
+/** A file kept with a comment: its bytes are in the desk's data directory under `sha256`. */
+export const DeskFile = z.object({ name: z.string(), contentType: z.string(), size: z.number().int(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+export type DeskFile = z.infer<typeof DeskFile>;
+
 export const DeskComment = z.object({
   id: z.string(),
   ticketId: z.string(),
@@ -23,5 +27,6 @@ export const DeskComment = z.object({
   author: z.string(),
   text: z.string(),
   createdAt: z.string(),
+  files: z.array(DeskFile).optional(),
 });
 export type DeskComment = z.infer<typeof DeskComment>;

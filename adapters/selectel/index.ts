@@ -1,5 +1,6 @@
 import { FieldErrors, ProviderError } from '../../src/errors.js';
 import type { ProviderFactory, Route, TicketProvider } from '../../src/provider.js';
+import { accessCheck } from '../../src/provider-kit/adapter-kit.js';
 import { encodeMark, walkUpdated } from '../../src/provider-kit/update-walk.js';
 import { CategoryCatalogue } from './categories.js';
 import { decodeCursor, openFields, splitThread, toComment, toCreateBody, toTicket, toVoteScore, validateOpen } from './map.js';
@@ -70,6 +71,7 @@ export function withPacing(pacing: Partial<SelectelPacing>): ProviderFactory {
     return {
       id: 'selectel',
       displayName: 'Selectel',
+      access: accessCheck(http, 'SELECTEL_TOKEN', { ...routes.listTickets(), query: { page: 1, items_per_page: 1 } }),
       get fields() {
         return openFields(settings, catalogue.current);
       },

@@ -1,5 +1,6 @@
 import { FieldErrors } from '../../src/errors.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
+import { accessCheck } from '../../src/provider-kit/adapter-kit.js';
 import { encodeMark, walkUpdated } from '../../src/provider-kit/update-walk.js';
 import { decodeCursor, OPEN_FIELDS, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
 import { LIST_MAX_PAGES, LIST_PAGE_SIZE, routes, spacebringLimiter, wire } from './routes.js';
@@ -38,6 +39,10 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
     id: 'spacebring',
     displayName: 'Spacebring',
     fields: OPEN_FIELDS,
+    access: accessCheck(http, settings.auth.kind === 'bearer' ? 'SPACEBRING_TOKEN' : 'SPACEBRING_CLIENT_ID/SPACEBRING_CLIENT_SECRET', {
+      ...routes.list(),
+      query: { locationRef: settings.SPACEBRING_LOCATION_REF, limit: 1 },
+    }),
     unsupported: { rate: "Spacebring's API cannot rate tickets; tell support in the thread how it went." },
 
     validateOpen,

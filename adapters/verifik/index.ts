@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ProviderError } from '../../src/errors.js';
+import { accessCheck } from '../../src/provider-kit/adapter-kit.js';
 import { allPages, compareDigests } from '../../src/provider-kit/digest-walk.js';
 import type { ProviderRequest } from '../../src/provider-kit/http.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
@@ -42,9 +43,9 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
     throw new ProviderError({ kind: 'invalid', provider: 'verifik', method, path, status: 200, ...(vendorMessage ? { vendorMessage } : {}) });
   }
 
-  async function reply(ticketId: string, message: string): Promise<{ id?: string }> {
+  async function reply(ticketId: string, message: string, attachments: ReplyBody['attachments'] = []): Promise<{ id?: string }> {
     // Its id is derived from the thread the answer carries, as on reads.
-    const thread = await call(WireThread, { ...routes.reply(ticketId), body: { message } satisfies ReplyBody });
+    const thread = await call(WireThread, { ...routes.reply(ticketId), body: { message, ...(attachments.length ? { attachments } : {}) } satisfies ReplyBody });
     return { id: threadId(thread) };
   }
 
@@ -62,6 +63,7 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
     displayName: 'Verifik',
     fields: OPEN_FIELDS,
     unsupported: { rate: "Verifik's API cannot rate tickets." },
+    access: accessCheck(http, 'VERIFIK_TOKEN', { ...routes.list(), query: { page: 1, limit: 1 } }),
 
     validateOpen,
 
@@ -74,7 +76,9 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
       return snapshot(await call(WireTicket, routes.get(ticketId)));
     },
 
-    addComment: (ticketId, comment) => reply(ticketId, comment.text),
+    // Verifik fetches a file from a URL: it gets each file's chat link (the text names them too).
+    addComment: (ticketId, comment) =>
+      reply(ticketId, comment.text, (comment.files ?? []).flatMap((f) => (f.link ? [{ filename: f.name, url: f.link, size: f.size, type: f.contentType }] : []))),
 
     async closeTicket(ticketId) {
       await call(WireTicket, { ...routes.update(ticketId), body: { status: 'closed' } satisfies UpdateBody });

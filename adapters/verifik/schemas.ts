@@ -18,7 +18,14 @@ export const CreateTicketBody = z.object({
 export type CreateTicketBody = z.infer<typeof CreateTicketBody>;
 
 /** Body of `POST /v2/support-tickets/{id}/thread` [assumed]. */
-export const ReplyBody = z.object({ message: z.string().min(1) });
+/**
+ * A reply [assumed]; its `attachments` have the create call's shape [seed]: Verifik takes a file
+ * as a URL it fetches, not as bytes.
+ */
+export const ReplyBody = z.object({
+  message: z.string().min(1),
+  attachments: z.array(z.object({ filename: z.string(), url: z.string(), size: z.number().int(), type: z.string() })).optional(),
+});
 export type ReplyBody = z.infer<typeof ReplyBody>;
 /** Body of `PUT /v2/support-tickets/{id}` for close and reopen [assumed]. */
 export const UpdateBody = z.object({ status: z.enum(STATUSES) });

@@ -1,5 +1,6 @@
 import { parseTicketCommand } from '../../handlers/command.js';
 import { dispatch } from '../../handlers/dispatch.js';
+import { translator, type Translate } from '../../handlers/i18n.js';
 import type { Answer, ChatContext } from '../../handlers/types.js';
 import type { TicketCard } from '../../src/chat.js';
 import type { TicketService } from '../../src/service.js';
@@ -13,19 +14,19 @@ import { oneLine, printable } from './sink.js';
 export async function runLine(service: TicketService, ctx: ChatContext, line: string, lineNo: number): Promise<string[]> {
   const command = parseTicketCommand(line.trim().replace(/^\/ticket\b/, ''));
   // A terminal has no forms: `/ticket open` opens at once. A line has no platform id: the process start and line number make one.
-  const origin = { forms: false, eventKey: `console:${runId}:${lineNo}`, context: async () => ctx } as const;
-  return render(await dispatch(service, command, origin)).flatMap((text) => text.split('\n')).map(printable);
+  const origin = { forms: false, eventKey: `console:${runId}:${lineNo}`, locale: ctx.locale, context: async () => ctx } as const;
+  return render(await dispatch(service, command, origin), translator(ctx.locale)).flatMap((text) => text.split('\n')).map(printable);
 }
 
 const runId = `${process.pid}-${Date.now().toString(36)}`;
 
-function render(reply: Answer): string[] {
+function render(reply: Answer, t: Translate): string[] {
   // Field errors on one line: "subject: required; priority: expects one of …".
   if (reply.fieldErrors) return [Object.entries(reply.fieldErrors).map(([f, m]) => `${f}: ${m}`).join('; ')];
-  return reply.card && !reply.tickets ? [reply.text, cardLine(reply.card)] : [reply.text];
+  return reply.card && !reply.tickets ? [reply.text, cardLine(reply.card, t)] : [reply.text];
 }
 
-function cardLine(card: TicketCard): string {
-  const priority = card.priority ? `, ${card.priority} priority` : '';
-  return oneLine(`#${card.ticketId} ${card.subject} [${card.vendorStatus}${priority}] with ${card.provider}, for ${card.requester}`);
+function cardLine(card: TicketCard, t: Translate): string {
+  const vars = { id: card.ticketId, subject: card.subject, status: card.vendorStatus, provider: card.provider, requester: card.requester };
+  return oneLine(card.priority ? t('console.cardPriority', { ...vars, priority: card.priority }) : t('console.card', vars));
 }

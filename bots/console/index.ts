@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { FrontEnd, FrontEndDeps } from '../../src/frontend.js';
-import { OUR_FAULT } from '../../handlers/errors.js';
+import { localeFromEnv, t } from '../../handlers/i18n.js';
 import type { ChatContext } from '../../handlers/types.js';
 import { runLine } from './commands.js';
 import { ConsoleSink } from './sink.js';
@@ -20,11 +20,14 @@ interface ConsoleIo {
 export function startConsole(deps: FrontEndDeps, io: ConsoleIo = { input: process.stdin, output: process.stdout }): FrontEnd {
   const print = (line: string) => void io.output.write(line + '\n');
   const name = deps.env['USER'] ?? safeUserName();
-  const sink = new ConsoleSink(print);
+  // One person at one terminal: answers and relayed lines both in the terminal's language.
+  const locale = localeFromEnv(deps.env, deps.defaultLocale ?? 'en');
+  const sink = new ConsoleSink(print, locale);
   const ctx: ChatContext = {
     actor: { requester: { key: `console:${name}`, name }, isStaff: false },
     logger: deps.logger,
     place: sink.encodePlace({ user: name }),
+    locale,
   };
   const lines = createInterface({ input: io.input, terminal: false });
   let lineNo = 0;
@@ -37,7 +40,7 @@ export function startConsole(deps: FrontEndDeps, io: ConsoleIo = { input: proces
         for (const out of await runLine(deps.service, ctx, line, n)) if (out) print(out);
       } catch (error) {
         deps.logger.error('console command failed', { error });
-        print(OUR_FAULT);
+        print(t(locale, 'error.ourFault'));
       }
     });
   });

@@ -1,5 +1,7 @@
 import type { ChatSink, StartedThread, ThreadMessage, TicketCard } from '../../src/chat.js';
+import type { Locale } from '../../src/config.js';
 import type { ThreadRef } from '../../src/domain.js';
+import { translator, type Translate } from '../../handlers/i18n.js';
 
 /** A ticket's "thread" at the terminal is the ticket itself: `console:<ticket id>`. */
 interface ConsoleThread {
@@ -15,8 +17,14 @@ interface ConsolePlace {
 export class ConsoleSink implements ChatSink<ConsoleThread, ConsolePlace> {
   /** Keys printed by this process; the outbox may repeat a post whose bookkeeping a crash cut off. */
   private readonly printed = new Set<string>();
+  private readonly t: Translate;
 
-  constructor(private readonly print: (line: string) => void) {}
+  constructor(
+    private readonly print: (line: string) => void,
+    locale?: Locale,
+  ) {
+    this.t = translator(locale);
+  }
 
   encodeThread(thread: ConsoleThread): ThreadRef {
     return `console:${thread.ticketId}`;
@@ -30,7 +38,7 @@ export class ConsoleSink implements ChatSink<ConsoleThread, ConsolePlace> {
   async postToThread(_thread: ConsoleThread, message: ThreadMessage, idempotencyKey: string): Promise<void> {
     if (this.printed.has(idempotencyKey)) return;
     this.printed.add(idempotencyKey);
-    this.print(`[#${message.ticketId}] ${lineOf(message)}`);
+    this.print(`[#${message.ticketId}] ${lineOf(message, this.t)}`);
   }
 
   /** A terminal has no card to edit: the status line the relay posts says it all. */
@@ -58,14 +66,16 @@ export class ConsoleSink implements ChatSink<ConsoleThread, ConsolePlace> {
   }
 }
 
-function lineOf(message: ThreadMessage): string {
+function lineOf(message: ThreadMessage, t: Translate): string {
   switch (message.kind) {
     case 'comment':
       return `${oneLine(message.author)}: ${oneLine(message.text)}`;
-    case 'status':
-      return `status: ${oneLine(message.vendorStatus)}${message.by ? ` (by ${oneLine(message.by)})` : ''}`;
+    case 'status': {
+      const status = oneLine(message.vendorStatus);
+      return message.by ? t('console.statusBy', { status, by: oneLine(message.by) }) : t('console.status', { status });
+    }
     case 'delivery_failed':
-      return `not delivered: "${oneLine(message.excerpt)}" (${oneLine(message.reason)}); /ticket retry ${message.jobKey}`;
+      return t('console.notDelivered', { excerpt: oneLine(message.excerpt), reason: oneLine(message.reason), key: message.jobKey });
     case 'notice':
       return oneLine(message.text);
   }

@@ -15,14 +15,20 @@ export function rejectsOnRateLimit(data: RateLimitData): boolean {
 
 /**
  * The discord.js client: guild, guild-message and message-content intents (thread replies need the
- * text), direct messages (a ticket whose card fell back to a DM is followed there), partial
- * channels so a message in a thread or DM the cache has not seen still arrives, and no mentions by
- * default. `rest.api` is the configured base; the gateway URL is read from its /gateway/bot.
+ * text), direct messages (a ticket whose card fell back to a DM is followed there), reactions (🎫
+ * offers a ticket), partials so a message, DM or reaction the cache has not seen still arrives, and
+ * no mentions by default. `rest.api` is the configured base; the gateway URL is read from its /gateway/bot.
  */
 export function createClient(settings: DiscordSettings, restOverrides: { retries?: number; timeout?: number } = {}): Client {
   return new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
-    partials: [Partials.Channel, Partials.Message],
+    intents: [
+      GatewayIntentBits.Guilds,
+      GatewayIntentBits.GuildMessages,
+      GatewayIntentBits.MessageContent,
+      GatewayIntentBits.DirectMessages,
+      GatewayIntentBits.GuildMessageReactions,
+    ],
+    partials: [Partials.Channel, Partials.Message, Partials.Reaction, Partials.User],
     allowedMentions: { parse: [], repliedUser: false },
     rest: { api: settings.apiUrl, rejectOnRateLimit: rejectsOnRateLimit, ...restOverrides },
   });

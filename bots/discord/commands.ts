@@ -7,12 +7,13 @@ import {
   type RESTPostAPIApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { OpenField } from '../../src/domain.js';
+import { MODAL_ROWS } from './modals.js';
+import { localizations, say, type DiscordKey } from './words.js';
 
-export const COMMAND_NAME = 'ticket';
-export const OPEN_FROM_MESSAGE = 'Open ticket from message';
+export const COMMAND_NAME = say('discord.command.ticket.name');
+export const OPEN_FROM_MESSAGE = say('discord.command.from-message.name');
 
-/** Discord allows five rows in a modal and 25 choices on an option. */
-const MODAL_ROWS = 5;
+/** Discord allows 25 choices on an option. */
 const MAX_CHOICES = 25;
 
 /** Which provider fields go into the modal and which become options of `/ticket open`. */
@@ -22,23 +23,13 @@ interface OpenFormPlan {
 }
 
 /**
- * Subject and description always go into the modal. Enumerations become string options with
- * choices when the command can carry them (`as-options`); everything else fills the remaining
- * modal rows. Without command options (`in-modal`: the message context menu) enumerations take
- * modal rows too.
+ * Subject and description first, then the provider's other fields, lists included (a modal Label
+ * holds a select): five fit in a modal. A field past the fifth becomes an option of `/ticket open`.
  */
-export function planOpenForm(fields: readonly OpenField[], enumerations: 'as-options' | 'in-modal'): OpenFormPlan {
-  const withOptions = enumerations === 'as-options';
+export function planOpenForm(fields: readonly OpenField[]): OpenFormPlan {
   const first = (name: string): OpenField[] => fields.filter((f) => f.name === name);
-  const modal = [...first('subject'), ...first('description')];
-  const options: OpenField[] = [];
-  for (const field of fields.filter((f) => f.name !== 'subject' && f.name !== 'description')) {
-    const enumeration = field.options !== undefined && field.options.length <= MAX_CHOICES;
-    if (withOptions && enumeration) options.push(field);
-    else if (modal.length < MODAL_ROWS) modal.push(field);
-    else if (withOptions) options.push(field);
-  }
-  return { modal, options };
+  const ordered = [...first('subject'), ...first('description'), ...fields.filter((f) => f.name !== 'subject' && f.name !== 'description')];
+  return { modal: ordered.slice(0, MODAL_ROWS), options: ordered.slice(MODAL_ROWS) };
 }
 
 function fieldOption(field: OpenField): APIApplicationCommandBasicOption {
@@ -55,54 +46,77 @@ function fieldOption(field: OpenField): APIApplicationCommandBasicOption {
   };
 }
 
-/** Optional everywhere: used inside a ticket's thread, a command acts on that ticket. */
+type Named = 'ticket' | 'open' | 'status' | 'list' | 'reply' | 'close' | 'reopen' | 'rate' | 'retry' | 'help';
+type OptionName = 'ticket' | 'reason' | 'score' | 'comment' | 'text' | 'delivery';
+
+/** A command's or option's name and description in English, with their translations for German, Spanish and Russian clients. */
+function named(kind: 'command' | 'option', name: Named | OptionName) {
+  const key = (part: 'name' | 'description') => `discord.${kind}.${name}.${part}` as DiscordKey;
+  return {
+    name: say(key('name')),
+    name_localizations: localizations(key('name')),
+    description: say(key('description')),
+    description_localizations: localizations(key('description')),
+  };
+}
+
+const textOption = (name: OptionName, required: boolean, maxLength: number): APIApplicationCommandBasicOption => ({
+  type: ApplicationCommandOptionType.String,
+  ...named('option', name),
+  required,
+  max_length: maxLength,
+});
+
+/** Optional everywhere: used inside a ticket's thread, a command acts on that ticket. Suggested as typed. */
 const TICKET_OPTION: APIApplicationCommandBasicOption = {
   type: ApplicationCommandOptionType.String,
-  name: 'ticket',
-  description: 'Ticket id, e.g. 42 (default: the ticket of this thread)',
+  ...named('option', 'ticket'),
   required: false,
   max_length: 100,
+  autocomplete: true,
 };
 
-/** `/ticket` with its sub-commands, and the message context-menu command. */
+/** `/ticket` with its sub-commands, and the message context-menu command; names and descriptions localized. */
 export function ticketCommands(fields: readonly OpenField[]): RESTPostAPIApplicationCommandsJSONBody[] {
   // Discord rejects a required option after an optional one.
-  const openOptions = planOpenForm(fields, 'as-options').options.map(fieldOption).sort((a, b) => Number(Boolean(b.required)) - Number(Boolean(a.required)));
-  const sub = (name: string, description: string, options: APIApplicationCommandBasicOption[] = []) => ({
+  const openOptions = planOpenForm(fields).options.map(fieldOption).sort((a, b) => Number(Boolean(b.required)) - Number(Boolean(a.required)));
+  const sub = (name: Named, options: APIApplicationCommandBasicOption[] = []) => ({
     type: ApplicationCommandOptionType.Subcommand as const,
-    name,
-    description,
+    ...named('command', name),
     options,
   });
   const where = { contexts: [InteractionContextType.Guild], integration_types: [ApplicationIntegrationType.GuildInstall] };
   return [
     {
       type: ApplicationCommandType.ChatInput,
-      name: COMMAND_NAME,
-      description: 'Open and follow support tickets',
+      ...named('command', 'ticket'),
       ...where,
       options: [
-        sub('open', 'Open a support ticket (a form follows)', openOptions),
-        sub('status', "Show a ticket's status", [TICKET_OPTION]),
-        sub('list', 'List your tickets (only you see the answer)'),
-        sub('close', 'Close a ticket', [TICKET_OPTION]),
-        sub('reopen', 'Reopen a ticket', [
-          TICKET_OPTION,
-          { type: ApplicationCommandOptionType.String, name: 'reason', description: 'Why it needs more work', required: false, max_length: 2000 },
-        ]),
-        sub('rate', 'Rate how a ticket was handled', [
+        sub('open', openOptions),
+        sub('status', [TICKET_OPTION]),
+        sub('list'),
+        sub('reply', [textOption('text', true, 4000), TICKET_OPTION]),
+        sub('close', [TICKET_OPTION]),
+        sub('reopen', [TICKET_OPTION, textOption('reason', false, 2000)]),
+        sub('rate', [
           {
             type: ApplicationCommandOptionType.Integer,
-            name: 'score',
-            description: '1 (poor) to 5 (great)',
+            ...named('option', 'score'),
             required: true,
             choices: [1, 2, 3, 4, 5].map((n) => ({ name: String(n), value: n })),
           },
           TICKET_OPTION,
-          { type: ApplicationCommandOptionType.String, name: 'comment', description: 'Anything to add', required: false, max_length: 2000 },
+          textOption('comment', false, 2000),
         ]),
+        sub('retry', [textOption('delivery', true, 200)]),
+        sub('help'),
       ],
     },
-    { type: ApplicationCommandType.Message, name: OPEN_FROM_MESSAGE, ...where },
+    {
+      type: ApplicationCommandType.Message,
+      name: OPEN_FROM_MESSAGE,
+      name_localizations: localizations('discord.command.from-message.name'),
+      ...where,
+    },
   ];
 }

@@ -11,6 +11,10 @@ export const customId = {
   openModal: (pending: string): string => `${PREFIX}:open:${pending}`,
   rateModal: (ticketId: string): string => `${PREFIX}:ratemodal:${ticketId}`.slice(0, 100),
   reopenModal: (ticketId: string): string => `${PREFIX}:reopenmodal:${ticketId}`.slice(0, 100),
+  /** "Fix the form" under a refused open form; `submit` names the kept draft. */
+  refill: (submit: string): string => `${PREFIX}:refill:${submit}`,
+  /** "Open a ticket from this message", offered to whoever reacted 🎫 to it. */
+  fromMessage: (channelId: string, messageId: string): string => `${PREFIX}:frommsg:${channelId}:${messageId}`,
 };
 
 type ParsedCustomId =
@@ -18,10 +22,12 @@ type ParsedCustomId =
   | { kind: 'retry'; jobKey: string }
   | { kind: 'open'; pending: string }
   | { kind: 'rate'; ticketId: string }
-  | { kind: 'reopen'; ticketId: string };
+  | { kind: 'reopen'; ticketId: string }
+  | { kind: 'refill'; submit: string }
+  | { kind: 'fromMessage'; channelId: string; messageId: string };
 
 export function parseCustomId(id: string): ParsedCustomId | undefined {
-  const match = /^tb:(close|reopen|rate|retry|open|ratemodal|reopenmodal):(.*)$/s.exec(id);
+  const match = /^tb:(close|reopen|rate|retry|open|ratemodal|reopenmodal|refill|frommsg):(.*)$/s.exec(id);
   if (!match) return undefined;
   const [, kind = '', rest = ''] = match;
   switch (kind) {
@@ -35,6 +41,12 @@ export function parseCustomId(id: string): ParsedCustomId | undefined {
       return { kind: 'open', pending: rest };
     case 'reopenmodal':
       return { kind: 'reopen', ticketId: rest };
+    case 'refill':
+      return { kind: 'refill', submit: rest };
+    case 'frommsg': {
+      const [channelId = '', messageId = ''] = rest.split(':');
+      return { kind: 'fromMessage', channelId, messageId };
+    }
     default:
       return { kind: 'rate', ticketId: rest };
   }

@@ -1,10 +1,11 @@
-import { DiscordAPIError, Events, GatewayCloseCodes, HTTPError, type Client } from 'discord.js';
+import { DiscordAPIError, Events, GatewayCloseCodes, HTTPError, Status, type Client } from 'discord.js';
 import { ConfigError, innermostMessage } from '../../src/errors.js';
 import type { FrontEnd, FrontEndDeps } from '../../src/frontend.js';
 import type { Logger } from '../../src/logger.js';
 import { createClient } from './client.js';
 import type { DiscordContext } from './context.js';
 import { interactionListener } from './interactions.js';
+import { reactionListener } from './reactions.js';
 import { discordSettings, type DiscordSettings } from './settings.js';
 import { DiscordSink } from './sink.js';
 import { threadMessageListener } from './thread-messages.js';
@@ -24,9 +25,10 @@ export async function startDiscord(deps: FrontEndDeps, options: DiscordOptions =
   const settings = discordSettings(deps.env);
   const client = createClient(settings, options.rest);
   const ctx: DiscordContext = { client, service: deps.service, kv: deps.kv, logger: deps.logger, settings };
-  const sink = new DiscordSink(client.rest, { kv: deps.kv, logger: deps.logger });
+  const sink = new DiscordSink(client.rest, { opening: { kv: deps.kv, logger: deps.logger }, limiters: deps.limiters });
   client.on(Events.InteractionCreate, interactionListener(ctx));
   client.on(Events.MessageCreate, threadMessageListener(ctx));
+  client.on(Events.MessageReactionAdd, reactionListener(ctx));
   client.on(Events.Error, (error) => deps.logger.error('discord: client error', { error }));
   client.on(Events.ShardResume, (shard, replayed) => deps.logger.info('discord: gateway resumed', { shard, replayed }));
   client.on(Events.ShardDisconnect, (event, shard) => deps.logger.error('discord: gateway closed for good', { shard, code: event.code }));
@@ -44,6 +46,8 @@ export async function startDiscord(deps: FrontEndDeps, options: DiscordOptions =
   return {
     name: 'discord',
     sink,
+    // READY seen and the shard not reconnecting (discord.js's Status.Ready is 0).
+    connected: () => client.isReady() && client.ws.status === Status.Ready,
     async stop() {
       if (stopped) return;
       stopped = true;

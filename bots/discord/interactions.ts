@@ -1,26 +1,40 @@
-import type { ButtonInteraction, ChatInputCommandInteraction, Interaction, MessageContextMenuCommandInteraction, ModalSubmitInteraction } from 'discord.js';
+import {
+  ActionRowBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type InteractionEditReplyOptions,
+  type MessageContextMenuCommandInteraction,
+  type ModalSubmitInteraction,
+} from 'discord.js';
 import { Draft, checkCommand, type ParsedCommand } from '../../handlers/command.js';
 import { dispatch, type CommandOrigin } from '../../handlers/dispatch.js';
-import { draftFromMessage, openTicket } from '../../handlers/open-ticket.js';
+import { openTicket } from '../../handlers/open-ticket.js';
 import { rateTicket, ratingForm } from '../../handlers/rate.js';
 import { reopenForm, reopenTicket } from '../../handlers/reopen.js';
 import type { Answer, ChatContext } from '../../handlers/types.js';
+import { suggestTickets } from './autocomplete.js';
 import { COMMAND_NAME, OPEN_FROM_MESSAGE, planOpenForm } from './commands.js';
 import { actorOf, type DiscordContext } from './context.js';
-import { answerAtOnce, forgetPending, pendingOptions, type ModalCapable } from './forms.js';
-import { parseCustomId, placeRef, threadRef } from './ids.js';
+import { answerAtOnce, forgetPending, keepRefill, messageDraft, pendingOptions, placeOf, showRefill, type ModalCapable } from './forms.js';
+import { customId, parseCustomId, placeRef, threadRef } from './ids.js';
 import { submittedValues } from './modals.js';
+import { openFromReaction } from './reactions.js';
 import { answerLater, answerNow, renderReply } from './replies.js';
+import { sayFor } from './words.js';
 
 type Acting = ModalCapable | ModalSubmitInteraction;
 
 const THREAD_WAIT_MS = 5_000;
 
-function chatContext(ctx: DiscordContext, interaction: Acting): ChatContext {
+/** `channelId`: where a new ticket's thread starts when no ticket channel is set (default: where the interaction happened). */
+function chatContext(ctx: DiscordContext, interaction: Acting, channelId = interaction.channelId): ChatContext {
   return {
     actor: actorOf(ctx.settings, interaction.user, interaction.member),
     logger: ctx.logger,
-    place: placeRef({ channelId: ctx.settings.ticketChannel ?? interaction.channelId ?? undefined, userId: interaction.user.id }),
+    place: placeRef({ channelId: ctx.settings.ticketChannel ?? channelId ?? undefined, userId: interaction.user.id }),
     // The answer links the new thread: wait a moment for the outbox to post its card.
     threadWaitMs: THREAD_WAIT_MS,
   };
@@ -39,40 +53,44 @@ export function interactionListener(ctx: DiscordContext): (interaction: Interact
 }
 
 async function route(ctx: DiscordContext, interaction: Interaction): Promise<void> {
+  if (interaction.isAutocomplete() && interaction.commandName === COMMAND_NAME) return suggestTickets(ctx, interaction);
   if (interaction.isChatInputCommand() && interaction.commandName === COMMAND_NAME) return slashCommand(ctx, interaction);
   if (interaction.isMessageContextMenuCommand() && interaction.commandName === OPEN_FROM_MESSAGE) return openFromMessage(ctx, interaction);
   if (interaction.isButton()) return button(ctx, interaction);
   if (interaction.isModalSubmit()) return modalSubmit(ctx, interaction);
 }
 
-/** `/ticket open` answers with its modal at once; every other sub-command is deferred, then edited in. */
+/** `/ticket open` answers with its modal and `help` with its text at once; every other sub-command is deferred, then edited in. */
 async function slashCommand(ctx: DiscordContext, interaction: ChatInputCommandInteraction): Promise<void> {
   const origin = deferredOrigin(ctx, interaction);
-  if (interaction.options.getSubcommand(false) === 'open') {
-    const open = { name: 'open', fields: openOptions(ctx, interaction) } as const;
-    return answerAtOnce(ctx, interaction, await dispatch(ctx.service, open, { ...origin, forms: true }));
+  const say = sayFor(interaction.locale);
+  const name = interaction.options.getSubcommand(false);
+  if (name === 'open' || name === 'help') {
+    const command = name === 'open' ? ({ name, fields: openOptions(ctx, interaction) } as const) : ({ name } as const);
+    return answerAtOnce(ctx, interaction, await dispatch(ctx.service, command, { ...origin, forms: true }), say);
   }
   await answerLater(ctx, interaction, async () => renderReply(await dispatch(ctx.service, await commandOf(ctx, interaction), origin)));
 }
 
-/** What was chosen with `/ticket open`: the provider's enumerations, offered as command options. */
+/** Provider fields past what a modal holds, offered as options of `/ticket open`. */
 function openOptions(ctx: DiscordContext, interaction: ChatInputCommandInteraction): Draft {
   const options: Record<string, string> = {};
-  for (const field of planOpenForm(ctx.service.fields, 'as-options').options) {
+  for (const field of planOpenForm(ctx.service.fields).options) {
     const value = interaction.options.getString(field.name);
     if (value) options[field.name] = value;
   }
   return Draft.parse(options);
 }
 
-/** A sub-command other than open, as the neutral command; the ticket defaults to the thread's own. */
+/** A sub-command other than open and help, as the neutral command; the ticket defaults to the thread's own. */
 async function commandOf(ctx: DiscordContext, interaction: ChatInputCommandInteraction): Promise<ParsedCommand> {
   const { options } = interaction;
   const name = options.getSubcommand(false) ?? '';
   if (name === 'list') return { name };
+  if (name === 'retry') return checkCommand({ name, jobKey: options.getString('delivery') ?? '' });
   const ticketId = await ticketIdFor(ctx, interaction);
   if (!ticketId) return { name: 'error', message: 'ticket: expects a ticket id, e.g. 42 (or use the command inside the ticket’s thread)' };
-  const text = options.getString('reason') ?? undefined;
+  const text = options.getString(name === 'reply' ? 'text' : 'reason') ?? undefined;
   const comment = options.getString('comment') ?? undefined;
   return checkCommand({ name, ticketId, text, score: options.getInteger('score'), comment });
 }
@@ -87,21 +105,22 @@ async function ticketIdFor(ctx: DiscordContext, interaction: ChatInputCommandInt
 /** "Open ticket from message": the form, prefilled with the message and where it was written. */
 async function openFromMessage(ctx: DiscordContext, interaction: MessageContextMenuCommandInteraction): Promise<void> {
   const message = interaction.targetMessage;
-  const subjectMax = ctx.service.fields.find((f) => f.name === 'subject')?.maxLength ?? 100;
-  const source = `(From a message by ${message.author.username}: ${message.url})`;
-  await answerAtOnce(ctx, interaction, { form: 'open', draft: draftFromMessage(message.content, { subjectMax, source }) });
+  await answerAtOnce(ctx, interaction, { form: 'open', draft: messageDraft(ctx, message) }, sayFor(interaction.locale));
 }
 
-/** The card's Close, Reopen and Rate buttons, and Retry under a failed delivery. */
+/** The card's Close, Reopen and Rate buttons, Retry under a failed delivery, "Fix the form" and the 🎫 offer. */
 async function button(ctx: DiscordContext, interaction: ButtonInteraction): Promise<void> {
   const parsed = parseCustomId(interaction.customId);
   const origin = deferredOrigin(ctx, interaction);
+  const say = sayFor(interaction.locale);
   const later = (command: ParsedCommand) => answerLater(ctx, interaction, async () => renderReply(await dispatch(ctx.service, command, origin)));
   if (parsed?.kind === 'retry') return later({ name: 'retry', jobKey: parsed.jobKey });
+  if (parsed?.kind === 'refill') return showRefill(ctx, interaction, parsed.submit, say, say('discord.refill.expired'));
+  if (parsed?.kind === 'fromMessage') return openFromReaction(ctx, interaction, parsed, say);
   if (parsed?.kind !== 'button') return answerNow(ctx, interaction, 'This button belongs to an older version of the bot; use /ticket instead.');
   const { action, ticketId } = parsed;
-  if (action === 'rate') return answerAtOnce(ctx, interaction, await ratingForm(ctx.service, chatContext(ctx, interaction), ticketId));
-  if (action === 'reopen') return answerAtOnce(ctx, interaction, await reopenForm(ctx.service, chatContext(ctx, interaction), ticketId));
+  if (action === 'rate') return answerAtOnce(ctx, interaction, await ratingForm(ctx.service, chatContext(ctx, interaction), ticketId), say);
+  if (action === 'reopen') return answerAtOnce(ctx, interaction, await reopenForm(ctx.service, chatContext(ctx, interaction), ticketId), say);
   await later({ name: action, ticketId });
 }
 
@@ -109,24 +128,27 @@ async function modalSubmit(ctx: DiscordContext, interaction: ModalSubmitInteract
   const parsed = parseCustomId(interaction.customId);
   const { service } = ctx;
   const values = submittedValues(interaction);
-  const hctx = chatContext(ctx, interaction);
   if (parsed?.kind === 'rate') {
-    const rating = { score: values['score']?.trim() ?? '', comment: values['comment']?.trim() || undefined };
-    return answerLater(ctx, interaction, async () => renderReply(await rateTicket(service, hctx, parsed.ticketId, rating)));
+    const rating = { score: values['score'] ?? '', comment: values['comment']?.trim() || undefined };
+    return answerLater(ctx, interaction, async () => renderReply(await rateTicket(service, chatContext(ctx, interaction), parsed.ticketId, rating)));
   }
   if (parsed?.kind === 'reopen') {
     const reason = values['reason']?.trim() || undefined;
-    return answerLater(ctx, interaction, async () => renderReply(await reopenTicket(service, hctx, parsed.ticketId, reason)));
+    return answerLater(ctx, interaction, async () => renderReply(await reopenTicket(service, chatContext(ctx, interaction), parsed.ticketId, reason)));
   }
   if (parsed?.kind !== 'open') return answerNow(ctx, interaction, 'This form belongs to an older version of the bot; use /ticket instead.');
+  const say = sayFor(interaction.locale);
   await answerLater(ctx, interaction, async () => {
+    const hctx = chatContext(ctx, interaction, (await placeOf(ctx, parsed.pending)) ?? interaction.channelId);
     const form: Record<string, string | undefined> = { ...(await pendingOptions(ctx, parsed.pending)) };
     for (const [name, value] of Object.entries(values)) if (value.trim() !== '') form[name] = value;
     const reply = await openTicket(service, hctx, form, `discord:${interaction.id}`);
     if (reply.ok) await forgetPending(ctx, parsed.pending);
     const labels = new Map(service.fields.map((f) => [f.name as string, f.label]));
     const typed = Object.entries(values).map(([name, value]) => ({ label: labels.get(name) ?? name, value }));
-    return renderReply(withLabels(reply, labels), typed);
+    if (!reply.fieldErrors) return renderReply(reply, typed);
+    await keepRefill(ctx, interaction.id, { pending: parsed.pending, draft: Draft.parse(values), errors: reply.fieldErrors });
+    return withFixButton(renderReply(withLabels(reply, labels), typed), interaction.id, say('discord.refill.button'));
   });
 }
 
@@ -135,4 +157,10 @@ function withLabels(reply: Answer, labels: ReadonlyMap<string, string>): Answer 
   if (!reply.fieldErrors) return reply;
   const text = Object.entries(reply.fieldErrors).map(([field, msg]) => `${labels.get(field) ?? field}: ${msg}`).join('\n');
   return { ...reply, text };
+}
+
+/** A refused form's answer with the button that shows the form again as it was typed. */
+function withFixButton(answer: InteractionEditReplyOptions, submitId: string, label: string): InteractionEditReplyOptions {
+  const fix = new ButtonBuilder().setCustomId(customId.refill(submitId)).setStyle(ButtonStyle.Primary).setLabel(label);
+  return { ...answer, components: [new ActionRowBuilder<ButtonBuilder>().addComponents(fix)] };
 }

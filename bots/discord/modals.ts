@@ -1,84 +1,129 @@
-import { ComponentType, TextInputStyle, type APIModalInteractionResponseCallbackData, type ModalSubmitInteraction } from 'discord.js';
+import {
+  ComponentType,
+  LabelBuilder,
+  ModalBuilder,
+  RadioGroupBuilder,
+  StringSelectMenuBuilder,
+  TextInputBuilder,
+  TextInputStyle,
+  type APIModalInteractionResponseCallbackData,
+  type ModalSubmitInteraction,
+} from 'discord.js';
 import type { OpenField } from '../../src/domain.js';
 import { customId } from './ids.js';
 import { clip } from './messages.js';
+import { say as english, type DiscordKey, type Say } from './words.js';
 
-/** Discord's limits on a text input. */
+/** Discord's limits inside a modal. */
 const MAX_INPUT = 4000;
 const MAX_LABEL = 45;
+const MAX_DESCRIPTION = 100;
 const MAX_PLACEHOLDER = 100;
+const MAX_SELECT_OPTIONS = 25;
+const MAX_OPTION_TEXT = 100;
+/** A modal holds at most five top-level components. */
+export const MODAL_ROWS = 5;
 
-function textRow(input: { id: string; label: string; required: boolean; paragraph: boolean; maxLength?: number; value?: string; placeholder?: string }) {
-  const value = input.value ? input.value.slice(0, input.maxLength ?? MAX_INPUT) : undefined;
-  return {
-    type: ComponentType.ActionRow as const,
-    components: [
-      {
-        type: ComponentType.TextInput as const,
-        custom_id: input.id,
-        label: clip(input.label, MAX_LABEL),
-        style: input.paragraph ? TextInputStyle.Paragraph : TextInputStyle.Short,
-        required: input.required,
-        max_length: Math.min(input.maxLength ?? MAX_INPUT, MAX_INPUT),
-        ...(value ? { value } : {}),
-        ...(input.placeholder ? { placeholder: clip(input.placeholder, MAX_PLACEHOLDER) } : {}),
-      },
-    ],
-  };
+/** A list Discord can show as a select: 1–25 choices whose values fit a select option. */
+export const fitsSelect = (field: OpenField): boolean =>
+  field.options !== undefined && field.options.length > 0 && field.options.length <= MAX_SELECT_OPTIONS && field.options.every((o) => o.value.length <= MAX_OPTION_TEXT);
+
+interface Filled {
+  value?: string | undefined;
+  /** What was wrong with the value last time, shown under the field's label. */
+  error?: string | undefined;
 }
 
-/** The open-ticket form: one row per planned field (at most five), optionally prefilled. */
-export function openModal(
-  providerName: string,
-  fields: readonly OpenField[],
-  pending: string,
-  prefill: Partial<Record<string, string>> = {},
-): APIModalInteractionResponseCallbackData {
-  return {
-    custom_id: customId.openModal(pending),
-    title: clip(`New ticket with ${providerName}`, 45),
-    components: fields.slice(0, 5).map((field) => {
-      const value = prefill[field.name];
-      const placeholder = field.options ? `One of: ${field.options.map((o) => o.value).join(', ')}` : undefined;
-      return textRow({
-        id: field.name,
-        label: field.label,
-        required: field.required,
-        paragraph: field.multiline ?? field.name === 'description',
-        ...(field.maxLength ? { maxLength: field.maxLength } : {}),
-        ...(value ? { value } : {}),
-        ...(placeholder ? { placeholder } : {}),
-      });
-    }),
-  };
+/**
+ * One field of the open form as a Label: a select of the provider's own values when the field is a
+ * short list, a text input otherwise. The option values are the provider's words, so what comes
+ * back is what the vendor accepts.
+ */
+function fieldLabel(field: OpenField, say: Say, filled: Filled): LabelBuilder {
+  const label = new LabelBuilder().setLabel(clip(field.label, MAX_LABEL));
+  if (filled.error) label.setDescription(clip(`⚠ ${filled.error}`, MAX_DESCRIPTION));
+  if (fitsSelect(field)) {
+    const select = new StringSelectMenuBuilder()
+      .setCustomId(field.name)
+      .setPlaceholder(clip(say('discord.form.choose'), MAX_PLACEHOLDER))
+      .setRequired(field.required)
+      .setMinValues(field.required ? 1 : 0)
+      .setMaxValues(1)
+      .addOptions((field.options ?? []).map((o) => ({ label: clip(o.label, MAX_OPTION_TEXT), value: o.value, default: o.value === filled.value })));
+    return label.setStringSelectMenuComponent(select);
+  }
+  const maxLength = Math.min(field.maxLength ?? MAX_INPUT, MAX_INPUT);
+  const input = new TextInputBuilder()
+    .setCustomId(field.name)
+    .setStyle((field.multiline ?? field.name === 'description') ? TextInputStyle.Paragraph : TextInputStyle.Short)
+    .setRequired(field.required)
+    .setMaxLength(maxLength);
+  if (filled.value) input.setValue(filled.value.slice(0, maxLength));
+  if (field.options?.length) input.setPlaceholder(clip(field.options.map((o) => o.value).join(', '), MAX_PLACEHOLDER));
+  return label.setTextInputComponent(input);
 }
 
-/** The rating form behind the Rate button. */
-export function rateModal(ticketId: string): APIModalInteractionResponseCallbackData {
-  return {
-    custom_id: customId.rateModal(ticketId),
-    title: clip(`Rate ticket #${ticketId}`, 45),
-    components: [
-      textRow({ id: 'score', label: 'Score from 1 (poor) to 5 (great)', required: true, paragraph: false, maxLength: 1, placeholder: '5' }),
-      textRow({ id: 'comment', label: 'Anything to add?', required: false, paragraph: true, maxLength: 2000 }),
-    ],
-  };
+/** The open-ticket form: one Label per field (at most five), prefilled and with last time's errors. */
+export function openModal(input: {
+  providerName: string;
+  fields: readonly OpenField[];
+  pending: string;
+  say?: Say;
+  prefill?: Partial<Record<string, string>>;
+  errors?: Partial<Record<string, string>>;
+}): APIModalInteractionResponseCallbackData {
+  const say = input.say ?? english;
+  return new ModalBuilder()
+    .setCustomId(customId.openModal(input.pending))
+    .setTitle(clip(say('discord.form.title', { provider: input.providerName }), MAX_LABEL))
+    .addLabelComponents(input.fields.slice(0, MODAL_ROWS).map((field) => fieldLabel(field, say, { value: input.prefill?.[field.name], error: input.errors?.[field.name] })))
+    .toJSON();
 }
 
 /** The Reopen button's form: why the ticket is reopened (it reaches the provider with the reopen). */
-export function reopenModal(ticketId: string): APIModalInteractionResponseCallbackData {
-  return {
-    custom_id: customId.reopenModal(ticketId),
-    title: clip(`Reopen ticket #${ticketId}`, 45),
-    components: [textRow({ id: 'reason', label: 'Why reopen it?', required: true, paragraph: true, maxLength: 2000 })],
-  };
+export function reopenModal(ticketId: string, say: Say = english): APIModalInteractionResponseCallbackData {
+  const reason = new TextInputBuilder().setCustomId('reason').setStyle(TextInputStyle.Paragraph).setRequired(true).setMaxLength(2000);
+  return new ModalBuilder()
+    .setCustomId(customId.reopenModal(ticketId))
+    .setTitle(clip(say('discord.reopen.title', { id: ticketId }), MAX_LABEL))
+    .addLabelComponents(new LabelBuilder().setLabel(clip(say('discord.reopen.reason'), MAX_LABEL)).setTextInputComponent(reason))
+    .toJSON();
 }
 
-/** Every text input of a submitted modal, by custom_id. */
+/** The rating form behind the Rate button: five choices, so no score can be typed wrong. */
+export function rateModal(ticketId: string, say: Say = english): APIModalInteractionResponseCallbackData {
+  const scores = new RadioGroupBuilder()
+    .setCustomId('score')
+    .setRequired(true)
+    .setOptions([5, 4, 3, 2, 1].map((n) => ({ label: clip(say(`discord.rate.score.${n}` as DiscordKey), MAX_OPTION_TEXT), value: String(n) })));
+  const comment = new TextInputBuilder().setCustomId('comment').setStyle(TextInputStyle.Paragraph).setRequired(false).setMaxLength(2000);
+  return new ModalBuilder()
+    .setCustomId(customId.rateModal(ticketId))
+    .setTitle(clip(say('discord.rate.title', { id: ticketId }), MAX_LABEL))
+    .addLabelComponents(
+      new LabelBuilder().setLabel(clip(say('discord.rate.score'), MAX_LABEL)).setRadioGroupComponent(scores),
+      new LabelBuilder().setLabel(clip(say('discord.rate.comment'), MAX_LABEL)).setTextInputComponent(comment),
+    )
+    .toJSON();
+}
+
+/** Every answer of a submitted modal by custom_id: typed text, the chosen option, the picked radio. */
 export function submittedValues(interaction: ModalSubmitInteraction): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const [id, component] of interaction.fields.fields) {
-    if ('value' in component && typeof component.value === 'string') values[id] = component.value;
+  for (const [id, field] of interaction.fields.fields) {
+    switch (field.type) {
+      case ComponentType.TextInput:
+        values[id] = field.value;
+        break;
+      case ComponentType.StringSelect:
+        if (field.values?.[0] !== undefined) values[id] = field.values[0];
+        break;
+      case ComponentType.RadioGroup:
+        if (field.value) values[id] = field.value;
+        break;
+      default:
+        break;
+    }
   }
   return values;
 }

@@ -2,6 +2,7 @@ import { DiscordAPIError, HTTPError, RateLimitError, Routes, type REST } from 'd
 import { z } from 'zod';
 import { ChatDeliveryError, type ChatSink, type StartedThread, type ThreadMessage, type TicketCard } from '../../src/chat.js';
 import type { ThreadRef } from '../../src/domain.js';
+import { memoryLimiters, type Limiters, type RateLimit } from '../../src/limits.js';
 import type { Logger } from '../../src/logger.js';
 import type { KeyValueStore } from '../../src/store/index.js';
 import { NO_MENTIONS } from './client.js';
@@ -22,6 +23,14 @@ interface OpeningDeps {
 
 const TRANSIENT_RETRY_MS = 5_000;
 
+/**
+ * Discord allows about five messages per five seconds in a channel (a thread is a channel).
+ * discord.js keeps that bucket per process from Discord's headers; replicas on Redis share this one
+ * too, at one a second in fixed windows (a sliding five seconds sees at most six, and a 429 that
+ * slips through is retried with its Retry-After).
+ */
+const CHANNEL_LIMIT: RateLimit = { name: 'discord-channel', inProcess: { capacity: 5, perMs: 5_000 }, shared: { points: 1, seconds: 1 } };
+
 /** The part of Discord's message object that shows a post or an edit happened. */
 const SentMessage = z.object({ id: z.string().min(1) });
 
@@ -33,10 +42,17 @@ const unreadable = (): ChatDeliveryError => new ChatDeliveryError('Discord sent 
  * so a post retried after a crash is not duplicated (Discord remembers nonces for a few minutes).
  */
 export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
+  private readonly opening: OpeningDeps | undefined;
+  private readonly limiters: Limiters;
+
+  /** `opening` lets the sink start tickets' threads; `limiters` holds the channel pace (Redis across replicas). */
   constructor(
     private readonly rest: REST,
-    private readonly opening?: OpeningDeps,
-  ) {}
+    deps: { opening?: OpeningDeps; limiters?: Limiters | undefined } = {},
+  ) {
+    this.opening = deps.opening;
+    this.limiters = deps.limiters ?? memoryLimiters();
+  }
 
   encodeThread(thread: DiscordThread): ThreadRef {
     return thread.dmTicket ? dmThreadRef(thread.threadId, thread.dmTicket) : threadRef(thread.threadId);
@@ -104,7 +120,7 @@ export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
 
   /** Posts a message and returns its id. */
   private send(channelId: string, body: Record<string, unknown>): Promise<string> {
-    return this.call(() => this.rest.post(Routes.channelMessages(channelId), { body }));
+    return this.call(() => this.rest.post(Routes.channelMessages(channelId), { body }), channelId);
   }
 
   private required(): OpeningDeps {
@@ -128,7 +144,7 @@ export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
         allowed_mentions: NO_MENTIONS,
         ...(last && components?.length ? { components } : {}),
       };
-      await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body }));
+      await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body }), channelId);
     }
   }
 
@@ -136,20 +152,23 @@ export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
     const channelId = thread.threadId;
     const body = { ...cardMessage(card), allowed_mentions: NO_MENTIONS };
     if (cardRef) {
-      await this.call(() => this.rest.patch(Routes.channelMessage(channelId, cardRef), { body }));
+      await this.call(() => this.rest.patch(Routes.channelMessage(channelId, cardRef), { body }), channelId);
       return;
     }
     // A link without a card (the first post failed): post a fresh one, once per status.
     const nonce = nonceOf(`card:${card.ticketId}:${card.status}`, 0);
-    await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body: { ...body, nonce, enforce_nonce: true } }));
+    await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body: { ...body, nonce, enforce_nonce: true } }), channelId);
   }
 
-  /** Runs a post or an edit; only an answer that is a message (or channel) counts as done. Returns its id. */
-  private async call(request: () => Promise<unknown>): Promise<string> {
+  /** Runs a post or an edit (in its channel's turn, when it is one); only an answer that is a message (or channel) counts as done. Returns its id. */
+  private async call(request: () => Promise<unknown>, channelId?: string): Promise<string> {
+    const pacer = channelId === undefined ? undefined : this.limiters.pacer(CHANNEL_LIMIT, channelId);
+    await pacer?.take();
     let answer: unknown;
     try {
       answer = await request();
     } catch (error) {
+      if (error instanceof RateLimitError) pacer?.pause?.(error.retryAfter);
       throw deliveryError(error);
     }
     // discord.js hands back a non-JSON body as raw bytes: a 200 from something that is not

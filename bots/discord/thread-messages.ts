@@ -5,6 +5,7 @@ import { StoreUnavailable } from '../../src/errors.js';
 import { NO_MENTIONS } from './client.js';
 import { requesterOf, type DiscordContext } from './context.js';
 import { dmThreadRef, dmTicketKey, threadRef } from './ids.js';
+import { messageFiles } from './files.js';
 import { MAX_CONTENT } from './messages.js';
 
 const NOT_TAKEN = 'This message could not be passed on to support because of a problem on our side. Please send it again.';
@@ -43,12 +44,12 @@ async function onThreadMessage(ctx: DiscordContext, message: Message): Promise<v
   if (!thread) return;
   const link = await ctx.service.linkByThread(thread);
   if (!link) return;
-  const files = [...message.attachments.values()].map((a) => a.url);
-  const text = [message.content, ...files].filter((t) => t.trim() !== '').join('\n');
-  if (!text) return;
+  const files = messageFiles(ctx, message);
+  const text = message.content.trim();
+  if (!text && !files.length) return;
   const author = requesterOf(message.author, message.member);
-  const reply = await replyToTicket(ctx.service, { thread, text, author, eventKey: `discord:${message.id}` }, ctx.logger);
-  if (reply && (!reply.ok || reply.later)) {
+  const reply = await replyToTicket(ctx.service, { thread, text, author, eventKey: `discord:${message.id}`, files }, ctx.logger);
+  if (reply && (!reply.ok || reply.later || reply.notice)) {
     await message.reply({ content: reply.text.slice(0, MAX_CONTENT), allowedMentions: { ...NO_MENTIONS, repliedUser: false } });
   }
 }

@@ -8,7 +8,7 @@ import type { Reply } from '../../handlers/types.js';
 import { ACTION } from './blocks.js';
 import { savedDraft } from './modals.js';
 import { slackToPlain } from './mrkdwn.js';
-import { afterAck, commandOrigin, show, type Audience, type SlackRuntime, type SlackUser } from './runtime.js';
+import { afterAck, commandOrigin, show, wordsFor, type Audience, type SlackRuntime, type SlackUser } from './runtime.js';
 
 export const SHORTCUT_OPEN = 'open_ticket_from_message';
 const SUBJECT_FROM_MESSAGE = 80;
@@ -24,7 +24,7 @@ export function registerActions(app: App, rt: SlackRuntime): void {
       await ack();
       const to = audience(body, client, respond);
       const who: SlackUser = { teamId: context.teamId ?? body.team?.id ?? body.user.team_id ?? '', userId: body.user.id, userName: body.user.name, channel: to.channel };
-      const click: Click = { value: action.value ?? '', origin: commandOrigin(rt, who, `${to.channel}:action:${body.trigger_id}`) };
+      const click: Click = { value: action.value ?? '', user: body.user.id, origin: commandOrigin(rt, who, `${to.channel}:action:${body.trigger_id}`) };
       afterAck(rt, `button ${actionId}`, to, async () => {
         const ran = await run(click);
         const [reply, formChannel] = 'reply' in ran ? [ran.reply, ran.formChannel] : [ran, to.channel];
@@ -39,7 +39,7 @@ export function registerActions(app: App, rt: SlackRuntime): void {
   button(ACTION.reopen, async ({ value, origin }) => reopenForm(rt.service, await origin.context(), value));
   button(ACTION.rate, async ({ value, origin }) => ratingForm(rt.service, await origin.context(), value));
   button(ACTION.retry, async ({ value, origin }) => dispatch(rt.service, { name: 'retry', jobKey: value }, origin));
-  button(ACTION.openAgain, async ({ value }) => savedDraft(rt, value));
+  button(ACTION.openAgain, async ({ value, user }) => savedDraft(rt, value, wordsFor(rt, user)));
 
   app.shortcut({ type: 'message_action', callback_id: SHORTCUT_OPEN }, async ({ ack, shortcut, client, respond }) => {
     await ack();
@@ -54,7 +54,7 @@ export function registerActions(app: App, rt: SlackRuntime): void {
       } catch (error) {
         rt.logger.warn('permalink not available; opening the form without it', { error });
       }
-      const draft = draftFromMessage(slackToPlain(shortcut.message.text ?? ''), { subjectMax: SUBJECT_FROM_MESSAGE, source: link && `From Slack: ${link}` });
+      const draft = draftFromMessage(slackToPlain(shortcut.message.text ?? ''), { subjectMax: SUBJECT_FROM_MESSAGE, source: link && wordsFor(rt, shortcut.user.id)('open.fromSlack', { link }) });
       await show(rt, to, { form: 'open', draft }, { triggerId: shortcut.trigger_id, channel });
     });
   });
@@ -63,6 +63,7 @@ export function registerActions(app: App, rt: SlackRuntime): void {
 interface Click {
   /** The button's value: a ticket id, a delivery's key or a draft's id. */
   value: string;
+  user: string;
   origin: CommandOrigin;
 }
 

@@ -51,6 +51,8 @@ interface SlackApp {
   background: Background;
   /** Starts the transport; resolves with the HTTP port in HTTP mode. */
   start(): Promise<number | undefined>;
+  /** Socket Mode: the socket is open; HTTP: the listener is up. */
+  connected(): boolean;
 }
 
 /** The Bolt app for the configured transport, with every listener registered. */
@@ -71,15 +73,17 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
   const { transport } = settings;
   // Slack is answered only when the listeners return: a thread reply is acked once its outbox job
   // is durable. Every other listener acks first and leaves its slow work to rt.background.
+  let socket: ProcessBeforeAckReceiver | undefined;
+  let server: Server | undefined;
   const app =
     transport.kind === 'socket'
       ? new App({
           ...common,
           socketMode: true,
-          receiver: new ProcessBeforeAckReceiver(
+          receiver: (socket = new ProcessBeforeAckReceiver(
             { appToken: transport.appToken, logger, installerOptions: { clientOptions: { ...api, retryConfig: INTERACTIVE_RETRIES } } },
             deps.logger,
-          ),
+          )),
         })
       : new App({
           ...common,
@@ -95,6 +99,7 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     ...(options.perChannelMs ? { perChannelMs: options.perChannelMs } : {}),
     ...(deps.limiters ? { limiters: deps.limiters } : {}),
     ...(options.identity ? { botUserId: options.identity.botUserId } : {}),
+    ...(deps.defaultLocale ? { locale: deps.defaultLocale } : {}),
   });
   const staff = new StaffDirectory(app.client, settings.staffUsergroup, deps.logger);
   const background = new Background(deps.logger);
@@ -104,7 +109,7 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     kv: deps.kv,
     logger: deps.logger,
     sink,
-    people: new People(app.client, staff, deps.logger),
+    people: new People(app.client, staff, deps.logger, deps.defaultLocale ?? 'en'),
     background,
   };
 
@@ -128,11 +133,12 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
         await app.start();
         return undefined;
       }
-      const server = (await app.start(transport.port).catch((error: unknown) => {
+      server = (await app.start(transport.port).catch((error: unknown) => {
         throw listenRefusal(error, transport.port);
       })) as Server;
       return (server.address() as AddressInfo).port;
     },
+    connected: () => (socket ? socket.connected : server?.listening === true),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { ThreadMessage, TicketCard } from '../../src/chat.js';
 import type { TicketStatus } from '../../src/domain.js';
+import type { Translate } from '../../handlers/i18n.js';
 import type { Answer } from '../../handlers/types.js';
 import { escapeText, markdownToMrkdwn, splitMrkdwn, TEXT_LIMIT } from './mrkdwn.js';
 
@@ -15,15 +16,6 @@ export const ACTION = {
   openAgain: 'open_form_again',
 } as const;
 
-const STATUS_WORDS: Record<TicketStatus, string> = {
-  open: 'Open',
-  in_progress: 'In progress',
-  waiting: 'Waiting for you',
-  resolved: 'Resolved',
-  closed: 'Closed',
-};
-
-const BUTTON_WORDS = { close: 'Close', reopen: 'Reopen', rate: 'Rate' } as const;
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -37,24 +29,25 @@ function mrkdwn(text: string): types.MrkdwnElement {
   return { type: 'mrkdwn', text: clip(text, TEXT_LIMIT), verbatim: true };
 }
 
-function statusWords(status: TicketStatus, vendorStatus: string): string {
-  const word = STATUS_WORDS[status];
+/** Our word for the status, with the vendor's own (untranslated) where it says more. */
+export function statusWords(status: TicketStatus, vendorStatus: string, t: Translate): string {
+  const word = t(`status.${status}`);
   return vendorStatus && vendorStatus.toLowerCase() !== word.toLowerCase() && vendorStatus !== status ? `${word} (${vendorStatus})` : word;
 }
 
 /** The notification text of a card: what a screen reader or a push notification shows. */
-export function cardText(card: TicketCard): string {
-  return escapeText(`Ticket #${card.ticketId}: ${card.subject} (${statusWords(card.status, card.vendorStatus)})`);
+export function cardText(card: TicketCard, t: Translate): string {
+  return escapeText(t('card.text', { id: card.ticketId, subject: card.subject, status: statusWords(card.status, card.vendorStatus, t) }));
 }
 
 /** The ticket card: subject, id, status, priority, provider, requester and the buttons that apply. */
-export function cardBlocks(card: TicketCard): Block[] {
+export function cardBlocks(card: TicketCard, t: Translate): Block[] {
   const field = (label: string, value: string): types.MrkdwnElement => mrkdwn(`*${label}*\n${escapeText(value)}`);
   const fields = [
-    field('Status', statusWords(card.status, card.vendorStatus)),
-    field('Priority', card.priority ? card.priority[0]!.toUpperCase() + card.priority.slice(1) : 'Not set'),
-    field('Provider', card.provider),
-    field('Requested by', card.requester),
+    field(t('card.status'), statusWords(card.status, card.vendorStatus, t)),
+    field(t('card.priority'), card.priority ? card.priority[0]!.toUpperCase() + card.priority.slice(1) : t('card.noPriority')),
+    field(t('card.provider'), card.provider),
+    field(t('card.requester'), card.requester),
   ];
   const blocks: Block[] = [
     { type: 'header', block_id: 'card_title', text: plain(`#${card.ticketId} ${card.subject}`) },
@@ -67,13 +60,13 @@ export function cardBlocks(card: TicketCard): Block[] {
       elements: card.actions.map((action) => ({
         type: 'button' as const,
         action_id: ACTION[action],
-        text: plain(BUTTON_WORDS[action]),
+        text: plain(t(`button.${action}`)),
         value: card.ticketId,
         ...(action === 'close' ? { style: 'danger' as const } : {}),
       })),
     });
   }
-  blocks.push({ type: 'context', block_id: 'card_hint', elements: [mrkdwn('Reply in this thread to write to the support team.')] });
+  blocks.push({ type: 'context', block_id: 'card_hint', elements: [mrkdwn(t('card.hint'))] });
   return blocks;
 }
 
@@ -83,26 +76,26 @@ export interface RenderedPost {
   blocks?: Block[];
 }
 
-export function renderThreadMessage(message: ThreadMessage): RenderedPost {
+export function renderThreadMessage(message: ThreadMessage, t: Translate): RenderedPost {
   switch (message.kind) {
     case 'comment': {
-      const body = markdownToMrkdwn(message.text) || '_(empty comment)_';
+      const body = markdownToMrkdwn(message.text) || `_${t('thread.emptyComment')}_`;
       return { parts: splitMrkdwn(`*${escapeText(message.author)}*\n${body}`) };
     }
     case 'status': {
-      const by = message.by ? ` by ${escapeText(message.by)}` : '';
-      return { parts: [`Status changed to *${escapeText(statusWords(message.status, message.vendorStatus))}*${by}.`] };
+      const status = escapeText(statusWords(message.status, message.vendorStatus, t));
+      return { parts: [message.by ? t('thread.statusChangedBy', { status, by: escapeText(message.by) }) : t('thread.statusChanged', { status })] };
     }
     case 'notice':
       return { parts: splitMrkdwn(escapeText(message.text)) };
     case 'delivery_failed': {
-      const text = `:warning: This message could not be delivered: ${escapeText(message.reason)}\n>${escapeText(message.excerpt).replace(/\n/g, '\n>')}`;
+      const text = `:warning: ${t('thread.notDelivered', { reason: escapeText(message.reason) })}\n>${escapeText(message.excerpt).replace(/\n/g, '\n>')}`;
       const blocks: Block[] = [
         { type: 'section', block_id: 'failed_text', text: mrkdwn(text) },
         {
           type: 'actions',
           block_id: 'failed_actions',
-          elements: [{ type: 'button', action_id: ACTION.retry, text: plain('Retry'), value: clip(message.jobKey, 2000) }],
+          elements: [{ type: 'button', action_id: ACTION.retry, text: plain(t('button.retry')), value: clip(message.jobKey, 2000) }],
         },
       ];
       return { parts: [clip(text, TEXT_LIMIT)], blocks };
@@ -111,15 +104,15 @@ export function renderThreadMessage(message: ThreadMessage): RenderedPost {
 }
 
 /** A handler's answer as an ephemeral message: its text, the card after a successful action, and Retry for each delivery that failed. */
-export function replyBlocks(reply: Answer): Block[] {
+export function replyBlocks(reply: Answer, t: Translate): Block[] {
   const blocks: Block[] = [{ type: 'section', block_id: 'reply_text', text: mrkdwn(escapeText(reply.text)) }];
-  if (reply.card && reply.ok) blocks.push(...cardBlocks(reply.card).filter((b) => b.type !== 'context'));
+  if (reply.card && reply.ok) blocks.push(...cardBlocks(reply.card, t).filter((b) => b.type !== 'context'));
   for (const [i, failed] of (reply.deliveries?.failed ?? []).slice(0, 10).entries()) {
     blocks.push({
       type: 'section',
       block_id: `failed_${i}`,
-      text: mrkdwn(`Not delivered: ${escapeText(failed.reason)}\n>${escapeText(clip(failed.excerpt, 500)).replace(/\n/g, '\n>')}`),
-      accessory: { type: 'button', action_id: ACTION.retry, text: plain('Retry'), value: clip(failed.key, 2000) },
+      text: mrkdwn(`${t('status.failed', { reason: escapeText(failed.reason) })}\n>${escapeText(clip(failed.excerpt, 500)).replace(/\n/g, '\n>')}`),
+      accessory: { type: 'button', action_id: ACTION.retry, text: plain(t('button.retry')), value: clip(failed.key, 2000) },
     });
   }
   return blocks;

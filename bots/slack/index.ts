@@ -29,6 +29,7 @@ export async function startSlack(deps: FrontEndDeps, options: SlackAppOptions = 
     sink: slack.sink,
     transport: settings.transport.kind,
     port,
+    connected: () => slack.connected(),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { STORE_DOWN } from '../../handlers/errors.js';
 import { replyToTicket } from '../../handlers/reply.js';
 import type { Answer } from '../../handlers/types.js';
 import { StoreUnavailable } from '../../src/errors.js';
+import { messageFiles } from './files.js';
 import { slackToPlain } from './mrkdwn.js';
-import { afterAck, tell, type SlackRuntime } from './runtime.js';
+import { afterAck, tell, type SlackRuntime, wordsFor } from './runtime.js';
 import { threadRef } from './thread-ref.js';
 
 const EVENT_MARK_TTL_MS = 7 * 24 * 3600_000;
@@ -22,6 +22,8 @@ interface MessageLike {
   text?: string;
   subtype?: string;
   bot_id?: string;
+  /** Present on `file_share` messages. */
+  files?: unknown[];
 }
 
 /**
@@ -41,7 +43,7 @@ export function registerMessages(app: App, rt: SlackRuntime): void {
       // The store is down: Slack's redelivery tries again, and after its last one the person hears it.
       if (!(error instanceof StoreUnavailable) || (context.retryNum ?? 0) < SLACK_LAST_RETRY || !m.user || !m.thread_ts) throw error;
       const to = { client, channel: m.channel, user: m.user, threadTs: m.thread_ts };
-      afterAck(rt, 'telling that the store is down', to, () => tell(rt, to, { ok: false, text: STORE_DOWN }));
+      afterAck(rt, 'telling that the store is down', to, () => tell(rt, to, { ok: false, text: wordsFor(rt, to.user)('error.storeDown') }));
     }
   });
 }
@@ -52,7 +54,7 @@ async function onMessage(rt: SlackRuntime, m: MessageLike, body: MessageArgs['bo
   if (!PERSON_SUBTYPES.has(m.subtype) || m.bot_id || !m.user || m.user === context.botUserId) return;
   if (!m.thread_ts || m.thread_ts === m.ts) return;
   const text = slackToPlain(m.text ?? '').trim();
-  if (!text) return;
+  if (!text && !m.files?.length) return;
   const thread = threadRef({ channel: m.channel, ts: m.thread_ts });
   if (!(await rt.service.linkByThread(thread))) return;
 
@@ -66,16 +68,17 @@ async function onMessage(rt: SlackRuntime, m: MessageLike, body: MessageArgs['bo
   let reply: Answer | undefined;
   try {
     const author = await rt.people.requester(context.teamId ?? body.team_id, m.user);
-    reply = await replyToTicket(rt.service, { thread, text, author, eventKey: `${m.channel}:${m.ts}` }, rt.logger);
+    const files = await messageFiles(rt, client, m.files ?? []);
+    reply = await replyToTicket(rt.service, { thread, text, author, eventKey: `${m.channel}:${m.ts}`, files }, rt.logger, rt.people.knownLocale(m.user));
   } catch (error) {
     // Not handled after all: let Slack's next redelivery try again.
     await rt.kv.release(mark, owner);
     throw error;
   }
-  if (reply?.later) {
+  if (reply?.later || reply?.notice) {
     const saved = reply;
     const to = { client, channel: m.channel, user: m.user, threadTs: m.thread_ts };
-    afterAck(rt, 'telling that a reply waits for the store', to, () => tell(rt, to, saved));
+    afterAck(rt, 'telling how a reply was taken', to, () => tell(rt, to, saved));
     return;
   }
   if (!reply || reply.ok) return;

@@ -10,7 +10,8 @@ import type { OpenField } from '../../src/domain.js';
 import { FieldErrors } from '../../src/errors.js';
 import { ACTION } from './blocks.js';
 import { escapeText } from './mrkdwn.js';
-import { afterAck, chatContext, tell, type SlackRuntime } from './runtime.js';
+import type { Translate } from '../../handlers/i18n.js';
+import { afterAck, chatContext, tell, wordsFor, type SlackRuntime } from './runtime.js';
 import { OpenOrigin, RateOrigin, VIEW, originOf, submittedValues } from './views.js';
 
 const DRAFT_TTL_MS = 7 * 24 * 3600_000;
@@ -39,7 +40,7 @@ export function registerModals(app: App, rt: SlackRuntime): void {
     const origin = originOf(OpenOrigin, view.private_metadata) ?? { channel: body.user.id };
     const fields = rt.service.fields;
     const draft = Draft.parse(submittedValues(view.state.values));
-    const errors = formErrors(rt, fields, draft);
+    const errors = formErrors(rt, fields, draft, wordsFor(rt, body.user.id));
     if (errors) {
       await ack({ response_action: 'errors', errors });
       return;
@@ -50,7 +51,7 @@ export function registerModals(app: App, rt: SlackRuntime): void {
       const reply = await openTicket(rt.service, await chatContext(rt, submitter(args, origin.channel)), draft, `slack:view:${view.id}`);
       if (reply.ok || reply.card) return tell(rt, audience, reply);
       rt.logger.warn('ticket not opened; the input is kept for another try', { reason: reply.text });
-      await tell(rt, audience, reply, await keepDraft(rt, draft, fields, origin.channel));
+      await tell(rt, audience, reply, await keepDraft(rt, draft, fields, origin.channel, wordsFor(rt, body.user.id)));
     });
   });
 
@@ -75,7 +76,7 @@ export function registerModals(app: App, rt: SlackRuntime): void {
     const origin = originOf(RateOrigin, view.private_metadata);
     const values = submittedValues(view.state.values);
     if (!origin || !/^[1-5]$/.test(values.score ?? '')) {
-      await ack({ response_action: 'errors', errors: { score: 'Choose a score from 1 to 5.' } });
+      await ack({ response_action: 'errors', errors: { score: wordsFor(rt, body.user.id)('form.chooseScore') } });
       return;
     }
     await ack();
@@ -88,18 +89,18 @@ export function registerModals(app: App, rt: SlackRuntime): void {
 }
 
 /** The "Open the form again" button: the form with what the person had typed, in the channel it came from. */
-export async function savedDraft(rt: SlackRuntime, draftId: string): Promise<Reply | { reply: Reply; formChannel: string }> {
+export async function savedDraft(rt: SlackRuntime, draftId: string, t: Translate): Promise<Reply | { reply: Reply; formChannel: string }> {
   const saved = SavedDraft.safeParse(await rt.kv.get(draftKey(draftId)));
-  if (!saved.success) return { ok: false, text: 'That draft has expired. Please run /ticket again.' };
+  if (!saved.success) return { ok: false, text: t('form.draftExpired') };
   const reply: Reply = { form: 'open', draft: saved.data.draft };
   return saved.data.channel ? { reply, formChannel: saved.data.channel } : reply;
 }
 
 /** Modal errors keyed by block id, in words a person understands; undefined when the form is fine. */
-function formErrors(rt: SlackRuntime, fields: readonly OpenField[], draft: Draft): Record<string, string> | undefined {
+function formErrors(rt: SlackRuntime, fields: readonly OpenField[], draft: Draft, t: Translate): Record<string, string> | undefined {
   const errors: Record<string, string> = {};
   for (const field of fields) {
-    if (field.required && !draft[field.name]?.trim()) errors[field.name] = `Please fill in the ${field.label.toLowerCase()}.`;
+    if (field.required && !draft[field.name]?.trim()) errors[field.name] = t('form.fillIn', { field: field.label.toLowerCase() });
   }
   if (Object.keys(errors).length === 0) {
     try {
@@ -110,22 +111,22 @@ function formErrors(rt: SlackRuntime, fields: readonly OpenField[], draft: Draft
       const fallback = fields[0]?.name ?? 'subject';
       for (const [field, message] of Object.entries(error.fields)) {
         const blockId = blockIds.has(field) ? field : fallback;
-        errors[blockId] ??= humanize(fields.find((f) => f.name === field), message);
+        errors[blockId] ??= humanize(fields.find((f) => f.name === field), message, t);
       }
     }
   }
   return Object.keys(errors).length > 0 ? errors : undefined;
 }
 
-function humanize(field: OpenField | undefined, message: string): string {
+function humanize(field: OpenField | undefined, message: string, t: Translate): string {
   // zod's own wording ("Too small: expected string…") means nothing to a person in chat.
-  if (/^(too small|too big|invalid)/i.test(message)) return `Please check the ${field?.label.toLowerCase() ?? 'input'}.`;
+  if (/^(too small|too big|invalid)/i.test(message)) return t('form.check', { field: field?.label.toLowerCase() ?? 'input' });
   const text = message.charAt(0).toUpperCase() + message.slice(1);
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 /** Keeps what was typed for a week and offers it back: the provider being down loses nothing. */
-async function keepDraft(rt: SlackRuntime, draft: Draft, fields: readonly OpenField[], channel: string): Promise<types.KnownBlock[]> {
+async function keepDraft(rt: SlackRuntime, draft: Draft, fields: readonly OpenField[], channel: string, t: Translate): Promise<types.KnownBlock[]> {
   const id = randomUUID();
   await rt.kv.set(draftKey(id), { draft, channel }, DRAFT_TTL_MS);
   const quoted = fields
@@ -133,11 +134,11 @@ async function keepDraft(rt: SlackRuntime, draft: Draft, fields: readonly OpenFi
     .map((f) => `*${escapeText(f.label)}*\n>${escapeText(draft[f.name]!).slice(0, 1200).replace(/\n/g, '\n>')}`)
     .join('\n');
   return [
-    { type: 'section', block_id: 'draft_text', text: { type: 'mrkdwn', text: `Nothing you typed is lost:\n${quoted}`.slice(0, 3000), verbatim: true } },
+    { type: 'section', block_id: 'draft_text', text: { type: 'mrkdwn', text: `${t('form.draftKept')}\n${quoted}`.slice(0, 3000), verbatim: true } },
     {
       type: 'actions',
       block_id: 'draft_actions',
-      elements: [{ type: 'button', action_id: ACTION.openAgain, text: { type: 'plain_text', text: 'Open the form again' }, value: id, style: 'primary' }],
+      elements: [{ type: 'button', action_id: ACTION.openAgain, text: { type: 'plain_text', text: t('button.openAgain') }, value: id, style: 'primary' }],
     },
   ];
 }

@@ -1,5 +1,6 @@
 import type { RespondFn, types, webApi } from '@slack/bolt';
 import type { CommandOrigin } from '../../handlers/dispatch.js';
+import { translator, type Translate } from '../../handlers/i18n.js';
 import type { Answer, ChatContext, FormRequest, Reply } from '../../handlers/types.js';
 import type { Logger } from '../../src/logger.js';
 import type { TicketService } from '../../src/service.js';
@@ -25,19 +26,19 @@ export interface SlackRuntime {
   background: Background;
 }
 
-const TROUBLE: Answer = { ok: false, text: 'Something went wrong on our side. Please try again.' };
-const FORM_FAILED: Record<FormRequest['form'], string> = {
-  open: 'The ticket form could not be opened. Please run /ticket again.',
-  rate: 'The rating form could not be opened. Please press Rate again.',
-  reopen: 'The reopen form could not be opened. Please press Reopen again, or use /ticket reopen <id> <reason>.',
-};
+const FORM_FAILED = { open: 'form.failedOpen', rate: 'form.failedRate', reopen: 'form.failedReopen' } as const satisfies Record<FormRequest['form'], string>;
+
+/** The words of the person `to` addresses: their language as far as it is known now (see People.knownLocale). */
+export function wordsFor(rt: SlackRuntime, user: string): Translate {
+  return translator(rt.people.knownLocale(user));
+}
 
 /**
  * Runs a listener's work after its ack without holding up the response to Slack (which waits
  * for the listener to return). An unexpected failure is logged and the person is told plainly.
  */
 export function afterAck(rt: SlackRuntime, what: string, to: Audience, work: () => Promise<void>): void {
-  rt.background.run(what, work, () => tell(rt, to, TROUBLE));
+  rt.background.run(what, work, () => tell(rt, to, { ok: false, text: wordsFor(rt, to.user)('form.trouble') }));
 }
 
 /** Who acts in Slack: a user of a workspace, in a channel. */
@@ -51,14 +52,14 @@ export interface SlackUser {
 
 /** The neutral context of a handler: who acts (their name and staff membership looked up), and where a new ticket's card goes. */
 export async function chatContext(rt: SlackRuntime, who: SlackUser): Promise<ChatContext> {
-  const actor = await rt.people.actor(who.teamId, who.userId, who.userName);
-  return { actor, logger: rt.logger, place: placeRef({ channel: rt.settings.ticketChannel ?? who.channel, user: who.userId }) };
+  const [actor, locale] = await Promise.all([rt.people.actor(who.teamId, who.userId, who.userName), rt.people.locale(who.userId)]);
+  return { actor, logger: rt.logger, locale, place: placeRef({ channel: rt.settings.ticketChannel ?? who.channel, user: who.userId }) };
 }
 
 /** A command or button from `who`; the lookups behind the context run only if the command needs them (a form opens without). */
 export function commandOrigin(rt: SlackRuntime, who: SlackUser, eventKey: string): CommandOrigin {
   let context: Promise<ChatContext> | undefined;
-  return { forms: true, eventKey, context: () => (context ??= chatContext(rt, who)) };
+  return { forms: true, eventKey, locale: rt.people.knownLocale(who.userId), context: () => (context ??= chatContext(rt, who)) };
 }
 
 /** Where to answer one person privately. */
@@ -77,7 +78,7 @@ export interface Audience {
  */
 export async function tell(rt: SlackRuntime, to: Audience, reply: Answer, extra: types.KnownBlock[] = []): Promise<void> {
   const text = escapeText(reply.text);
-  const blocks = [...replyBlocks(reply), ...extra];
+  const blocks = [...replyBlocks(reply, wordsFor(rt, to.user)), ...extra];
   if (to.respond) {
     try {
       await to.respond({ response_type: 'ephemeral', replace_original: false, text, blocks });
@@ -101,14 +102,15 @@ export async function tell(rt: SlackRuntime, to: Audience, reply: Answer, extra:
 export async function show(rt: SlackRuntime, to: Audience, reply: Reply, form: { triggerId: string; channel: string }): Promise<void> {
   if (!('form' in reply)) return tell(rt, to, reply);
   const { fields, providerName } = rt.service;
+  const t = wordsFor(rt, to.user);
   const view =
     reply.form === 'open'
-      ? openView(fields, providerName, { channel: form.channel }, reply.draft)
-      : (reply.form === 'rate' ? rateView : reopenView)({ channel: form.channel, ticketId: reply.ticketId });
+      ? openView(fields, providerName, { channel: form.channel }, t, reply.draft)
+      : (reply.form === 'rate' ? rateView : reopenView)({ channel: form.channel, ticketId: reply.ticketId }, t);
   try {
     await to.client.views.open({ trigger_id: form.triggerId, view });
   } catch (error) {
     rt.logger.warn('could not open a form', { form: reply.form, error });
-    await tell(rt, to, { ok: false, text: FORM_FAILED[reply.form] });
+    await tell(rt, to, { ok: false, text: t(FORM_FAILED[reply.form]) });
   }
 }

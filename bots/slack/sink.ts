@@ -4,6 +4,8 @@ import type { ThreadRef } from '../../src/domain.js';
 import type { Logger } from '../../src/logger.js';
 import { memoryLimiters, type Limiters, type RateLimit } from '../../src/limits.js';
 import type { KeyValueStore } from '../../src/store/index.js';
+import { translator, type Translate } from '../../handlers/i18n.js';
+import type { Locale } from '../../src/config.js';
 import { cardBlocks, cardText, renderThreadMessage } from './blocks.js';
 import { escapeText } from './mrkdwn.js';
 import { decodePlace, decodeThreadRef, parseThreadRef, threadRef, type SlackPlace, type SlackThread } from './thread-ref.js';
@@ -29,6 +31,8 @@ export interface SlackSinkOptions {
   limiters?: Limiters;
   /** The bot's user id, to name it when the operator must invite it to a channel. */
   botUserId?: string;
+  /** DEFAULT_LOCALE: everyone in a channel reads the card and the status lines, so they are in the workspace's language. */
+  locale?: Locale;
 }
 
 /**
@@ -39,8 +43,10 @@ export interface SlackSinkOptions {
 export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
   private readonly limiters: Limiters;
   private readonly channelLimit: RateLimit;
+  private readonly t: Translate;
 
   constructor(private readonly options: SlackSinkOptions) {
+    this.t = translator(options.locale);
     this.limiters = options.limiters ?? memoryLimiters();
     const perMs = options.perChannelMs ?? 1_000;
     // Slack tolerates short bursts above one a second, so one post per fixed second is shared.
@@ -57,7 +63,7 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
 
   async postToThread(thread: SlackThread, message: ThreadMessage, idempotencyKey: string): Promise<void> {
     const { channel, ts } = thread;
-    const post = renderThreadMessage(message);
+    const post = renderThreadMessage(message, this.t);
     const firstAttempt = await this.options.kv.setIfAbsent(`slack:post:${idempotencyKey}`, '1', ATTEMPT_TTL_MS);
     const posted = firstAttempt ? new Set<number>() : await this.partsPosted(thread, idempotencyKey);
     for (const [part, text] of post.parts.entries()) {
@@ -81,7 +87,7 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
   async updateCard(thread: SlackThread, cardRef: string | undefined, card: TicketCard): Promise<void> {
     const { channel, ts } = cardRef === undefined ? thread : parseThreadRef(cardRef);
     await this.call('chat.update', () =>
-      this.options.client.chat.update({ channel, ts, text: cardText(card), blocks: cardBlocks(card), link_names: false, parse: 'none' }),
+      this.options.client.chat.update({ channel, ts, text: cardText(card, this.t), blocks: cardBlocks(card, this.t), link_names: false, parse: 'none' }),
     );
   }
 
@@ -129,7 +135,7 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
   /** Posts a ticket card; its thread becomes the ticket's conversation. */
   async postCard(channel: string, card: TicketCard): Promise<{ thread: ThreadRef; cardRef: string }> {
     const result = await this.paced(channel, 'chat.postMessage', () =>
-      this.options.client.chat.postMessage({ channel, text: cardText(card), blocks: cardBlocks(card), link_names: false, parse: 'none' }),
+      this.options.client.chat.postMessage({ channel, text: cardText(card, this.t), blocks: cardBlocks(card, this.t), link_names: false, parse: 'none' }),
     );
     if (!result.ts || !result.channel) throw new ChatDeliveryError('Slack did not return the card message', false);
     const ref = threadRef({ channel: result.channel, ts: result.ts });

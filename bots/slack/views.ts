@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import { z } from 'zod';
 import type { Draft } from '../../handlers/command.js';
+import type { Translate } from '../../handlers/i18n.js';
 import type { OpenField } from '../../src/domain.js';
 
 type Block = types.KnownBlock;
@@ -22,7 +23,7 @@ function plain(text: string, max = 75): types.PlainTextElement {
   return { type: 'plain_text', text: text.length <= max ? text : `${text.slice(0, max - 1)}…` };
 }
 
-function fieldBlock(field: OpenField, initial: string | undefined): types.InputBlock {
+function fieldBlock(field: OpenField, initial: string | undefined, t: Translate): types.InputBlock {
   const options = field.options && field.options.length > 0 && field.options.length <= SELECT_MAX ? field.options : undefined;
   let element: types.InputBlock['element'];
   if (options) {
@@ -31,7 +32,7 @@ function fieldBlock(field: OpenField, initial: string | undefined): types.InputB
     element = {
       type: 'static_select',
       action_id: VALUE,
-      placeholder: plain(`Choose ${field.label.toLowerCase()}`),
+      placeholder: plain(t('form.choose', { field: field.label.toLowerCase() })),
       options: choices,
       ...(chosen ? { initial_option: chosen } : {}),
     };
@@ -45,7 +46,7 @@ function fieldBlock(field: OpenField, initial: string | undefined): types.InputB
       ...(initial ? { initial_value: initial.slice(0, max) } : {}),
     };
   }
-  const hint = field.options?.length && !options ? `One of: ${field.options.map((o) => o.value).join(', ')}`.slice(0, 150) : undefined;
+  const hint = field.options?.length && !options ? t('form.oneOf', { values: field.options.map((o) => o.value).join(', ') }).slice(0, 150) : undefined;
   return {
     type: 'input',
     block_id: field.name,
@@ -56,36 +57,36 @@ function fieldBlock(field: OpenField, initial: string | undefined): types.InputB
   };
 }
 
-/** The open-ticket modal: subject, description and the provider's own fields. */
-export function openView(fields: readonly OpenField[], providerName: string, origin: OpenOrigin, draft: Draft = {}): types.ModalView {
+/** The open-ticket modal: subject, description and the provider's own fields (their labels are the provider's, untranslated). */
+export function openView(fields: readonly OpenField[], providerName: string, origin: OpenOrigin, t: Translate, draft: Draft = {}): types.ModalView {
   const blocks: Block[] = [
-    { type: 'context', block_id: 'intro', elements: [{ type: 'plain_text', text: `Your ticket goes to ${providerName}. You can follow it in the thread under its card.` }] },
-    ...fields.map((f) => fieldBlock(f, draft[f.name])),
+    { type: 'context', block_id: 'intro', elements: [{ type: 'plain_text', text: t('form.intro', { provider: providerName }) }] },
+    ...fields.map((f) => fieldBlock(f, draft[f.name], t)),
   ];
   return {
     type: 'modal',
     callback_id: VIEW.open,
-    title: plain('New ticket', 24),
-    submit: plain('Open ticket', 24),
-    close: plain('Cancel', 24),
+    title: plain(t('form.newTicket'), 24),
+    submit: plain(t('form.submitOpen'), 24),
+    close: plain(t('form.cancel'), 24),
     private_metadata: JSON.stringify(origin),
     blocks,
   };
 }
 
 /** The rating modal: 1–5 and an optional comment. */
-export function rateView(origin: RateOrigin): types.ModalView {
-  const scores = ['1 – Poor', '2 – Fair', '3 – Good', '4 – Very good', '5 – Excellent'].map((text, i) => ({ text: plain(text), value: String(i + 1) }));
+export function rateView(origin: RateOrigin, t: Translate): types.ModalView {
+  const scores = (['form.score1', 'form.score2', 'form.score3', 'form.score4', 'form.score5'] as const).map((key, i) => ({ text: plain(t(key)), value: String(i + 1) }));
   return {
     type: 'modal',
     callback_id: VIEW.rate,
-    title: plain(`Rate #${origin.ticketId}`, 24),
-    submit: plain('Send rating', 24),
-    close: plain('Cancel', 24),
+    title: plain(t('form.rateTitle', { id: origin.ticketId }), 24),
+    submit: plain(t('form.submitRate'), 24),
+    close: plain(t('form.cancel'), 24),
     private_metadata: JSON.stringify(origin),
     blocks: [
-      { type: 'input', block_id: 'score', label: plain('How did the support team do?'), element: { type: 'static_select', action_id: VALUE, placeholder: plain('Choose 1 to 5'), options: scores } },
-      { type: 'input', block_id: 'comment', label: plain('Anything to add?'), optional: true, element: { type: 'plain_text_input', action_id: VALUE, multiline: true, max_length: 2000 } },
+      { type: 'input', block_id: 'score', label: plain(t('form.rateQuestion')), element: { type: 'static_select', action_id: VALUE, placeholder: plain(t('form.rateChoose')), options: scores } },
+      { type: 'input', block_id: 'comment', label: plain(t('form.rateComment')), optional: true, element: { type: 'plain_text_input', action_id: VALUE, multiline: true, max_length: 2000 } },
     ],
   };
 }

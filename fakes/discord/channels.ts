@@ -3,7 +3,8 @@ import { ChannelType } from 'discord.js';
 import type { FileInfo, Hub, Route, RouteResult } from './rest.js';
 import { ok } from './rest.js';
 import type { Json } from './state.js';
-import { isoNow, nextSnowflake } from './state.js';
+import { isoNow } from './state.js';
+import { ATTACHMENT_LIMIT } from './cdn.js';
 import { ERR, apiError, invalidForm, validateMessage } from './validate.js';
 
 const S = '(\\d{17,20})';
@@ -39,7 +40,7 @@ export function editMessage(hub: Hub, msg: Json, body: Json, files: FileInfo[] =
   for (const key of ['content', 'embeds', 'components', 'attachments'] as const) {
     if (body[key] !== undefined) msg[key] = body[key] ?? (key === 'content' ? '' : []);
   }
-  if (files.length > 0) msg['attachments'] = attachmentsOf(files);
+  if (files.length > 0) msg['attachments'] = attachmentsOf(hub, msg['channel_id'] as string, files);
   const wasLoading = ((msg['flags'] as number) & 128) !== 0;
   msg['flags'] = (msg['flags'] as number) & ~128;
   if (typeof body['flags'] === 'number') msg['flags'] = ((msg['flags'] as number) & 64) | (body['flags'] & ~64);
@@ -55,11 +56,13 @@ export function deleteMessage(hub: Hub, msg: Json): void {
   }
 }
 
-export const attachmentsOf = (files: FileInfo[]): Json[] => files.map((f) => {
-  const id = nextSnowflake();
-  const url = `https://cdn.discordapp.invalid/attachments/${id}/${encodeURIComponent(f.name)}`;
-  return { id, filename: f.name, size: f.size, url, proxy_url: url, content_type: f.contentType || 'application/octet-stream' };
-});
+/** Uploaded files as the message's attachments, each on the fake's CDN. */
+export const attachmentsOf = (hub: Hub, channelId: string, files: FileInfo[]): Json[] => hub.cdn.attach(channelId, files);
+
+/** Discord refuses a message whose files exceed the upload limit before it looks at anything else. */
+export function oversized(files: FileInfo[]): RouteResult | null {
+  return files.some((f) => f.bytes.length > ATTACHMENT_LIMIT) ? apiError(413, 40005, 'Request entity too large') : null;
+}
 
 const isResult = (x: Json | RouteResult): x is RouteResult => !('id' in x);
 
@@ -90,7 +93,9 @@ export function visibleChannel(hub: Hub, channelId: string): Json | RouteResult 
 function postMessage(hub: Hub, channelId: string, body: Json, files: FileInfo[]): RouteResult {
   const ch = writableChannel(hub, channelId);
   if (isResult(ch)) return ch;
-  const withFiles = files.length > 0 ? { ...body, attachments: attachmentsOf(files) } : body;
+  const tooBig = oversized(files);
+  if (tooBig) return tooBig;
+  const withFiles = files.length > 0 ? { ...body, attachments: attachmentsOf(hub, channelId, files) } : body;
   const invalid = validateMessage(withFiles);
   if (invalid) return invalid;
   const { state } = hub;
@@ -141,7 +146,7 @@ function createThread(hub: Hub, channelId: string, body: Json, files: FileInfo[]
     if (!message || typeof message !== 'object') {
       return invalidForm([{ path: ['message'], code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }]);
     }
-    const starter = files.length > 0 ? { ...message, attachments: attachmentsOf(files) } : message;
+    const starter = files.length > 0 ? { ...message, attachments: attachmentsOf(hub, channelId, files) } : message;
     const bad = validateMessage(starter, { prefix: ['message'] });
     if (bad) return bad;
     const tags = Array.isArray(body['applied_tags']) ? (body['applied_tags'] as string[]) : [];

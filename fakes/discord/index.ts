@@ -1,5 +1,6 @@
 // A strict fake Discord for tests: REST under /api/v10 and the gateway WebSocket on one port of
 // 127.0.0.1. Point discord.js at it with `rest: { api: fake.apiUrl, retries: 0, offset: 0 }`.
+import { FakeCdn, type AttachmentFile } from './cdn.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeGateway } from './gateway.js';
@@ -17,8 +18,9 @@ import { validateMessage } from './validate.js';
 export { DEFAULT_IDS, DEFAULT_TOKEN, nextSnowflake } from './state.js';
 export type { ChannelInput, FakeInteraction, GuildInput, Json, MemberInput, RoleInput, UserInput } from './state.js';
 export type { RestCall, FileInfo } from './rest.js';
+export type { AttachmentFile } from './cdn.js';
 export type { CloseRecord, IdentifyRecord } from './gateway.js';
-export type { CommandInput, ComponentInput, DispatchedInteraction, InteractionReplies, MessageContextMenuInput, ModalSubmitInput, RawOption, SelectInput } from './payloads.js';
+export type { AutocompleteInput, CommandInput, ComponentInput, DispatchedInteraction, InteractionReplies, MessageContextMenuInput, ModalAnswer, ModalSubmitInput, RawOption, SelectInput } from './payloads.js';
 export type { FakeGateway, FakeState, InteractionHelpers };
 
 export interface FakeDiscordOptions {
@@ -42,6 +44,16 @@ export interface SendMessageInput {
   embeds?: Json[];
   /** Reply to this message id. */
   replyTo?: string;
+  /** Files the member attaches; each gets a signed URL on the fake's CDN. */
+  files?: AttachmentFile[];
+}
+
+export interface ReactInput {
+  messageId: string;
+  /** Who reacts (a guild member; default: the customer member). */
+  user?: string;
+  /** A unicode emoji (default 🎫). */
+  emoji?: string;
 }
 
 export interface FakeDiscord {
@@ -66,6 +78,10 @@ export interface FakeDiscord {
   channelByName(name: string): Json | undefined;
   /** A member posts a message: stored and dispatched as MESSAGE_CREATE. */
   sendMessage(input: SendMessageInput): Json;
+  /** The bytes behind an attachment URL of this fake's CDN. */
+  attachmentBytes(url: string): Buffer | undefined;
+  /** A member adds a reaction to a message: counted on it and dispatched as MESSAGE_REACTION_ADD (GuildMessageReactions intent). */
+  react(input: ReactInput): Json;
   /** Resolves once the interaction was answered (or expired): callback, @original, follow-ups, edits. */
   interactionReplies(id: string, timeoutMs?: number): Promise<InteractionReplies>;
   close(): Promise<void>;
@@ -79,11 +95,12 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 41_250,
     denyIntents: (opts.denyIntents ?? []).reduce((a, b) => a | b, 0),
   });
-  const hub: Hub = { state, gateway, interactionTimeoutMs: opts.interactionTimeoutMs ?? 3000 };
+  const cdn = new FakeCdn();
+  const hub: Hub = { state, gateway, interactionTimeoutMs: opts.interactionTimeoutMs ?? 3000, cdn };
   const timers = new Set<NodeJS.Timeout>();
   let port = 0;
   const gatewayUrl = (): string => `ws://127.0.0.1:${port}`;
-  const rest = new FakeRest(token, [...miscRoutes(hub, gatewayUrl), ...channelRoutes(hub), ...interactionRoutes(hub)]);
+  const rest = new FakeRest(token, [...miscRoutes(hub, gatewayUrl), ...channelRoutes(hub), ...interactionRoutes(hub)], cdn);
   const server = createServer((req, res) => void rest.handle(req, res));
   server.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').startsWith('/api')) socket.destroy();
@@ -94,6 +111,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     server.listen(0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  cdn.origin = `http://127.0.0.1:${port}`;
   gateway.url = gatewayUrl();
   const interaction = new InteractionHelpers(hub, timers);
 
@@ -103,7 +121,8 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     const authorId = input.author ?? (state.members.has(DEFAULT_IDS.customerUserId) ? DEFAULT_IDS.customerUserId : applicationId);
     const member = state.members.get(authorId);
     if (!member) throw new Error(`sendMessage: no member ${authorId}`);
-    const body: Json = { content: input.content ?? '', ...(input.embeds ? { embeds: input.embeds } : {}) };
+    const attachments = input.files?.length ? cdn.attach(input.channelId, input.files) : [];
+    const body: Json = { content: input.content ?? '', ...(input.embeds ? { embeds: input.embeds } : {}), ...(attachments.length ? { attachments } : {}) };
     const invalid = validateMessage(body);
     if (invalid) throw new Error(`sendMessage: ${JSON.stringify(invalid.body)}`);
     const ref = input.replyTo
@@ -115,7 +134,28 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     return msg;
   };
 
+  const react = (input: ReactInput): Json => {
+    const msg = state.messageById.get(input.messageId);
+    if (!msg) throw new Error(`react: no message ${input.messageId}`);
+    const userId = input.user ?? DEFAULT_IDS.customerUserId;
+    const member = state.members.get(userId);
+    if (!member) throw new Error(`react: no member ${userId}`);
+    const emoji = { id: null, name: input.emoji ?? '🎫' };
+    const reactions = (msg['reactions'] ??= []) as Json[];
+    const existing = reactions.find((r) => (r['emoji'] as Json)['name'] === emoji.name);
+    if (existing) existing['count'] = (existing['count'] as number) + 1;
+    else reactions.push({ emoji, count: 1, count_details: { burst: 0, normal: 1 }, me: false, me_burst: false, burst_colors: [] });
+    const { user, ...rest } = member;
+    const event: Json = {
+      type: 0, user_id: userId, channel_id: msg['channel_id'], message_id: msg['id'], guild_id: state.guildId,
+      member: { ...rest, user }, emoji, burst: false, message_author_id: (msg['author'] as Json)['id'],
+    };
+    gateway.dispatch('MESSAGE_REACTION_ADD', event);
+    return event;
+  };
+
   return {
+    react,
     apiUrl: `http://127.0.0.1:${port}/api`,
     gatewayUrl: gatewayUrl(),
     token,
@@ -131,6 +171,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     threads: () => state.threads(),
     channelByName: (name) => [...state.channels.values()].find((c) => c['name'] === name),
     sendMessage,
+    attachmentBytes: (url) => cdn.bytesOf(url),
     interactionReplies: (id, timeoutMs) => interaction.replies(id, timeoutMs),
     close: async () => {
       for (const t of timers) clearTimeout(t);

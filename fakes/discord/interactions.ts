@@ -5,7 +5,8 @@ import { ok } from './rest.js';
 import type { FakeInteraction, Json } from './state.js';
 import { randomToken } from './state.js';
 import { attachmentsOf, deleteMessage, editMessage, publishMessage } from './channels.js';
-import { ERR, invalidForm, validateMessage, validateModal } from './validate.js';
+import { ERR, invalidForm, validateChoices, validateMessage } from './validate.js';
+import { validateModal } from './validate-modal.js';
 
 const S = '(\\d{17,20})';
 const TOKEN = '([A-Za-z0-9_.:-]+)';
@@ -18,7 +19,8 @@ const responseTypeInvalid = (why: string): RouteResult =>
 function responseMessage(hub: Hub, it: FakeInteraction, body: Json, flags: number): Json {
   const { state } = hub;
   const data = it.payload['data'] as Json;
-  const user = (it.payload['member'] as Json)['user'] as Json;
+  // A DM interaction carries `user`; a guild one, `member.user`.
+  const user = ((it.payload['member'] as Json | undefined)?.['user'] ?? it.payload['user']) as Json;
   const type = it.type === 2 ? (data['type'] === 1 ? 20 : 23) : 0;
   const meta = { id: it.id, type: it.type, user, authorizing_integration_owners: { 0: state.guildId } };
   return state.storeMessage(it.channelId, state.members.get(state.applicationId)?.['user'] as Json, { ...body, flags }, {
@@ -45,6 +47,8 @@ function callback(hub: Hub, id: string, token: string, body: Json, withResponse:
   const flags = typeof data['flags'] === 'number' ? data['flags'] : 0;
   const fromMessage = it.sourceMessageId !== undefined;
   let message: Json | undefined;
+  // An autocomplete interaction takes suggestions (8) and nothing else.
+  if ((it.type === 4) !== (type === 8)) return responseTypeInvalid(`Callback type ${type} is not valid for interaction type ${it.type}`);
   switch (type) {
     case 4: {
       const invalid = validateMessage(data, { prefix: ['data'] });
@@ -65,6 +69,11 @@ function callback(hub: Hub, id: string, token: string, body: Json, withResponse:
         if (invalid) return invalid;
         editMessage(hub, message, data);
       }
+      break;
+    }
+    case 8: {
+      const invalid = validateChoices(data);
+      if (invalid) return invalid;
       break;
     }
     case 9: {
@@ -115,7 +124,7 @@ export function interactionRoutes(hub: Hub): Route[] {
       handle: ({ params: [app, token], body, query, files }) => {
         const it = byWebhook(app ?? '', token ?? '');
         if (!it?.callback) return ERR.unknownWebhook();
-        const withFiles = files.length > 0 ? { ...body, attachments: attachmentsOf(files) } : body;
+        const withFiles = files.length > 0 ? { ...body, attachments: attachmentsOf(hub, it.channelId, files) } : body;
         const invalid = validateMessage(withFiles);
         if (invalid) return invalid;
         const flags = typeof body['flags'] === 'number' ? body['flags'] & (EPHEMERAL | 4 | 4096 | 32768) : 0;

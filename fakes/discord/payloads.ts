@@ -13,6 +13,8 @@ interface Common {
   user?: string;
   /** Default: the first text channel (or the target message's channel). */
   channelId?: string;
+  /** The member's Discord client language (default `en-US`), e.g. `de`, `es-ES`, `ru`. */
+  locale?: string;
 }
 export interface CommandInput extends Common {
   name: string;
@@ -21,7 +23,13 @@ export interface CommandInput extends Common {
   /** `{title: 'x', urgent: true}` (types from the registered command, else from the JS value) or raw options. */
   options?: Record<string, OptionValue> | RawOption[];
 }
-export interface ModalSubmitInput extends Common { customId: string; fields: Record<string, string>; messageId?: string }
+/** Text for a text input, the chosen values of a select, the picked option of a radio group. */
+export type ModalAnswer = string | string[];
+export interface ModalSubmitInput extends Common { customId: string; fields: Record<string, ModalAnswer>; messageId?: string }
+export interface AutocompleteInput extends CommandInput {
+  /** The option being typed, and what has been typed so far. */
+  focused: { name: string; value: string };
+}
 export interface ComponentInput extends Common { customId: string; messageId: string }
 export interface SelectInput extends ComponentInput { values: string[]; componentType?: number }
 export interface MessageContextMenuInput extends Common { name: string; targetMessage: string | Json }
@@ -50,7 +58,8 @@ const INFERRED = (v: OptionValue): number => (typeof v === 'boolean' ? 5 : typeo
 export class InteractionHelpers {
   constructor(private readonly hub: Hub, private readonly timers: Set<NodeJS.Timeout>) {}
 
-  command(input: CommandInput): DispatchedInteraction {
+  /** `type` 4 with `focused`: the autocomplete interaction sent as that option is typed. */
+  command(input: CommandInput, type = 2, focused?: string): DispatchedInteraction {
     const { state } = this.hub;
     const registered = [...(state.guildCommands.get(state.guildId) ?? []), ...state.globalCommands]
       .find((c) => c['name'] === input.name && (c['type'] ?? 1) === 1);
@@ -64,7 +73,8 @@ export class InteractionHelpers {
     };
     if (input.subcommandGroup) nest(input.subcommandGroup, 2);
     if (input.subcommand) nest(input.subcommand, 1);
-    let options = this.toOptions(input.options, () => (registered ? defs : undefined), resolved);
+    let options = this.toOptions(input.options, () => (registered ? defs : undefined), resolved)
+      .map((o) => (o.name === focused ? { ...o, focused: true } : o));
     if (input.subcommand) options = [{ type: 1, name: input.subcommand, options }];
     if (input.subcommandGroup) options = [{ type: 2, name: input.subcommandGroup, options }];
     const data: Json = {
@@ -72,13 +82,26 @@ export class InteractionHelpers {
       ...(registered?.['guild_id'] ? { guild_id: registered['guild_id'] } : {}),
       ...(Object.keys(resolved).length > 0 ? { resolved } : {}),
     };
-    return this.send(2, input, data);
+    return this.send(type, input, data);
   }
 
+  /** Suggestions asked for as `focused` is typed: an APPLICATION_COMMAND_AUTOCOMPLETE interaction (type 4). */
+  autocomplete(input: AutocompleteInput): DispatchedInteraction {
+    const options = { ...(Array.isArray(input.options) ? {} : input.options), [input.focused.name]: input.focused.value };
+    return this.command({ ...input, options }, 4, input.focused.name);
+  }
+
+  /**
+   * The member fills in the modal the bot showed under `customId` and submits it: the payload mirrors
+   * that modal (action rows, Labels, Text Displays, with their ids) as Discord sends it. Like
+   * Discord's client, it refuses a required field left empty, a choice the modal does not offer, or
+   * a field the modal does not have.
+   */
   modalSubmit(input: ModalSubmitInput): DispatchedInteraction {
-    const components = Object.entries(input.fields).map(([customId, value], i) => ({
-      type: 1, id: i * 2 + 1, components: [{ type: 4, id: i * 2 + 2, custom_id: customId, value }],
-    }));
+    const shown = [...this.hub.state.interactions.values()].reverse()
+      .find((it) => it.callback?.type === 9 && (it.callback.data as Json)['custom_id'] === input.customId);
+    if (!shown) throw new Error(`The bot showed no modal ${input.customId}`);
+    const components = submission((shown.callback?.data as Json)['components'] as Json[], input.fields);
     const source = input.messageId ? this.message(input.messageId) : undefined;
     const extra = source ? { message: source } : {};
     return this.send(5, { ...input, ...(source ? { channelId: source['channel_id'] as string } : {}) },
@@ -172,15 +195,66 @@ export class InteractionHelpers {
     const member = state.members.get(userId);
     if (!member) throw new Error(`The fake has no member ${userId}`);
     const id = nextSnowflake();
+    // In a DM with the bot there is no guild and no member: the user alone, context 1 (BOT_DM).
+    const where: Json = channel['type'] === 1
+      ? { user: member['user'], app_permissions: '0', context: 1, authorizing_integration_owners: { 0: state.guildId } }
+      : {
+        guild_id: state.guildId, guild: { id: state.guildId, locale: 'en-US', features: [] }, guild_locale: 'en-US',
+        member: { ...member, permissions: String(state.permissionsOf(userId)) },
+        app_permissions: String(state.permissionsOf(state.applicationId)), authorizing_integration_owners: { 0: state.guildId }, context: 0,
+      };
     const payload: Json = {
       id, application_id: state.applicationId, type, data, token: interactionToken(id), version: 1,
-      guild_id: state.guildId, guild: { id: state.guildId, locale: 'en-US', features: [] },
-      channel_id: channelId, channel: { ...channel }, member: { ...member, permissions: String(state.permissionsOf(userId)) },
-      app_permissions: String(state.permissionsOf(state.applicationId)), locale: 'en-US', guild_locale: 'en-US',
-      entitlements: [], authorizing_integration_owners: { 0: state.guildId }, context: 0,
-      attachment_size_limit: 10 * 1024 * 1024, ...extra,
+      channel_id: channelId, channel: { ...channel }, ...where, locale: c.locale ?? 'en-US',
+      entitlements: [], attachment_size_limit: 10 * 1024 * 1024, ...extra,
     };
     const it = dispatchInteraction(this.hub, this.timers, payload, sourceMessageId);
     return { id, token: it.token, payload, replies: (t) => this.replies(id, t) };
   }
+}
+
+/** The MODAL_SUBMIT components for a shown modal and what the member put in it (ids numbered as Discord does). */
+function submission(shown: Json[], answers: Record<string, ModalAnswer>): Json[] {
+  let nextId = 0;
+  const used = new Set<string>();
+  const answer = (c: Json): Json => {
+    const customId = c['custom_id'] as string;
+    const given = answers[customId];
+    used.add(customId);
+    const base = { type: c['type'], id: (c['id'] as number | undefined) ?? ++nextId, custom_id: customId };
+    const isRequired = c['required'] !== false;
+    const offered = ((c['options'] as Json[] | undefined) ?? []).map((o) => o['value']);
+    switch (c['type']) {
+      case 4: {
+        const value = given === undefined ? String(c['value'] ?? '') : String(given);
+        if (isRequired && value === '') throw new Error(`modalSubmit: ${customId} is required`);
+        if (value.length > ((c['max_length'] as number | undefined) ?? 4000)) throw new Error(`modalSubmit: ${customId} is longer than the input allows`);
+        return { ...base, value };
+      }
+      case 3: {
+        const chosen = given === undefined ? (c['options'] as Json[]).filter((o) => o['default'] === true).map((o) => o['value'] as string) : [given].flat();
+        for (const v of chosen) if (!offered.includes(v)) throw new Error(`modalSubmit: ${customId} offers no "${v}"`);
+        const min = (c['min_values'] as number | undefined) ?? 1;
+        if (chosen.length < (isRequired ? Math.max(min, 1) : min) || chosen.length > ((c['max_values'] as number | undefined) ?? 1)) throw new Error(`modalSubmit: ${customId} takes ${min}+ values`);
+        return { ...base, values: chosen };
+      }
+      case 21: {
+        const picked = given === undefined ? ((c['options'] as Json[]).find((o) => o['default'] === true)?.['value'] as string | undefined) ?? null : String(given);
+        if (picked !== null && !offered.includes(picked)) throw new Error(`modalSubmit: ${customId} offers no "${picked}"`);
+        if (picked === null && isRequired) throw new Error(`modalSubmit: ${customId} is required`);
+        return { ...base, value: picked };
+      }
+      default:
+        throw new Error(`modalSubmit: the fake does not fill component type ${String(c['type'])}`);
+    }
+  };
+  const components = shown.map((c) => {
+    const id = (c['id'] as number | undefined) ?? ++nextId;
+    if (c['type'] === 1) return { type: 1, id, components: (c['components'] as Json[]).map(answer) };
+    if (c['type'] === 18) return { type: 18, id, component: answer(c['component'] as Json) };
+    return { type: c['type'], id };
+  });
+  const unknown = Object.keys(answers).filter((k) => !used.has(k));
+  if (unknown.length > 0) throw new Error(`modalSubmit: the modal has no field ${unknown.join(', ')}`);
+  return components;
 }

@@ -1,12 +1,13 @@
 // HTTP side of the fake: `/api/v10/...` routing, `Authorization: Bot <token>` checks, body parsing
 // (JSON and multipart with payload_json), a record of every call, and one-shot 429s.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FakeCdn } from './cdn.js';
 import type { FakeGateway } from './gateway.js';
 import type { FakeState, Json } from './state.js';
 import { nextSnowflake } from './state.js';
 import { ERR, apiError } from './validate.js';
 
-export interface FileInfo { field: string; name: string; size: number; contentType: string }
+export interface FileInfo { field: string; name: string; size: number; contentType: string; bytes: Buffer }
 
 export interface RestCall {
   method: string;
@@ -37,6 +38,7 @@ export interface Hub {
   state: FakeState;
   gateway: FakeGateway;
   interactionTimeoutMs: number;
+  cdn: FakeCdn;
 }
 
 export const ok = (body?: unknown): RouteResult => (body === undefined ? { status: 204 } : { status: 200, body });
@@ -48,7 +50,7 @@ export class FakeRest {
   private readonly waiters = new Set<Waiter>();
   private readonly rateLimits: Array<{ route: RegExp; retryAfter: number }> = [];
 
-  constructor(private readonly token: string, private readonly routes: Route[]) {}
+  constructor(private readonly token: string, private readonly routes: Route[], private readonly cdn?: FakeCdn) {}
 
   /** The next request whose path matches gets one 429; discord.js waits and retries it by itself. */
   rateLimitNext(route: RegExp, retryAfterSec: number): void {
@@ -75,6 +77,8 @@ export class FakeRest {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // The CDN shares the port, as the fake's one host; its URLs need no token, only their signature.
+    if (this.cdn?.serve(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://fake');
     const method = (req.method ?? 'GET').toUpperCase();
     // discord.js sends `@original` as `%40original`; Discord decodes the path before routing.
@@ -167,7 +171,7 @@ async function parseBody(raw: Buffer, contentType: string): Promise<{ body: unkn
       if (typeof value === 'string') {
         if (field === 'payload_json') body = JSON.parse(value);
       } else {
-        files.push({ field, name: value.name, size: value.size, contentType: value.type });
+        files.push({ field, name: value.name, size: value.size, contentType: value.type, bytes: Buffer.from(await value.arrayBuffer()) });
       }
     }
     return { body, files };

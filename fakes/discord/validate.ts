@@ -26,7 +26,7 @@ export const ERR = {
   wrongChannelType: (): ApiError => apiError(400, 50024, 'Cannot execute action on this channel type'),
 };
 
-type Issue = { path: Array<string | number>; code: string; message: string };
+export type Issue = { path: Array<string | number>; code: string; message: string };
 
 /** Discord's 50035 body: errors nested along the field path, leaves carrying `_errors`. */
 export function invalidForm(issues: Issue[]): ApiError {
@@ -44,15 +44,24 @@ export function invalidForm(issues: Issue[]): ApiError {
   return { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors } };
 }
 
-const maxLen = (path: Issue['path'], value: unknown, max: number, out: Issue[]): void => {
+export const maxLen = (path: Issue['path'], value: unknown, max: number, out: Issue[]): void => {
   if (typeof value === 'string' && value.length > max) {
     out.push({ path, code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${max} or fewer in length.` });
   }
 };
 
-const tooMany = (path: Issue['path'], value: unknown, max: number, out: Issue[]): void => {
+export const tooMany = (path: Issue['path'], value: unknown, max: number, out: Issue[]): void => {
   if (Array.isArray(value) && value.length > max) {
     out.push({ path, code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${max} or fewer in length.` });
+  }
+};
+
+export const required = (path: Issue['path'], out: Issue[]): void => {
+  out.push({ path, code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
+};
+export const text = (path: Issue['path'], value: unknown, min: number, max: number, out: Issue[]): void => {
+  if (typeof value !== 'string' || value.length < min || value.length > max) {
+    out.push({ path, code: 'BASE_TYPE_BAD_LENGTH', message: `Must be between ${min} and ${max} in length.` });
   }
 };
 
@@ -100,28 +109,47 @@ function validateComponents(list: Json[], path: Issue['path'], out: Issue[]): vo
   });
 }
 
-/** Modal (callback type 9) data: custom_id, title ≤ 45, 1–5 top-level components. */
-export function validateModal(data: Json): ApiError | null {
+/** Autocomplete suggestions (callback type 8): at most 25, each name 1–100 characters, a string value ≤ 100 or a number. */
+export function validateChoices(data: Json): ApiError | null {
   const issues: Issue[] = [];
-  const base = ['data'];
-  if (typeof data['custom_id'] !== 'string' || data['custom_id'].length === 0) {
-    issues.push({ path: [...base, 'custom_id'], code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
-  }
-  if (typeof data['title'] !== 'string' || data['title'].length === 0) {
-    issues.push({ path: [...base, 'title'], code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
-  }
-  maxLen([...base, 'title'], data['title'], 45, issues);
-  const comps = data['components'];
-  if (!Array.isArray(comps) || comps.length === 0) {
-    issues.push({ path: [...base, 'components'], code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
+  const choices = data['choices'];
+  if (!Array.isArray(choices)) {
+    required(['data', 'choices'], issues);
   } else {
-    tooMany([...base, 'components'], comps, 5, issues);
-    validateComponents(comps as Json[], [...base, 'components'], issues);
+    tooMany(['data', 'choices'], choices, 25, issues);
+    choices.forEach((c: Json, i) => {
+      text(['data', 'choices', i, 'name'], c['name'], 1, 100, issues);
+      if (typeof c['value'] === 'string') maxLen(['data', 'choices', i, 'value'], c['value'], 100, issues);
+      else if (typeof c['value'] !== 'number') required(['data', 'choices', i, 'value'], issues);
+    });
   }
   return issues.length > 0 ? invalidForm(issues) : null;
 }
 
 const COMMAND_NAME = /^[-_'\p{Ll}\p{Lo}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+
+/** The locales Discord accepts as keys of name_localizations and description_localizations. */
+const DISCORD_LOCALES = new Set(['id', 'da', 'de', 'en-GB', 'en-US', 'es-ES', 'es-419', 'fr', 'hr', 'it', 'lt', 'hu', 'nl', 'no', 'pl',
+  'pt-BR', 'ro', 'fi', 'sv-SE', 'vi', 'tr', 'cs', 'el', 'bg', 'ru', 'uk', 'hi', 'th', 'zh-CN', 'ja', 'zh-TW', 'ko']);
+
+/** Localized names follow the name's own rules (chat-input names lower case, no spaces); descriptions 1–100. */
+function validateLocalizations(o: Json, path: Issue['path'], chatInput: boolean, out: Issue[]): void {
+  for (const [field, check] of [
+    ['name_localizations', (v: unknown) => typeof v === 'string' && (chatInput ? COMMAND_NAME.test(v) : v.length >= 1 && v.length <= 32)],
+    ['description_localizations', (v: unknown) => typeof v === 'string' && v.length >= 1 && v.length <= 100],
+  ] as const) {
+    const map = o[field];
+    if (map === undefined || map === null) continue;
+    if (typeof map !== 'object' || Array.isArray(map)) {
+      out.push({ path: [...path, field], code: 'DICT_TYPE_CONVERT', message: 'Only dictionaries may be used in a DictType' });
+      continue;
+    }
+    for (const [locale, value] of Object.entries(map as Json)) {
+      if (!DISCORD_LOCALES.has(locale)) out.push({ path: [...path, field, locale], code: 'ENUM_TYPE_COERCE', message: `Value "${locale}" is not a valid enum value.` });
+      else if (!check(value)) out.push({ path: [...path, field, locale], code: field === 'name_localizations' ? 'APPLICATION_COMMAND_INVALID_NAME' : 'BASE_TYPE_BAD_LENGTH', message: field === 'name_localizations' ? 'Command name is invalid' : 'Must be between 1 and 100 in length.' });
+    }
+  }
+}
 
 /** Application command create/overwrite bodies: names, descriptions, option counts. */
 export function validateCommands(list: Json[]): ApiError | null {
@@ -138,6 +166,7 @@ export function validateCommands(list: Json[]): ApiError | null {
       seen.add(`${type}:${name}`);
     }
     if (type === 1) validateDescription(cmd, [i], issues);
+    validateLocalizations(cmd, [i], type === 1, issues);
     validateOptions(cmd['options'], [i, 'options'], issues);
   });
   return issues.length > 0 ? invalidForm(issues) : null;
@@ -158,7 +187,11 @@ function validateOptions(options: unknown, path: Issue['path'], out: Issue[]): v
       out.push({ path: [...path, i, 'name'], code: 'APPLICATION_COMMAND_INVALID_NAME', message: 'Command name is invalid' });
     }
     validateDescription(o, [...path, i], out);
+    validateLocalizations(o, [...path, i], true, out);
     tooMany([...path, i, 'choices'], o['choices'], 25, out);
+    if (o['autocomplete'] === true && Array.isArray(o['choices']) && o['choices'].length > 0) {
+      out.push({ path: [...path, i, 'autocomplete'], code: 'APPLICATION_COMMAND_OPTION_AUTOCOMPLETE_WITH_CHOICES', message: 'Autocomplete cannot be set with choices' });
+    }
     validateOptions(o['options'], [...path, i, 'options'], out);
   });
   // Discord rejects a required option after an optional one.

@@ -65,9 +65,11 @@ const NEUTRAL_TO_F5: Record<TicketStatus, string> = {
   closed: 'STATUS_CLOSED',
 };
 
+interface WireAttachment { attachment: string; filename: string; content_type: string }
+
 interface WireComment {
   comment_id: string; author_name: string; author_email: string; created_at: string;
-  html: string; plain_text: string; attachment_ids: string[]; attachments_info: unknown[];
+  html: string; plain_text: string; attachment_ids: string[]; attachments_info: (WireAttachment & { tp_id: string })[];
 }
 // A type, not an interface, so it passes as the Record<string, unknown> that `ticket()` returns.
 type Ticket = {
@@ -100,13 +102,13 @@ export async function startF5xcFake(options: { mode?: 'partner' | 'tenant' } = {
   const find = (id: string) => byTp(id) ?? tickets.get(id);
   const stored = storedTicket('f5xc', find);
 
-  function comment(ticket: Ticket, body: string, author: { name: string; email: string }): string {
+  function comment(ticket: Ticket, body: string, author: { name: string; email: string }, files: WireAttachment[] = []): string {
     const id = String(nextCommentId++);
     const html = `<p>${escapeHtml(body).replace(/https?:\/\/[^\s<]+/g, (u) => `<a href="${u}" rel="noreferrer">${u}</a>`).replace(/\n/g, '<br>')}</p>`;
     const at = now();
     ticket.spec.comments.push({
       comment_id: id, author_name: author.name, author_email: author.email, created_at: at,
-      html, plain_text: body, attachment_ids: [], attachments_info: [],
+      html, plain_text: body, attachment_ids: files.map((_, i) => `${id}-${i}`), attachments_info: files.map((f, i) => ({ ...f, tp_id: `${id}-${i}` })),
     });
     touch(ticket, at);
     return id;
@@ -169,6 +171,26 @@ export async function startF5xcFake(options: { mode?: 'partner' | 'tenant' } = {
     return ticket ? { status: 200, body: ticket } : text(404, `customer_support "${req.params[0]}" not found`);
   }
 
+  /**
+   * `attachments_info` as the comment object carries it [seed]: base64 `attachment`, `filename`,
+   * `content_type` (a MIME type), nothing else (`tp_id` is the desk's to assign).
+   */
+  function attachmentsInfo(raw: unknown): WireAttachment[] | string {
+    if (raw === undefined) return [];
+    if (!Array.isArray(raw) || raw.length === 0) return 'attachments_info: expected a non-empty list';
+    const files: WireAttachment[] = [];
+    for (const [i, item] of raw.entries()) {
+      const f = (item ?? {}) as Record<string, unknown>;
+      const extra = Object.keys(f).filter((k) => !['attachment', 'filename', 'content_type'].includes(k));
+      if (extra.length) return `attachments_info[${i}]: unknown field ${extra[0]}`;
+      if (typeof f.attachment !== 'string' || !f.attachment || !/^[A-Za-z0-9+/]+={0,2}$/.test(f.attachment) || f.attachment.length % 4 !== 0) return `attachments_info[${i}].attachment: expected base64`;
+      if (typeof f.filename !== 'string' || !f.filename.trim()) return `attachments_info[${i}].filename: value is required`;
+      if (typeof f.content_type !== 'string' || !/^[\w.+-]+\/[\w.+-]+/.test(f.content_type)) return `attachments_info[${i}].content_type: expected a MIME type`;
+      files.push({ attachment: f.attachment, filename: f.filename, content_type: f.content_type });
+    }
+    return files;
+  }
+
   /** comment / close / reopen: HTTP 200 with {err}, whatever the outcome. */
   function action(req: FakeRequest, partner: boolean): FakeAnswer {
     const [id, verb] = req.params as [string, string];
@@ -182,9 +204,11 @@ export async function startF5xcFake(options: { mode?: 'partner' | 'tenant' } = {
     const status = ticket.spec.status;
     if (verb === 'comment') {
       if (typeof body.comment !== 'string' || !body.comment.trim()) return text(400, 'comment: value is required');
+      const files = attachmentsInfo(body.attachments_info);
+      if (typeof files === 'string') return text(400, files);
       if (status === 'STATUS_CLOSED') return { status: 200, body: { err: 'E_NOT_OPEN' } };
       if (status === 'STATUS_SOLVED') ticket.spec.status = 'STATUS_OPEN'; // a customer reply reopens a solved ticket
-      comment(ticket, body.comment, F5XC_FAKE_BOT);
+      comment(ticket, body.comment, F5XC_FAKE_BOT, files);
     } else if (verb === 'close') {
       if (status === 'STATUS_CLOSED') return { status: 200, body: { err: 'E_NOT_OPEN' } };
       ticket.spec.status = 'STATUS_CLOSED';
@@ -234,7 +258,11 @@ export async function startF5xcFake(options: { mode?: 'partner' | 'tenant' } = {
       touch(ticket);
     },
     comments: (ticketId) =>
-      (find(ticketId)?.spec.comments ?? []).map((c) => ({ text: c.plain_text, byCustomer: c.author_email === F5XC_FAKE_BOT.email })),
+      (find(ticketId)?.spec.comments ?? []).map((c) => ({
+        text: c.plain_text,
+        byCustomer: c.author_email === F5XC_FAKE_BOT.email,
+        ...(c.attachments_info.length ? { files: c.attachments_info.map((f) => ({ name: f.filename, contentType: f.content_type, bytes: Buffer.from(f.attachment, 'base64') })) } : {}),
+      })),
     ticket: (ticketId) => {
       const ticket = find(ticketId);
       return ticket && structuredClone(ticket);

@@ -64,16 +64,18 @@ export async function startFakeHttp(options: FakeHttpOptions): Promise<FakeHttp>
       query: Object.fromEntries(url.searchParams),
       headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
       body: parseJson(raw),
+      at: Date.now(),
     };
     requests.push(recorded);
 
     const faultIndex = faults.findIndex((f) => !f.path || f.path.test(recorded.path));
     const fault = faultIndex >= 0 ? faults.splice(faultIndex, 1)[0]!.fault : chaos?.(recorded);
     if (fault?.slow) await new Promise((r) => setTimeout(r, fault.delayMs ?? 0));
-    if (fault && !fault.afterHandling && !fault.slow) return answerFault(res, fault);
+    if (fault && !fault.afterHandling && !fault.slow) return answerFault(res, recorded, fault);
 
     const answer = mounted ? route(recorded) : (options.notFound ?? { status: 404, body: { message: 'Not Found' } });
-    if (fault && !fault.slow) return answerFault(res, fault); // the vendor acted, the client hears a fault
+    if (fault && !fault.slow) return answerFault(res, recorded, fault); // the vendor acted, the client hears a fault
+    recorded.status = answer.status;
     send(res, answer);
   }
 
@@ -87,9 +89,10 @@ export async function startFakeHttp(options: FakeHttpOptions): Promise<FakeHttp>
     return options.notFound ?? { status: 404, body: { message: 'Not Found' } };
   }
 
-  async function answerFault(res: ServerResponse, fault: FakeFault): Promise<void> {
+  async function answerFault(res: ServerResponse, recorded: RecordedRequest, fault: FakeFault): Promise<void> {
     if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (res.destroyed) return;
+    recorded.status = fault.status;
     send(res, { status: fault.status, body: fault.raw ?? fault.body, headers: fault.headers ?? {} }, fault.raw !== undefined);
   }
 

@@ -74,13 +74,14 @@ export async function startSpacebringFake(options: { now?: () => number } = {}):
   const activities = new Map<string, Activity[]>();
   const agents = new Map<string, Membership>();
   const recent: number[] = [];
+  let limited = true;
   let number = 1000;
 
   function authorize(req: RecordedRequest): FakeAnswer | undefined {
     const now = Date.now();
     while (recent.length && recent[0]! <= now - 1_000) recent.shift();
     recent.push(now);
-    if (recent.length > 10) return { ...fail(429, 'Too many requests', 'tooManyRequests'), headers: { 'retry-after': '1' } };
+    if (limited && recent.length > 10) return { ...fail(429, 'Too many requests', 'tooManyRequests'), headers: { 'retry-after': '1' } };
     const auth = req.headers.authorization ?? '';
     const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
     if (auth === basic) return undefined;
@@ -227,6 +228,9 @@ export async function startSpacebringFake(options: { now?: () => number } = {}):
       SPACEBRING_NETWORK_ID: NETWORK,
       SPACEBRING_LOCATION_REF: LOCATION,
       SPACEBRING_REQUESTER_REF: REQUESTER.user.id,
+    },
+    liftLimit(lifted) {
+      limited = !lifted;
     },
     addAgentComment(ticketId, text, author = 'Community Manager') {
       return record(stored(ticketId), { type: 'comment', membership: agent(author), data: { text, attachments: [] } }).id;

@@ -28,6 +28,9 @@ export interface RecordedRequest {
   query: Record<string, string>;
   headers: Record<string, string>;
   body: unknown;
+  /** When it arrived (Date.now()), and the status it was answered with once answered. */
+  at: number;
+  status?: number;
 }
 
 /**
@@ -50,10 +53,15 @@ export interface FakeProviderServer {
    * read, so it cannot know what happened.
    */
   oddSuccess(body: unknown, path?: RegExp): void;
+  /** Turns the vendor's own request limit off (seeding a benchmark's data) or back on, where the fake has one. */
+  liftLimit?(lifted: boolean): void;
   /** Asks `pick` about every request from now on (undefined stops it); queued `failNext` faults go first. */
   setChaos?(pick: FaultPicker | undefined): void;
-  /** Texts of every comment the vendor holds for a ticket, in order, with whether the bot wrote it. */
-  comments(ticketId: string): { text: string; byCustomer: boolean }[];
+  /**
+   * Texts of every comment the vendor holds for a ticket, in order, with whether the bot wrote it,
+   * and the files the vendor keeps with it (by name; bytes where the vendor holds them, else its link).
+   */
+  comments(ticketId: string): { text: string; byCustomer: boolean; files?: { name: string; contentType: string; bytes?: Buffer; url?: string }[] }[];
   /** The vendor-shaped ticket record, for assertions on what the adapter sent. */
   ticket(ticketId: string): Record<string, unknown> | undefined;
   readonly requests: RecordedRequest[];

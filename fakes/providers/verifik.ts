@@ -8,11 +8,32 @@ const PRIORITIES = ['low', 'medium', 'high', 'urgent'];
 const CATEGORIES = ['technical', 'billing', 'account', 'feature_request', 'general'];
 const STATUSES = ['open', 'pending', 'in_progress', 'resolved', 'closed'];
 
+/** A file as Verifik carries it [seed]: a name, where it can be fetched, its size and MIME type. */
+interface Attachment { filename: string; url: string; size: number; type: string }
+
 interface Thread {
   author: string;
   message: string;
   timestamp: string;
   type: 'user' | 'agent' | 'system';
+  attachments?: Attachment[];
+}
+
+/** `attachments[{filename, url, size, type}]` checked field by field, nothing else in an item. */
+function attachmentsOf(raw: unknown): Attachment[] | FakeAnswer {
+  if (raw === undefined) return [];
+  const bad = fail(400, 'Attachments must be an array of {filename, url, size, type}', 'INVALID_ATTACHMENTS');
+  if (!Array.isArray(raw)) return bad;
+  const out: Attachment[] = [];
+  for (const item of raw as Record<string, unknown>[]) {
+    const keys = Object.keys(item ?? {}).sort().join(',');
+    if (keys !== 'filename,size,type,url') return bad;
+    const { filename, url, size, type } = item;
+    if (typeof filename !== 'string' || !filename.trim() || typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url)) return bad;
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || typeof type !== 'string' || !/^[\w.+-]+\/[\w.+-]+/.test(type)) return bad;
+    out.push({ filename, url, size, type });
+  }
+  return out;
 }
 type StoredTicket = Record<string, unknown> & { _id: string; status: string; threads: Thread[] };
 
@@ -78,6 +99,8 @@ export async function startVerifikFake(): Promise<FakeProviderServer> {
           if (body.tags !== undefined && !(Array.isArray(body.tags) && body.tags.every((t) => typeof t === 'string'))) {
             return fail(400, 'Tags must be an array of strings', 'INVALID_TAGS');
           }
+          const attachments = attachmentsOf(body.attachments);
+          if (!Array.isArray(attachments)) return attachments;
           const now = stamp();
           const ticket: StoredTicket = {
             _id: `support_ticket_${nextId++}`,
@@ -89,7 +112,7 @@ export async function startVerifikFake(): Promise<FakeProviderServer> {
             client: CLIENT,
             assignedTo: null,
             threads: [{ author: CLIENT, message: body.description, timestamp: now, type: 'user' }],
-            attachments: Array.isArray(body.attachments) ? body.attachments : [],
+            attachments,
             tags: body.tags ?? [],
             resolution: null,
             createdAt: now,
@@ -127,9 +150,13 @@ export async function startVerifikFake(): Promise<FakeProviderServer> {
         handle: (req) => {
           const found = find(req);
           if (isAnswer(found)) return found;
-          const message = (req.body as Record<string, unknown> | undefined)?.message;
+          const body = (req.body ?? {}) as Record<string, unknown>;
+          const message = body.message;
           if (typeof message !== 'string' || !message.trim()) return fail(400, 'Message is required', 'MESSAGE_REQUIRED');
-          return ok(push(found, { author: CLIENT, message, type: 'user' }));
+          const attachments = attachmentsOf(body.attachments);
+          if (!Array.isArray(attachments)) return attachments;
+          (found.attachments as Attachment[]).push(...attachments);
+          return ok(push(found, { author: CLIENT, message, type: 'user', ...(attachments.length ? { attachments } : {}) }));
         },
       },
       {
@@ -162,7 +189,7 @@ export async function startVerifikFake(): Promise<FakeProviderServer> {
     comments(ticketId) {
       return (tickets.get(ticketId)?.threads ?? [])
         .filter((t) => t.type !== 'system')
-        .map((t) => ({ text: t.message, byCustomer: t.type === 'user' }));
+        .map((t) => ({ text: t.message, byCustomer: t.type === 'user', ...(t.attachments ? { files: t.attachments.map((a) => ({ name: a.filename, contentType: a.type, url: a.url })) } : {}) }));
     },
     ticket: (ticketId) => tickets.get(ticketId),
   };

@@ -1,5 +1,6 @@
 // Web API method handlers. Each returns the JSON body Slack would send (HTTP 200, ok true/false).
 import { LIMITS, validateBlocks, validateView } from './blocks.js';
+import { completeUploadExternal, filesInfo, getUploadUrlExternal } from './files.js';
 import type { SlackState, StoredMessage } from './state.js';
 
 export type Args = Record<string, unknown>;
@@ -9,6 +10,8 @@ export interface MethodContext {
   state: SlackState;
   /** Issues a one-time Socket Mode URL (apps.connections.open). */
   socketUrl: () => string;
+  /** http://127.0.0.1:PORT, for URLs the fake serves (file downloads and uploads). */
+  origin: () => string;
 }
 
 type Handler = (args: Args, ctx: MethodContext) => Result;
@@ -260,6 +263,7 @@ function usersInfo(args: Args, { state }: MethodContext): Result {
       tz: u.tz ?? 'Europe/Paris',
       is_bot: u.is_bot ?? false,
       is_admin: false,
+      ...(args.include_locale === true || args.include_locale === 'true' ? { locale: u.locale ?? 'en-US' } : {}),
       profile: {
         real_name: realName,
         display_name: u.display_name ?? u.name,
@@ -326,6 +330,9 @@ export const METHODS: Record<string, Handler> = {
   'conversations.replies': conversationsReplies,
   'conversations.info': conversationsInfo,
   'conversations.open': conversationsOpen,
+  'files.info': filesInfo,
+  'files.getUploadURLExternal': getUploadUrlExternal,
+  'files.completeUploadExternal': completeUploadExternal,
   'usergroups.users.list': (args, { state }) => {
     const id = str(args.usergroup);
     const users = id ? state.usergroups.get(id) : undefined;

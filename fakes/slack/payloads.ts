@@ -248,6 +248,8 @@ export interface MessageEventInput {
   subtype?: string;
   event_id?: string;
   channel_type?: 'channel' | 'group' | 'im' | 'mpim';
+  /** File objects (`fake.addFile`) of a `file_share` message. */
+  files?: Json[];
 }
 
 /** A `message` event wrapped as an event_callback (what Bolt's app.message() receives). */
@@ -265,6 +267,7 @@ export function messageEvent(i: MessageEventInput): Json {
     team: D.teamId,
     ...(i.thread_ts ? { thread_ts: i.thread_ts } : {}),
     ...(i.bot_id ? { bot_id: i.bot_id } : {}),
+    ...(i.files ? { files: i.files, upload: false, display_as_bot: false } : {}),
   };
   return eventCallback(event, i.event_id ? { event_id: i.event_id } : {});
 }

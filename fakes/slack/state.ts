@@ -1,3 +1,4 @@
+import type { FakeFile } from './files.js';
 // The workspace the fake pretends to be: identities, channels, users, and what the bot stored.
 
 export interface FakeUser {
@@ -8,6 +9,8 @@ export interface FakeUser {
   is_bot?: boolean;
   email?: string;
   tz?: string;
+  /** The user's Slack language, e.g. `de-DE`; users.info returns it only with include_locale. */
+  locale?: string;
 }
 
 export interface FakeChannel {
@@ -70,6 +73,8 @@ export interface StoredMessage {
   app_id?: string;
   subtype?: string;
   edited?: { user: string; ts: string };
+  /** Ids of the files shared with the message. */
+  files?: string[];
 }
 
 export interface StoredView {
@@ -89,6 +94,7 @@ export class SlackState {
   messages: StoredMessage[] = [];
   views = new Map<string, StoredView>();
   usedTriggers = new Set<string>();
+  files = new Map<string, FakeFile>();
   private tsCounter = 0;
   private idCounter = 0;
 
@@ -168,5 +174,6 @@ export class SlackState {
     this.messages = [];
     this.views = new Map();
     this.usedTriggers = new Set();
+    this.files = new Map();
   }
 }

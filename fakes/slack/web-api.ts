@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { receiveUpload, seedFile, serveDownload, serveSignin } from './files.js';
 import { APP_TOKEN_METHODS, METHODS, fail, type Args, type Result } from './methods.js';
 import { attachSocketMode, type FakeSocket } from './socket-mode.js';
 import { SLACK_DEFAULTS, SlackState, type FakeChannel, type FakeSlackOptions, type FakeUser, type StoredMessage } from './state.js';
@@ -40,6 +41,10 @@ export interface FakeSlack {
   responseUrl(): string;
   /** Answers HTTP 429 (Retry-After: 1) once a channel exceeds `perChannelPerSec` calls of `method`. */
   rateLimit(method: string, limit: { perChannelPerSec: number }): void;
+  /** Seeds a file someone shared; returns the file object a `file_share` event carries. */
+  addFile(file: { name: string; mimetype: string; bytes: Buffer; user?: string }): Record<string, unknown>;
+  /** A file's stored bytes and details (uploads by the bot included), or undefined. */
+  file(id: string): { name: string; title: string; mimetype: string; bytes: Buffer; shared: boolean } | undefined;
   /** Forgets calls, messages, views, used triggers and rate limits (workspace config stays). */
   reset(): void;
   readonly socket: FakeSocket;
@@ -47,16 +52,20 @@ export interface FakeSlack {
 }
 
 // Fields Slack expects as JSON strings inside form bodies.
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurls', 'user_auth_blocks']);
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurls', 'user_auth_blocks', 'files']);
 const RESPONSE_URL_USES = 5;
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBytes(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBytes(req)).toString('utf8');
 }
 
 /** Parses a Web API request body the way Slack does; returns an error code for bad bodies. */
@@ -147,7 +156,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (!known) return reply(fail('invalid_auth'));
     if (wantsApp !== state.appTokens.has(token)) return reply(fail('not_allowed_token_type'));
     if (rateLimited(method, args)) return reply(fail('ratelimited'), 429, { 'retry-after': '1' });
-    reply(handler(args, { state, socketUrl: () => socket.issueUrl(origin) }));
+    reply(handler(args, { state, socketUrl: () => socket.issueUrl(origin), origin: () => origin }));
   }
 
   async function handleResponseUrl(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
@@ -172,8 +181,22 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const api = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
     const resp = /^\/response\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
+    const download = /^\/files-pri\/[A-Z0-9]+-(F[0-9]+)\/download\/[^/]+$/.exec(url.pathname);
+    const upload = /^\/upload\/v1\/(F[0-9]+)$/.exec(url.pathname);
     let work: Promise<void> | undefined;
-    if (api?.[1] && (req.method === 'POST' || req.method === 'GET')) work = handleApi(req, res, api[1], url);
+    if (download?.[1] && req.method === 'GET') {
+      record({ method: 'file.download', args: { file: download[1] }, at: Date.now(), token: /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1], status: 200, response: { ok: true } });
+      return serveDownload(req, res, state, download[1], origin);
+    }
+    if (url.pathname === '/signin' && req.method === 'GET') return serveSignin(res);
+    if (upload?.[1] && req.method === 'POST') {
+      const id = upload[1];
+      work = readBytes(req).then((body) => {
+        const answer = receiveUpload(req, res, state, id, body);
+        record({ method: 'file.upload', args: { file: id, bytes: body.length }, at: Date.now(), token: undefined, status: res.statusCode, response: { ok: res.statusCode === 200, text: answer } });
+      });
+    }
+    else if (api?.[1] && (req.method === 'POST' || req.method === 'GET')) work = handleApi(req, res, api[1], url);
     else if (resp?.[1] && req.method === 'POST') work = handleResponseUrl(req, res, resp[1]);
     if (!work) {
       send(res, 404, { ok: false, error: 'not_found' });
@@ -242,6 +265,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const id = `R${String(responseCounter).padStart(6, '0')}`;
       responseUrls.set(id, 0);
       return `${origin}/response/${id}`;
+    },
+    addFile: (file) => seedFile(state, origin, file),
+    file(id) {
+      const f = state.files.get(id);
+      return f ? { name: f.name, title: f.title, mimetype: f.mimetype, bytes: f.bytes, shared: f.shared } : undefined;
     },
     rateLimit(method, { perChannelPerSec }) {
       limits.set(method, perChannelPerSec);

@@ -2,12 +2,10 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { OutboxBase, type JobIdentity, type OutboxJob, type OutboxOptions } from './outbox.js';
+import { LANES, OutboxBase, type JobIdentity, type OutboxJob, type OutboxOptions } from './outbox.js';
 import { StoreUnavailable } from '../errors.js';
 import { describeStore, StoreHealth } from '../store/health.js';
 import { parseRedisUrl, reconnectDelay } from '../store/redis-url.js';
-
-const LANES = 'outbox:lanes';
 
 /** Appends a key to a lane unless it is there already; answers the lane's head. */
 const PUSH = `if redis.call('lpos', KEYS[1], ARGV[1]) == false then redis.call('rpush', KEYS[1], ARGV[1]) end
@@ -159,6 +157,11 @@ export class BullOutbox<D extends JobIdentity> extends OutboxBase<D> {
     const head = (await this.redisCall('lane push', () => redis.eval(PUSH, 1, this.laneKey(job.lane), job.key))) as string | null;
     await this.options.kv.add(LANES, job.lane);
     if (head === job.key) await this.addJob(job.key, job.lane);
+  }
+
+  protected async laneKeys(lane: string): Promise<string[]> {
+    const redis = await this.connection();
+    return this.redisCall('lrange', () => redis.lrange(this.laneKey(lane), 0, -1));
   }
 
   private async advance(lane: string, key: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { cardOf, ChatDeliveryError, type ChatSinks } from '../chat.js';
+import type { BlobStore, FileRef, OutgoingFile } from '../files.js';
 import type { LinkStore } from '../links.js';
 import type { Logger } from '../logger.js';
 import { capabilitiesOf, commentFingerprint, type TicketProvider } from '../provider.js';
@@ -9,6 +10,7 @@ interface DeliveryDeps {
   provider: TicketProvider;
   links: LinkStore;
   sinks: ChatSinks;
+  blobs: BlobStore;
   logger: Logger;
 }
 
@@ -75,7 +77,8 @@ async function startThread(job: OutboxJob<OpenCardJob>, { provider, links, sinks
  * the process died during it) the provider's copies of this text are counted first and compared
  * with the jobs known to have delivered it, so a slow success is not written twice.
  */
-async function addComment(job: OutboxJob<CommentJob>, { provider, links, logger }: DeliveryDeps): Promise<void> {
+async function addComment(job: OutboxJob<CommentJob>, deps: DeliveryDeps): Promise<void> {
+  const { provider, links, logger } = deps;
   const { text, author } = job.payload;
   const fingerprint = commentFingerprint(job.ticketId, text);
   await links.markOurs(job.ticketId, fingerprint);
@@ -90,9 +93,27 @@ async function addComment(job: OutboxJob<CommentJob>, { provider, links, logger 
       return;
     }
   }
-  const { id } = await provider.addComment(job.ticketId, { text, author });
+  const files = await outgoingFiles(job, deps);
+  const { id } = await provider.addComment(job.ticketId, { text, author, ...(files.length ? { files } : {}) });
   if (id) await links.markOurs(job.ticketId, id);
   await links.markDelivered(job.ticketId, fingerprint, job.key);
+}
+
+/**
+ * The job's files as the adapter takes them: with their bytes from the store where the vendor takes
+ * files, else name and link only (the text already names them). Bytes the store no longer holds
+ * (kept 30 days) leave the file out rather than the comment.
+ */
+async function outgoingFiles(job: OutboxJob<CommentJob>, { provider, blobs, logger }: DeliveryDeps): Promise<OutgoingFile[]> {
+  const refs: FileRef[] = job.payload.files ?? [];
+  if (provider.attachments !== 'bytes') return refs.map(({ blob: _blob, ...file }) => file);
+  const files: OutgoingFile[] = [];
+  for (const { blob, ...file } of refs) {
+    const bytes = await blobs.get(blob);
+    if (bytes) files.push({ ...file, bytes });
+    else logger.warn('file bytes no longer stored; the comment goes without it', { key: job.key, file: file.name });
+  }
+  return files;
 }
 
 /** What to do when a job fails for good: a reply that could not be delivered is told in its thread. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CommentMessage, DeliveryFailedMessage, StatusMessage } from '../chat.js';
 import { Requester, type Comment, type ProviderId, type TicketLink, type TicketStatus } from '../domain.js';
+import { FileRef } from '../files.js';
 
 /**
  * Every delivery the outbox carries, one schema per kind. A job's `key` is its idempotency key (one
@@ -15,8 +16,11 @@ import { Requester, type Comment, type ProviderId, type TicketLink, type TicketS
 const jobSchema = <Kind extends string, Payload extends z.ZodRawShape>(kind: Kind, payload: Payload) =>
   z.object({ kind: z.literal(kind), key: z.string(), lane: z.string(), ticketId: z.string(), payload: z.object(payload) });
 
-/** chat → provider: a reply in the thread, as a comment. Key `comment:<platform event id>`. */
-const CommentJob = jobSchema('comment', { thread: z.string(), text: z.string(), author: Requester });
+/**
+ * chat → provider: a reply in the thread, as a comment, with the files posted with it (their bytes
+ * in the store, see src/files.ts). Key `comment:<platform event id>`.
+ */
+const CommentJob = jobSchema('comment', { thread: z.string(), text: z.string(), author: Requester, files: z.array(FileRef).optional() });
 /** provider → chat: an agent's comment. Key `post:<provider>:<ticket>:<comment id>`. */
 const PostJob = jobSchema('post', { thread: z.string(), message: CommentMessage });
 /** provider → chat: a status change. Key `status:<provider>:<ticket>:<status version>`. */
@@ -67,13 +71,14 @@ function laneOf(direction: 'chat' | 'provider', provider: ProviderId, ticketId: 
 }
 
 /** `reply.eventKey` is the platform's id of the message, so a redelivered event is the same job. */
-export function commentJob(link: LinkRef, reply: { eventKey: string; text: string; author: Requester }): CommentJob {
+export function commentJob(link: LinkRef, reply: { eventKey: string; text: string; author: Requester; files?: FileRef[] }): CommentJob {
+  const { text, author, files } = reply;
   return {
     kind: 'comment',
     key: `comment:${reply.eventKey}`,
     lane: laneOf('provider', link.provider, link.ticketId),
     ticketId: link.ticketId,
-    payload: { thread: link.thread, text: reply.text, author: reply.author },
+    payload: { thread: link.thread, text, author, ...(files?.length ? { files } : {}) },
   };
 }
 

@@ -1,9 +1,7 @@
-import { OutboxBase, type JobIdentity, type OutboxJob, type OutboxOptions } from './outbox.js';
+import { LANES, OutboxBase, type JobIdentity, type OutboxJob, type OutboxOptions } from './outbox.js';
 import { StoreUnavailable } from '../errors.js';
 import { sleep } from '../pacing.js';
 import { Lease } from '../store/lease.js';
-
-const LANES = 'outbox:lanes';
 
 /**
  * The outbox on the plain key-value store (SQLite by default). A lane is a set of job keys; a
@@ -48,6 +46,10 @@ export class KeyvOutbox<D extends JobIdentity> extends OutboxBase<D> {
     const lanes = (await this.options.kv.members(LANES)).filter((lane) => (this.waiting.get(lane) ?? 0) <= now);
     const ran = await Promise.all(lanes.map((lane) => this.runLane(lane)));
     return ran.reduce((a, b) => a + b, 0);
+  }
+
+  protected laneKeys(lane: string): Promise<string[]> {
+    return this.options.kv.members(`outbox:lane:${lane}`);
   }
 
   /** Lanes are sets, so adding a job that is there already changes nothing. */

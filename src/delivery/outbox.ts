@@ -28,7 +28,20 @@ export interface Outbox<D extends JobIdentity> {
   start(): void;
   /** Lets the jobs in hand finish; queued jobs stay queued for the next start. */
   stop(): Promise<void>;
+  /** Jobs waiting per direction and how long the oldest has waited, for metrics; reads only the lanes. */
+  stats(): Promise<OutboxStats>;
 }
+
+/** Waiting work of one direction: `chat` (to threads) or `provider` (to the vendor). */
+export interface LaneStats {
+  depth: number;
+  /** 0 when nothing waits. */
+  oldestAgeMs: number;
+}
+export type OutboxStats = Record<'chat' | 'provider', LaneStats>;
+
+/** The set of lanes that may hold work, in the store, kept by both backends. */
+export const LANES = 'outbox:lanes';
 
 export interface OutboxOptions<D extends JobIdentity> {
   kv: KeyValueStore;
@@ -51,6 +64,8 @@ export interface OutboxOptions<D extends JobIdentity> {
   leaseMs?: number;
   /** Called once when a job fails for good, e.g. to tell the thread. */
   onFailed?: (job: OutboxJob<D>, error: unknown) => Promise<void>;
+  /** Hears how each attempt ended (metrics); must not throw. */
+  onAttempt?: (job: OutboxJob<D>, result: 'delivered' | 'retried' | 'failed') => void;
 }
 
 const DEFAULT_LEASE_MS = 30_000;
@@ -115,8 +130,29 @@ export abstract class OutboxBase<D extends JobIdentity> implements Outbox<D> {
     return this.records.get(key);
   }
 
+  /**
+   * Walks the lanes with work and loads their jobs: one read per waiting job, so a scrape costs
+   * what the backlog holds (nothing when idle). A job's `seq` is its enqueue time in µs.
+   */
+  async stats(): Promise<OutboxStats> {
+    const now = Date.now();
+    const out: OutboxStats = { chat: { depth: 0, oldestAgeMs: 0 }, provider: { depth: 0, oldestAgeMs: 0 } };
+    for (const lane of await this.options.kv.members(LANES)) {
+      const direction = lane.slice(0, lane.indexOf(':'));
+      if (direction !== 'chat' && direction !== 'provider') continue;
+      const waiting = (await this.records.load(await this.laneKeys(lane))).filter((j) => j.state === 'pending');
+      const stats = out[direction];
+      stats.depth += waiting.length;
+      for (const job of waiting) stats.oldestAgeMs = Math.max(stats.oldestAgeMs, now - Math.floor(job.seq / 1000));
+    }
+    return out;
+  }
+
   abstract start(): void;
   abstract stop(): Promise<void>;
+
+  /** The job keys a lane holds, in any order. */
+  protected abstract laneKeys(lane: string): Promise<string[]>;
 
   /** Puts a pending job at the end of its lane, idempotently; `fresh` when it is new work. */
   protected abstract addToLane(job: OutboxJob<D>, options: { fresh: boolean }): Promise<void>;
@@ -128,12 +164,13 @@ export abstract class OutboxBase<D extends JobIdentity> implements Outbox<D> {
    * previous attempt). Other kinds rely on their remote's idempotency key instead.
    */
   protected async attempt(job: OutboxJob<D>): Promise<AttemptOutcome> {
-    const { logger, deliver, checksOutcome, onFailed } = this.options;
+    const { logger, deliver, checksOutcome, onFailed, onAttempt } = this.options;
     const { records, retry } = this;
     if (checksOutcome(job) && !job.outcomeUnknown) await records.save({ ...job, outcomeUnknown: true });
     try {
       await deliver(job);
       await records.save({ ...job, state: 'done', attempts: job.attempts + 1, outcomeUnknown: false });
+      onAttempt?.(job, 'delivered');
       return { state: 'done' };
     } catch (error) {
       // The store itself failed: nothing about the job can be recorded now. It stays as stored
@@ -146,6 +183,7 @@ export abstract class OutboxBase<D extends JobIdentity> implements Outbox<D> {
         const wait = Math.max(failure.retryAfterMs ?? 0, backoffMs(attempts - 1, retry.baseMs, retry.maxMs));
         logger.warn('delivery will be retried', { key: job.key, kind: job.kind, attempts, wait, error: lastError });
         await records.save({ ...job, attempts, lastError, notBefore: Date.now() + wait, outcomeUnknown: job.outcomeUnknown || failure.outcomeUnknown });
+        onAttempt?.(job, 'retried');
         return { state: 'retry', wait };
       }
       const failed: OutboxJob<D> = { ...job, attempts, lastError, state: 'failed', outcomeUnknown: false };
@@ -162,6 +200,7 @@ export abstract class OutboxBase<D extends JobIdentity> implements Outbox<D> {
       }
       logger.error('delivery failed for good', { key: job.key, kind: job.kind, attempts, error: lastError });
       await records.save(failed);
+      onAttempt?.(job, 'failed');
       return { state: 'failed' };
     }
   }

@@ -1,7 +1,9 @@
 /** Small pieces of wire → domain mapping that several provider adapters share. */
 
+import { z } from 'zod';
 import type { TicketStatus } from '../domain.js';
-import type { ToStatus } from '../provider.js';
+import type { TicketProvider, ToStatus } from '../provider.js';
+import type { ProviderHttp, ProviderRequest } from './http.js';
 
 /**
  * `{ [key]: value }`, or `{}` when `value` is undefined. Spread into a record so that an absent
@@ -71,4 +73,17 @@ export function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A provider's credential check (`TicketProvider.access`): one harmless read-only call whose
+ * answer is not looked at, only whether it came. `variable` names the setting a 401/403 is about.
+ */
+export function accessCheck(http: ProviderHttp, variable: string, req: ProviderRequest): NonNullable<TicketProvider['access']> {
+  return {
+    variable,
+    check: async () => {
+      await http.request(z.unknown(), req);
+    },
+  };
 }

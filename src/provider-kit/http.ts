@@ -2,6 +2,7 @@ import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici'
 import type { z } from 'zod';
 import { ProviderError, type ProviderErrorKind } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { noTelemetry, type Telemetry } from '../ops/telemetry.js';
 import type { Pacer } from '../limits.js';
 import { backoffMs, sleep } from '../pacing.js';
 
@@ -66,10 +67,10 @@ export interface HttpClient {
 }
 
 /** The one HTTP client of the process: one undici pool, one retry and error policy. */
-export function createHttpClient(logger: Logger, defaults: HttpDefaults = HTTP_DEFAULTS): HttpClient {
+export function createHttpClient(logger: Logger, defaults: HttpDefaults = HTTP_DEFAULTS, telemetry: Telemetry = noTelemetry): HttpClient {
   const agent = new Agent({ keepAliveTimeout: 10_000, connections: 16 });
   return {
-    forProvider: (options) => new VendorHttp(agent, logger, defaults, options),
+    forProvider: (options) => new VendorHttp(agent, logger, defaults, options, telemetry),
     close: () => agent.close(),
   };
 }
@@ -89,6 +90,7 @@ class VendorHttp implements ProviderHttp {
     private readonly logger: Logger,
     defaults: HttpDefaults,
     private readonly options: ProviderHttpOptions,
+    private readonly telemetry: Telemetry,
   ) {
     this.retry = { ...defaults.retry, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? defaults.timeoutMs;
@@ -149,6 +151,7 @@ class VendorHttp implements ProviderHttp {
     }
     const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
     if (req.body !== undefined) headers['content-type'] = 'application/json';
+    // Every attempt is counted, retries included: what the vendor saw, not what the caller asked.
     const res = await request(url, {
       method: req.method,
       headers,
@@ -157,7 +160,11 @@ class VendorHttp implements ProviderHttp {
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
       signal: AbortSignal.timeout(this.timeoutMs),
+    }).catch((error: unknown) => {
+      this.telemetry.providerCall(this.options.provider, undefined);
+      throw error;
     });
+    this.telemetry.providerCall(this.options.provider, res.statusCode);
     return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
   }
 

@@ -1,10 +1,12 @@
 import { isClosed, type TicketLink, type TicketSnapshot } from '../domain.js';
 import { StoreUnavailable } from '../errors.js';
+import { isRefusal, type ProviderAccess } from '../ops/provider-access.js';
+import { noTelemetry, type Telemetry } from '../ops/telemetry.js';
 import type { Logger } from '../logger.js';
 import type { LinkStore } from '../links.js';
 import { cardJob, postJob, statusJob, type Delivery } from '../delivery/jobs.js';
 import type { Outbox } from '../delivery/outbox.js';
-import { sleep } from '../pacing.js';
+import { backoffMs, sleep } from '../pacing.js';
 import { commentFingerprint, type TicketProvider } from '../provider.js';
 import { Lease } from '../store/lease.js';
 import type { KeyValueStore } from '../store/index.js';
@@ -30,6 +32,11 @@ interface RelayOptions {
   quietMaxMs?: number;
   /** The local clock in ms (closes are stamped and quiet gaps measured by it); Date.now unless a test or the bench sets it. */
   now?: () => number;
+  /** What the provider last said of the credentials: a refusal pauses polling (with back-off) until a check passes. */
+  access?: ProviderAccess;
+  telemetry?: Telemetry;
+  /** The longest wait between checks while the credentials are refused; default 5 minutes. */
+  refusedMaxMs?: number;
 }
 
 interface IngestOptions {
@@ -41,6 +48,7 @@ interface IngestOptions {
 const DEFAULT_FOLLOW_UP_MS = 14 * 24 * 3_600_000;
 const DEFAULT_QUIET_MAX_MS = 10 * 60_000;
 const QUIET_READ_SLICE = 100;
+const DEFAULT_REFUSED_MAX_MS = 5 * 60_000;
 
 /**
  * Provider → chat. Each cycle asks the provider what changed (the cheapest way it allows), turns
@@ -53,6 +61,8 @@ export class Relay {
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly stopSignal = new AbortController();
+  /** Tickets followed in the last cycle, for the tickets-watched gauge. */
+  private watched = 0;
 
   constructor(private readonly options: RelayOptions) {
     const ttl = options.leaseMs ?? Math.max(3 * options.intervalMs, 15_000);
@@ -78,6 +88,7 @@ export class Relay {
     // Taken (or renewed) every cycle, and renewed in the background while a slow cycle runs.
     if (!(await this.lease.acquire())) return 0;
     const open = await links.followed(this.now(), this.options.followUpMs ?? DEFAULT_FOLLOW_UP_MS);
+    this.watched = open.length;
     let due: string[];
     if (provider.listUpdatedSince) {
       const cursor = await links.getCursor();
@@ -149,7 +160,12 @@ export class Relay {
     const queue = [...ticketIds];
     let allOk = true;
     const workers = Array.from({ length: this.options.concurrency ?? 4 }, async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) allOk = (await this.check(id)) && allOk;
+      try {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) allOk = (await this.check(id)) && allOk;
+      } catch (error) {
+        queue.length = 0; // refused credentials: every other ticket would be refused too
+        throw error;
+      }
     });
     await Promise.all(workers);
     return allOk;
@@ -164,6 +180,7 @@ export class Relay {
       if (!provider.listUpdatedSince) await this.noteCheck(link, news);
       return true;
     } catch (error) {
+      if (isRefusal(error)) throw error; // the cycle's to handle, once, not each ticket's
       // Logged once per cycle and ticket; the next cycle tries again. Never fatal. An unreachable
       // store is logged once for the whole outage, by the store's health.
       if (!(error instanceof StoreUnavailable)) logger.warn('ticket check failed', { ticketId, error });
@@ -203,12 +220,37 @@ export class Relay {
   }
 
   private async run(): Promise<void> {
+    const { intervalMs, refusedMaxMs = DEFAULT_REFUSED_MAX_MS } = this.options;
+    let refusals = 0;
     while (this.running) {
       const started = Date.now();
-      await this.pollOnce().catch((error: unknown) => {
-        if (!(error instanceof StoreUnavailable)) this.options.logger.warn('poll cycle failed', { error });
-      });
-      await sleep(this.options.intervalMs - (Date.now() - started), this.stopSignal.signal);
+      const refused = await this.cycle();
+      refusals = refused ? refusals + 1 : 0;
+      // Refused credentials will not fix themselves within a cycle: ask again less and less often.
+      const wait = refused ? backoffMs(refusals, intervalMs, refusedMaxMs) : intervalMs - (Date.now() - started);
+      await sleep(wait, this.stopSignal.signal);
+    }
+  }
+
+  /**
+   * One poll cycle, or, while the credentials are not known to be accepted, first the provider's
+   * access check. True when the vendor refused the credentials (the caller backs off).
+   */
+  private async cycle(): Promise<boolean> {
+    const { access, logger, telemetry = noTelemetry } = this.options;
+    const started = performance.now();
+    try {
+      if (access && access.state !== 'accepted' && (await access.check()) !== 'accepted') return access.state === 'refused';
+      await this.pollOnce();
+      telemetry.pollCycle((performance.now() - started) / 1000, this.watched);
+      return false;
+    } catch (error) {
+      if (isRefusal(error) && access) {
+        access.fail(error);
+        return true;
+      }
+      if (!(error instanceof StoreUnavailable)) logger.warn('poll cycle failed', { error });
+      return false;
     }
   }
 }

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { runChaos, type ChaosOptions } from '../support/chaos-run.js';
+import { runReplicas, type ReplicaRunOptions } from '../../fakes/replicas/run.js';
 
-const base = { tickets: 50, messagesPerTicket: 20, kills: 3, faultRate: 0.12 } satisfies Partial<ChaosOptions>;
+const base = { tickets: 50, messagesPerTicket: 20, kills: 3, faultRate: 0.12 } satisfies Partial<ReplicaRunOptions>;
 
 describe('relay under chaos: 1,000 messages each way, random 5xx/429/timeouts, 3 SIGKILLs', () => {
   it.each([
     { store: 'sqlite' as const, processes: 1 },
     { store: 'redis' as const, processes: 2 },
   ])('loses and duplicates nothing on $store with $processes process(es)', async ({ store, processes }) => {
-    const report = await runChaos({ ...base, store, processes, ...(process.env.CHAOS_DEBUG ? { progress: (l: string) => console.log(l) } : {}) });
+    const report = await runReplicas({ ...base, store, processes, ...(process.env.CHAOS_DEBUG ? { progress: (l: string) => console.log(l) } : {}) });
     for (const line of report.lines) console.log(line);
     console.log(
       `chaos ${store}: processes=${processes} kills=${report.kills} provider faults=${report.providerFaults} chat faults=${report.chatFaults} ` +

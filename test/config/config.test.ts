@@ -14,6 +14,7 @@ describe('core configuration', () => {
       POLL_INTERVAL_MS: 15_000,
       FOLLOW_UP_DAYS: 14,
       POLL_QUIET_MAX_MS: 600_000,
+      DEFAULT_LOCALE: 'en',
       LOG_LEVEL: 'info',
       CONSOLE: 'auto',
     });
@@ -28,6 +29,7 @@ describe('core configuration', () => {
     [{ STORE_URL: 'mysql://db' }, 'STORE_URL: expects sqlite://<path> or redis://<host>:<port>'],
     [{ STORE_URL: 'redis://cache:six' }, 'STORE_URL: expects sqlite://<path> or redis://<host>:<port>'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expects one of: debug, info, warn, error, silent'],
+    [{ DEFAULT_LOCALE: 'fr' }, 'DEFAULT_LOCALE: expects one of: en, de, es, ru'],
   ])('rejects %o naming the variable and what it accepts', (env, message) => {
     expect(() => loadCoreConfig(env)).toThrow(new ConfigError(message.split(':')[0]!, message.slice(message.indexOf(':') + 2)));
   });

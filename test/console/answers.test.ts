@@ -1,9 +1,12 @@
+import { PassThrough } from 'node:stream';
+import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startConsole } from '../../bots/console/index.js';
 import { runLine } from '../../bots/console/commands.js';
 import { ConsoleSink } from '../../bots/console/sink.js';
 import type { ChatContext } from '../../handlers/types.js';
 import { silentLogger } from '../../src/logger.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { startHarness, waitFor, type Harness } from '../support/harness.js';
 
 const ctx: ChatContext = {
   actor: { requester: { key: 'console:ada', name: 'ada' }, isStaff: false },
@@ -56,5 +59,29 @@ describe('console answers', () => {
       'description: required: what happened (invisible characters alone do not count)',
     ]);
     expect(await h.service.listMine(ctx.actor.requester)).toEqual([]);
+  });
+});
+
+describe('the console in the terminal’s language', () => {
+  it('answers and prints relayed status lines in the language LANG names, vendor words untouched', async () => {
+    const h = await startHarness();
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const lines: string[] = [];
+    createInterface({ input: output }).on('line', (line) => lines.push(line));
+    const front = startConsole({ service: h.service, kv: h.kv, logger: silentLogger, env: { USER: 'olga', LANG: 'ru_RU.UTF-8' } }, { input, output });
+    h.bridge.attach(front);
+    h.bridge.start();
+    try {
+      input.write('/ticket open subject="Принтер" description="Дымит"\n');
+      await waitFor(() => lines.includes('Заявка #1 открыта в Local desk.'));
+      await h.desk.setStatus('1', 'closed');
+      await waitFor(() => lines.some((l) => l.startsWith('[#1] статус: closed')));
+      input.write('/ticket frobnicate\n');
+      await waitFor(() => lines.some((l) => l.startsWith('команда: ожидается одна из')));
+    } finally {
+      await front.stop();
+      await h.close();
+    }
   });
 });

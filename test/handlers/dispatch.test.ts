@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkCommand, parseTicketCommand } from '../../handlers/command.js';
 import { dispatch, type CommandOrigin } from '../../handlers/dispatch.js';
+import { say, type Phrase } from '../../handlers/i18n.js';
 import type { ChatContext } from '../../handlers/types.js';
 import { silentLogger } from '../../src/logger.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -25,11 +26,14 @@ function originFor(ctx: ChatContext, forms: boolean): CommandOrigin & { lookups:
   return origin;
 }
 
+/** A parse error as an English reader sees it. */
+const english = (message: string | Phrase): string => (typeof message === 'string' ? message : say('en', message));
+
 describe('parsing /ticket text', () => {
   it('names the field and the usage for every malformed command', () => {
     const errors = ['reply', 'reply 1', 'status', 'close #', 'reopen', 'rate', 'rate 1', 'rate 1 6', 'retry', 'Frobnicate now'].map((text) => {
       const parsed = parseTicketCommand(text);
-      return parsed.name === 'error' ? parsed.message : `not an error: ${JSON.stringify(parsed)}`;
+      return parsed.name === 'error' ? english(parsed.message) : `not an error: ${JSON.stringify(parsed)}`;
     });
     expect(errors).toEqual([
       'ticket id: expects /ticket reply <id> <text>',
@@ -58,7 +62,9 @@ describe('parsing /ticket text', () => {
 
   it('checks a command built from platform options with the same rules', () => {
     expect(checkCommand({ name: 'rate', ticketId: ' #9 ', score: 5, comment: undefined })).toEqual({ name: 'rate', ticketId: '9', score: '5' });
-    expect(checkCommand({ name: 'rate', ticketId: '9', score: null })).toEqual({ name: 'error', message: 'score: expects a whole number from 1 to 5' });
+    const refused = checkCommand({ name: 'rate', ticketId: '9', score: null });
+    expect(refused.name === 'error' && english(refused.message)).toBe('score: expects a whole number from 1 to 5');
+    expect(refused.name === 'error' && say('de', refused.message as Phrase)).toBe('Bewertung: erwartet eine ganze Zahl von 1 bis 5');
   });
 });
 

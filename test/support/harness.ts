@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LocalDesk } from '../../adapters/local/desk.js';
 import { createProvider as createLocalProvider } from '../../adapters/local/index.js';
 import { Bridge } from '../../src/bridge.js';
+import type { NewDeskFile } from '../../adapters/local/files.js';
+import type { DeskComment, DeskFile } from '../../adapters/local/schemas.js';
 import type { TicketStatus } from '../../src/domain.js';
 import { createHttpClient } from '../../src/provider-kit/http.js';
 import { silentLogger, type Logger } from '../../src/logger.js';
@@ -21,6 +26,8 @@ export interface HarnessOptions {
   logger?: Logger;
   /** Reconciliation of unfinished openings (default: the Bridge's). */
   openings?: { intervalMs?: number; graceMs?: number };
+  /** MAX_ATTACHMENT_MB (default the Bridge's). */
+  maxAttachmentMb?: number;
 }
 
 export interface Harness {
@@ -31,8 +38,14 @@ export interface Harness {
   desk: {
     reply(ticketId: string, text: string, author?: string): Promise<void>;
     setStatus(ticketId: string, status: TicketStatus): Promise<void>;
-    comments(ticketId: string): Promise<{ origin: string; author: string; text: string }[]>;
+    comments(ticketId: string): Promise<DeskComment[]>;
+    /** The bytes the desk keeps for a file of a comment. */
+    file(file: DeskFile): Promise<Buffer>;
+    /** An agent's reply with files, as `npm run desk -- reply --attach` writes it. */
+    replyWith(ticketId: string, text: string, files: NewDeskFile[]): Promise<void>;
   };
+  /** The env the local desk's provider reads (its files directory, a fresh temporary one). */
+  deskEnv: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -41,7 +54,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const kv = options.kv ?? (await openStore(options.storeUrl ?? 'sqlite://:memory:'));
   const http = createHttpClient(silentLogger);
   const logger = options.logger ?? silentLogger;
-  const provider = options.provider?.(kv) ?? createLocalProvider({ http, logger, kv, env: {} });
+  const filesDir = mkdtempSync(join(tmpdir(), 'desk-files-'));
+  const deskEnv = { LOCAL_FILES_DIR: filesDir };
+  const provider = options.provider?.(kv) ?? createLocalProvider({ http, logger, kv, env: deskEnv });
   const bridge = new Bridge({
     provider,
     kv,
@@ -51,8 +66,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     outboxIdleMs: 50,
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
     ...(options.openings ? { openings: options.openings } : {}),
+    ...(options.maxAttachmentMb ? { maxAttachmentMb: options.maxAttachmentMb } : {}),
   });
-  const desk = new LocalDesk(kv);
+  const desk = new LocalDesk(kv, filesDir);
   return {
     bridge,
     service: bridge.service,
@@ -61,11 +77,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       reply: async (ticketId, text, author = 'Grace (support)') => void (await desk.comment(ticketId, 'agent', author, text)),
       setStatus: async (ticketId, status) => void (await desk.setStatus(ticketId, status)),
       comments: (ticketId) => desk.comments(ticketId),
+      file: (file) => desk.files.read(file),
+      replyWith: async (ticketId, text, files) => void (await desk.comment(ticketId, 'agent', 'Grace (support)', text, files)),
     },
+    deskEnv,
     async close() {
       await bridge.stop();
       await kv.close();
       await http.close();
+      rmSync(filesDir, { recursive: true, force: true });
     },
   };
 }
@@ -81,26 +101,4 @@ export async function waitFor<T>(check: () => T | Promise<T>, what = 'condition'
   }
 }
 
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-/** A Redis STORE_URL with a prefix of its own, so parallel test files never share keys. */
-export function uniqueRedisUrl(label: string): { url: string; prefix: string } {
-  const prefix = `tbtest-${label}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  return { url: `${REDIS_URL}?prefix=${prefix}`, prefix };
-}
-
-/** Deletes every key under a test's prefix (store, keyv namespace, BullMQ queue). */
-export async function dropRedisPrefix(prefix: string): Promise<void> {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
+export { dropRedisPrefix, REDIS_URL, uniqueRedisUrl } from '../../fakes/redis.js';

@@ -1,5 +1,6 @@
 import { GatewayIntentBits } from 'discord.js';
 import { describe, expect, it, vi } from 'vitest';
+import { LocalDesk } from '../../../adapters/local/desk.js';
 import { createProvider as createLocalProvider } from '../../../adapters/local/index.js';
 import { startDiscord } from '../../../bots/discord/index.js';
 import { ConfigError, ProviderError } from '../../../src/errors.js';
@@ -8,7 +9,7 @@ import type { TicketProvider } from '../../../src/provider.js';
 import type { KeyValueStore } from '../../../src/store/index.js';
 import { DEFAULT_IDS, nextSnowflake, startFakeDiscord, type Json } from '../../../fakes/discord/index.js';
 import { startHarness, waitFor } from '../../support/harness.js';
-import { envFor, openThroughDiscord, sleep, useStacks } from './stack.js';
+import { envFor, finalAnswer, modalFields, openThroughDiscord, sleep, useStacks } from './stack.js';
 
 /** The local desk with createTicket slowed down or failing, as a vendor having a bad day. */
 function troubledDesk(trouble: 'slow' | 'down'): (kv: KeyValueStore) => TicketProvider {
@@ -26,12 +27,6 @@ function troubledDesk(trouble: 'slow' | 'down'): (kv: KeyValueStore) => TicketPr
     };
   };
 }
-
-const finalAnswer = async (replies: { readonly original: Json | undefined }): Promise<Json> =>
-  waitFor(() => {
-    const o = replies.original;
-    return o && ((o['flags'] as number) & 128) === 0 ? o : undefined;
-  }, 'the final answer', 10_000);
 
 describe('Discord front-end', () => {
   const stack = useStacks();
@@ -161,24 +156,50 @@ describe('Discord front-end', () => {
     expect(s.fake.threads()).toHaveLength(0);
   });
 
-  it('names the bad field and quotes the typed text back', async () => {
+  it('names the bad field, and reopens the form as it was typed with the error under the field', async () => {
     const s = await stack();
     const shown = await s.fake.interaction.command({ name: 'ticket', subcommand: 'open' }).replies();
-    const submit = s.fake.interaction.modalSubmit({ customId: (shown.callback?.data as Json)['custom_id'] as string, fields: { subject: '   ', description: 'A long story I do not want to type again' } });
-    const answer = await finalAnswer(await submit.replies());
-    expect(answer['content']).toMatch(/^Subject: /);
-    expect(JSON.stringify(answer['embeds'])).toContain('A long story I do not want to type again');
+    const customId = (shown.callback?.data as Json)['custom_id'] as string;
+    const story = 'A long story I do not want to type again';
+    const refused = s.fake.interaction.modalSubmit({ customId, fields: { subject: '   ', description: story, priority: ['high'] } });
+    const answer = await finalAnswer(await refused.replies());
+    expect(answer['content']).toMatch(/^Subject: \S/);
+    expect(JSON.stringify(answer['embeds'])).toContain(story);
+    const fix = ((answer['components'] as Json[])[0]?.['components'] as Json[])[0] as Json;
+    expect(fix['label']).toBe('Fix the form');
+
+    const again = await s.fake.interaction.button({ customId: fix['custom_id'] as string, messageId: answer['id'] as string }).replies();
+    expect(again.callback?.type).toBe(9);
+    const modal = again.callback?.data as Json;
+    const labels = modal['components'] as Json[];
+    expect(labels[0]?.['description']).toBe(`⚠ ${String(answer['content']).split('\n')[0]?.replace(/^Subject: /, '')}`);
+    const [subject, description, priority] = modalFields(modal);
+    expect(subject?.['value']).toBe('   ');
+    expect(description?.['value']).toBe(story);
+    expect((priority?.['options'] as Json[]).find((o) => o['default'] === true)?.['value']).toBe('high');
+
+    // Only the subject needs fixing: everything else goes as it was prefilled.
+    const fixed = s.fake.interaction.modalSubmit({ customId: modal['custom_id'] as string, fields: { subject: 'Short now' } });
+    const opened = await finalAnswer(await fixed.replies());
+    const ticketId = /#(\S+?) opened/.exec(String(opened['content']))?.[1] ?? '';
+    const ticket = await new LocalDesk(s.h.kv).get(ticketId);
+    expect([ticket.subject, ticket.description, ticket.priority]).toEqual(['Short now', story, 'high']);
   });
 
-  it('shows a modal with subject and description, and the enumerations as command options', async () => {
+  it('shows priority and category as selects of the provider’s own values inside the form, and opens with the choice', async () => {
     const s = await stack();
     const command = (s.fake.state.guildCommands.get(s.fake.guildId) ?? []).find((c) => c['name'] === 'ticket');
     const open = (command?.['options'] as Json[]).find((o) => o['name'] === 'open');
-    const names = (open?.['options'] as Json[]).map((o) => o['name']);
-    expect(names).toEqual(expect.arrayContaining(['priority', 'category']));
+    expect(open?.['options']).toEqual([]);
     const shown = await s.fake.interaction.command({ name: 'ticket', subcommand: 'open' }).replies();
-    const rows = ((shown.callback?.data as Json)['components'] as Json[]).map((r) => ((r['components'] as Json[])[0] as Json)['custom_id']);
-    expect(rows).toEqual(['subject', 'description']);
+    const modal = shown.callback?.data as Json;
+    expect((modal['components'] as Json[]).map((c) => [c['type'], c['label']])).toEqual([[18, 'Subject'], [18, 'Description'], [18, 'Priority'], [18, 'Category']]);
+    const [subject, , priority] = modalFields(modal);
+    expect(subject?.['type']).toBe(4);
+    expect(priority?.['type']).toBe(3);
+    expect((priority?.['options'] as Json[]).map((o) => o['value'])).toEqual(['low', 'normal', 'high', 'urgent']);
+    const { ticketId } = await openThroughDiscord(s, { subject: 'Printer', description: 'Jammed', priority: ['urgent'] });
+    expect((await new LocalDesk(s.h.kv).get(ticketId)).priority).toBe('urgent');
   });
 
   it('lists only the member’s own tickets, ephemerally', async () => {
@@ -206,7 +227,7 @@ describe('Discord front-end', () => {
     const said = s.fake.sendMessage({ channelId: DEFAULT_IDS.ticketsChannelId, content: 'Login page is blank\nSince this morning' });
     const shown = await s.fake.interaction.messageContextMenu({ name: 'Open ticket from message', targetMessage: said['id'] as string }).replies();
     expect(shown.callback?.type).toBe(9);
-    const inputs = ((shown.callback?.data as Json)['components'] as Json[]).map((r) => (r['components'] as Json[])[0] as Json);
+    const inputs = modalFields(shown.callback?.data as Json);
     expect(inputs[0]?.['value']).toBe('Login page is blank');
     expect(String(inputs[1]?.['value'])).toContain('Since this morning');
   });
@@ -216,8 +237,14 @@ describe('Discord front-end', () => {
     const { ticketId, cardId } = await openThroughDiscord(s);
     const shown = await s.fake.interaction.button({ customId: `tb:rate:${ticketId}`, messageId: cardId }).replies();
     expect(shown.callback?.type).toBe(9);
-    const submit = s.fake.interaction.modalSubmit({ customId: (shown.callback?.data as Json)['custom_id'] as string, fields: { score: '5', comment: 'Quick!' } });
+    const [score] = modalFields(shown.callback?.data as Json);
+    expect(score?.['type']).toBe(21);
+    expect((score?.['options'] as Json[]).map((o) => o['value'])).toEqual(['5', '4', '3', '2', '1']);
+    const customId = (shown.callback?.data as Json)['custom_id'] as string;
+    // Nothing but the five scores can be sent: the member's client offers no other.
+    expect(() => s.fake.interaction.modalSubmit({ customId, fields: { score: 'x' } })).toThrow(/offers no "x"/);
+    const submit = s.fake.interaction.modalSubmit({ customId, fields: { score: '4', comment: 'Quick!' } });
     const answer = await finalAnswer(await submit.replies());
-    expect(answer['content']).toMatch(/Rated #\S+ 5\/5/);
+    expect(answer['content']).toMatch(/Rated #\S+ 4\/5/);
   });
 });

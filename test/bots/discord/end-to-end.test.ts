@@ -15,7 +15,7 @@ describe('Discord end to end (real discord.js against the fake Discord)', () => 
     expect(identify?.accepted).toBe(true);
     expect(s.fake.calls.some((c) => c.method === 'GET' && c.path === '/gateway/bot')).toBe(true);
 
-    const { ticketId, threadId, cardId } = await openThroughDiscord(s, { subject: 'VPN drops', description: 'Every hour' }, { priority: 'high' });
+    const { ticketId, threadId, cardId } = await openThroughDiscord(s, { subject: 'VPN drops', description: 'Every hour', priority: 'high' });
 
     const thread = s.fake.state.channel(threadId);
     expect(thread?.['type']).toBe(12);

@@ -57,6 +57,44 @@ describe('fake Discord', () => {
     expect(res.status).toBe(400);
   });
 
+  it('checks modal Labels and what they wrap as Discord does', async () => {
+    const modal = async (components: Json[]): Promise<Json> => {
+      const a = fake.interaction.command({ name: 'ticket', subcommand: 'open' });
+      const res = await api(`/interactions/${a.id}/${a.token}/callback`, { method: 'POST', auth: false, body: { type: 9, data: { custom_id: 'm', title: 'T', components } } });
+      return res.status === 204 ? {} : ((await res.json()) as Json);
+    };
+    const options = (n: number) => Array.from({ length: n }, (_, i) => ({ label: `L${i}`, value: `v${i}` }));
+    const select = (extra: Json = {}) => ({ type: 3, custom_id: 'priority', options: options(3), ...extra });
+    const label = (component: Json, extra: Json = {}) => ({ type: 18, label: 'Priority', component, ...extra });
+    expect(await modal([label(select())])).toEqual({});
+    const refused = async (components: Json[]) => JSON.stringify((await modal(components))['errors']);
+    expect(await refused([{ type: 1, components: [select()] }])).toContain('exactly one text input');
+    expect(await refused([select()])).toContain('UNION_TYPE_CHOICES');
+    expect(await refused([label(select({ options: options(26) }))])).toContain('options');
+    expect(await refused([label(select({ disabled: false }))])).toContain('disabled');
+    expect(await refused([label(select({ max_values: 4 }))])).toContain('max_values');
+    expect(await refused([label(select()), label(select())])).toContain('COMPONENT_CUSTOM_ID_DUPLICATED');
+    expect(await refused([{ type: 18, label: 'No input' }])).toContain('component');
+    expect(await refused([label(select(), { label: 'x'.repeat(46) })])).toContain('label');
+    expect(await refused([label({ type: 21, custom_id: 'score', options: options(1) })])).toContain('options');
+  });
+
+  it('takes autocomplete suggestions only for an autocomplete, at most 25', async () => {
+    const put = (path: string, body: unknown) => api(path, { method: 'PUT', body });
+    const bad = await put(`/applications/${fake.applicationId}/commands`, [{ name: 'ticket', description: 'd', name_localizations: { de: 'Ticket Öffnen' } }]);
+    expect(JSON.stringify(await bad.json())).toContain('APPLICATION_COMMAND_INVALID_NAME');
+    const unknownLocale = await put(`/applications/${fake.applicationId}/commands`, [{ name: 'ticket', description: 'd', description_localizations: { es: 'x' } }]);
+    expect(unknownLocale.status).toBe(400);
+    const a = fake.interaction.autocomplete({ name: 'ticket', focused: { name: 'ticket', value: '4' }, options: [] });
+    const choices = Array.from({ length: 26 }, (_, i) => ({ name: `#${i}`, value: String(i) }));
+    const tooMany = await api(`/interactions/${a.id}/${a.token}/callback`, { method: 'POST', auth: false, body: { type: 8, data: { choices } } });
+    expect(tooMany.status).toBe(400);
+    const asMessage = await api(`/interactions/${a.id}/${a.token}/callback`, { method: 'POST', auth: false, body: { type: 4, data: { content: 'x' } } });
+    expect(asMessage.status).toBe(400);
+    const ok = await api(`/interactions/${a.id}/${a.token}/callback`, { method: 'POST', auth: false, body: { type: 8, data: { choices: choices.slice(0, 25) } } });
+    expect(ok.status).toBe(204);
+  });
+
   it('marks @everyone as pinging only when allowed_mentions lets it', async () => {
     const path = `/channels/${DEFAULT_IDS.ticketsChannelId}/messages`;
     const loud = (await (await api(path, { method: 'POST', body: { content: '@everyone hi' } })).json()) as Json;

@@ -36,7 +36,7 @@ describe('npm run discord:register', () => {
     const commands = fake.state.guildCommands.get(fake.guildId) ?? [];
     expect(commands.map((c) => [c['name'], c['type']])).toEqual([['ticket', 1], ['Open ticket from message', 3]]);
     const subs = ((commands[0]?.['options'] ?? []) as Json[]).map((o) => o['name']);
-    expect(subs).toEqual(['open', 'status', 'list', 'close', 'reopen', 'rate']);
+    expect(subs).toEqual(['open', 'status', 'list', 'reply', 'close', 'reopen', 'rate', 'retry', 'help']);
     expect(fake.state.globalCommands).toHaveLength(0);
   }, 40_000);
 

@@ -4,7 +4,10 @@ import { rejectsOnRateLimit } from '../../../bots/discord/client.js';
 import { renderThreadMessage, splitContent } from '../../../bots/discord/messages.js';
 import { DiscordSink } from '../../../bots/discord/sink.js';
 import { ChatDeliveryError, type TicketCard } from '../../../src/chat.js';
+import { createLimiters } from '../../../src/limits.js';
+import { openStore } from '../../../src/store/index.js';
 import { DEFAULT_IDS, startFakeDiscord, type FakeDiscord, type Json } from '../../../fakes/discord/index.js';
+import { dropRedisPrefix, uniqueRedisUrl } from '../../support/harness.js';
 import { startOddServer } from '../../support/odd-server.js';
 
 const channel = DEFAULT_IDS.ticketsChannelId;
@@ -96,5 +99,23 @@ describe('Discord sink', () => {
     await sink.postToThread(thread, { kind: 'delivery_failed', ticketId: '7', jobKey: 'comment:discord:1', excerpt: 'hi', reason: 'desk down' }, 'f:1');
     const last = fake.messages(channel).at(-1);
     expect(JSON.stringify(last?.['components'])).toContain('tb:retry:comment:discord:1');
+  });
+
+  it('shares one channel pace between replicas on Redis: two sinks post at most one a second into a thread', async () => {
+    const target = uniqueRedisUrl('discord-pace');
+    const stores = [await openStore(target.url), await openStore(target.url)];
+    const limiters = await Promise.all(stores.map((kv) => createLimiters(kv)));
+    try {
+      const replicas = limiters.map((l) => new DiscordSink(new REST({ api: fake.apiUrl, retries: 0, offset: 0, rejectOnRateLimit: rejectsOnRateLimit }).setToken(fake.token), { limiters: l }));
+      const started = Date.now();
+      await Promise.all(replicas.flatMap((replica, r) => [0, 1].map((i) => replica.postToThread(thread, { kind: 'comment', ticketId: '7', author: 'Grace', text: `r${r} m${i}` }, `post:${r}:${i}`))));
+      // Four posts, one per fixed second across both replicas: the last cannot go before 3 s have begun.
+      expect(fake.messages(channel)).toHaveLength(4);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+    } finally {
+      for (const l of limiters) await l.close();
+      for (const kv of stores) await kv.close();
+      await dropRedisPrefix(target.prefix);
+    }
   });
 });

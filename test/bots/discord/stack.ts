@@ -8,7 +8,7 @@ import type { Logger } from '../../../src/logger.js';
 import { silentLogger } from '../../../src/logger.js';
 import type { TicketProvider } from '../../../src/provider.js';
 import type { KeyValueStore } from '../../../src/store/index.js';
-import { DEFAULT_IDS, startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type Json } from '../../../fakes/discord/index.js';
+import { DEFAULT_IDS, startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type Json, type ModalAnswer } from '../../../fakes/discord/index.js';
 import { startOnHarness } from '../../support/front-ends.js';
 import { startHarness, waitFor, type Harness } from '../../support/harness.js';
 
@@ -25,6 +25,8 @@ export interface StackOptions {
   fake?: FakeDiscordOptions;
   provider?: (kv: KeyValueStore) => TicketProvider;
   logger?: Logger;
+  /** MAX_ATTACHMENT_MB of the bridge. */
+  maxAttachmentMb?: number;
 }
 
 export function envFor(fake: FakeDiscord, extra: Record<string, string> = {}): Record<string, string> {
@@ -41,7 +43,7 @@ export function envFor(fake: FakeDiscord, extra: Record<string, string> = {}): R
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const fake = await startFakeDiscord({ heartbeatIntervalMs: 1_000, ...options.fake });
-  const h = await startHarness(options.provider ? { provider: options.provider } : {});
+  const h = await startHarness({ ...(options.provider ? { provider: options.provider } : {}), ...(options.maxAttachmentMb ? { maxAttachmentMb: options.maxAttachmentMb } : {}) });
   const env = envFor(fake, options.env);
   await registerCommands(discordSettings(env), h.service.fields);
   const logger = options.logger ?? silentLogger;
@@ -77,9 +79,9 @@ export interface OpenedTicket {
   cardId: string;
 }
 
-/** `/ticket open` → modal → submit, as the customer; returns the new ticket's thread and card. */
-export async function openThroughDiscord(s: Stack, fields: Record<string, string> = { subject: 'VPN drops', description: 'Every hour, for a minute' }, options: Record<string, string> = {}): Promise<OpenedTicket> {
-  const command = s.fake.interaction.command({ name: 'ticket', subcommand: 'open', options });
+/** `/ticket open` → modal → submit (text, or the chosen option of a select), as the customer; returns the new ticket's thread and card. */
+export async function openThroughDiscord(s: Stack, fields: Record<string, ModalAnswer> = { subject: 'VPN drops', description: 'Every hour, for a minute' }): Promise<OpenedTicket> {
+  const command = s.fake.interaction.command({ name: 'ticket', subcommand: 'open' });
   const shown = await command.replies();
   if (shown.callback?.type !== 9) throw new Error(`expected a modal, got ${JSON.stringify(shown.callback)}`);
   const modal = shown.callback.data as Json;
@@ -101,3 +103,15 @@ export async function openThroughDiscord(s: Stack, fields: Record<string, string
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The field components of a shown modal (what each Label or action row holds), in order. */
+export function modalFields(modal: Json): Json[] {
+  return (modal['components'] as Json[]).map((c) => (c['type'] === 18 ? (c['component'] as Json) : ((c['components'] as Json[])[0] as Json)));
+}
+
+/** An interaction's answer once it is no longer "thinking…". */
+export const finalAnswer = async (replies: { readonly original: Json | undefined }): Promise<Json> =>
+  waitFor(() => {
+    const o = replies.original;
+    return o && ((o['flags'] as number) & 128) === 0 ? o : undefined;
+  }, 'the final answer', 10_000);

@@ -33,6 +33,8 @@ const SCOPES_OF: Record<string, string[]> = {
   // Ticket threads live in public and private channels, and in DMs when the ticket channel refuses the bot.
   'conversations.replies': ['channels:history', 'groups:history', 'im:history'],
   'conversations.open': ['im:write'],
+  // Files shared in a ticket thread (the download from url_private_download needs files:read too).
+  'files.info': ['files:read'],
 };
 // Not Web API calls: the slash command and the message shortcut need `commands`.
 const OTHER_SCOPES = ['commands'];

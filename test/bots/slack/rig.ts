@@ -3,6 +3,7 @@ import { silentLogger } from '../../../src/logger.js';
 import { createProvider as createLocalProvider } from '../../../adapters/local/index.js';
 import { createHttpClient } from '../../../src/provider-kit/http.js';
 import { startSlack, type SlackFrontEnd } from '../../../bots/slack/index.js';
+import type { Locale } from '../../../src/config.js';
 import type { KeyValueStore } from '../../../src/store/index.js';
 import type { TicketProvider } from '../../../src/provider.js';
 import { startOnHarness } from '../../support/front-ends.js';
@@ -50,6 +51,10 @@ export interface RigOptions {
   /** Another provider on the harness's store (see `localProvider` to wrap the local desk). */
   provider?: (kv: KeyValueStore) => TicketProvider;
   perChannelMs?: number;
+  /** MAX_ATTACHMENT_MB of the bridge. */
+  maxAttachmentMb?: number;
+  /** DEFAULT_LOCALE as main.ts passes it. */
+  defaultLocale?: Locale;
 }
 
 /** The whole bridge on the local desk, the real Bolt app, and the fake Slack in between. */
@@ -64,14 +69,14 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     ...options.fake,
   });
   const provider = options.providerDown ? downProvider : options.provider;
-  const h = await startHarness(provider ? { provider } : {});
+  const h = await startHarness({ ...(provider ? { provider } : {}), ...(options.maxAttachmentMb ? { maxAttachmentMb: options.maxAttachmentMb } : {}) });
   const env = {
     SLACK_BOT_TOKEN: SLACK_DEFAULTS.botToken,
     SLACK_API_URL: fake.url,
     SLACK_STAFF_USERGROUP: STAFF_GROUP,
     ...(transport === 'http' ? { SLACK_SIGNING_SECRET: SECRET, PORT: '0' } : { SLACK_APP_TOKEN: SLACK_DEFAULTS.appToken }),
   };
-  const slack = await startOnHarness(h, fake, () => startSlack({ service: h.service, kv: h.kv, logger: silentLogger, env }, { perChannelMs: options.perChannelMs ?? 50 }));
+  const slack = await startOnHarness(h, fake, () => startSlack({ service: h.service, kv: h.kv, logger: silentLogger, env, ...(options.defaultLocale ? { defaultLocale: options.defaultLocale } : {}) }, { perChannelMs: options.perChannelMs ?? 50 }));
   const endpoint = slack.port === undefined ? undefined : `http://127.0.0.1:${slack.port}/slack/events`;
   const send = endpoint ? httpDelivery(fake, endpoint) : await socketDelivery(fake);
   return {

@@ -1,20 +1,23 @@
 /**
- * The bot as a separate process, for the chaos test: the real Bridge with the real Verifik adapter
- * pointed at a fake Verifik, a test front-end whose "platform" is a local HTTP control port
+ * The bot as a separate process, for the chaos test and the bench's scale run: the real Bridge with
+ * the real adapter PROVIDER names (verifik by default) pointed at its fake, the rate limits
+ * shared through the store (Redis across replicas), a test front-end whose "platform" is a local HTTP control port
  * (thread replies come in there and are acknowledged only after the outbox holds them), and a
  * sink that posts into a fake chat server with each post's idempotency key.
  *
- * Env: STORE_URL, VERIFIK_BASE_URL, VERIFIK_TOKEN, CHAT_URL, POLL_INTERVAL_MS, LEASE_MS,
+ * Env: STORE_URL, PROVIDER and the adapter's own variables (its fake's `env`), CHAT_URL, POLL_INTERVAL_MS, LEASE_MS,
  * HTTP_TIMEOUT_MS. Prints `ready <port>` on stdout once it takes requests. SIGTERM stops it
  * gracefully (Bridge.stop) and exits 0.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import { createProvider as createVerifikProvider } from '../../adapters/verifik/index.js';
+import { providers } from '../../adapters/registry.js';
 import { Bridge } from '../../src/bridge.js';
 import { ChatDeliveryError, type ChatSink, type ThreadMessage, type TicketCard } from '../../src/chat.js';
 import type { FrontEnd } from '../../src/frontend.js';
+import type { ProviderId } from '../../src/domain.js';
+import { createLimiters } from '../../src/limits.js';
 import { createHttpClient } from '../../src/provider-kit/http.js';
 import { createLogger } from '../../src/logger.js';
 import { openStore } from '../../src/store/index.js';
@@ -24,7 +27,8 @@ const logger = createLogger({ level: (env.LOG_LEVEL as 'error' | undefined) ?? '
 const kv = await openStore(env.STORE_URL!);
 const timeoutMs = Number(env.HTTP_TIMEOUT_MS ?? 400);
 const http = createHttpClient(logger, { timeoutMs, retry: { retries: 2, baseMs: 20, maxMs: 200, maxRetryAfterMs: 1_000 } });
-const provider = createVerifikProvider({ http, logger, kv, env });
+const limiters = await createLimiters(kv);
+const provider = (await providers[(env.PROVIDER ?? 'verifik') as ProviderId]())({ http, logger, kv, env, limiters });
 const bridge = new Bridge({
   provider,
   kv,
@@ -134,6 +138,7 @@ process.on('SIGTERM', () => {
     await bridge.stop();
     await kv.close();
     await http.close();
+    await limiters.close();
     process.exit(0);
   })().catch((error: unknown) => {
     process.stderr.write(`stop failed: ${String(error)}\n`);

@@ -6,16 +6,20 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { openStore } from '../../src/store/index.js';
-import { startVerifikFake } from '../../fakes/providers/verifik.js';
-import type { FakeFault, FakeProviderServer } from '../../fakes/providers/types.js';
-import { startChaosChat, type ChaosChat } from './chaos-chat.js';
-import { dropRedisPrefix, REDIS_URL, uniqueRedisUrl } from './harness.js';
+import { startSpacebringFake } from '../providers/spacebring.js';
+import { startVerifikFake } from '../providers/verifik.js';
+import type { FakeFault, FakeProviderServer, RecordedRequest } from '../providers/types.js';
+import { dropRedisPrefix, REDIS_URL, uniqueRedisUrl } from '../redis.js';
+import { startChaosChat, type ChaosChat } from './chat.js';
 
-const CHILD = fileURLToPath(new URL('./chaos-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+const FAKES = { verifik: () => startVerifikFake(), spacebring: () => startSpacebringFake() } as const;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const between = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo));
 
-export interface ChaosOptions {
+export interface ReplicaRunOptions {
+  /** The vendor the replicas talk to, through its fake (Spacebring's holds 10 requests/s). */
+  provider?: keyof typeof FAKES;
   store: 'sqlite' | 'redis';
   processes: number;
   tickets: number;
@@ -24,6 +28,10 @@ export interface ChaosOptions {
   kills: number;
   /** Fraction of provider requests answered with a fault. */
   faultRate: number;
+  /** The pause before each of one ticket's messages, random in [lo, hi) ms; [0, 0] sends bursts. */
+  gapMs?: [number, number];
+  /** How long to wait for everything to arrive once sent (default 40 s). */
+  drainTimeoutMs?: number;
   /** Progress lines (set CHAOS_DEBUG=1 to see them from the test). */
   progress?: (line: string) => void;
 }
@@ -37,7 +45,7 @@ export interface DirectionReport {
   outOfOrder: number;
 }
 
-export interface ChaosReport {
+export interface ReplicaReport {
   toProvider: DirectionReport;
   toChat: DirectionReport;
   statusPosts: { expected: number; posted: number; duplicated: number };
@@ -48,6 +56,10 @@ export interface ChaosReport {
   /** Exit codes after SIGTERM at the end, and whether the poller lease was left behind. */
   exitCodes: (number | null)[];
   leaseLeft: boolean;
+  /** From the first message sent until every message arrived both ways (or the wait gave up). */
+  drainMs: number;
+  /** What the vendor's fake saw: every request, the most in any sliding second, the 429s it answered. */
+  providerCalls: { total: number; max1s: number; rateLimited: number };
   lines: string[];
 }
 
@@ -68,12 +80,14 @@ function randomFault(): FakeFault {
 }
 
 /**
- * Runs the bot as child processes against a faulty fake Verifik and a faulty fake chat, sends
- * thread replies one way and agent comments (plus one status change per ticket) the other,
- * SIGKILLs and restarts bots along the way, then SIGTERMs them and counts what arrived.
+ * Runs the bot as child processes (replicas) against a vendor's fake and a fake chat, faulty at
+ * `faultRate`, sends thread replies one way and agent comments (plus one status change per ticket)
+ * the other, SIGKILLs and restarts bots along the way, then SIGTERMs them and counts what arrived.
  */
-export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
-  const provider = await startVerifikFake();
+export async function runReplicas(options: ReplicaRunOptions): Promise<ReplicaReport> {
+  const vendor = options.provider ?? 'verifik';
+  const [lo, hi] = options.gapMs ?? [30, 250];
+  const provider = await FAKES[vendor]();
   const chat = await startChaosChat();
   const dir = mkdtempSync(join(tmpdir(), 'tb-chaos-'));
   const redisTarget = uniqueRedisUrl('chaos');
@@ -81,7 +95,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   // Leases: with one process nobody competes, so a short lease only shortens the wait after a
   // restart. With two, a lease must outlast any pause of a live holder (this machine may be
   // busy), or its work is taken over while it still runs; the dead one's jobs then wait 4 s.
-  const env = { ...process.env, ...provider.env, STORE_URL: storeUrl, CHAT_URL: chat.url, POLL_INTERVAL_MS: '300', LEASE_MS: options.store === 'sqlite' ? '1000' : '4000', HTTP_TIMEOUT_MS: '400' };
+  const env = { ...process.env, ...provider.env, PROVIDER: vendor, STORE_URL: storeUrl, CHAT_URL: chat.url, POLL_INTERVAL_MS: '300', LEASE_MS: options.store === 'sqlite' ? '1000' : '4000', HTTP_TIMEOUT_MS: '400' };
   const bots: Bot[] = [];
   let providerFaults = 0;
   const started = Date.now();
@@ -96,22 +110,26 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     );
 
     note('tickets opened');
-    provider.setChaos!((req) => {
-      if (Math.random() >= options.faultRate || req.method === 'PUT') return undefined;
-      providerFaults++;
-      return randomFault();
-    });
+    const firstCall = provider.requests.length;
+    if (options.faultRate > 0) {
+      provider.setChaos!((req) => {
+        if (Math.random() >= options.faultRate || req.method === 'PUT') return undefined;
+        providerFaults++;
+        return randomFault();
+      });
+    }
     chat.faultRate = options.faultRate;
+    const sendStarted = Date.now();
 
     const replies = tickets.map(async ({ thread }, t) => {
       for (let i = 0; i < options.messagesPerTicket; i++) {
-        await sleep(between(30, 250));
+        if (hi > 0) await sleep(between(lo, hi));
         await call(bots, '/reply', { thread, eventKey: `ev-${t}-${i}`, text: `reply t${t} #${i}` });
       }
     });
     const comments = tickets.map(async ({ ticketId }, t) => {
       for (let i = 0; i < options.messagesPerTicket; i++) {
-        await sleep(between(30, 250));
+        if (hi > 0) await sleep(between(lo, hi));
         provider.addAgentComment(ticketId, `agent t${t} #${i}`);
         if (i === Math.floor(options.messagesPerTicket / 2)) provider.setStatus(ticketId, 'in_progress');
       }
@@ -130,7 +148,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     note('everything sent');
 
     const expected = options.tickets * options.messagesPerTicket;
-    const deadline = Date.now() + 40_000;
+    const deadline = Date.now() + (options.drainTimeoutMs ?? 40_000);
     while (Date.now() < deadline) {
       const toProvider = countProvider(provider, tickets).delivered;
       const toChat = countChat(chat, tickets.length).delivered;
@@ -138,8 +156,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       if (Math.round((deadline - Date.now()) / 100) % 20 === 0) note(`delivered: to provider ${toProvider}, to chat ${toChat}`);
       await sleep(100);
     }
+    const drainMs = Date.now() - sendStarted;
     note('all delivered (or gave up)');
-    provider.setChaos!(undefined);
+    provider.setChaos?.(undefined);
     chat.faultRate = 0;
     await sleep(1_000); // late duplicates, if any, would land now
 
@@ -149,7 +168,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         return bot.exited;
       }),
     );
-    const leaseLeft = await leaseHeld(storeUrl, options.store, redisTarget.prefix);
+    const leaseLeft = await leaseHeld(storeUrl, options.store, redisTarget.prefix, vendor);
+    const calls = provider.requests.slice(firstCall);
 
     const report = (counts: Omit<DirectionReport, 'sent' | 'lost'>): DirectionReport => ({ sent: expected, lost: expected - counts.delivered, ...counts });
     const toProvider = report(countProvider(provider, tickets));
@@ -168,6 +188,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       kills: options.kills,
       exitCodes,
       leaseLeft,
+      drainMs,
+      providerCalls: { total: calls.length, max1s: maxInSecond(calls), rateLimited: calls.filter((c) => c.status === 429).length },
       lines: [line('chat→provider', toProvider), line('provider→chat', toChat)],
     };
   } finally {
@@ -264,20 +286,31 @@ function countChat(chat: ChaosChat, tickets: number): Omit<DirectionReport, 'sen
   );
 }
 
+/** The most requests that arrived within any one second. */
+function maxInSecond(calls: readonly RecordedRequest[]): number {
+  let best = 0;
+  for (let i = 0, j = 0; i < calls.length; i++) {
+    while (calls[j]!.at <= calls[i]!.at - 1_000) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
 /** Whether anyone still holds the poller lease after every bot stopped. */
-async function leaseHeld(storeUrl: string, store: 'sqlite' | 'redis', prefix: string): Promise<boolean> {
+async function leaseHeld(storeUrl: string, store: 'sqlite' | 'redis', prefix: string, vendor: string): Promise<boolean> {
+  const lease = `poller:${vendor}`;
   if (store === 'redis') {
     const redis = new Redis(REDIS_URL);
     try {
-      return (await redis.exists(`${prefix}:lease:poller:verifik`)) === 1;
+      return (await redis.exists(`${prefix}:lease:${lease}`)) === 1;
     } finally {
       redis.disconnect();
     }
   }
   const kv = await openStore(storeUrl);
   try {
-    const free = await kv.claim('poller:verifik', 'probe', 1_000);
-    if (free) await kv.release('poller:verifik', 'probe');
+    const free = await kv.claim(lease, 'probe', 1_000);
+    if (free) await kv.release(lease, 'probe');
     return !free;
   } finally {
     await kv.close();

@@ -1,0 +1,62 @@
+import { request } from 'undici';
+
+/** Where a file may be downloaded from, and how. */
+export interface DownloadRule {
+  /** Host names the URL must have; anything else is refused before any request. */
+  hosts: readonly string[];
+  /** Sent with the request (a bot token); only ever to the hosts above. */
+  headers?: Record<string, string>;
+  timeoutMs: number;
+  /** More bytes than this are not read. */
+  maxBytes: number;
+}
+
+/** A download refused or failed; the message is for the log and never holds a header. */
+export class DownloadError extends Error {
+  override name = 'DownloadError';
+}
+
+/** The file turned out larger than the platform said, and than the limit. */
+export class FileTooLarge extends DownloadError {
+  override name = 'FileTooLarge';
+}
+
+/**
+ * Downloads a chat file. No redirect is followed (a file host that redirects is sending the
+ * client to a sign-in page), only a 200 counts, and an HTML answer for a file that is not HTML is
+ * a sign-in page too. The whole download has one deadline.
+ */
+export async function downloadFile(url: string, rule: DownloadRule, declaredType: string): Promise<Buffer> {
+  const target = URL.canParse(url) ? new URL(url) : undefined;
+  if (!target || !/^https?:$/.test(target.protocol) || !rule.hosts.includes(target.hostname)) {
+    throw new DownloadError(`not a file host this bot downloads from: ${target?.hostname ?? 'unparsable URL'}`);
+  }
+  const signal = AbortSignal.timeout(rule.timeoutMs);
+  let answer;
+  try {
+    answer = await request(target, { method: 'GET', headers: rule.headers ?? {}, signal });
+  } catch (error) {
+    throw new DownloadError(`download from ${target.hostname} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const type = String(answer.headers['content-type'] ?? '');
+  if (answer.statusCode !== 200 || (/^text\/html\b/i.test(type) && !/^text\/html\b/i.test(declaredType))) {
+    await answer.body.dump();
+    throw new DownloadError(`download from ${target.hostname} answered HTTP ${answer.statusCode} ${type || 'without a content type'}`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of answer.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > rule.maxBytes) {
+        answer.body.destroy();
+        throw new FileTooLarge(`download from ${target.hostname} is larger than ${rule.maxBytes} bytes`);
+      }
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof DownloadError) throw error;
+    throw new DownloadError(`download from ${target.hostname} broke off: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return Buffer.concat(chunks);
+}

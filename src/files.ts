@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { FileTooLarge } from './download.js';
+import type { KeyValueStore } from './store/index.js';
+
+/**
+ * A file as an outbox job carries it: its bytes stay in the store under `blob`, so the job record
+ * stays small and a redelivered event that stores the same bytes again lands on the same key.
+ */
+export const FileRef = z.object({
+  name: z.string().min(1),
+  contentType: z.string(),
+  size: z.number().int().nonnegative(),
+  /** The store key of the bytes (`blob:<sha-256>`). */
+  blob: z.string(),
+  /** Where people who can see the chat can open it (Slack permalink, Discord attachment URL). */
+  link: z.string().optional(),
+});
+export type FileRef = z.infer<typeof FileRef>;
+
+/** A file on its way to the provider; `bytes` is absent when the store no longer holds them. */
+export interface OutgoingFile {
+  name: string;
+  contentType: string;
+  size: number;
+  bytes?: Buffer | undefined;
+  link?: string | undefined;
+}
+
+/**
+ * A file someone posted in chat, as the front-end offers it: what the platform says about it, and
+ * a way to download it that the core calls only for files within the size limit.
+ */
+export interface IncomingFile {
+  name: string;
+  contentType: string;
+  /** The platform's stated size; the downloaded bytes are checked again. */
+  size: number;
+  link?: string;
+  /** Downloads it, reading at most `maxBytes` (more throws FileTooLarge). */
+  read(maxBytes: number): Promise<Buffer>;
+}
+
+/**
+ * How long a file's bytes stay in the store: long past any retry of the job that carries them (the
+ * outbox backs off to five minutes), short enough that the store does not keep every screenshot.
+ */
+const BLOB_TTL_MS = 30 * 24 * 3_600_000;
+
+/**
+ * File bytes in the key-value store, content-addressed. The store rather than a data-directory
+ * file: on Redis the outbox job may run on another replica, which shares the store but not a disk,
+ * and a backup of the store then holds every queued job whole.
+ */
+export class BlobStore {
+  constructor(private readonly kv: KeyValueStore) {}
+
+  async put(bytes: Buffer): Promise<string> {
+    const key = `blob:${createHash('sha256').update(bytes).digest('hex')}`;
+    await this.kv.set(key, bytes.toString('base64'), BLOB_TTL_MS);
+    return key;
+  }
+
+  async get(key: string): Promise<Buffer | undefined> {
+    const stored = await this.kv.get<string>(key);
+    return typeof stored === 'string' ? Buffer.from(stored, 'base64') : undefined;
+  }
+}
+
+/** Human size, as people read it next to a file name: 512 B, 3.4 KB, 12.0 MB. */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** The lines a comment gets for files the vendor takes only as links: each by name, size and link. */
+export function fileLinksText(files: readonly Pick<FileRef, 'name' | 'size' | 'link'>[]): string {
+  return files.map((f) => `📎 ${f.name} (${formatSize(f.size)})${f.link ? `: ${f.link}` : ''}`).join('\n');
+}
+
+/** What became of the files of one chat message: those stored for the job, and what to tell the person. */
+export interface TakenFiles {
+  refs: FileRef[];
+  /** Plain sentences for the person: a file too large, one that could not be fetched. */
+  notes: string[];
+}
+
+/**
+ * Takes the files of a chat message in: a file over the limit is not downloaded, one whose download
+ * fails or turns out larger is left out, and each of the rest is stored once. Nothing here stops
+ * the text: the comment goes with whatever files could be taken.
+ */
+export async function takeFiles(files: readonly IncomingFile[], blobs: BlobStore, maxBytes: number): Promise<TakenFiles> {
+  const refs: FileRef[] = [];
+  const notes: string[] = [];
+  const limit = formatSize(maxBytes);
+  for (const file of files) {
+    const tooLarge = `${file.name} is larger than the ${limit} limit for files and was not sent to support; share it another way, or a smaller one.`;
+    if (file.size > maxBytes) {
+      notes.push(tooLarge);
+      continue;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await file.read(maxBytes);
+    } catch (error) {
+      // The front-end's reader logs why; the person hears which file, not the details.
+      notes.push(error instanceof FileTooLarge ? tooLarge : `${file.name} could not be downloaded from the chat and was not sent to support; please post it again.`);
+      continue;
+    }
+    if (bytes.length > maxBytes) {
+      notes.push(tooLarge);
+      continue;
+    }
+    const blob = await blobs.put(bytes);
+    refs.push({ name: file.name, contentType: file.contentType, size: bytes.length, blob, ...(file.link ? { link: file.link } : {}) });
+  }
+  return { refs, notes };
+}

@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createProvider as createConsoleconnect } from '../../adapters/consoleconnect/index.js';
+import { createProvider as createF5xc } from '../../adapters/f5xc/index.js';
+import { createProvider as createSelectel } from '../../adapters/selectel/index.js';
+import { createProvider as createSpacebring } from '../../adapters/spacebring/index.js';
+import { createProvider as createVerifik } from '../../adapters/verifik/index.js';
+import { startConsoleconnectFake } from '../../fakes/providers/consoleconnect.js';
+import { startF5xcFake } from '../../fakes/providers/f5xc.js';
+import { startSelectelFake } from '../../fakes/providers/selectel.js';
+import { startSpacebringFake } from '../../fakes/providers/spacebring.js';
+import type { FakeProviderServer } from '../../fakes/providers/types.js';
+import { startVerifikFake } from '../../fakes/providers/verifik.js';
+import type { IncomingFile } from '../../src/files.js';
+import { silentLogger } from '../../src/logger.js';
+import type { ProviderFactory } from '../../src/provider.js';
+import { createHttpClient } from '../../src/provider-kit/http.js';
+import { startHarness, waitFor } from '../support/harness.js';
+import { MemorySink } from '../support/memory-sink.js';
+import { ada, FAST } from './rig.js';
+
+const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(40, 9)]);
+const LINK = 'https://acme.slack.com/files/U1/F1/screen.png';
+const screen = (): IncomingFile => ({ name: 'screen.png', contentType: 'image/png', size: PNG.length, link: LINK, read: async () => PNG });
+
+/** Opens a ticket through the whole core on `factory`, replies with a file, and returns what the vendor holds. */
+async function replyWithFile(start: () => Promise<FakeProviderServer>, factory: ProviderFactory, env: Record<string, string> = {}) {
+  const fake = await start();
+  const http = createHttpClient(silentLogger, FAST);
+  const h = await startHarness({ provider: (kv) => factory({ http, logger: silentLogger, kv, env: { ...fake.env, ...env } }) });
+  cleanups.push(fake.close, () => http.close(), h.close);
+  h.bridge.attach(new MemorySink());
+  h.bridge.start();
+  const snapshot = await h.service.open({ subject: 'Screen is blank', description: 'Since the update', category: undefined }, ada);
+  const link = await h.service.link(snapshot, `mem:${snapshot.ticket.id}`, ada);
+  const result = await h.service.reply({ thread: link.thread, text: 'see the screenshot', author: ada, eventKey: 'ev-file', files: [screen()] });
+  const mine = await waitFor(() => fake.comments(link.ticketId).filter((c) => c.byCustomer && /see the screenshot/.test(c.text))[0], 'the comment at the vendor', 8_000);
+  return { fake, result, mine, ticketId: link.ticketId };
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+describe('files at each vendor', () => {
+  it('F5: the bytes go base64 in attachments_info, with filename and content type', async () => {
+    const { result, mine, fake } = await replyWithFile(startF5xcFake, createF5xc);
+    expect(result?.notes).toEqual([]);
+    expect(mine.files).toEqual([{ name: 'screen.png', contentType: 'image/png', bytes: PNG }]);
+    expect(mine.text).not.toContain(LINK);
+    const sent = fake.requests.find((r) => r.path.endsWith('/comment'))?.body as { attachments_info: unknown[] };
+    expect(sent.attachments_info).toEqual([{ attachment: PNG.toString('base64'), filename: 'screen.png', content_type: 'image/png' }]);
+  });
+
+  it('Verifik: the chat link goes in attachments[{filename,url,size,type}], and the person hears it is a link', async () => {
+    const { result, mine } = await replyWithFile(startVerifikFake, createVerifik);
+    expect(mine.files).toEqual([{ name: 'screen.png', contentType: 'image/png', url: LINK }]);
+    expect(mine.text).toContain(`📎 screen.png (48 B): ${LINK}`);
+    expect(result?.notes).toEqual([expect.stringMatching(/takes no files through its API: support received a link/)]);
+  });
+
+  const linkOnly: [string, () => Promise<FakeProviderServer>, ProviderFactory, Record<string, string>][] = [
+    ['Selectel', startSelectelFake, createSelectel, {}],
+    ['Spacebring', startSpacebringFake, createSpacebring, {}],
+    ['Console Connect', startConsoleconnectFake, createConsoleconnect, {}],
+  ];
+  it.each(linkOnly)('%s: the comment names the file with its link', async (_name, start, factory, env) => {
+    const { result, mine } = await replyWithFile(start, factory, env);
+    expect(mine.text).toContain(`📎 screen.png (48 B): ${LINK}`);
+    expect(result?.notes).toHaveLength(1);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { Json } from '../../../fakes/discord/index.js';
+import { modalFields, openThroughDiscord, useStacks } from './stack.js';
+
+describe('Discord in the member’s language', () => {
+  const stack = useStacks();
+
+  it('registers /ticket with German, Spanish and Russian names and descriptions', async () => {
+    const s = await stack();
+    const registered = s.fake.state.guildCommands.get(s.fake.guildId) ?? [];
+    const ticket = registered.find((c) => c['name'] === 'ticket') as Json;
+    expect(ticket['description_localizations']).toMatchObject({ de: 'Support-Tickets eröffnen und verfolgen', 'es-ES': 'Abrir y seguir tickets de soporte', 'es-419': 'Abrir y seguir tickets de soporte' });
+    const sub = (name: string) => (ticket['options'] as Json[]).find((o) => o['name'] === name) as Json;
+    expect(sub('open')['name_localizations']).toEqual({ de: 'öffnen', 'es-ES': 'abrir', 'es-419': 'abrir', ru: 'открыть' });
+    const ticketOption = (sub('close')['options'] as Json[])[0] as Json;
+    expect(ticketOption['autocomplete']).toBe(true);
+    expect((ticketOption['description_localizations'] as Json)['ru']).toMatch(/^Номер заявки/);
+    const fromMessage = registered.find((c) => c['type'] === 3) as Json;
+    expect((fromMessage['name_localizations'] as Json)['de']).toBe('Ticket aus Nachricht eröffnen');
+  });
+
+  it('shows a German client the German form and rating', async () => {
+    const s = await stack();
+    const shown = await s.fake.interaction.command({ name: 'ticket', subcommand: 'open', locale: 'de' }).replies();
+    const modal = shown.callback?.data as Json;
+    expect(modal['title']).toBe('Neues Ticket bei Local desk');
+    const priority = modalFields(modal)[2];
+    expect(priority?.['placeholder']).toBe('Auswählen…');
+    // The provider's own words stay as they are: values are what the vendor accepts.
+    expect((priority?.['options'] as Json[]).map((o) => o['value'])).toEqual(['low', 'normal', 'high', 'urgent']);
+    const english = await s.fake.interaction.command({ name: 'ticket', subcommand: 'open', locale: 'en-GB' }).replies();
+    expect((english.callback?.data as Json)['title']).toBe('New ticket with Local desk');
+    const spanish = await s.fake.interaction.command({ name: 'ticket', subcommand: 'open', locale: 'es-419' }).replies();
+    expect((spanish.callback?.data as Json)['title']).toBe('Nuevo ticket con Local desk');
+
+    const { ticketId, cardId } = await openThroughDiscord(s);
+    const rate = await s.fake.interaction.button({ customId: `tb:rate:${ticketId}`, messageId: cardId, locale: 'de' }).replies();
+    const rating = rate.callback?.data as Json;
+    expect(rating['title']).toBe(`Ticket #${ticketId} bewerten`);
+    expect(((modalFields(rating)[0]?.['options'] as Json[])[0] as Json)['label']).toBe('5 — hervorragend');
+  });
+});

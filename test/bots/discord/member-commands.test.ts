@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_IDS, type Json } from '../../../fakes/discord/index.js';
+import { waitFor } from '../../support/harness.js';
+import { finalAnswer, modalFields, openThroughDiscord, useStacks } from './stack.js';
+
+describe('Discord member commands', () => {
+  const stack = useStacks();
+
+  it('suggests the member’s own tickets as a ticket id is typed, and every open ticket to staff', async () => {
+    const s = await stack();
+    const first = await openThroughDiscord(s, { subject: 'VPN drops', description: 'Hourly' });
+    const second = await openThroughDiscord(s, { subject: 'Printer jam', description: 'Tray 2' });
+    const theirs = await s.fake.interaction.command({ name: 'ticket', subcommand: 'open', user: DEFAULT_IDS.staffUserId }).replies();
+    const staffModal = theirs.callback?.data as Json;
+    await finalAnswer(await s.fake.interaction.modalSubmit({ customId: staffModal['custom_id'] as string, fields: { subject: 'Staff own', description: 'x' }, user: DEFAULT_IDS.staffUserId }).replies());
+
+    const suggest = async (user: string, typed: string): Promise<Json[]> => {
+      const asked = await s.fake.interaction.autocomplete({ name: 'ticket', subcommand: 'close', focused: { name: 'ticket', value: typed }, user }).replies();
+      expect(asked.callback?.type).toBe(8);
+      return (asked.callback?.data as Json)['choices'] as Json[];
+    };
+    const mine = await suggest(DEFAULT_IDS.customerUserId, '');
+    expect(mine).toEqual([
+      { name: `#${second.ticketId} Printer jam`, value: second.ticketId },
+      { name: `#${first.ticketId} VPN drops`, value: first.ticketId },
+    ]);
+    expect(await suggest(DEFAULT_IDS.customerUserId, 'print')).toEqual([{ name: `#${second.ticketId} Printer jam`, value: second.ticketId }]);
+    const all = (await suggest(DEFAULT_IDS.staffUserId, '')).map((c) => c['name']);
+    expect(all).toHaveLength(3);
+    expect(all).toEqual(expect.arrayContaining([`#${first.ticketId} VPN drops`, `#${second.ticketId} Printer jam`]));
+  });
+
+  it('answers /ticket help at once, adds a comment with /ticket reply, and says when /ticket retry has nothing to retry', async () => {
+    const s = await stack();
+    const help = await s.fake.interaction.command({ name: 'ticket', subcommand: 'help' }).replies();
+    expect(help.callback?.type).toBe(4);
+    expect((help.callback?.data as Json)['content']).toContain('/ticket reply <id> <text>');
+    expect(((help.callback?.data as Json)['flags'] as number) & 64).toBe(64);
+
+    const { ticketId } = await openThroughDiscord(s);
+    const replied = await finalAnswer(await s.fake.interaction.command({ name: 'ticket', subcommand: 'reply', options: { text: 'It happened again', ticket: ticketId } }).replies());
+    expect(replied['content']).toMatch(new RegExp(`on #${ticketId}`));
+    await waitFor(async () => (await s.h.desk.comments(ticketId)).some((c) => c.text.startsWith('It happened again')), 'the comment at the desk');
+
+    const retried = await finalAnswer(await s.fake.interaction.command({ name: 'ticket', subcommand: 'retry', options: { delivery: 'comment:nothing' } }).replies());
+    expect(retried['content']).toBe('That message is not waiting for a retry.');
+  });
+
+  it('offers a ticket by DM to whoever reacts 🎫 to a message, once, and opens it prefilled from the message', async () => {
+    const s = await stack();
+    const said = s.fake.sendMessage({ channelId: DEFAULT_IDS.ticketsChannelId, author: DEFAULT_IDS.staffUserId, content: 'Backups failed tonight\nAll of them' });
+    s.fake.react({ messageId: said['id'] as string });
+    const dm = await waitFor(() => [...s.fake.state.channels.values()].find((c) => c['type'] === 1), 'the DM channel');
+    const offer = await waitFor(() => s.fake.messages(dm['id'] as string)[0], 'the offer');
+    expect(offer['content']).toContain('#tickets');
+    const button = ((offer['components'] as Json[])[0]?.['components'] as Json[])[0] as Json;
+    expect(button['label']).toBe('Open a ticket from this message');
+    // The same reaction again (or replayed) offers nothing more.
+    s.fake.react({ messageId: said['id'] as string });
+
+    const shown = await s.fake.interaction.button({ customId: button['custom_id'] as string, messageId: offer['id'] as string }).replies();
+    expect(shown.interaction.payload['guild_id']).toBeUndefined();
+    expect(shown.callback?.type).toBe(9);
+    const modal = shown.callback?.data as Json;
+    const [subject, description] = modalFields(modal);
+    expect(subject?.['value']).toBe('Backups failed tonight');
+    expect(String(description?.['value'])).toContain('All of them');
+    const opened = await finalAnswer(await s.fake.interaction.modalSubmit({ customId: modal['custom_id'] as string, fields: {}, channelId: dm['id'] as string }).replies());
+    expect(opened['content']).toMatch(/opened with Local desk/);
+    expect(s.fake.threads()[0]?.['parent_id']).toBe(DEFAULT_IDS.ticketsChannelId);
+    expect(s.fake.messages(dm['id'] as string)).toHaveLength(1);
+  });
+});
