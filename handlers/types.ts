@@ -15,6 +15,11 @@ export interface ChatContext {
    * for the DM fallback): the card is posted by the outbox, not by the handler.
    */
   place: string;
+  /**
+   * How long an open waits for its card to be posted, so the answer can point at its thread (the
+   * card is posted by the outbox); 0 or absent answers at once. Only where the answer shows a link.
+   */
+  threadWaitMs?: number;
   /** The person's language, as their platform says (Slack's users.info, Discord's interaction.locale, the terminal's LANG); English when unknown. */
   locale?: Locale | undefined;
 }

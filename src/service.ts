@@ -15,6 +15,7 @@ import { markedDescription, markerOf, type Opening, type Openings } from './open
 import type { Outbox, OutboxJob } from './delivery/outbox.js';
 import { fileLinksText, takeFiles, type BlobStore, type FileRef, type IncomingFile } from './files.js';
 import { attributedText, capabilitiesOf, type TicketProvider } from './provider.js';
+import { sleep } from './pacing.js';
 import type { Relay } from './relay/relay.js';
 
 /** Who is acting, and whether they are staff (may act on anyone's ticket). */
@@ -262,6 +263,16 @@ export class TicketService {
     if (!job) return false;
     await this.allowed(job.ticketId, actor);
     return (await this.deps.outbox.retryFailed(jobKey)) !== undefined;
+  }
+
+  /** The ticket's thread once its card is posted, waiting up to `waitMs` for it; undefined if it is not yet. */
+  async threadOf(ticketId: string, waitMs: number): Promise<ThreadRef | undefined> {
+    const until = Date.now() + waitMs;
+    for (;;) {
+      const thread = (await this.deps.links.get(ticketId))?.thread;
+      if (thread || Date.now() >= until) return thread || undefined;
+      await sleep(100);
+    }
   }
 
   async linkByThread(thread: ThreadRef): Promise<TicketLink | undefined> {

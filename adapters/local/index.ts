@@ -39,6 +39,10 @@ export const createProvider: ProviderFactory = ({ kv, env }): TicketProvider => 
       return toSnapshot(ticket, []);
     },
     getTicket: snapshot,
+    async findOpened(marker) {
+      const found = (await desk.list()).find((t) => t.description.includes(marker));
+      return found ? snapshot(found.id) : undefined;
+    },
     async addComment(ticketId, comment) {
       const files = (comment.files ?? []).flatMap((f) => (f.bytes ? [{ name: f.name, contentType: f.contentType, bytes: f.bytes }] : []));
       const { id } = await desk.comment(ticketId, 'customer', comment.author.name, comment.text, files);

@@ -51,6 +51,13 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
 
   const snapshot = (wire: WireTicket) => ({ ticket: toTicket(wire), comments: toComments(wire) });
 
+  /** Every ticket the list shows, page by page. */
+  const listAll = () =>
+    allPages(async (page) => {
+      const answer = await http.request(ListAnswer, { ...routes.list(), query: { page, limit: LIST_LIMIT } });
+      return { items: answer.data, last: page >= answer.pagination.pages || answer.data.length === 0 };
+    }, LIST_MAX_PAGES);
+
   return {
     id: 'verifik',
     displayName: 'Verifik',
@@ -83,11 +90,14 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
       if (text.trim()) await reply(ticketId, text);
     },
 
+    async findOpened(marker) {
+      // The list cannot be searched: read it and look for the marker the bot put in the description.
+      const found = (await listAll()).find((t) => t.description?.includes(marker));
+      return found ? snapshot(await call(WireTicket, routes.get(found._id))) : undefined;
+    },
+
     async listUpdatedSince(cursor, knownOpen) {
-      const items = await allPages(async (page) => {
-        const answer = await http.request(ListAnswer, { ...routes.list(), query: { page, limit: LIST_LIMIT } });
-        return { items: answer.data, last: page >= answer.pagination.pages || answer.data.length === 0 };
-      }, LIST_MAX_PAGES);
+      const items = await listAll();
       // Without threads in the item a new reply could hide behind an unchanged stamp: no digest.
       const listed = items.map((t) => ({ id: t._id, digest: t.threads ? `${t.updatedAt ?? ''}|${t.threads.length}|${t.status}` : undefined }));
       return compareDigests(cursor, knownOpen, listed);

@@ -93,9 +93,3 @@ export function decodePlace(ref: string): DiscordPlace | undefined {
 
 /** The store key naming the ticket a DM's messages go to: the latest one whose card fell back there. */
 export const dmTicketKey = (channelId: string): string => `discord:dm:${channelId}`;
-
-export function threadIdOf(ref: string): string {
-  const thread = decodeThreadRef(ref);
-  if (!thread) throw new Error(`not a Discord thread ref: ${ref}`);
-  return thread.threadId;
-}

@@ -27,12 +27,16 @@ import { sayFor } from './words.js';
 
 type Acting = ModalCapable | ModalSubmitInteraction;
 
+const THREAD_WAIT_MS = 5_000;
+
 /** `channelId`: where a new ticket's thread starts when no ticket channel is set (default: where the interaction happened). */
 function chatContext(ctx: DiscordContext, interaction: Acting, channelId = interaction.channelId): ChatContext {
   return {
     actor: actorOf(ctx.settings, interaction.user, interaction.member),
     logger: ctx.logger,
     place: placeRef({ channelId: ctx.settings.ticketChannel ?? channelId ?? undefined, userId: interaction.user.id }),
+    // The answer links the new thread: wait a moment for the outbox to post its card.
+    threadWaitMs: THREAD_WAIT_MS,
   };
 }
 

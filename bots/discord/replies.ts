@@ -4,12 +4,13 @@ import type { Answer } from '../../handlers/types.js';
 import { NO_MENTIONS } from './client.js';
 import type { DiscordContext } from './context.js';
 import { cardMessage, typedTextEmbeds } from './embeds.js';
-import { threadIdOf } from './ids.js';
+import { decodeThreadRef } from './ids.js';
 import { clip, MAX_CONTENT } from './messages.js';
 
 /** A neutral reply as an ephemeral Discord message: its text, the ticket card, a link to the thread. */
 export function renderReply(reply: Answer, typed: readonly { label: string; value: string }[] = []): InteractionEditReplyOptions {
-  const link = reply.thread ? ` Follow it here: <#${threadIdOf(reply.thread)}>` : '';
+  const thread = reply.thread ? decodeThreadRef(reply.thread) : undefined;
+  const link = !thread ? '' : thread.dmTicket ? ' Follow it in your direct messages with the bot.' : ` Follow it here: <#${thread.threadId}>`;
   const card = reply.card && !reply.thread ? cardMessage(reply.card) : undefined;
   const quoted = !reply.ok && typed.length > 0 ? typedTextEmbeds(typed) : [];
   const note = quoted.length > 0 ? '\nWhat you typed is below, so you can copy it into a new form.' : '';

@@ -182,6 +182,8 @@ function chatUpdate(args: Args, { state }: MethodContext): Result {
 function postEphemeral(args: Args, { state }: MethodContext): Result {
   const channel = state.resolveChannel(args.channel);
   if (!channel) return fail('channel_not_found');
+  const refused = state.postRefusal(channel);
+  if (refused) return fail(refused);
   const user = str(args.user);
   if (!user || !state.users.has(user)) return fail('user_not_found');
   const bad = checkContent(args, true);

@@ -20,7 +20,6 @@ describe('core configuration', () => {
       MAX_ATTACHMENT_MB: 10,
       LOG_LEVEL: 'info',
       CONSOLE: 'auto',
-      HEALTH_HOST: '0.0.0.0',
     });
   });
 

@@ -24,6 +24,8 @@ export interface HarnessOptions {
   /** Poller and outbox leases (default: the Bridge's). */
   leaseMs?: number;
   logger?: Logger;
+  /** Reconciliation of unfinished openings (default: the Bridge's). */
+  openings?: { intervalMs?: number; graceMs?: number };
   /** MAX_ATTACHMENT_MB (default the Bridge's). */
   maxAttachmentMb?: number;
 }
@@ -63,6 +65,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     outboxRetry: { baseMs: 20, maxMs: 200 },
     outboxIdleMs: 50,
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+    ...(options.openings ? { openings: options.openings } : {}),
     ...(options.maxAttachmentMb ? { maxAttachmentMb: options.maxAttachmentMb } : {}),
   });
   const desk = new LocalDesk(kv, filesDir);
