@@ -1,6 +1,6 @@
 import { DiscordAPIError, HTTPError, RateLimitError, Routes, type REST } from 'discord.js';
 import { z } from 'zod';
-import { ChatDeliveryError, type ChatSink, type ThreadMessage, type TicketCard } from '../../src/chat.js';
+import { ChatDeliveryError, type ChatSink, type ThreadMessage, type TicketCard, type Upload } from '../../src/chat.js';
 import type { ThreadRef } from '../../src/domain.js';
 import { NO_MENTIONS } from './client.js';
 import { cardMessage } from './embeds.js';
@@ -8,6 +8,8 @@ import { decodeThreadRef, threadRef, type DiscordThread } from './ids.js';
 import { nonceOf, renderThreadMessage } from './messages.js';
 
 const TRANSIENT_RETRY_MS = 5_000;
+/** What a bot may attach to a message in a guild without boosts. */
+const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 /** The part of Discord's message object that shows a post or an edit happened. */
 const SentMessage = z.object({ id: z.string().min(1) });
@@ -20,6 +22,8 @@ const unreadable = (): ChatDeliveryError => new ChatDeliveryError('Discord sent 
  * so a post retried after a crash is not duplicated (Discord remembers nonces for a few minutes).
  */
 export class DiscordSink implements ChatSink<DiscordThread> {
+  readonly maxUploadBytes = MAX_UPLOAD_BYTES;
+
   constructor(private readonly rest: REST) {}
 
   encodeThread(thread: DiscordThread): ThreadRef {
@@ -30,7 +34,7 @@ export class DiscordSink implements ChatSink<DiscordThread> {
     return decodeThreadRef(ref);
   }
 
-  async postToThread(thread: DiscordThread, message: ThreadMessage, idempotencyKey: string): Promise<void> {
+  async postToThread(thread: DiscordThread, message: ThreadMessage, idempotencyKey: string, uploads: readonly Upload[] = []): Promise<void> {
     const channelId = thread.threadId;
     const { parts, components } = renderThreadMessage(message);
     for (const [i, content] of parts.entries()) {
@@ -43,6 +47,13 @@ export class DiscordSink implements ChatSink<DiscordThread> {
         ...(last && components?.length ? { components } : {}),
       };
       await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body }));
+    }
+    // Each file its own multipart message after the text, so the limit holds per message; the
+    // nonce numbering goes on from the text's parts.
+    for (const [i, upload] of uploads.entries()) {
+      const body = { nonce: nonceOf(idempotencyKey, parts.length + i), enforce_nonce: true, allowed_mentions: NO_MENTIONS };
+      const files = [{ name: upload.name, data: upload.bytes, contentType: upload.contentType }];
+      await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body, files }));
     }
   }
 
