@@ -3,6 +3,13 @@ import type { ReplyRequest, TicketService } from '../src/service.js';
 import { replyForError } from './errors.js';
 import type { Answer } from './types.js';
 
+/**
+ * None of the vendors' APIs edits or deletes a comment, so an edited chat message follows as a
+ * comment quoting its new text, and a deleted one as a short note.
+ */
+export const editedText = (text: string): string => `edited: ${text}`;
+export const DELETED_TEXT = 'deleted a message';
+
 /** A message in a ticket's thread becomes a comment, through the outbox. Undefined: not a ticket thread. */
 export async function replyToTicket(service: TicketService, input: ReplyRequest, logger: Logger): Promise<Answer | undefined> {
   try {

@@ -93,7 +93,7 @@ describe('agent files into the Slack thread', () => {
     await r.h.desk.replyWith('1', 'Here is the chart', [{ name: 'chart.png', contentType: 'image/png', bytes: PNG }]);
     const done = await r.fake.waitFor('files.completeUploadExternal', (c) => c.args.thread_ts === cardTs, 8_000);
     expect(done.args.channel_id).toBe(SLACK_DEFAULTS.channelId);
-    const [{ id }] = done.args.files as { id: string }[];
+    const id = (done.args.files as { id: string }[])[0]!.id;
     expect(r.fake.file(id)).toMatchObject({ name: 'chart.png', shared: true, bytes: PNG });
     expect(r.fake.callsTo('files.getUploadURLExternal').map((c) => c.args)).toEqual([{ filename: 'chart.png', length: String(PNG.length) }]);
     const text = await r.fake.waitFor('chat.postMessage', (c) => c.args.thread_ts === cardTs && /Here is the chart/.test(String(c.args.text)));
