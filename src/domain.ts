@@ -65,6 +65,8 @@ export const Comment = z.object({
   text: z.string(),
   createdAt: z.string().optional(),
   files: z.array(CommentFile).optional(),
+  /** Ids earlier releases gave this comment (content hashes), so what they saw stays seen. */
+  aliases: z.array(z.string()).optional(),
 });
 export type Comment = z.infer<typeof Comment>;
 
