@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isClosed, TicketStatus, type Priority, type ThreadRef, type TicketLink } from './domain.js';
+import { CommentFile, isClosed, TicketStatus, type Priority, type ThreadRef, type TicketLink } from './domain.js';
 
 /** The ticket card every front-end renders its own way (Block Kit, embed, a terminal line). */
 export interface TicketCard {
@@ -14,8 +14,21 @@ export interface TicketCard {
   actions: ('close' | 'reopen' | 'rate')[];
 }
 
-/** An agent's comment, relayed into the thread. */
-export const CommentMessage = z.object({ kind: z.literal('comment'), ticketId: z.string(), author: z.string(), text: z.string() });
+/** An agent's comment, relayed into the thread, with the files it carries (refs, never bytes). */
+export const CommentMessage = z.object({
+  kind: z.literal('comment'),
+  ticketId: z.string(),
+  author: z.string(),
+  text: z.string(),
+  files: z.array(CommentFile).optional(),
+});
+
+/** A file's bytes handed to a sink to post as an upload, beside the message that names it. */
+export interface Upload {
+  name: string;
+  contentType: string;
+  bytes: Buffer;
+}
 
 /** The ticket's status changed; `by` names the chat user whose action changed it. */
 export const StatusMessage = z.object({
@@ -62,7 +75,13 @@ export interface ChatSink<Thread = unknown, Place = unknown> {
   encodeThread(thread: Thread): ThreadRef;
   /** The thread a stored ref names, or undefined when the ref is not this platform's. */
   decodeThread(ref: ThreadRef): Thread | undefined;
-  postToThread(thread: Thread, message: ThreadMessage, idempotencyKey: string): Promise<void>;
+  /**
+   * `uploads` are files of the message to post as files (within `maxUploadBytes`); the message's
+   * other files the sink shows as a link with name and size.
+   */
+  postToThread(thread: Thread, message: ThreadMessage, idempotencyKey: string, uploads?: readonly Upload[]): Promise<void>;
+  /** The largest file the platform takes from the bot; none are uploaded when absent. */
+  readonly maxUploadBytes?: number;
   /** `cardRef` is the sink's own ref of the card message, as its front-end returned it. */
   updateCard(thread: Thread, cardRef: string | undefined, card: TicketCard): Promise<void>;
   /**
@@ -84,7 +103,8 @@ export interface ChatSink<Thread = unknown, Place = unknown> {
 
 /** A stored thread, bound to the sink that owns it. */
 interface ChatThread {
-  post(message: ThreadMessage, idempotencyKey: string): Promise<void>;
+  post(message: ThreadMessage, idempotencyKey: string, uploads?: readonly Upload[]): Promise<void>;
+  readonly maxUploadBytes: number;
   updateCard(cardRef: string | undefined, card: TicketCard): Promise<void>;
 }
 
@@ -129,7 +149,8 @@ export class ChatSinks {
       const thread = sink.decodeThread(ref);
       if (thread === undefined) return undefined;
       return {
-        post: (message, key) => sink.postToThread(thread, message, key),
+        post: (message, key, uploads) => sink.postToThread(thread, message, key, uploads),
+        maxUploadBytes: sink.maxUploadBytes ?? 0,
         updateCard: (cardRef, card) => sink.updateCard(thread, cardRef, card),
       };
     });

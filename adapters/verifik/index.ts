@@ -4,7 +4,7 @@ import { accessCheck } from '../../src/provider-kit/adapter-kit.js';
 import { allPages, compareDigests } from '../../src/provider-kit/digest-walk.js';
 import type { ProviderRequest } from '../../src/provider-kit/http.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
-import { OPEN_FIELDS, threadId, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
+import { OPEN_FIELDS, newThreadId, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
 import { routes } from './routes.js';
 import { answerOf, ListAnswer, WireThread, WireTicket, type ReplyBody, type UpdateBody } from './schemas.js';
 import { readSettings } from './settings.js';
@@ -46,7 +46,7 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
   async function reply(ticketId: string, message: string, attachments: ReplyBody['attachments'] = []): Promise<{ id?: string }> {
     // Its id is derived from the thread the answer carries, as on reads.
     const thread = await call(WireThread, { ...routes.reply(ticketId), body: { message, ...(attachments.length ? { attachments } : {}) } satisfies ReplyBody });
-    return { id: threadId(thread) };
+    return { id: newThreadId(thread) };
   }
 
   const snapshot = (wire: WireTicket) => ({ ticket: toTicket(wire), comments: toComments(wire) });

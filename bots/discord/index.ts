@@ -8,7 +8,7 @@ import { interactionListener } from './interactions.js';
 import { reactionListener } from './reactions.js';
 import { discordSettings, type DiscordSettings } from './settings.js';
 import { DiscordSink } from './sink.js';
-import { threadMessageListener } from './thread-messages.js';
+import { threadMessageListeners } from './thread-messages.js';
 
 interface DiscordOptions {
   /** REST tuning, e.g. `{ retries: 0 }` in tests so a dead fake fails fast. */
@@ -27,7 +27,10 @@ export async function startDiscord(deps: FrontEndDeps, options: DiscordOptions =
   const ctx: DiscordContext = { client, service: deps.service, kv: deps.kv, logger: deps.logger, settings };
   const sink = new DiscordSink(client.rest, { opening: { kv: deps.kv, logger: deps.logger }, limiters: deps.limiters });
   client.on(Events.InteractionCreate, interactionListener(ctx));
-  client.on(Events.MessageCreate, threadMessageListener(ctx));
+  const threadMessages = threadMessageListeners(ctx);
+  client.on(Events.MessageCreate, threadMessages.created);
+  client.on(Events.MessageUpdate, threadMessages.updated);
+  client.on(Events.MessageDelete, threadMessages.deleted);
   client.on(Events.MessageReactionAdd, reactionListener(ctx));
   client.on(Events.Error, (error) => deps.logger.error('discord: client error', { error }));
   client.on(Events.ShardResume, (shard, replayed) => deps.logger.info('discord: gateway resumed', { shard, replayed }));

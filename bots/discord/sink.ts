@@ -1,6 +1,6 @@
 import { DiscordAPIError, HTTPError, RateLimitError, Routes, type REST } from 'discord.js';
 import { z } from 'zod';
-import { ChatDeliveryError, type ChatSink, type StartedThread, type ThreadMessage, type TicketCard } from '../../src/chat.js';
+import { ChatDeliveryError, type ChatSink, type StartedThread, type ThreadMessage, type TicketCard, type Upload } from '../../src/chat.js';
 import type { ThreadRef } from '../../src/domain.js';
 import { memoryLimiters, type Limiters, type RateLimit } from '../../src/limits.js';
 import type { Logger } from '../../src/logger.js';
@@ -22,6 +22,8 @@ interface OpeningDeps {
 }
 
 const TRANSIENT_RETRY_MS = 5_000;
+/** What a bot may attach to a message in a guild without boosts. */
+const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 /**
  * Discord allows about five messages per five seconds in a channel (a thread is a channel).
@@ -42,6 +44,7 @@ const unreadable = (): ChatDeliveryError => new ChatDeliveryError('Discord sent 
  * so a post retried after a crash is not duplicated (Discord remembers nonces for a few minutes).
  */
 export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
+  readonly maxUploadBytes = MAX_UPLOAD_BYTES;
   private readonly opening: OpeningDeps | undefined;
   private readonly limiters: Limiters;
 
@@ -132,7 +135,7 @@ export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
     return decodeThreadRef(ref);
   }
 
-  async postToThread(thread: DiscordThread, message: ThreadMessage, idempotencyKey: string): Promise<void> {
+  async postToThread(thread: DiscordThread, message: ThreadMessage, idempotencyKey: string, uploads: readonly Upload[] = []): Promise<void> {
     const channelId = thread.threadId;
     const { parts, components } = renderThreadMessage(message);
     for (const [i, content] of parts.entries()) {
@@ -145,6 +148,13 @@ export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
         ...(last && components?.length ? { components } : {}),
       };
       await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body }), channelId);
+    }
+    // Each file its own multipart message after the text, so the limit holds per message; the
+    // nonce numbering goes on from the text's parts.
+    for (const [i, upload] of uploads.entries()) {
+      const body = { nonce: nonceOf(idempotencyKey, parts.length + i), enforce_nonce: true, allowed_mentions: NO_MENTIONS };
+      const files = [{ name: upload.name, data: upload.bytes, contentType: upload.contentType }];
+      await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body, files }));
     }
   }
 

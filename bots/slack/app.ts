@@ -1,3 +1,4 @@
+import { slackFileHosts } from './files.js';
 import http from 'node:http';
 import https from 'node:https';
 import type { Server } from 'node:http';
@@ -96,6 +97,7 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     client: sinkClient,
     kv: deps.kv,
     logger: deps.logger,
+    fileHosts: slackFileHosts(settings),
     ...(options.perChannelMs ? { perChannelMs: options.perChannelMs } : {}),
     ...(deps.limiters ? { limiters: deps.limiters } : {}),
     ...(options.identity ? { botUserId: options.identity.botUserId } : {}),

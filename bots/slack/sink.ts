@@ -1,5 +1,6 @@
 import { webApi } from '@slack/bolt';
-import { ChatDeliveryError, type ChatSink, type StartedThread, type ThreadMessage, type TicketCard } from '../../src/chat.js';
+import { ChatDeliveryError, type ChatSink, type StartedThread, type ThreadMessage, type TicketCard, type Upload } from '../../src/chat.js';
+import { uploadBytes } from '../../src/download.js';
 import type { ThreadRef } from '../../src/domain.js';
 import type { Logger } from '../../src/logger.js';
 import { memoryLimiters, type Limiters, type RateLimit } from '../../src/limits.js';
@@ -18,6 +19,9 @@ const TRANSIENT_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error'
 const REPLIES_PAGES = 10;
 /** Answers that say the bot cannot post in a channel until someone changes the channel: a new ticket's card goes to a DM instead. */
 const REFUSED_CHANNEL = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
+/** Slack takes files up to 1 GB; the outbox holds a relayed file in memory, so the bot stops well before. */
+const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+const UPLOAD_TIMEOUT_MS = 60_000;
 
 
 export interface SlackSinkOptions {
@@ -33,6 +37,8 @@ export interface SlackSinkOptions {
   botUserId?: string;
   /** DEFAULT_LOCALE: everyone in a channel reads the card and the status lines, so they are in the workspace's language. */
   locale?: Locale;
+  /** Hosts an upload URL may point at (Slack's file host, or a fake's); no upload goes elsewhere. */
+  fileHosts?: readonly string[];
 }
 
 /**
@@ -41,6 +47,7 @@ export interface SlackSinkOptions {
  * against the thread first, so a crash between posting and bookkeeping never posts twice.
  */
 export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
+  readonly maxUploadBytes = MAX_UPLOAD_BYTES;
   private readonly limiters: Limiters;
   private readonly channelLimit: RateLimit;
   private readonly t: Translate;
@@ -61,7 +68,7 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
     return decodeThreadRef(ref);
   }
 
-  async postToThread(thread: SlackThread, message: ThreadMessage, idempotencyKey: string): Promise<void> {
+  async postToThread(thread: SlackThread, message: ThreadMessage, idempotencyKey: string, uploads: readonly Upload[] = []): Promise<void> {
     const { channel, ts } = thread;
     const post = renderThreadMessage(message, this.t);
     const firstAttempt = await this.options.kv.setIfAbsent(`slack:post:${idempotencyKey}`, '1', ATTEMPT_TTL_MS);
@@ -82,6 +89,30 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
         }),
       );
     }
+    for (const [index, upload] of uploads.entries()) await this.upload(thread, upload, `${idempotencyKey}:${index}`);
+  }
+
+  /**
+   * One file into the thread through Slack's external upload: a URL for its length, the bytes to it,
+   * then completion in the thread. An upload completed is marked, so a retried post does not upload
+   * it again (only a crash between completion and the mark can).
+   */
+  private async upload(thread: SlackThread, upload: Upload, key: string): Promise<void> {
+    const mark = `slack:upload:${key}`;
+    if (await this.options.kv.get(mark)) return;
+    const { client } = this.options;
+    const target = await this.call('files.getUploadURLExternal', () => client.files.getUploadURLExternal({ filename: upload.name, length: upload.bytes.length }));
+    if (!target.upload_url || !target.file_id) throw new ChatDeliveryError('Slack gave no upload URL', true);
+    const { upload_url: url, file_id: id } = target;
+    try {
+      await uploadBytes(url, upload, { hosts: this.options.fileHosts ?? ['files.slack.com'], timeoutMs: UPLOAD_TIMEOUT_MS });
+    } catch (error) {
+      throw new ChatDeliveryError(error instanceof Error ? error.message : String(error), true);
+    }
+    await this.paced(thread.channel, 'files.completeUploadExternal', () =>
+      client.files.completeUploadExternal({ files: [{ id, title: upload.name }], channel_id: thread.channel, thread_ts: thread.ts }),
+    );
+    await this.options.kv.set(mark, '1', ATTEMPT_TTL_MS);
   }
 
   async updateCard(thread: SlackThread, cardRef: string | undefined, card: TicketCard): Promise<void> {

@@ -38,7 +38,7 @@ const FailureNoticeJob = jobSchema('failure_notice', { thread: z.string(), messa
 const Delivery = z.discriminatedUnion('kind', [CommentJob, PostJob, StatusJob, CardJob, OpenCardJob, FailureNoticeJob]);
 export type Delivery = z.infer<typeof Delivery>;
 export type CommentJob = z.infer<typeof CommentJob>;
-type PostJob = z.infer<typeof PostJob>;
+export type PostJob = z.infer<typeof PostJob>;
 type StatusJob = z.infer<typeof StatusJob>;
 type CardJob = z.infer<typeof CardJob>;
 export type OpenCardJob = z.infer<typeof OpenCardJob>;
@@ -82,13 +82,14 @@ export function commentJob(link: LinkRef, reply: { eventKey: string; text: strin
   };
 }
 
-export function postJob(link: LinkRef, comment: Pick<Comment, 'id' | 'author' | 'text'>): PostJob {
+export function postJob(link: LinkRef, comment: Pick<Comment, 'id' | 'author' | 'text' | 'files'>): PostJob {
+  const { author, text, files } = comment;
   return {
     kind: 'post',
     key: `post:${link.provider}:${link.ticketId}:${comment.id}`,
     lane: laneOf('chat', link.provider, link.ticketId),
     ticketId: link.ticketId,
-    payload: { thread: link.thread, message: { kind: 'comment', ticketId: link.ticketId, author: comment.author, text: comment.text } },
+    payload: { thread: link.thread, message: { kind: 'comment', ticketId: link.ticketId, author, text, ...(files?.length ? { files } : {}) } },
   };
 }
 

@@ -1,4 +1,4 @@
-import { isClosed, type TicketLink, type TicketSnapshot } from '../domain.js';
+import { isClosed, type Comment, type TicketLink, type TicketSnapshot } from '../domain.js';
 import { StoreUnavailable } from '../errors.js';
 import { isRefusal, type ProviderAccess } from '../ops/provider-access.js';
 import { noTelemetry, type Telemetry } from '../ops/telemetry.js';
@@ -122,11 +122,13 @@ export class Relay {
     const { announce = true, by } = options;
     const { ticket, comments } = snapshot;
     const seen = await links.seen(ticket.id);
-    const fresh = comments.filter((c) => !seen.has(c.id));
+    // A comment seen under the id an earlier release gave it is seen: recorded under its id now.
+    for (const c of comments) if (!seen.has(c.id) && knownAs(c, seen)) await links.markSeen(ticket.id, c.id);
+    const fresh = comments.filter((c) => !knownAs(c, seen));
     const ours = fresh.length > 0 ? await links.ours(ticket.id) : new Set<string>();
     let news = false;
     for (const comment of fresh) {
-      const mine = ours.has(comment.id) || ours.has(commentFingerprint(ticket.id, comment.text));
+      const mine = knownAs(comment, ours) || ours.has(commentFingerprint(ticket.id, comment.text));
       if (announce && !mine && comment.origin === 'agent') {
         news = true;
         await outbox.enqueue(postJob(link, comment));
@@ -253,4 +255,9 @@ export class Relay {
       return false;
     }
   }
+}
+
+/** Whether `ids` holds the comment under its id or one an earlier release gave it. */
+function knownAs(comment: Comment, ids: Set<string>): boolean {
+  return ids.has(comment.id) || (comment.aliases ?? []).some((alias) => ids.has(alias));
 }

@@ -35,6 +35,9 @@ const SCOPES_OF: Record<string, string[]> = {
   'conversations.open': ['im:write'],
   // Files shared in a ticket thread (the download from url_private_download needs files:read too).
   'files.info': ['files:read'],
+  // Agents' files relayed into the thread.
+  'files.getUploadURLExternal': ['files:write'],
+  'files.completeUploadExternal': ['files:write'],
 };
 // Not Web API calls: the slash command and the message shortcut need `commands`.
 const OTHER_SCOPES = ['commands'];
