@@ -8,7 +8,8 @@ import {
 } from 'discord.js';
 import type { OpenField } from '../../src/domain.js';
 import { MODAL_ROWS } from './modals.js';
-import { localizations, say, type DiscordKey } from './words.js';
+import type { MessageKey } from '../../handlers/i18n.js';
+import { localizations, say } from './words.js';
 
 export const COMMAND_NAME = say('discord.command.ticket.name');
 export const OPEN_FROM_MESSAGE = say('discord.command.from-message.name');
@@ -51,7 +52,7 @@ type OptionName = 'ticket' | 'reason' | 'score' | 'comment' | 'text' | 'delivery
 
 /** A command's or option's name and description in English, with their translations for German, Spanish and Russian clients. */
 function named(kind: 'command' | 'option', name: Named | OptionName) {
-  const key = (part: 'name' | 'description') => `discord.${kind}.${name}.${part}` as DiscordKey;
+  const key = (part: 'name' | 'description') => `discord.${kind}.${name}.${part}` as MessageKey;
   return {
     name: say(key('name')),
     name_localizations: localizations(key('name')),

@@ -24,7 +24,7 @@ interface DiscordOptions {
 export async function startDiscord(deps: FrontEndDeps, options: DiscordOptions = {}): Promise<FrontEnd> {
   const settings = discordSettings(deps.env);
   const client = createClient(settings, options.rest);
-  const ctx: DiscordContext = { client, service: deps.service, kv: deps.kv, logger: deps.logger, settings };
+  const ctx: DiscordContext = { client, service: deps.service, kv: deps.kv, logger: deps.logger, settings, defaultLocale: deps.defaultLocale };
   const sink = new DiscordSink(client.rest);
   client.on(Events.InteractionCreate, interactionListener(ctx));
   client.on(Events.MessageCreate, threadMessageListener(ctx));

@@ -37,7 +37,7 @@ async function offer(ctx: DiscordContext, reaction: MessageReaction | PartialMes
   const offered = `discord:offered:${messageId}:${user.id}`;
   if (await ctx.kv.get(offered)) return;
   await ctx.kv.set(offered, true, OFFERED_TTL_MS);
-  const say = sayFor(undefined);
+  const say = sayFor(ctx.defaultLocale);
   const channel = reaction.message.channel;
   const name = 'name' in channel && typeof channel.name === 'string' ? channel.name : channelId;
   const open = new ButtonBuilder().setCustomId(customId.fromMessage(channelId, messageId)).setStyle(ButtonStyle.Primary).setLabel(say('discord.reaction.button'));
@@ -55,6 +55,6 @@ export async function openFromReaction(ctx: DiscordContext, interaction: ButtonI
     ctx.logger.warn('discord: the message a 🎫 reaction named could not be read', { error });
   }
   if (!message) return answerNow(ctx, interaction, say('discord.reaction.gone'));
-  await answerAtOnce(ctx, interaction, { form: 'open', draft: messageDraft(ctx, message) }, say);
+  await answerAtOnce(ctx, interaction, { form: 'open', draft: messageDraft(ctx, message, say) }, say);
   await keepPlace(ctx, interaction.id, source.channelId);
 }

@@ -25,7 +25,7 @@ describe('Discord in the member’s language', () => {
     const modal = shown.callback?.data as Json;
     expect(modal['title']).toBe('Neues Ticket bei Local desk');
     const priority = modalFields(modal)[2];
-    expect(priority?.['placeholder']).toBe('Auswählen…');
+    expect(priority?.['placeholder']).toBe('Priority wählen');
     // The provider's own words stay as they are: values are what the vendor accepts.
     expect((priority?.['options'] as Json[]).map((o) => o['value'])).toEqual(['low', 'normal', 'high', 'urgent']);
     const english = await s.fake.interaction.command({ name: 'ticket', subcommand: 'open', locale: 'en-GB' }).replies();
@@ -36,7 +36,7 @@ describe('Discord in the member’s language', () => {
     const { ticketId, cardId } = await openThroughDiscord(s);
     const rate = await s.fake.interaction.button({ customId: `tb:rate:${ticketId}`, messageId: cardId, locale: 'de' }).replies();
     const rating = rate.callback?.data as Json;
-    expect(rating['title']).toBe(`Ticket #${ticketId} bewerten`);
-    expect(((modalFields(rating)[0]?.['options'] as Json[])[0] as Json)['label']).toBe('5 — hervorragend');
+    expect(rating['title']).toBe(`#${ticketId} bewerten`);
+    expect(((modalFields(rating)[0]?.['options'] as Json[])[0] as Json)['label']).toBe('5 – Ausgezeichnet');
   });
 });
