@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { ThreadMessage, TicketCard } from '../../src/chat.js';
 import type { TicketStatus } from '../../src/domain.js';
+import { plainFailure } from '../../handlers/errors.js';
 import type { Translate } from '../../handlers/i18n.js';
 import type { Answer } from '../../handlers/types.js';
 import { escapeText, markdownToMrkdwn, splitMrkdwn, TEXT_LIMIT } from './mrkdwn.js';
@@ -89,7 +90,8 @@ export function renderThreadMessage(message: ThreadMessage, t: Translate): Rende
     case 'notice':
       return { parts: splitMrkdwn(escapeText(message.text)) };
     case 'delivery_failed': {
-      const text = `:warning: ${t('thread.notDelivered', { reason: escapeText(message.reason) })}\n>${escapeText(message.excerpt).replace(/\n/g, '\n>')}`;
+      const reason = escapeText(plainFailure(message.cause, message.provider, t));
+      const text = `:warning: ${t('thread.notDelivered', { reason })}\n>${escapeText(message.excerpt).replace(/\n/g, '\n>')}`;
       const blocks: Block[] = [
         { type: 'section', block_id: 'failed_text', text: mrkdwn(text) },
         {

@@ -1,3 +1,4 @@
+import { failureCause } from './failure-cause.js';
 import { cardOf, type ChatSinks } from '../chat.js';
 import type { LinkStore } from '../links.js';
 import type { Logger } from '../logger.js';
@@ -68,6 +69,6 @@ export function failureNotice(outbox: Outbox<Delivery>, provider: TicketProvider
   return async (job: OutboxJob<Delivery>, error: unknown): Promise<void> => {
     if (job.kind !== 'comment') return;
     const reason = error instanceof Error ? error.message : String(error);
-    await outbox.enqueue(failureNoticeJob(provider.id, job, reason));
+    await outbox.enqueue(failureNoticeJob(provider.id, job, reason, { provider: provider.displayName, cause: failureCause(error) }));
   };
 }

@@ -217,6 +217,9 @@ describe('Slack front-end', () => {
 
     const notice = await r.fake.waitFor('chat.postMessage', (c) => c.args.thread_ts === cardTs && String(c.args.text).startsWith(':warning:'), 8_000);
     expect(notice.args.text).toContain('could not be delivered');
+    // Plain words and what to do; the vendor's method, path and status stay in the log.
+    expect(notice.args.text).toContain('Local desk did not accept your message. Change it and send it again, or press Retry.');
+    expect(notice.args.text).not.toMatch(/\b422\b|POST|\/comments|invalid/);
     expect(notice.args.text).toContain('\n>please call me back');
     const blocks = notice.args.blocks as Array<{ block_id: string; elements?: Array<{ action_id: string; value: string }> }>;
     const retry = blocks.find((b) => b.block_id === 'failed_actions')!.elements![0]!;
