@@ -1,4 +1,5 @@
 import { DiscordAPIError, Events, GatewayCloseCodes, HTTPError, type Client } from 'discord.js';
+import { translator } from '../../handlers/i18n.js';
 import { ConfigError, innermostMessage } from '../../src/errors.js';
 import type { FrontEnd, FrontEndDeps } from '../../src/frontend.js';
 import type { Logger } from '../../src/logger.js';
@@ -25,7 +26,7 @@ export async function startDiscord(deps: FrontEndDeps, options: DiscordOptions =
   const settings = discordSettings(deps.env);
   const client = createClient(settings, options.rest);
   const ctx: DiscordContext = { client, service: deps.service, kv: deps.kv, logger: deps.logger, settings, defaultLocale: deps.defaultLocale };
-  const sink = new DiscordSink(client.rest);
+  const sink = new DiscordSink(client.rest, translator(deps.defaultLocale));
   client.on(Events.InteractionCreate, interactionListener(ctx));
   client.on(Events.MessageCreate, threadMessageListener(ctx));
   client.on(Events.MessageReactionAdd, reactionListener(ctx));

@@ -10,7 +10,7 @@ import { say as english, sayFor, type Say } from './words.js';
 /** A neutral reply as an ephemeral Discord message: its text, the ticket card, a link to the thread. */
 export function renderReply(reply: Answer, typed: readonly { label: string; value: string }[] = [], say: Say = english): InteractionEditReplyOptions {
   const link = reply.thread ? ` Follow it here: <#${threadIdOf(reply.thread)}>` : '';
-  const card = reply.card && !reply.thread ? cardMessage(reply.card) : undefined;
+  const card = reply.card && !reply.thread ? cardMessage(reply.card, say) : undefined;
   const quoted = !reply.ok && typed.length > 0 ? typedTextEmbeds(typed) : [];
   const note = quoted.length > 0 ? `\n${say('form.draftKept')}` : '';
   const embeds: APIEmbed[] = [...(card?.embeds ?? []), ...quoted].slice(0, 10);

@@ -6,6 +6,7 @@ import { NO_MENTIONS } from './client.js';
 import { cardMessage } from './embeds.js';
 import { decodeThreadRef, threadRef, type DiscordThread } from './ids.js';
 import { nonceOf, renderThreadMessage } from './messages.js';
+import { translator, type Translate } from '../../handlers/i18n.js';
 
 const TRANSIENT_RETRY_MS = 5_000;
 
@@ -20,7 +21,11 @@ const unreadable = (): ChatDeliveryError => new ChatDeliveryError('Discord sent 
  * so a post retried after a crash is not duplicated (Discord remembers nonces for a few minutes).
  */
 export class DiscordSink implements ChatSink<DiscordThread> {
-  constructor(private readonly rest: REST) {}
+  /** `t`: DEFAULT_LOCALE's words, for posts everyone in the thread reads (English by default). */
+  constructor(
+    private readonly rest: REST,
+    private readonly t: Translate = translator('en'),
+  ) {}
 
   encodeThread(thread: DiscordThread): ThreadRef {
     return threadRef(thread.threadId);
@@ -32,7 +37,7 @@ export class DiscordSink implements ChatSink<DiscordThread> {
 
   async postToThread(thread: DiscordThread, message: ThreadMessage, idempotencyKey: string): Promise<void> {
     const channelId = thread.threadId;
-    const { parts, components } = renderThreadMessage(message);
+    const { parts, components } = renderThreadMessage(message, this.t);
     for (const [i, content] of parts.entries()) {
       const last = i === parts.length - 1;
       const body = {
@@ -48,7 +53,7 @@ export class DiscordSink implements ChatSink<DiscordThread> {
 
   async updateCard(thread: DiscordThread, cardRef: string | undefined, card: TicketCard): Promise<void> {
     const channelId = thread.threadId;
-    const body = { ...cardMessage(card), allowed_mentions: NO_MENTIONS };
+    const body = { ...cardMessage(card, this.t), allowed_mentions: NO_MENTIONS };
     if (cardRef) {
       await this.call(() => this.rest.patch(Routes.channelMessage(channelId, cardRef), { body }));
       return;

@@ -5,6 +5,7 @@ import { NO_MENTIONS } from './client.js';
 import type { DiscordContext } from './context.js';
 import { cardMessage } from './embeds.js';
 import { threadRef } from './ids.js';
+import { sayFor } from './words.js';
 
 const WEEK_MINUTES = 10_080;
 
@@ -25,7 +26,7 @@ export async function startTicketThread(ctx: DiscordContext, place: ThreadPlace,
   const parentId = await parentChannel(ctx, place.channelId);
   const parent = (await rest.get(Routes.channel(parentId))) as { type: ChannelType };
   const name = `#${card.ticketId} ${card.subject}`.slice(0, 100);
-  const message = { ...cardMessage(card), allowed_mentions: NO_MENTIONS };
+  const message = { ...cardMessage(card, sayFor(ctx.defaultLocale)), allowed_mentions: NO_MENTIONS };
 
   if (parent.type === ChannelType.GuildForum || parent.type === ChannelType.GuildMedia) {
     const post = (await rest.post(Routes.threads(parentId), { body: { name, auto_archive_duration: WEEK_MINUTES, message } })) as APIThreadChannel & { message?: APIMessage };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../../fakes/discord/index.js';
+import { waitFor } from '../../support/harness.js';
 import { modalFields, openThroughDiscord, useStacks } from './stack.js';
 
 describe('Discord in the member’s language', () => {
@@ -38,5 +39,18 @@ describe('Discord in the member’s language', () => {
     const rating = rate.callback?.data as Json;
     expect(rating['title']).toBe(`#${ticketId} bewerten`);
     expect(((modalFields(rating)[0]?.['options'] as Json[])[0] as Json)['label']).toBe('5 – Ausgezeichnet');
+  });
+
+  it('writes the card and the status lines in DEFAULT_LOCALE, the vendor’s words as they are', async () => {
+    const s = await stack({ defaultLocale: 'de' });
+    const { ticketId, threadId } = await openThroughDiscord(s);
+    const card = s.fake.messages(threadId)[0] as Json;
+    const buttons = ((card['components'] as Json[])[0]?.['components'] as Json[]).map((b) => b['label']);
+    expect(buttons).toEqual(['Schließen', 'Wieder öffnen', 'Bewerten']);
+    const fields = ((card['embeds'] as Json[])[0]?.['fields'] as Json[]).map((f) => f['name']);
+    expect(fields).toContain('Priorität');
+    await s.h.desk.setStatus(ticketId, 'resolved');
+    const line = await waitFor(() => s.fake.messages(threadId).find((m) => String(m['content']).startsWith('Status')), 'the status line');
+    expect(line['content']).toMatch(/resolved/);
   });
 });
