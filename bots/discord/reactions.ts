@@ -35,8 +35,8 @@ async function offer(ctx: DiscordContext, reaction: MessageReaction | PartialMes
   if (reaction.emoji.name !== TICKET_EMOJI || user.bot || !reaction.message.guildId) return;
   const { channelId, id: messageId } = reaction.message;
   const offered = `discord:offered:${messageId}:${user.id}`;
-  if (await ctx.kv.get(offered)) return;
-  await ctx.kv.set(offered, true, OFFERED_TTL_MS);
+  // Claimed before sending, so two deliveries of one reaction race to one offer.
+  if (!(await ctx.kv.setIfAbsent(offered, '1', OFFERED_TTL_MS))) return;
   const say = sayFor(ctx.defaultLocale);
   const channel = reaction.message.channel;
   const name = 'name' in channel && typeof channel.name === 'string' ? channel.name : channelId;
