@@ -1,4 +1,5 @@
 import type { App, BlockButtonAction, RespondFn, webApi } from '@slack/bolt';
+import { checkCommand } from '../../handlers/command.js';
 import { dispatch, type CommandOrigin } from '../../handlers/dispatch.js';
 import { draftFromMessage } from '../../handlers/open-ticket.js';
 import { mayAct } from '../../handlers/permissions.js';
@@ -18,10 +19,10 @@ const SUBJECT_FROM_MESSAGE = 80;
  */
 export function registerActions(app: App, rt: SlackRuntime): void {
   /** `run` answers the click; a form it asks for opens in the channel `formChannel` names (default: the click's). */
-  const button = (actionId: string, run: (click: Click) => Promise<Reply | { reply: Reply; formChannel: string }>): void => {
+  const button = (actionId: string, run: (click: Click) => Promise<Reply | { reply: Reply; formChannel: string }>, how: { replace?: boolean } = {}): void => {
     app.action<BlockButtonAction>({ type: 'block_actions', action_id: actionId }, async ({ ack, body, action, client, respond, context }) => {
       await ack();
-      const to = audience(body, client, respond);
+      const to = { ...audience(body, client, respond), ...(how.replace ? { replaceOriginal: true } : {}) };
       const who: SlackUser = { teamId: context.teamId ?? body.team?.id ?? body.user.team_id ?? '', userId: body.user.id, userName: body.user.name, channel: to.channel };
       const click: Click = { value: action.value ?? '', user: body.user.id, origin: commandOrigin(rt, who, `${to.channel}:action:${body.trigger_id}`) };
       afterAck(rt, `button ${actionId}`, to, async () => {
@@ -39,6 +40,13 @@ export function registerActions(app: App, rt: SlackRuntime): void {
   button(ACTION.reopen, checked('reopen'));
   button(ACTION.rate, async ({ value, origin }) => ratingForm(rt.service, await origin.context(), value));
   button(ACTION.retry, async ({ value, origin }) => dispatch(rt.service, { name: 'retry', jobKey: value }, origin));
+  // A list's pages turn in place: the answer replaces the list the person clicked in.
+  const turnPage = async ({ value, origin }: Click): Promise<Reply> => {
+    const [page, which] = value.split(':');
+    return dispatch(rt.service, checkCommand({ name: 'list', page, which }), origin);
+  };
+  button(ACTION.listPrevious, turnPage, { replace: true });
+  button(ACTION.listNext, turnPage, { replace: true });
   button(ACTION.openAgain, async ({ value, user }) => savedDraft(rt, value, wordsFor(rt, user)));
 
   app.shortcut({ type: 'message_action', callback_id: SHORTCUT_OPEN }, async ({ ack, shortcut, client, respond }) => {

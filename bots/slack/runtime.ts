@@ -69,6 +69,8 @@ export interface Audience {
   threadTs?: string;
   /** The interaction's response_url, when it has one: works even where the bot is not a member. */
   respond?: RespondFn;
+  /** Replace the message the person clicked in (a list's next page) rather than add one. */
+  replaceOriginal?: boolean;
 }
 
 /**
@@ -80,7 +82,7 @@ export async function tell(rt: SlackRuntime, to: Audience, reply: Answer, extra:
   const blocks = [...replyBlocks(reply, wordsFor(rt, to.user)), ...extra];
   if (to.respond) {
     try {
-      await to.respond({ response_type: 'ephemeral', replace_original: false, text, blocks });
+      await to.respond({ response_type: 'ephemeral', replace_original: to.replaceOriginal ?? false, text, blocks });
       return;
     } catch (error) {
       rt.logger.warn('response_url failed; trying an ephemeral message', { error });
