@@ -11,7 +11,7 @@ import { escapeText } from './mrkdwn.js';
 import type { People } from './people.js';
 import type { SlackSettings } from './settings.js';
 import type { SlackSink } from './sink.js';
-import { openView, rateView } from './views.js';
+import { openView, rateView, type OpenOrigin } from './views.js';
 
 /** What every listener of the Slack app shares, passed in rather than held in module state. */
 export interface SlackRuntime {
@@ -100,12 +100,12 @@ export async function tell(rt: SlackRuntime, to: Audience, reply: Answer, extra:
  * Shows a handler's reply: a form opens as a modal (on the interaction's trigger, which Slack
  * honours for 3 s; `channel` is where its answer goes), anything else is told to the person.
  */
-export async function show(rt: SlackRuntime, to: Audience, reply: Reply, form: { triggerId: string; channel: string }): Promise<void> {
+export async function show(rt: SlackRuntime, to: Audience, reply: Reply, form: { triggerId: string; channel: string; source?: OpenOrigin['source'] }): Promise<void> {
   if (!('form' in reply)) return tell(rt, to, reply);
   const { fields, providerName } = rt.service;
   const t = wordsFor(rt, to.user);
   const view =
-    reply.form === 'open' ? openView(fields, providerName, { channel: form.channel }, t, reply.draft) : rateView({ channel: form.channel, ticketId: reply.ticketId }, t);
+    reply.form === 'open' ? openView(fields, providerName, { channel: form.channel, ...(form.source ? { source: form.source } : {}) }, t, reply.draft) : rateView({ channel: form.channel, ticketId: reply.ticketId }, t);
   try {
     await to.client.views.open({ trigger_id: form.triggerId, view });
   } catch (error) {
