@@ -75,7 +75,13 @@ export class Bridge {
       ...(options.pollQuietMaxMs ? { quietMaxMs: options.pollQuietMaxMs } : {}),
       ...(options.now ? { now: options.now } : {}),
     });
-    this.service = new TicketService({ provider, links: this.links, outbox: this.outbox, relay: this.relay });
+    this.service = new TicketService({
+      provider,
+      links: this.links,
+      outbox: this.outbox,
+      relay: this.relay,
+      ...(options.followUpDays !== undefined ? { followUpMs: options.followUpDays * 24 * 3_600_000 } : {}),
+    });
   }
 
   attach(frontEnd: FrontEnd): void {

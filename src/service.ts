@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cardOf, type TicketCard } from './chat.js';
 import {
+  isClosed,
   OpenTicketInput,
   type OpenField,
   type Requester,
@@ -13,7 +14,7 @@ import type { LinkStore } from './links.js';
 import { commentJob, type Delivery } from './delivery/jobs.js';
 import type { Outbox, OutboxJob } from './delivery/outbox.js';
 import { attributedText, capabilitiesOf, type TicketProvider } from './provider.js';
-import type { Relay } from './relay/relay.js';
+import { DEFAULT_FOLLOW_UP_MS, type Relay } from './relay/relay.js';
 
 /** Who is acting, and whether they are staff (may act on anyone's ticket). */
 export interface Actor {
@@ -26,7 +27,13 @@ interface TicketServiceDeps {
   links: LinkStore;
   outbox: Outbox<Delivery>;
   relay: Relay;
+  /** FOLLOW_UP_DAYS in ms: how long a closed ticket counts as recent in lists. */
+  followUpMs?: number;
 }
+
+/** Which of a person's tickets a list shows; `recent` is the open ones and those closed within FOLLOW_UP_DAYS. */
+export const TICKET_FILTERS = ['recent', 'open', 'closed', 'all'] as const;
+export type TicketFilter = (typeof TICKET_FILTERS)[number];
 
 export interface TicketStatusView {
   link: TicketLink;
@@ -124,8 +131,21 @@ export class TicketService {
     return this.status(ticketId, actor);
   }
 
-  async listMine(requester: Requester): Promise<TicketLink[]> {
-    return this.deps.links.mine(requester.key);
+  /** The requester's tickets, newest first. */
+  async listMine(requester: Requester, which: TicketFilter = 'all', now = Date.now()): Promise<TicketLink[]> {
+    const links = await this.deps.links.mine(requester.key);
+    const window = this.deps.followUpMs ?? DEFAULT_FOLLOW_UP_MS;
+    const recent = (l: TicketLink) => l.closedAt !== undefined && now - Date.parse(l.closedAt) < window;
+    switch (which) {
+      case 'all':
+        return links;
+      case 'open':
+        return links.filter((l) => !isClosed(l.status));
+      case 'closed':
+        return links.filter((l) => isClosed(l.status));
+      case 'recent':
+        return links.filter((l) => !isClosed(l.status) || recent(l));
+    }
   }
 
   /**

@@ -11,7 +11,7 @@ import { escapeText } from './mrkdwn.js';
 import type { People } from './people.js';
 import type { SlackSettings } from './settings.js';
 import type { SlackSink } from './sink.js';
-import { openView, rateView } from './views.js';
+import { openView, rateView, type OpenOrigin } from './views.js';
 
 /** What every listener of the Slack app shares, passed in rather than held in module state. */
 export interface SlackRuntime {
@@ -69,6 +69,8 @@ export interface Audience {
   threadTs?: string;
   /** The interaction's response_url, when it has one: works even where the bot is not a member. */
   respond?: RespondFn;
+  /** Replace the message the person clicked in (a list's next page) rather than add one. */
+  replaceOriginal?: boolean;
 }
 
 /**
@@ -80,7 +82,7 @@ export async function tell(rt: SlackRuntime, to: Audience, reply: Answer, extra:
   const blocks = [...replyBlocks(reply, wordsFor(rt, to.user)), ...extra];
   if (to.respond) {
     try {
-      await to.respond({ response_type: 'ephemeral', replace_original: false, text, blocks });
+      await to.respond({ response_type: 'ephemeral', replace_original: to.replaceOriginal ?? false, text, blocks });
       return;
     } catch (error) {
       rt.logger.warn('response_url failed; trying an ephemeral message', { error });
@@ -98,12 +100,12 @@ export async function tell(rt: SlackRuntime, to: Audience, reply: Answer, extra:
  * Shows a handler's reply: a form opens as a modal (on the interaction's trigger, which Slack
  * honours for 3 s; `channel` is where its answer goes), anything else is told to the person.
  */
-export async function show(rt: SlackRuntime, to: Audience, reply: Reply, form: { triggerId: string; channel: string }): Promise<void> {
+export async function show(rt: SlackRuntime, to: Audience, reply: Reply, form: { triggerId: string; channel: string; source?: OpenOrigin['source'] }): Promise<void> {
   if (!('form' in reply)) return tell(rt, to, reply);
   const { fields, providerName } = rt.service;
   const t = wordsFor(rt, to.user);
   const view =
-    reply.form === 'open' ? openView(fields, providerName, { channel: form.channel }, t, reply.draft) : rateView({ channel: form.channel, ticketId: reply.ticketId }, t);
+    reply.form === 'open' ? openView(fields, providerName, { channel: form.channel, ...(form.source ? { source: form.source } : {}) }, t, reply.draft) : rateView({ channel: form.channel, ticketId: reply.ticketId }, t);
   try {
     await to.client.views.open({ trigger_id: form.triggerId, view });
   } catch (error) {
