@@ -83,7 +83,7 @@ function openOptions(ctx: DiscordContext, interaction: ChatInputCommandInteracti
 async function commandOf(ctx: DiscordContext, interaction: ChatInputCommandInteraction, say: Say): Promise<ParsedCommand> {
   const { options } = interaction;
   const name = options.getSubcommand(false) ?? '';
-  if (name === 'list') return { name };
+  if (name === 'list') return checkCommand({ name, page: options.getInteger('page') ?? undefined, which: options.getString('which') ?? undefined });
   if (name === 'retry') return checkCommand({ name, jobKey: options.getString('delivery') ?? '' });
   const ticketId = await ticketIdFor(ctx, interaction);
   if (!ticketId) return { name: 'error', message: say('discord.ticketMissing') };
@@ -115,6 +115,7 @@ async function button(ctx: DiscordContext, interaction: ButtonInteraction): Prom
   if (parsed?.kind === 'retry') return later({ name: 'retry', jobKey: parsed.jobKey });
   if (parsed?.kind === 'refill') return showRefill(ctx, interaction, parsed.submit, say, say('form.draftExpired'));
   if (parsed?.kind === 'fromMessage') return openFromReaction(ctx, interaction, parsed, say);
+  if (parsed?.kind === 'list') return turnPage(ctx, interaction, checkCommand({ name: 'list', page: parsed.page, which: parsed.which }), say);
   if (parsed?.kind !== 'button') return answerNow(ctx, interaction, say('discord.stale.button'));
   const { action, ticketId } = parsed;
   if (action === 'rate') return answerAtOnce(ctx, interaction, await ratingForm(ctx.service, chatContext(ctx, interaction), ticketId), say);
@@ -143,6 +144,16 @@ async function modalSubmit(ctx: DiscordContext, interaction: ModalSubmitInteract
     await keepRefill(ctx, interaction.id, { pending: parsed.pending, draft: Draft.parse(values), errors: reply.fieldErrors });
     return withFixButton(renderReply(withLabels(reply, labels), typed, say), interaction.id, say('button.openAgain'));
   });
+}
+
+/** Previous / Next: the same list message shows the other page (acknowledged at once, then edited in place). */
+async function turnPage(ctx: DiscordContext, interaction: ButtonInteraction, command: ParsedCommand, say: Say): Promise<void> {
+  try {
+    await interaction.deferUpdate();
+    await interaction.editReply(renderReply(await dispatch(ctx.service, command, deferredOrigin(ctx, interaction)), [], say));
+  } catch (error) {
+    ctx.logger.warn('discord: could not turn a list page', { error, interaction: interaction.id });
+  }
 }
 
 /** Field errors name the field as the form shows it ("Subject: must be at most 200 characters"). */

@@ -1,9 +1,19 @@
-import { MessageFlags, type APIEmbed, type InteractionEditReplyOptions, type RepliableInteraction } from 'discord.js';
-import type { Answer } from '../../handlers/types.js';
+import {
+  ButtonStyle,
+  ComponentType,
+  MessageFlags,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIComponentInMessageActionRow,
+  type APIEmbed,
+  type InteractionEditReplyOptions,
+  type RepliableInteraction,
+} from 'discord.js';
+import type { Answer, ListPage } from '../../handlers/types.js';
 import { NO_MENTIONS } from './client.js';
 import type { DiscordContext } from './context.js';
 import { cardMessage, typedTextEmbeds } from './embeds.js';
-import { threadIdOf } from './ids.js';
+import { customId, threadIdOf } from './ids.js';
 import { clip, MAX_CONTENT } from './messages.js';
 import { say as english, sayFor, type Say } from './words.js';
 
@@ -17,9 +27,22 @@ export function renderReply(reply: Answer, typed: readonly { label: string; valu
   return {
     content: clip(`${reply.text}${link}${note}`, MAX_CONTENT),
     embeds,
-    components: card?.components ?? [],
+    components: card?.components ?? pageButtons(reply.page, say),
     allowedMentions: NO_MENTIONS,
   };
+}
+
+/** Previous and Next under a list of more than one page; the one past an end is disabled. */
+function pageButtons(page: ListPage | undefined, say: Say): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+  if (!page || page.pages <= 1) return [];
+  const turn = (to: number, label: 'button.previous' | 'button.next'): APIButtonComponent => ({
+    type: ComponentType.Button,
+    style: ButtonStyle.Secondary,
+    custom_id: customId.listPage(page.which, Math.min(Math.max(1, to), page.pages)),
+    label: say(label),
+    disabled: to < 1 || to > page.pages,
+  });
+  return [{ type: ComponentType.ActionRow, components: [turn(page.number - 1, 'button.previous'), turn(page.number + 1, 'button.next')] }];
 }
 
 /**
