@@ -164,6 +164,13 @@ export class TicketService {
     return all.sort((a, b) => newestFirst(a.ticketId, b.ticketId)).slice(0, limit);
   }
 
+  /** Every linked ticket not closed, newest first: what staff follow. */
+  async listOpen(): Promise<TicketLink[]> {
+    const ids = await this.deps.links.openTickets();
+    const links = await Promise.all(ids.map((id) => this.deps.links.get(id)));
+    return links.filter((l): l is TicketLink => l !== undefined).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
   async close(ticketId: string, actor: Actor): Promise<TicketLink> {
     const link = await this.allowed(ticketId, actor);
     const { provider } = this.deps;

@@ -11,6 +11,7 @@ import { Background } from './background.js';
 import { registerCommands } from './commands.js';
 import { CheckedHttpReceiver } from './http-receiver.js';
 import { registerMessages } from './messages.js';
+import { SlackHome } from './home.js';
 import { registerModals } from './modals.js';
 import { People } from './people.js';
 import type { SlackRuntime } from './runtime.js';
@@ -95,6 +96,7 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     ...(options.perChannelMs ? { perChannelMs: options.perChannelMs } : {}),
     ...(deps.limiters ? { limiters: deps.limiters } : {}),
     ...(deps.defaultLocale ? { locale: deps.defaultLocale } : {}),
+    onChange: (thread) => home.refresh(thread),
   });
   const staff = new StaffDirectory(app.client, settings.staffUsergroup, deps.logger);
   const background = new Background(deps.logger);
@@ -108,6 +110,8 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     background,
   };
 
+  const home = new SlackHome(rt, app.client);
+  home.register(app);
   registerCommands(app, rt);
   registerModals(app, rt);
   registerActions(app, rt);

@@ -1,4 +1,5 @@
 import { webApi } from '@slack/bolt';
+import { z } from 'zod';
 import { ChatDeliveryError, type ChatSink, type ThreadMessage, type TicketCard } from '../../src/chat.js';
 import type { ThreadRef } from '../../src/domain.js';
 import type { Logger } from '../../src/logger.js';
@@ -17,6 +18,10 @@ const TRANSIENT_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error'
 const REPLIES_PAGES = 10;
 
 
+const LastAnswer = z.object({ author: z.string(), text: z.string() });
+type LastAnswer = z.infer<typeof LastAnswer>;
+const lastAnswerKey = (thread: ThreadRef): string => `slack:last-answer:${thread}`;
+
 export interface SlackSinkOptions {
   /** A client that rejects rate-limited calls instead of waiting: the outbox owns the retries. */
   client: webApi.WebClient;
@@ -26,6 +31,8 @@ export interface SlackSinkOptions {
   perChannelMs?: number;
   /** Where the per-channel pacing lives: Redis across replicas, or this process (the default). */
   limiters?: Limiters;
+  /** Told after a thread's ticket changed (a post or a redrawn card): App Home is refreshed from it. */
+  onChange?: (thread: ThreadRef) => void;
   /** DEFAULT_LOCALE: everyone in a channel reads the card and the status lines, so they are in the workspace's language. */
   locale?: Locale;
 }
@@ -77,6 +84,17 @@ export class SlackSink implements ChatSink<SlackThread> {
         }),
       );
     }
+    if (message.kind === 'comment') {
+      const answer: LastAnswer = { author: message.author, text: message.text.slice(0, 300) };
+      await this.options.kv.set(lastAnswerKey(threadRef(thread)), answer, ATTEMPT_TTL_MS);
+    }
+    this.options.onChange?.(threadRef(thread));
+  }
+
+  /** The last agent comment relayed into a thread, as App Home shows it. */
+  async lastAnswer(thread: ThreadRef): Promise<LastAnswer | undefined> {
+    const parsed = LastAnswer.safeParse(await this.options.kv.get(lastAnswerKey(thread)));
+    return parsed.success ? parsed.data : undefined;
   }
 
   async updateCard(thread: SlackThread, cardRef: string | undefined, card: TicketCard): Promise<void> {
@@ -84,6 +102,7 @@ export class SlackSink implements ChatSink<SlackThread> {
     await this.call('chat.update', () =>
       this.options.client.chat.update({ channel, ts, text: cardText(card, this.t), blocks: cardBlocks(card, this.t), link_names: false, parse: 'none' }),
     );
+    this.options.onChange?.(threadRef(thread));
   }
 
   /** Posts a ticket card; its thread becomes the ticket's conversation. */
