@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FailureCause } from './delivery/failure-cause.js';
 import { CommentFile, isClosed, TicketStatus, type Priority, type ThreadRef, type TicketLink } from './domain.js';
 
 /** The ticket card every front-end renders its own way (Block Kit, embed, a terminal line). */
@@ -39,13 +40,20 @@ export const StatusMessage = z.object({
   by: z.string().optional(),
 });
 
-/** A reply from the thread that the provider refused for good; `jobKey` is what Retry puts back. */
+/**
+ * A reply from the thread that the provider refused for good; `jobKey` is what Retry puts back.
+ * People read `cause` in plain words; `reason` is the technical detail, kept for the log and never
+ * shown (notices stored before `cause` existed have only `reason`).
+ */
 export const DeliveryFailedMessage = z.object({
   kind: z.literal('delivery_failed'),
   ticketId: z.string(),
   jobKey: z.string(),
   excerpt: z.string(),
   reason: z.string(),
+  /** The provider's display name, as the notice names it. */
+  provider: z.string().optional(),
+  cause: FailureCause.optional(),
 });
 
 const NoticeMessage = z.object({ kind: z.literal('notice'), ticketId: z.string(), text: z.string() });

@@ -101,9 +101,9 @@ export async function placeOf(ctx: DiscordContext, pending: string): Promise<str
 }
 
 /** The open form filled from a message: its first line as the subject, all of it and a link as the description. */
-export function messageDraft(ctx: DiscordContext, message: { content: string; url: string; author: { username: string } }): Draft {
+export function messageDraft(ctx: DiscordContext, message: { content: string; url: string; author: { username: string } }, say: Say): Draft {
   const subjectMax = ctx.service.fields.find((f) => f.name === 'subject')?.maxLength ?? 100;
-  const source = `(From a message by ${message.author.username}: ${message.url})`;
+  const source = `(${say('discord.fromMessage', { author: message.author.username, link: message.url })})`;
   return draftFromMessage(message.content, { subjectMax, source });
 }
 

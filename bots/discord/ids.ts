@@ -15,6 +15,8 @@ export const customId = {
   refill: (submit: string): string => `${PREFIX}:refill:${submit}`,
   /** "Open a ticket from this message", offered to whoever reacted 🎫 to it. */
   fromMessage: (channelId: string, messageId: string): string => `${PREFIX}:frommsg:${channelId}:${messageId}`,
+  /** Previous / Next under `/ticket list`: the page to show and which tickets. */
+  listPage: (which: string, page: number): string => `${PREFIX}:list:${which}:${page}`,
 };
 
 type ParsedCustomId =
@@ -24,10 +26,11 @@ type ParsedCustomId =
   | { kind: 'rate'; ticketId: string }
   | { kind: 'reopen'; ticketId: string }
   | { kind: 'refill'; submit: string }
-  | { kind: 'fromMessage'; channelId: string; messageId: string };
+  | { kind: 'fromMessage'; channelId: string; messageId: string }
+  | { kind: 'list'; which: string; page: string };
 
 export function parseCustomId(id: string): ParsedCustomId | undefined {
-  const match = /^tb:(close|reopen|rate|retry|open|ratemodal|reopenmodal|refill|frommsg):(.*)$/s.exec(id);
+  const match = /^tb:(close|reopen|rate|retry|open|ratemodal|reopenmodal|refill|frommsg|list):(.*)$/s.exec(id);
   if (!match) return undefined;
   const [, kind = '', rest = ''] = match;
   switch (kind) {
@@ -43,6 +46,10 @@ export function parseCustomId(id: string): ParsedCustomId | undefined {
       return { kind: 'reopen', ticketId: rest };
     case 'refill':
       return { kind: 'refill', submit: rest };
+    case 'list': {
+      const [which = '', page = ''] = rest.split(':');
+      return { kind: 'list', which, page };
+    }
     case 'frommsg': {
       const [channelId = '', messageId = ''] = rest.split(':');
       return { kind: 'fromMessage', channelId, messageId };

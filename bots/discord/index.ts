@@ -1,4 +1,5 @@
 import { DiscordAPIError, Events, GatewayCloseCodes, HTTPError, Status, type Client } from 'discord.js';
+import { translator } from '../../handlers/i18n.js';
 import { ConfigError, innermostMessage } from '../../src/errors.js';
 import type { FrontEnd, FrontEndDeps } from '../../src/frontend.js';
 import type { Logger } from '../../src/logger.js';
@@ -24,8 +25,8 @@ interface DiscordOptions {
 export async function startDiscord(deps: FrontEndDeps, options: DiscordOptions = {}): Promise<FrontEnd> {
   const settings = discordSettings(deps.env);
   const client = createClient(settings, options.rest);
-  const ctx: DiscordContext = { client, service: deps.service, kv: deps.kv, logger: deps.logger, settings };
-  const sink = new DiscordSink(client.rest, { opening: { kv: deps.kv, logger: deps.logger }, limiters: deps.limiters });
+  const ctx: DiscordContext = { client, service: deps.service, kv: deps.kv, logger: deps.logger, settings, defaultLocale: deps.defaultLocale };
+  const sink = new DiscordSink(client.rest, { opening: { kv: deps.kv, logger: deps.logger }, limiters: deps.limiters, t: translator(deps.defaultLocale) });
   client.on(Events.InteractionCreate, interactionListener(ctx));
   const threadMessages = threadMessageListeners(ctx);
   client.on(Events.MessageCreate, threadMessages.created);

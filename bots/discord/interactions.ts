@@ -23,7 +23,7 @@ import { customId, parseCustomId, placeRef, threadRef } from './ids.js';
 import { submittedValues } from './modals.js';
 import { openFromReaction } from './reactions.js';
 import { answerLater, answerNow, renderReply } from './replies.js';
-import { sayFor } from './words.js';
+import { localeOf, sayFor, type Say } from './words.js';
 
 type Acting = ModalCapable | ModalSubmitInteraction;
 
@@ -37,12 +37,13 @@ function chatContext(ctx: DiscordContext, interaction: Acting, channelId = inter
     place: placeRef({ channelId: ctx.settings.ticketChannel ?? channelId ?? undefined, userId: interaction.user.id }),
     // The answer links the new thread: wait a moment for the outbox to post its card.
     threadWaitMs: THREAD_WAIT_MS,
+    locale: localeOf(interaction.locale),
   };
 }
 
 /** A command answered later: once an interaction is deferred it can show no modal. */
 function deferredOrigin(ctx: DiscordContext, interaction: Acting): CommandOrigin & { forms: false } {
-  return { forms: false, eventKey: `discord:${interaction.id}`, context: async () => chatContext(ctx, interaction) };
+  return { forms: false, eventKey: `discord:${interaction.id}`, locale: localeOf(interaction.locale), context: async () => chatContext(ctx, interaction) };
 }
 
 /** Routes every interaction; each is answered within Discord's 3 s, whatever the provider does. */
@@ -69,7 +70,7 @@ async function slashCommand(ctx: DiscordContext, interaction: ChatInputCommandIn
     const command = name === 'open' ? ({ name, fields: openOptions(ctx, interaction) } as const) : ({ name } as const);
     return answerAtOnce(ctx, interaction, await dispatch(ctx.service, command, { ...origin, forms: true }), say);
   }
-  await answerLater(ctx, interaction, async () => renderReply(await dispatch(ctx.service, await commandOf(ctx, interaction), origin)));
+  await answerLater(ctx, interaction, async () => renderReply(await dispatch(ctx.service, await commandOf(ctx, interaction, say), origin), [], say));
 }
 
 /** Provider fields past what a modal holds, offered as options of `/ticket open`. */
@@ -83,13 +84,13 @@ function openOptions(ctx: DiscordContext, interaction: ChatInputCommandInteracti
 }
 
 /** A sub-command other than open and help, as the neutral command; the ticket defaults to the thread's own. */
-async function commandOf(ctx: DiscordContext, interaction: ChatInputCommandInteraction): Promise<ParsedCommand> {
+async function commandOf(ctx: DiscordContext, interaction: ChatInputCommandInteraction, say: Say): Promise<ParsedCommand> {
   const { options } = interaction;
   const name = options.getSubcommand(false) ?? '';
-  if (name === 'list') return { name };
+  if (name === 'list') return checkCommand({ name, page: options.getInteger('page') ?? undefined, which: options.getString('which') ?? undefined });
   if (name === 'retry') return checkCommand({ name, jobKey: options.getString('delivery') ?? '' });
   const ticketId = await ticketIdFor(ctx, interaction);
-  if (!ticketId) return { name: 'error', message: 'ticket: expects a ticket id, e.g. 42 (or use the command inside the ticket’s thread)' };
+  if (!ticketId) return { name: 'error', message: say('discord.ticketMissing') };
   const text = options.getString(name === 'reply' ? 'text' : 'reason') ?? undefined;
   const comment = options.getString('comment') ?? undefined;
   return checkCommand({ name, ticketId, text, score: options.getInteger('score'), comment });
@@ -105,7 +106,8 @@ async function ticketIdFor(ctx: DiscordContext, interaction: ChatInputCommandInt
 /** "Open ticket from message": the form, prefilled with the message and where it was written. */
 async function openFromMessage(ctx: DiscordContext, interaction: MessageContextMenuCommandInteraction): Promise<void> {
   const message = interaction.targetMessage;
-  await answerAtOnce(ctx, interaction, { form: 'open', draft: messageDraft(ctx, message) }, sayFor(interaction.locale));
+  const say = sayFor(interaction.locale);
+  await answerAtOnce(ctx, interaction, { form: 'open', draft: messageDraft(ctx, message, say) }, say);
 }
 
 /** The card's Close, Reopen and Rate buttons, Retry under a failed delivery, "Fix the form" and the 🎫 offer. */
@@ -113,11 +115,12 @@ async function button(ctx: DiscordContext, interaction: ButtonInteraction): Prom
   const parsed = parseCustomId(interaction.customId);
   const origin = deferredOrigin(ctx, interaction);
   const say = sayFor(interaction.locale);
-  const later = (command: ParsedCommand) => answerLater(ctx, interaction, async () => renderReply(await dispatch(ctx.service, command, origin)));
+  const later = (command: ParsedCommand) => answerLater(ctx, interaction, async () => renderReply(await dispatch(ctx.service, command, origin), [], say));
   if (parsed?.kind === 'retry') return later({ name: 'retry', jobKey: parsed.jobKey });
-  if (parsed?.kind === 'refill') return showRefill(ctx, interaction, parsed.submit, say, say('discord.refill.expired'));
+  if (parsed?.kind === 'refill') return showRefill(ctx, interaction, parsed.submit, say, say('form.draftExpired'));
   if (parsed?.kind === 'fromMessage') return openFromReaction(ctx, interaction, parsed, say);
-  if (parsed?.kind !== 'button') return answerNow(ctx, interaction, 'This button belongs to an older version of the bot; use /ticket instead.');
+  if (parsed?.kind === 'list') return turnPage(ctx, interaction, checkCommand({ name: 'list', page: parsed.page, which: parsed.which }), say);
+  if (parsed?.kind !== 'button') return answerNow(ctx, interaction, say('discord.stale.button'));
   const { action, ticketId } = parsed;
   if (action === 'rate') return answerAtOnce(ctx, interaction, await ratingForm(ctx.service, chatContext(ctx, interaction), ticketId), say);
   if (action === 'reopen') return answerAtOnce(ctx, interaction, await reopenForm(ctx.service, chatContext(ctx, interaction), ticketId), say);
@@ -128,16 +131,16 @@ async function modalSubmit(ctx: DiscordContext, interaction: ModalSubmitInteract
   const parsed = parseCustomId(interaction.customId);
   const { service } = ctx;
   const values = submittedValues(interaction);
+  const say = sayFor(interaction.locale);
   if (parsed?.kind === 'rate') {
     const rating = { score: values['score'] ?? '', comment: values['comment']?.trim() || undefined };
-    return answerLater(ctx, interaction, async () => renderReply(await rateTicket(service, chatContext(ctx, interaction), parsed.ticketId, rating)));
+    return answerLater(ctx, interaction, async () => renderReply(await rateTicket(service, chatContext(ctx, interaction), parsed.ticketId, rating), [], say));
   }
   if (parsed?.kind === 'reopen') {
     const reason = values['reason']?.trim() || undefined;
     return answerLater(ctx, interaction, async () => renderReply(await reopenTicket(service, chatContext(ctx, interaction), parsed.ticketId, reason)));
   }
-  if (parsed?.kind !== 'open') return answerNow(ctx, interaction, 'This form belongs to an older version of the bot; use /ticket instead.');
-  const say = sayFor(interaction.locale);
+  if (parsed?.kind !== 'open') return answerNow(ctx, interaction, say('discord.stale.form'));
   await answerLater(ctx, interaction, async () => {
     const hctx = chatContext(ctx, interaction, (await placeOf(ctx, parsed.pending)) ?? interaction.channelId);
     const form: Record<string, string | undefined> = { ...(await pendingOptions(ctx, parsed.pending)) };
@@ -146,10 +149,20 @@ async function modalSubmit(ctx: DiscordContext, interaction: ModalSubmitInteract
     if (reply.ok) await forgetPending(ctx, parsed.pending);
     const labels = new Map(service.fields.map((f) => [f.name as string, f.label]));
     const typed = Object.entries(values).map(([name, value]) => ({ label: labels.get(name) ?? name, value }));
-    if (!reply.fieldErrors) return renderReply(reply, typed);
+    if (!reply.fieldErrors) return renderReply(reply, typed, say);
     await keepRefill(ctx, interaction.id, { pending: parsed.pending, draft: Draft.parse(values), errors: reply.fieldErrors });
-    return withFixButton(renderReply(withLabels(reply, labels), typed), interaction.id, say('discord.refill.button'));
+    return withFixButton(renderReply(withLabels(reply, labels), typed, say), interaction.id, say('button.openAgain'));
   });
+}
+
+/** Previous / Next: the same list message shows the other page (acknowledged at once, then edited in place). */
+async function turnPage(ctx: DiscordContext, interaction: ButtonInteraction, command: ParsedCommand, say: Say): Promise<void> {
+  try {
+    await interaction.deferUpdate();
+    await interaction.editReply(renderReply(await dispatch(ctx.service, command, deferredOrigin(ctx, interaction)), [], say));
+  } catch (error) {
+    ctx.logger.warn('discord: could not turn a list page', { error, interaction: interaction.id });
+  }
 }
 
 /** Field errors name the field as the form shows it ("Subject: must be at most 200 characters"). */

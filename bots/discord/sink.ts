@@ -20,6 +20,7 @@ interface OpeningDeps {
   kv: KeyValueStore;
   logger: Logger;
 }
+import { translator, type Translate } from '../../handlers/i18n.js';
 
 const TRANSIENT_RETRY_MS = 5_000;
 /** What a bot may attach to a message in a guild without boosts. */
@@ -47,14 +48,19 @@ export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
   readonly maxUploadBytes = MAX_UPLOAD_BYTES;
   private readonly opening: OpeningDeps | undefined;
   private readonly limiters: Limiters;
+  private readonly t: Translate;
 
-  /** `opening` lets the sink start tickets' threads; `limiters` holds the channel pace (Redis across replicas). */
+  /**
+   * `opening` lets the sink start tickets' threads; `limiters` holds the channel pace (Redis across
+   * replicas); `t` is DEFAULT_LOCALE's words, for posts everyone in the thread reads (English by default).
+   */
   constructor(
     private readonly rest: REST,
-    deps: { opening?: OpeningDeps; limiters?: Limiters | undefined } = {},
+    deps: { opening?: OpeningDeps; limiters?: Limiters | undefined; t?: Translate } = {},
   ) {
     this.opening = deps.opening;
     this.limiters = deps.limiters ?? memoryLimiters();
+    this.t = deps.t ?? translator('en');
   }
 
   encodeThread(thread: DiscordThread): ThreadRef {
@@ -80,7 +86,7 @@ export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
     try {
       if (!place.channelId) throw new ChatDeliveryError('no channel to start the ticket thread in', false, undefined, '10003');
       const channelId = place.channelId;
-      started = await startTicketThread(this.rest, { channelId, userId: place.userId }, card);
+      started = await startTicketThread(this.rest, { channelId, userId: place.userId }, card, this.t);
     } catch (error) {
       const refusal = deliveryError(error);
       if (!REFUSED_CHANNEL.has(refusal.code ?? '')) throw refusal;
@@ -104,7 +110,7 @@ export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
   private async startInDm(place: DiscordPlace, card: TicketCard, key: string): Promise<StartedThread> {
     const { kv } = this.required();
     const channelId = await this.dmChannel(place.userId);
-    const cardPost = await this.send(channelId, { ...cardMessage(card), allowed_mentions: NO_MENTIONS, nonce: nonceOf(key, 0), enforce_nonce: true });
+    const cardPost = await this.send(channelId, { ...cardMessage(card, this.t), allowed_mentions: NO_MENTIONS, nonce: nonceOf(key, 0), enforce_nonce: true });
     const where = place.channelId ? `<#${place.channelId}>` : 'a server channel';
     const content =
       `Your ticket #${card.ticketId} could not be posted in ${where}: the bot cannot see or post in that channel. ` +
@@ -137,7 +143,7 @@ export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
 
   async postToThread(thread: DiscordThread, message: ThreadMessage, idempotencyKey: string, uploads: readonly Upload[] = []): Promise<void> {
     const channelId = thread.threadId;
-    const { parts, components } = renderThreadMessage(message);
+    const { parts, components } = renderThreadMessage(message, this.t);
     for (const [i, content] of parts.entries()) {
       const last = i === parts.length - 1;
       const body = {
@@ -160,7 +166,7 @@ export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
 
   async updateCard(thread: DiscordThread, cardRef: string | undefined, card: TicketCard): Promise<void> {
     const channelId = thread.threadId;
-    const body = { ...cardMessage(card), allowed_mentions: NO_MENTIONS };
+    const body = { ...cardMessage(card, this.t), allowed_mentions: NO_MENTIONS };
     if (cardRef) {
       await this.call(() => this.rest.patch(Routes.channelMessage(channelId, cardRef), { body }), channelId);
       return;

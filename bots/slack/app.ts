@@ -12,6 +12,7 @@ import { Background } from './background.js';
 import { registerCommands } from './commands.js';
 import { CheckedHttpReceiver } from './http-receiver.js';
 import { registerMessages } from './messages.js';
+import { SlackHome } from './home.js';
 import { registerModals } from './modals.js';
 import { People } from './people.js';
 import type { SlackRuntime } from './runtime.js';
@@ -102,6 +103,7 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     ...(deps.limiters ? { limiters: deps.limiters } : {}),
     ...(options.identity ? { botUserId: options.identity.botUserId } : {}),
     ...(deps.defaultLocale ? { locale: deps.defaultLocale } : {}),
+    onChange: (thread) => home.refresh(thread),
   });
   const staff = new StaffDirectory(app.client, settings.staffUsergroup, deps.logger);
   const background = new Background(deps.logger);
@@ -115,6 +117,8 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     background,
   };
 
+  const home = new SlackHome(rt, app.client);
+  home.register(app);
   registerCommands(app, rt);
   registerModals(app, rt);
   registerActions(app, rt);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { App, types } from '@slack/bolt';
+import type { App, types, webApi } from '@slack/bolt';
 import { Draft } from '../../handlers/command.js';
 import { openTicket } from '../../handlers/open-ticket.js';
 import { rateTicket } from '../../handlers/rate.js';
@@ -48,7 +48,12 @@ export function registerModals(app: App, rt: SlackRuntime): void {
     await ack();
     const audience = { client, channel: origin.channel, user: body.user.id };
     afterAck(rt, 'ticket form', audience, async () => {
-      const reply = await openTicket(rt.service, await chatContext(rt, submitter(args, origin.channel)), draft, `slack:view:${view.id}`);
+      // Said at once, while the provider (seconds, for a slow one) is still being asked.
+      const opening = tell(rt, audience, { ok: true, text: wordsFor(rt, body.user.id)('open.opening', { provider: rt.service.providerName }) });
+      const source = origin.source && (await permalinkLine(rt, client, origin.source, wordsFor(rt, body.user.id)));
+      const form = source ? { ...draft, description: `${draft.description ?? ''}\n\n${source}`.trim() } : draft;
+      const reply = await openTicket(rt.service, await chatContext(rt, submitter(args, origin.channel)), form, `slack:view:${view.id}`);
+      await opening;
       if (reply.ok || reply.card) return tell(rt, audience, reply);
       rt.logger.warn('ticket not opened; the input is kept for another try', { reason: reply.text });
       await tell(rt, audience, reply, await keepDraft(rt, draft, fields, origin.channel, wordsFor(rt, body.user.id)));
@@ -86,6 +91,17 @@ export function registerModals(app: App, rt: SlackRuntime): void {
       await tell(rt, audience, await rateTicket(rt.service, ctx, origin.ticketId, { score: values.score, comment: values.comment }));
     });
   });
+}
+
+/** "From Slack: <link>" for the message a shortcut opened the form from; empty when Slack gives no link. */
+async function permalinkLine(rt: SlackRuntime, client: webApi.WebClient, source: { channel: string; ts: string }, t: Translate): Promise<string> {
+  try {
+    const { permalink } = await client.chat.getPermalink({ channel: source.channel, message_ts: source.ts });
+    return permalink ? t('open.fromSlack', { link: permalink }) : '';
+  } catch (error) {
+    rt.logger.warn('permalink not available; opening the ticket without it', { error });
+    return '';
+  }
 }
 
 /** The "Open the form again" button: the form with what the person had typed, in the channel it came from. */

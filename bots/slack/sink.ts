@@ -1,4 +1,5 @@
 import { webApi } from '@slack/bolt';
+import { z } from 'zod';
 import { ChatDeliveryError, type ChatSink, type StartedThread, type ThreadMessage, type TicketCard, type Upload } from '../../src/chat.js';
 import { uploadBytes } from '../../src/download.js';
 import type { ThreadRef } from '../../src/domain.js';
@@ -24,6 +25,10 @@ const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 const UPLOAD_TIMEOUT_MS = 60_000;
 
 
+const LastAnswer = z.object({ author: z.string(), text: z.string() });
+type LastAnswer = z.infer<typeof LastAnswer>;
+const lastAnswerKey = (thread: ThreadRef): string => `slack:last-answer:${thread}`;
+
 export interface SlackSinkOptions {
   /** A client that rejects rate-limited calls instead of waiting: the outbox owns the retries. */
   client: webApi.WebClient;
@@ -35,6 +40,8 @@ export interface SlackSinkOptions {
   limiters?: Limiters;
   /** The bot's user id, to name it when the operator must invite it to a channel. */
   botUserId?: string;
+  /** Told after a thread's ticket changed (a post or a redrawn card): App Home is refreshed from it. */
+  onChange?: (thread: ThreadRef) => void;
   /** DEFAULT_LOCALE: everyone in a channel reads the card and the status lines, so they are in the workspace's language. */
   locale?: Locale;
   /** Hosts an upload URL may point at (Slack's file host, or a fake's); no upload goes elsewhere. */
@@ -90,6 +97,7 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
       );
     }
     for (const [index, upload] of uploads.entries()) await this.upload(thread, upload, `${idempotencyKey}:${index}`);
+    await this.noteChange(thread, message);
   }
 
   /**
@@ -115,11 +123,27 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
     await this.options.kv.set(mark, '1', ATTEMPT_TTL_MS);
   }
 
+  /** Remembers a relayed agent comment (App Home shows the last one) and tells App Home the ticket changed. */
+  private async noteChange(thread: SlackThread, message: ThreadMessage): Promise<void> {
+    if (message.kind === 'comment') {
+      const answer: LastAnswer = { author: message.author, text: message.text.slice(0, 300) };
+      await this.options.kv.set(lastAnswerKey(threadRef(thread)), answer, ATTEMPT_TTL_MS);
+    }
+    this.options.onChange?.(threadRef(thread));
+  }
+
+  /** The last agent comment relayed into a thread, as App Home shows it. */
+  async lastAnswer(thread: ThreadRef): Promise<LastAnswer | undefined> {
+    const parsed = LastAnswer.safeParse(await this.options.kv.get(lastAnswerKey(thread)));
+    return parsed.success ? parsed.data : undefined;
+  }
+
   async updateCard(thread: SlackThread, cardRef: string | undefined, card: TicketCard): Promise<void> {
     const { channel, ts } = cardRef === undefined ? thread : parseThreadRef(cardRef);
     await this.call('chat.update', () =>
       this.options.client.chat.update({ channel, ts, text: cardText(card, this.t), blocks: cardBlocks(card, this.t), link_names: false, parse: 'none' }),
     );
+    this.options.onChange?.(threadRef(thread));
   }
 
   decodePlace(ref: string): SlackPlace | undefined {

@@ -1,3 +1,4 @@
+import { failureCause } from './failure-cause.js';
 import { cardOf, ChatDeliveryError, type ChatSinks, type Upload } from '../chat.js';
 import { fileLinksText, type BlobStore, type FileRef, type OutgoingFile } from '../files.js';
 import type { LinkStore } from '../links.js';
@@ -149,6 +150,6 @@ export function failureNotice(outbox: Outbox<Delivery>, provider: TicketProvider
   return async (job: OutboxJob<Delivery>, error: unknown): Promise<void> => {
     if (job.kind !== 'comment') return;
     const reason = error instanceof Error ? error.message : String(error);
-    await outbox.enqueue(failureNoticeJob(provider.id, job, reason));
+    await outbox.enqueue(failureNoticeJob(provider.id, job, reason, { provider: provider.displayName, cause: failureCause(error) }));
   };
 }

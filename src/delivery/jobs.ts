@@ -1,3 +1,4 @@
+import type { FailureCause } from './failure-cause.js';
 import { z } from 'zod';
 import { CommentMessage, DeliveryFailedMessage, StatusMessage } from '../chat.js';
 import { Requester, type Comment, type ProviderId, type TicketLink, type TicketStatus } from '../domain.js';
@@ -127,14 +128,19 @@ export function openCardJob(link: Pick<TicketLink, 'provider' | 'ticketId'>, pla
 }
 
 /** Keyed by the failed job's attempts, so a retried reply that fails again is told again. */
-export function failureNoticeJob(provider: ProviderId, failed: CommentJob & { attempts: number }, reason: string): FailureNoticeJob {
+export function failureNoticeJob(
+  provider: ProviderId,
+  failed: CommentJob & { attempts: number },
+  reason: string,
+  plain?: { provider: string; cause: FailureCause },
+): FailureNoticeJob {
   const { ticketId, payload } = failed;
   return {
     kind: 'failure_notice',
     key: `failed:${failed.key}:${failed.attempts}`,
     lane: laneOf('chat', provider, ticketId),
     ticketId,
-    payload: { thread: payload.thread, message: { kind: 'delivery_failed', ticketId, jobKey: failed.key, excerpt: excerptOf(failed), reason } },
+    payload: { thread: payload.thread, message: { kind: 'delivery_failed', ticketId, jobKey: failed.key, excerpt: excerptOf(failed), reason, ...plain } },
   };
 }
 

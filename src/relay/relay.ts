@@ -45,7 +45,7 @@ interface IngestOptions {
   by?: string | undefined;
 }
 
-const DEFAULT_FOLLOW_UP_MS = 14 * 24 * 3_600_000;
+export const DEFAULT_FOLLOW_UP_MS = 14 * 24 * 3_600_000;
 const DEFAULT_QUIET_MAX_MS = 10 * 60_000;
 const QUIET_READ_SLICE = 100;
 const DEFAULT_REFUSED_MAX_MS = 5 * 60_000;

@@ -166,7 +166,7 @@ describe('Discord front-end', () => {
     expect(answer['content']).toMatch(/^Subject: \S/);
     expect(JSON.stringify(answer['embeds'])).toContain(story);
     const fix = ((answer['components'] as Json[])[0]?.['components'] as Json[])[0] as Json;
-    expect(fix['label']).toBe('Fix the form');
+    expect(fix['label']).toBe('Open the form again');
 
     const again = await s.fake.interaction.button({ customId: fix['custom_id'] as string, messageId: answer['id'] as string }).replies();
     expect(again.callback?.type).toBe(9);

@@ -70,4 +70,26 @@ describe('Discord member commands', () => {
     expect(s.fake.threads()[0]?.['parent_id']).toBe(DEFAULT_IDS.ticketsChannelId);
     expect(s.fake.messages(dm['id'] as string)).toHaveLength(1);
   });
+
+  it('pages /ticket list by ten, newest first, with Previous and Next that turn the page in place', async () => {
+    const s = await stack();
+    const ids: string[] = [];
+    for (let i = 1; i <= 11; i++) ids.push((await openThroughDiscord(s, { subject: `Ticket ${i}`, description: 'x' })).ticketId);
+    const first = await finalAnswer(await s.fake.interaction.command({ name: 'ticket', subcommand: 'list' }).replies());
+    const lines = String(first['content']).split('\n');
+    expect(lines[0]).toBe(`#${ids[10]} Ticket 11 (open)`);
+    expect(lines).toHaveLength(11);
+    expect(lines[10]).toBe('Page 1 of 2 (11 tickets)');
+    const buttons = (first['components'] as Json[])[0]?.['components'] as Json[];
+    expect(buttons.map((b) => [b['label'], b['disabled']])).toEqual([['Previous', true], ['Next', false]]);
+
+    const next = await s.fake.interaction.button({ customId: buttons[1]?.['custom_id'] as string, messageId: first['id'] as string }).replies();
+    expect(next.callback?.type).toBe(6);
+    const turned = await waitFor(() => (String(next.original?.['content']).startsWith(`#${ids[0]} `) ? next.original : undefined), 'page 2 in place');
+    expect(turned['id']).toBe(first['id']);
+    expect(String(turned['content']).split('\n')).toEqual([`#${ids[0]} Ticket 1 (open)`, 'Page 2 of 2 (11 tickets)']);
+
+    const typed = await finalAnswer(await s.fake.interaction.command({ name: 'ticket', subcommand: 'list', options: { page: 2, which: 'all' } }).replies());
+    expect(String(typed['content'])).toMatch(/^#\S+ Ticket 1 \(open\)\nPage 2 of 2/);
+  });
 });

@@ -10,6 +10,7 @@ interface Manifest {
   features: {
     slash_commands: Array<{ command: string; url: string; should_escape?: boolean }>;
     shortcuts: Array<{ type: string; callback_id: string }>;
+    app_home: Record<string, boolean>;
   };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
@@ -28,6 +29,7 @@ const SCOPES_OF: Record<string, string[]> = {
   // Start-up checks the token (Bolt would call it anyway).
   'auth.test': [],
   'views.open': [],
+  'views.publish': [],
   'users.info': ['users:read'],
   'usergroups.users.list': ['usergroups:read'],
   // Ticket threads live in public and private channels, and in DMs when the ticket channel refuses the bot.
@@ -67,8 +69,12 @@ describe('Slack app manifest', () => {
   it('turns interactivity on and subscribes to messages in public and private channels and DMs', () => {
     expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: EVENTS_URL });
     expect(manifest.settings.event_subscriptions.request_url).toBe(EVENTS_URL);
-    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['message.channels', 'message.groups', 'message.im']);
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['app_home_opened', 'message.channels', 'message.groups', 'message.im']);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
+  });
+
+  it('turns the Home tab on, for the App Home the app publishes', () => {
+    expect(manifest.features.app_home).toEqual({ home_tab_enabled: true, messages_tab_enabled: false, messages_tab_read_only_enabled: false });
   });
 
   it('asks for exactly the bot scopes of the Web API methods the code calls', () => {
