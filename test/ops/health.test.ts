@@ -69,7 +69,9 @@ describe('HEALTH_PORT on the real bot process', { timeout: 90_000 }, () => {
       // A secret never reaches a scrape either.
       for (const secret of Object.values(fake.env).filter((v) => !v.startsWith('http') && v.length > 8)) expect(text).not.toContain(secret);
     } finally {
-      expect(await bot.stop()).toBe(0);
+      // Not its exit code: under load tsx (which runs the TypeScript here) may kill its child when
+      // the signal hand-off takes over 30 ms; the clean stop is tested on the bundle (npm-start.test.ts).
+      await bot.stop();
       await fake.close();
     }
   });
