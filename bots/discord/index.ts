@@ -24,7 +24,7 @@ export async function startDiscord(deps: FrontEndDeps, options: DiscordOptions =
   const settings = discordSettings(deps.env);
   const client = createClient(settings, options.rest);
   const ctx: DiscordContext = { client, service: deps.service, kv: deps.kv, logger: deps.logger, settings };
-  const sink = new DiscordSink(client.rest);
+  const sink = new DiscordSink(client.rest, deps.kv);
   client.on(Events.InteractionCreate, interactionListener(ctx));
   const threadMessages = threadMessageListeners(ctx);
   client.on(Events.MessageCreate, threadMessages.created);

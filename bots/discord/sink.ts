@@ -2,12 +2,15 @@ import { DiscordAPIError, HTTPError, RateLimitError, Routes, type REST } from 'd
 import { z } from 'zod';
 import { ChatDeliveryError, type ChatSink, type ThreadMessage, type TicketCard, type Upload } from '../../src/chat.js';
 import type { ThreadRef } from '../../src/domain.js';
+import type { KeyValueStore } from '../../src/store/index.js';
 import { NO_MENTIONS } from './client.js';
 import { cardMessage } from './embeds.js';
 import { decodeThreadRef, threadRef, type DiscordThread } from './ids.js';
 import { nonceOf, renderThreadMessage } from './messages.js';
 
 const TRANSIENT_RETRY_MS = 5_000;
+const POST_REF_TTL_MS = 90 * 24 * 3_600_000;
+const postPartKey = (key: string, part: number): string => `discord:post:${key}:${part}`;
 /** What a bot may attach to a message in a guild without boosts. */
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -24,7 +27,11 @@ const unreadable = (): ChatDeliveryError => new ChatDeliveryError('Discord sent 
 export class DiscordSink implements ChatSink<DiscordThread> {
   readonly maxUploadBytes = MAX_UPLOAD_BYTES;
 
-  constructor(private readonly rest: REST) {}
+  /** `kv` remembers the message ids of relayed posts, so an agent's edit can edit them. */
+  constructor(
+    private readonly rest: REST,
+    private readonly kv?: KeyValueStore,
+  ) {}
 
   encodeThread(thread: DiscordThread): ThreadRef {
     return threadRef(thread.threadId);
@@ -46,7 +53,8 @@ export class DiscordSink implements ChatSink<DiscordThread> {
         allowed_mentions: NO_MENTIONS,
         ...(last && components?.length ? { components } : {}),
       };
-      await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body }));
+      const id = await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body }));
+      await this.kv?.set(postPartKey(idempotencyKey, i), id, POST_REF_TTL_MS);
     }
     // Each file its own multipart message after the text, so the limit holds per message; the
     // nonce numbering goes on from the text's parts.
@@ -54,6 +62,16 @@ export class DiscordSink implements ChatSink<DiscordThread> {
       const body = { nonce: nonceOf(idempotencyKey, parts.length + i), enforce_nonce: true, allowed_mentions: NO_MENTIONS };
       const files = [{ name: upload.name, data: upload.bytes, contentType: upload.contentType }];
       await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body, files }));
+    }
+  }
+
+  /** An agent's edit: each part of the post the bot remembers is PATCHed to the new text. */
+  async editPost(thread: DiscordThread, postKey: string, message: ThreadMessage): Promise<void> {
+    const { parts } = renderThreadMessage(message);
+    for (const [i, content] of parts.entries()) {
+      const id = await this.kv?.get<string>(postPartKey(postKey, i));
+      if (!id) continue; // a part the post never had, or one posted before ids were kept
+      await this.call(() => this.rest.patch(Routes.channelMessage(thread.threadId, id), { body: { content, allowed_mentions: NO_MENTIONS } }));
     }
   }
 
@@ -69,8 +87,8 @@ export class DiscordSink implements ChatSink<DiscordThread> {
     await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body: { ...body, nonce, enforce_nonce: true } }));
   }
 
-  /** Runs a post or an edit; only an answer that is a message counts as done. */
-  private async call(request: () => Promise<unknown>): Promise<void> {
+  /** Runs a post or an edit; only an answer that is a message counts as done. Returns its id. */
+  private async call(request: () => Promise<unknown>): Promise<string> {
     let answer: unknown;
     try {
       answer = await request();
@@ -79,7 +97,9 @@ export class DiscordSink implements ChatSink<DiscordThread> {
     }
     // discord.js hands back a non-JSON body as raw bytes: a 200 from something that is not
     // Discord (a proxy's page) proves nothing was posted. The nonce makes trying again safe.
-    if (!SentMessage.safeParse(answer).success) throw unreadable();
+    const sent = SentMessage.safeParse(answer);
+    if (!sent.success) throw unreadable();
+    return sent.data.id;
   }
 }
 

@@ -23,6 +23,11 @@ const jobSchema = <Kind extends string, Payload extends z.ZodRawShape>(kind: Kin
 const CommentJob = jobSchema('comment', { thread: z.string(), text: z.string(), author: Requester, files: z.array(FileRef).optional() });
 /** provider → chat: an agent's comment. Key `post:<provider>:<ticket>:<comment id>`. */
 const PostJob = jobSchema('post', { thread: z.string(), message: CommentMessage });
+/**
+ * provider → chat: an agent edited a comment already posted; the post (`postKey`, the `post` job's
+ * key) is edited in place. Key `edit:<provider>:<ticket>:<comment id>:<text fingerprint>`.
+ */
+const PostEditJob = jobSchema('post_edit', { thread: z.string(), postKey: z.string(), message: CommentMessage });
 /** provider → chat: a status change. Key `status:<provider>:<ticket>:<status version>`. */
 const StatusJob = jobSchema('status', { thread: z.string(), message: StatusMessage });
 /** provider → chat: the card redrawn from the link as it is when the job runs. Key `card:<provider>:<ticket>:<status version>`. */
@@ -30,7 +35,7 @@ const CardJob = jobSchema('card', { thread: z.string() });
 /** → chat: a reply the provider refused for good. Key `failed:<failed job key>:<its attempts>`. */
 const FailureNoticeJob = jobSchema('failure_notice', { thread: z.string(), message: DeliveryFailedMessage });
 
-const Delivery = z.discriminatedUnion('kind', [CommentJob, PostJob, StatusJob, CardJob, FailureNoticeJob]);
+const Delivery = z.discriminatedUnion('kind', [CommentJob, PostJob, PostEditJob, StatusJob, CardJob, FailureNoticeJob]);
 export type Delivery = z.infer<typeof Delivery>;
 export type CommentJob = z.infer<typeof CommentJob>;
 export type PostJob = z.infer<typeof PostJob>;
@@ -46,6 +51,7 @@ type FailureNoticeJob = z.infer<typeof FailureNoticeJob>;
 const CHECKS_OUTCOME = {
   comment: true,
   post: false,
+  post_edit: false,
   status: false,
   card: false,
   failure_notice: false,
@@ -83,6 +89,18 @@ export function postJob(link: LinkRef, comment: Pick<Comment, 'id' | 'author' | 
     lane: laneOf('chat', link.provider, link.ticketId),
     ticketId: link.ticketId,
     payload: { thread: link.thread, message: { kind: 'comment', ticketId: link.ticketId, author, text, ...(files?.length ? { files } : {}) } },
+  };
+}
+
+/** `fingerprint` is of the comment's new text, so each edit is one job and a repeated read adds none. */
+export function postEditJob(link: LinkRef, comment: Pick<Comment, 'id' | 'author' | 'text'>, fingerprint: string): z.infer<typeof PostEditJob> {
+  const post = postJob(link, comment);
+  return {
+    kind: 'post_edit',
+    key: `edit:${link.provider}:${link.ticketId}:${comment.id}:${fingerprint}`,
+    lane: post.lane,
+    ticketId: link.ticketId,
+    payload: { thread: link.thread, postKey: post.key, message: post.payload.message },
   };
 }
 
