@@ -88,6 +88,8 @@ export interface ChatSink<Thread = unknown, Place = unknown> {
    * other files the sink shows as a link with name and size.
    */
   postToThread(thread: Thread, message: ThreadMessage, idempotencyKey: string, uploads?: readonly Upload[]): Promise<void>;
+  /** Edits the post made under `postKey` to show `message` (an agent edited the comment); absent where posts cannot be edited. */
+  editPost?(thread: Thread, postKey: string, message: ThreadMessage): Promise<void>;
   /** The largest file the platform takes from the bot; none are uploaded when absent. */
   readonly maxUploadBytes?: number;
   /** `cardRef` is the sink's own ref of the card message, as its front-end returned it. */
@@ -113,6 +115,7 @@ export interface ChatSink<Thread = unknown, Place = unknown> {
 interface ChatThread {
   post(message: ThreadMessage, idempotencyKey: string, uploads?: readonly Upload[]): Promise<void>;
   readonly maxUploadBytes: number;
+  edit(postKey: string, message: ThreadMessage): Promise<void>;
   updateCard(cardRef: string | undefined, card: TicketCard): Promise<void>;
 }
 
@@ -159,6 +162,8 @@ export class ChatSinks {
       return {
         post: (message, key, uploads) => sink.postToThread(thread, message, key, uploads),
         maxUploadBytes: sink.maxUploadBytes ?? 0,
+        // A platform without edits keeps the post as it was: never a second post for one comment.
+        edit: async (postKey, message) => sink.editPost?.(thread, postKey, message),
         updateCard: (cardRef, card) => sink.updateCard(thread, cardRef, card),
       };
     });

@@ -96,6 +96,16 @@ export class LinkStore {
     return this.kv.members(`delivered:${this.provider}:${ticketId}:${fingerprint}`);
   }
 
+  /** Fingerprints of the text of agent comments as last posted to chat, by comment id (edits are told by them). */
+  async postedTexts(ticketId: string): Promise<Record<string, string>> {
+    return (await this.kv.get<Record<string, string>>(`posted:${this.provider}:${ticketId}`)) ?? {};
+  }
+
+  /** Written by the relay alone (it holds the poller lease), so one record per ticket is safe. */
+  async setPostedTexts(ticketId: string, texts: Record<string, string>): Promise<void> {
+    await this.kv.set(`posted:${this.provider}:${ticketId}`, texts);
+  }
+
   /** True the first time only: the thread has been told that support gets links, not files. */
   firstLinkNotice(ticketId: string): Promise<boolean> {
     return this.kv.setIfAbsent(`told-links:${this.provider}:${ticketId}`, '1');

@@ -26,7 +26,7 @@ export async function startDiscord(deps: FrontEndDeps, options: DiscordOptions =
   const settings = discordSettings(deps.env);
   const client = createClient(settings, options.rest);
   const ctx: DiscordContext = { client, service: deps.service, kv: deps.kv, logger: deps.logger, settings, defaultLocale: deps.defaultLocale };
-  const sink = new DiscordSink(client.rest, { opening: { kv: deps.kv, logger: deps.logger }, limiters: deps.limiters, t: translator(deps.defaultLocale) });
+  const sink = new DiscordSink(client.rest, { opening: { kv: deps.kv, logger: deps.logger }, limiters: deps.limiters, t: translator(deps.defaultLocale), kv: deps.kv });
   client.on(Events.InteractionCreate, interactionListener(ctx));
   const threadMessages = threadMessageListeners(ctx);
   client.on(Events.MessageCreate, threadMessages.created);

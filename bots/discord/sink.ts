@@ -23,6 +23,8 @@ interface OpeningDeps {
 import { translator, type Translate } from '../../handlers/i18n.js';
 
 const TRANSIENT_RETRY_MS = 5_000;
+const POST_REF_TTL_MS = 90 * 24 * 3_600_000;
+const postPartKey = (key: string, part: number): string => `discord:post:${key}:${part}`;
 /** What a bot may attach to a message in a guild without boosts. */
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -49,18 +51,21 @@ export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
   private readonly opening: OpeningDeps | undefined;
   private readonly limiters: Limiters;
   private readonly t: Translate;
+  private readonly kv: KeyValueStore | undefined;
 
   /**
    * `opening` lets the sink start tickets' threads; `limiters` holds the channel pace (Redis across
-   * replicas); `t` is DEFAULT_LOCALE's words, for posts everyone in the thread reads (English by default).
+   * replicas); `t` is DEFAULT_LOCALE's words, for posts everyone in the thread reads (English by default);
+   * `kv` remembers the message ids of relayed posts, so an agent's edit can edit them.
    */
   constructor(
     private readonly rest: REST,
-    deps: { opening?: OpeningDeps; limiters?: Limiters | undefined; t?: Translate } = {},
+    deps: { opening?: OpeningDeps; limiters?: Limiters | undefined; t?: Translate; kv?: KeyValueStore } = {},
   ) {
     this.opening = deps.opening;
     this.limiters = deps.limiters ?? memoryLimiters();
     this.t = deps.t ?? translator('en');
+    this.kv = deps.kv;
   }
 
   encodeThread(thread: DiscordThread): ThreadRef {
@@ -153,14 +158,25 @@ export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
         allowed_mentions: NO_MENTIONS,
         ...(last && components?.length ? { components } : {}),
       };
-      await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body }), channelId);
+      const id = await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body }), channelId);
+      await this.kv?.set(postPartKey(idempotencyKey, i), id, POST_REF_TTL_MS);
     }
     // Each file its own multipart message after the text, so the limit holds per message; the
     // nonce numbering goes on from the text's parts.
     for (const [i, upload] of uploads.entries()) {
       const body = { nonce: nonceOf(idempotencyKey, parts.length + i), enforce_nonce: true, allowed_mentions: NO_MENTIONS };
       const files = [{ name: upload.name, data: upload.bytes, contentType: upload.contentType }];
-      await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body, files }));
+      await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body, files }), channelId);
+    }
+  }
+
+  /** An agent's edit: each part of the post the bot remembers is PATCHed to the new text. */
+  async editPost(thread: DiscordThread, postKey: string, message: ThreadMessage): Promise<void> {
+    const { parts } = renderThreadMessage(message, this.t);
+    for (const [i, content] of parts.entries()) {
+      const id = await this.kv?.get<string>(postPartKey(postKey, i));
+      if (!id) continue; // a part the post never had, or one posted before ids were kept
+      await this.call(() => this.rest.patch(Routes.channelMessage(thread.threadId, id), { body: { content, allowed_mentions: NO_MENTIONS } }), thread.threadId);
     }
   }
 

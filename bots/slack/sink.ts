@@ -79,7 +79,7 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
     const { channel, ts } = thread;
     const post = renderThreadMessage(message, this.t);
     const firstAttempt = await this.options.kv.setIfAbsent(`slack:post:${idempotencyKey}`, '1', ATTEMPT_TTL_MS);
-    const posted = firstAttempt ? new Set<number>() : await this.partsPosted(thread, idempotencyKey);
+    const posted = firstAttempt ? new Map<number, string>() : await this.partsPosted(thread, idempotencyKey);
     for (const [part, text] of post.parts.entries()) {
       if (posted.has(part)) continue;
       await this.paced(channel, 'chat.postMessage', () =>
@@ -136,6 +136,21 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
   async lastAnswer(thread: ThreadRef): Promise<LastAnswer | undefined> {
     const parsed = LastAnswer.safeParse(await this.options.kv.get(lastAnswerKey(thread)));
     return parsed.success ? parsed.data : undefined;
+  }
+
+  /** An agent's edit: each part of the post, found by its metadata, shows the new text (parts beyond the old ones are posted). */
+  async editPost(thread: SlackThread, postKey: string, message: ThreadMessage): Promise<void> {
+    const { channel } = thread;
+    const post = renderThreadMessage(message, this.t);
+    const parts = await this.partsPosted(thread, postKey);
+    if (parts.size === 0) return this.options.logger.warn('edited comment: its post is not in the thread; left as it is', { postKey });
+    for (const [part, text] of post.parts.entries()) {
+      const ts = parts.get(part);
+      const content = { text, ...(part === 0 && post.blocks ? { blocks: post.blocks } : {}), link_names: false, parse: 'none' as const };
+      const metadata = { event_type: POST_EVENT_TYPE, event_payload: { key: postKey, part } };
+      if (ts) await this.paced(channel, 'chat.update', () => this.options.client.chat.update({ channel, ts, ...content }));
+      else await this.paced(channel, 'chat.postMessage', () => this.options.client.chat.postMessage({ channel, thread_ts: thread.ts, ...content, metadata, unfurl_links: false, unfurl_media: false }));
+    }
   }
 
   async updateCard(thread: SlackThread, cardRef: string | undefined, card: TicketCard): Promise<void> {
@@ -216,9 +231,9 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
     );
   }
 
-  /** Parts of a post already in the thread, by their metadata. */
-  private async partsPosted(thread: SlackThread, key: string): Promise<Set<number>> {
-    const parts = new Set<number>();
+  /** Parts of a post already in the thread, by their metadata: part number → the message's ts. */
+  private async partsPosted(thread: SlackThread, key: string): Promise<Map<number, string>> {
+    const parts = new Map<number, string>();
     let cursor: string | undefined;
     for (let page = 0; page < REPLIES_PAGES; page++) {
       const result = await this.call('conversations.replies', () =>
@@ -226,7 +241,7 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
       );
       for (const m of result.messages ?? []) {
         const meta = m.metadata as { event_type?: string; event_payload?: { key?: unknown; part?: unknown } } | undefined;
-        if (meta?.event_type === POST_EVENT_TYPE && meta.event_payload?.key === key) parts.add(Number(meta.event_payload.part ?? 0));
+        if (meta?.event_type === POST_EVENT_TYPE && meta.event_payload?.key === key && m.ts) parts.set(Number(meta.event_payload.part ?? 0), m.ts);
       }
       cursor = result.response_metadata?.next_cursor || undefined;
       if (!result.has_more || !cursor) break;

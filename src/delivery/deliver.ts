@@ -27,6 +27,8 @@ export function createDeliver(deps: DeliveryDeps): (job: OutboxJob<Delivery>) =>
         const uploads = await uploadsOf(job, thread.maxUploadBytes, deps);
         return thread.post(withFileLinks(job.payload.message, uploads), job.key, uploads);
       }
+      case 'post_edit':
+        return sinks.for(job.payload.thread).edit(job.payload.postKey, job.payload.message);
       case 'status':
       case 'failure_notice':
         return sinks.for(await threadOf(job.ticketId, job.payload.thread, links)).post(job.payload.message, job.key);

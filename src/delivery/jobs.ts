@@ -24,6 +24,11 @@ const jobSchema = <Kind extends string, Payload extends z.ZodRawShape>(kind: Kin
 const CommentJob = jobSchema('comment', { thread: z.string(), text: z.string(), author: Requester, files: z.array(FileRef).optional() });
 /** provider → chat: an agent's comment. Key `post:<provider>:<ticket>:<comment id>`. */
 const PostJob = jobSchema('post', { thread: z.string(), message: CommentMessage });
+/**
+ * provider → chat: an agent edited a comment already posted; the post (`postKey`, the `post` job's
+ * key) is edited in place. Key `edit:<provider>:<ticket>:<comment id>:<text fingerprint>`.
+ */
+const PostEditJob = jobSchema('post_edit', { thread: z.string(), postKey: z.string(), message: CommentMessage });
 /** provider → chat: a status change. Key `status:<provider>:<ticket>:<status version>`. */
 const StatusJob = jobSchema('status', { thread: z.string(), message: StatusMessage });
 /** provider → chat: the card redrawn from the link as it is when the job runs. Key `card:<provider>:<ticket>:<status version>`. */
@@ -36,7 +41,7 @@ const OpenCardJob = jobSchema('open_card', { place: z.string() });
 /** → chat: a reply the provider refused for good. Key `failed:<failed job key>:<its attempts>`. */
 const FailureNoticeJob = jobSchema('failure_notice', { thread: z.string(), message: DeliveryFailedMessage });
 
-const Delivery = z.discriminatedUnion('kind', [CommentJob, PostJob, StatusJob, CardJob, OpenCardJob, FailureNoticeJob]);
+const Delivery = z.discriminatedUnion('kind', [CommentJob, PostJob, PostEditJob, StatusJob, CardJob, OpenCardJob, FailureNoticeJob]);
 export type Delivery = z.infer<typeof Delivery>;
 export type CommentJob = z.infer<typeof CommentJob>;
 export type PostJob = z.infer<typeof PostJob>;
@@ -53,6 +58,7 @@ type FailureNoticeJob = z.infer<typeof FailureNoticeJob>;
 const CHECKS_OUTCOME = {
   comment: true,
   post: false,
+  post_edit: false,
   status: false,
   card: false,
   open_card: false,
@@ -91,6 +97,18 @@ export function postJob(link: LinkRef, comment: Pick<Comment, 'id' | 'author' | 
     lane: laneOf('chat', link.provider, link.ticketId),
     ticketId: link.ticketId,
     payload: { thread: link.thread, message: { kind: 'comment', ticketId: link.ticketId, author, text, ...(files?.length ? { files } : {}) } },
+  };
+}
+
+/** `fingerprint` is of the comment's new text, so each edit is one job and a repeated read adds none. */
+export function postEditJob(link: LinkRef, comment: Pick<Comment, 'id' | 'author' | 'text'>, fingerprint: string): z.infer<typeof PostEditJob> {
+  const post = postJob(link, comment);
+  return {
+    kind: 'post_edit',
+    key: `edit:${link.provider}:${link.ticketId}:${comment.id}:${fingerprint}`,
+    lane: post.lane,
+    ticketId: link.ticketId,
+    payload: { thread: link.thread, postKey: post.key, message: post.payload.message },
   };
 }
 

@@ -4,7 +4,7 @@ import { isRefusal, type ProviderAccess } from '../ops/provider-access.js';
 import { noTelemetry, type Telemetry } from '../ops/telemetry.js';
 import type { Logger } from '../logger.js';
 import type { LinkStore } from '../links.js';
-import { cardJob, postJob, statusJob, type Delivery } from '../delivery/jobs.js';
+import { cardJob, postEditJob, postJob, statusJob, type Delivery } from '../delivery/jobs.js';
 import type { Outbox } from '../delivery/outbox.js';
 import { backoffMs, sleep } from '../pacing.js';
 import { commentFingerprint, type TicketProvider } from '../provider.js';
@@ -127,16 +127,29 @@ export class Relay {
     const fresh = comments.filter((c) => !knownAs(c, seen));
     const ours = fresh.length > 0 ? await links.ours(ticket.id) : new Set<string>();
     let news = false;
+    const posted = await links.postedTexts(ticket.id);
+    const before = JSON.stringify(posted);
+    // An agent comment already posted whose text changed: its post is edited, once per new text.
+    for (const comment of comments) {
+      const was = posted[comment.id];
+      const now = commentFingerprint(ticket.id, comment.text);
+      if (was === undefined || was === now || !knownAs(comment, seen)) continue;
+      if (announce) await outbox.enqueue(postEditJob(link, comment, now));
+      posted[comment.id] = now;
+      news = true;
+    }
     for (const comment of fresh) {
       const mine = knownAs(comment, ours) || ours.has(commentFingerprint(ticket.id, comment.text));
       if (announce && !mine && comment.origin === 'agent') {
         news = true;
         await outbox.enqueue(postJob(link, comment));
+        posted[comment.id] = commentFingerprint(ticket.id, comment.text);
       } else if (!mine && comment.origin === 'unknown') {
         logger.warn('comment held: its author could not be classified', { ticketId: ticket.id, commentId: comment.id });
       }
       await links.markSeen(ticket.id, comment.id);
     }
+    if (JSON.stringify(posted) !== before) await links.setPostedTexts(ticket.id, posted);
     if (ticket.status !== link.status || ticket.vendorStatus !== link.vendorStatus) {
       news = true;
       const version = link.statusVersion + 1;

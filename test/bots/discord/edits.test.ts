@@ -25,3 +25,20 @@ describe('Discord edits and deletions in a ticket thread', () => {
     expect(texts).toEqual(['the VPN drops hourly', 'edited: the VPN drops every 30 minutes', 'deleted a message']);
   });
 });
+
+describe('an agent edit in Discord', () => {
+  const stack = useStacks();
+
+  it('PATCHes the relayed message instead of posting again', async () => {
+    const s = await stack();
+    const { ticketId, threadId } = await openThroughDiscord(s);
+    await s.h.desk.reply(ticketId, 'Restart the router');
+    const post = await waitFor(() => s.fake.messages(threadId).find((m) => /Restart the router/.test(String(m['content']))), 'the post', 8_000);
+    await s.h.desk.editLast(ticketId, 'Restart the router, then the laptop');
+    await s.fake.waitForCall('PATCH', new RegExp(`/channels/${threadId}/messages/${String(post['id'])}$`), undefined, 8_000);
+    await sleep(500);
+    const posts = s.fake.messages(threadId).filter((m) => /Restart the router/.test(String(m['content'])));
+    expect(posts.map((m) => m['id'])).toEqual([post['id']]);
+    expect(String(posts[0]?.['content'])).toContain('then the laptop');
+  });
+});

@@ -29,3 +29,24 @@ describe('Slack edits and deletions in a ticket thread', () => {
     expect(texts).toEqual(['the printer is on fire', 'edited: the printer was on fire', 'deleted a message']);
   });
 });
+
+describe('an agent edit in Slack', () => {
+  const rigs: Rig[] = [];
+  afterEach(async () => {
+    for (const r of rigs.splice(0)) await r.close();
+  });
+
+  it('edits the relayed post with chat.update instead of posting again', async () => {
+    const r = await startRig();
+    rigs.push(r);
+    const cardTs = await openCard(r);
+    await r.h.desk.reply('1', 'Restart the router');
+    const post = await r.fake.waitFor('chat.postMessage', (c) => c.args.thread_ts === cardTs && /Restart the router/.test(String(c.args.text)), 8_000);
+    await r.h.desk.editLast('1', 'Restart the router, then the laptop');
+    const update = await r.fake.waitFor('chat.update', (c) => /then the laptop/.test(String(c.args.text)), 8_000);
+    expect(update.args.ts).toBe(post.response.ts);
+    await new Promise((done) => setTimeout(done, 500));
+    expect(r.fake.callsTo('chat.postMessage').filter((c) => /Restart the router/.test(String(c.args.text)))).toHaveLength(1);
+    expect(r.fake.callsTo('chat.update').filter((c) => /then the laptop/.test(String(c.args.text)))).toHaveLength(1);
+  });
+});
