@@ -43,6 +43,7 @@ describe('core configuration', () => {
   it.each([
     [{ TICKET_PROVIDER: 'nope' }, 'TICKET_PROVIDER: expects one of: local, f5xc, selectel, consoleconnect, spacebring, verifik'],
     [{ POLL_INTERVAL_MS: '-1' }, 'POLL_INTERVAL_MS: expects a whole number from 100 to 3600000'],
+    [{ MAX_ATTACHMENT_MB: '0' }, 'MAX_ATTACHMENT_MB: expects a whole number from 1 to 1000'],
     [{ FOLLOW_UP_DAYS: '400' }, 'FOLLOW_UP_DAYS: expects a whole number from 0 to 365'],
     [{ POLL_INTERVAL_MS: 'soon' }, 'POLL_INTERVAL_MS: expects a whole number from 100 to 3600000'],
     [{ POLL_QUIET_MAX_MS: '10' }, 'POLL_QUIET_MAX_MS: expects a whole number from 1000 to 86400000'],
