@@ -10,7 +10,7 @@ export const customId = {
   /** The open-ticket modal; `pending` names the stored command options (priority, category …). */
   openModal: (pending: string): string => `${PREFIX}:open:${pending}`,
   rateModal: (ticketId: string): string => `${PREFIX}:ratemodal:${ticketId}`.slice(0, 100),
-  /** "Fix the form" under a refused open form; `submit` names the kept draft. */
+  /** "Open the form again" under a refused open form; `submit` names the kept draft. */
   refill: (submit: string): string => `${PREFIX}:refill:${submit}`,
   /** "Open a ticket from this message", offered to whoever reacted 🎫 to it. */
   fromMessage: (channelId: string, messageId: string): string => `${PREFIX}:frommsg:${channelId}:${messageId}`,

@@ -106,7 +106,7 @@ async function openFromMessage(ctx: DiscordContext, interaction: MessageContextM
   await answerAtOnce(ctx, interaction, { form: 'open', draft: messageDraft(ctx, message, say) }, say);
 }
 
-/** The card's Close, Reopen and Rate buttons, Retry under a failed delivery, "Fix the form" and the 🎫 offer. */
+/** The card's Close, Reopen and Rate buttons, Retry under a failed delivery, "Open the form again" and the 🎫 offer. */
 async function button(ctx: DiscordContext, interaction: ButtonInteraction): Promise<void> {
   const parsed = parseCustomId(interaction.customId);
   const origin = deferredOrigin(ctx, interaction);
