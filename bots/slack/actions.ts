@@ -1,12 +1,14 @@
 import type { App, BlockButtonAction, RespondFn, webApi } from '@slack/bolt';
 import { checkCommand } from '../../handlers/command.js';
 import { dispatch, type CommandOrigin } from '../../handlers/dispatch.js';
-import { draftFromMessage } from '../../handlers/open-ticket.js';
+import { translator } from '../../handlers/i18n.js';
+import { draftFromMessage, openTicket } from '../../handlers/open-ticket.js';
+import { draftAsComment } from '../../handlers/similar.js';
 import { mayAct } from '../../handlers/permissions.js';
 import { ratingForm } from '../../handlers/rate.js';
 import type { Reply } from '../../handlers/types.js';
 import { ACTION } from './blocks.js';
-import { savedDraft } from './modals.js';
+import { loadDraft, savedDraft } from './modals.js';
 import { slackToPlain } from './mrkdwn.js';
 import { afterAck, commandOrigin, show, tell, wordsFor, type Audience, type SlackRuntime, type SlackUser } from './runtime.js';
 
@@ -53,6 +55,23 @@ export function registerActions(app: App, rt: SlackRuntime): void {
   };
   button(ACTION.listPrevious, turnPage, { replace: true });
   button(ACTION.listNext, turnPage, { replace: true });
+  // The similar-ticket prompt: the draft becomes one comment on the open ticket (once, however
+  // often the button is pressed), or a new ticket after all.
+  button(ACTION.addToSimilar, async ({ value, user, origin }) => {
+    const [ticketId = '', draftId = ''] = value.split(':');
+    const saved = await loadDraft(rt, draftId);
+    if (!saved) return { ok: false, text: wordsFor(rt, user)('form.draftExpired') };
+    return dispatch(rt.service, { name: 'reply', ticketId, text: draftAsComment(saved.draft) }, { ...origin, eventKey: `slack:similar:${draftId}` });
+  });
+  button(ACTION.openAnyway, async ({ value, user, origin, to }) => {
+    const saved = await loadDraft(rt, value);
+    if (!saved) return { ok: false, text: wordsFor(rt, user)('form.draftExpired') };
+    // One ticket per draft, however often the button is pressed.
+    if (!(await rt.kv.setIfAbsent(`slack:draft-opened:${value}`, '1', 7 * 24 * 3600_000))) return { ok: true, text: wordsFor(rt, user)('reply.already') };
+    const ctx = await origin.context();
+    await tell(rt, to, { ok: true, text: translator(ctx.locale)('open.opening', { provider: rt.service.providerName }) });
+    return openTicket(rt.service, ctx, saved.draft);
+  });
   button(ACTION.openAgain, async ({ value, user }) => savedDraft(rt, value, wordsFor(rt, user)));
 
   app.shortcut({ type: 'message_action', callback_id: SHORTCUT_OPEN }, async ({ ack, shortcut, client, respond }) => {

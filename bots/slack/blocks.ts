@@ -15,6 +15,8 @@ export const ACTION = {
   rate: 'ticket_rate',
   retry: 'delivery_retry',
   openAgain: 'open_form_again',
+  addToSimilar: 'similar_add',
+  openAnyway: 'similar_open_anyway',
   listPrevious: 'list_previous',
   listNext: 'list_next',
 } as const;
