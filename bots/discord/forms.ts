@@ -81,11 +81,17 @@ export async function keepRefill(ctx: DiscordContext, submitId: string, refill: 
   await ctx.kv.set(refillKey(submitId), refill, PENDING_TTL_MS);
 }
 
+/** The refill or similar-ticket draft kept under `submitId`, if it has not expired. */
+export async function keptRefill(ctx: DiscordContext, submitId: string): Promise<Refill | undefined> {
+  const kept = Refill.safeParse(await ctx.kv.get(refillKey(submitId)));
+  return kept.success ? kept.data : undefined;
+}
+
 /** "Open the form again": the refused form again, as it was typed, each error under its field's label. */
 export async function showRefill(ctx: DiscordContext, interaction: ButtonInteraction, submitId: string, say: Say, expired: string): Promise<void> {
-  const kept = Refill.safeParse(await ctx.kv.get(refillKey(submitId)));
-  if (!kept.success) return answerNow(ctx, interaction, expired);
-  const { pending, draft, errors } = kept.data;
+  const kept = await keptRefill(ctx, submitId);
+  if (!kept) return answerNow(ctx, interaction, expired);
+  const { pending, draft, errors } = kept;
   const plan = planOpenForm(await currentFields(ctx));
   await interaction.showModal(openModal({ providerName: ctx.service.providerName, fields: plan.modal, pending, prefill: draft, errors, say }));
 }

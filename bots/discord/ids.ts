@@ -16,6 +16,8 @@ export const customId = {
   fromMessage: (channelId: string, messageId: string): string => `${PREFIX}:frommsg:${channelId}:${messageId}`,
   /** Previous / Next under `/ticket list`: the page to show and which tickets. */
   listPage: (which: string, page: number): string => `${PREFIX}:list:${which}:${page}`,
+  /** Under the similar-ticket prompt: add the kept draft to the open ticket, or open it anyway. */
+  similar: (choice: 'add' | 'new', submit: string): string => `${PREFIX}:similar:${choice}:${submit}`,
 };
 
 type ParsedCustomId =
@@ -25,10 +27,11 @@ type ParsedCustomId =
   | { kind: 'rate'; ticketId: string }
   | { kind: 'refill'; submit: string }
   | { kind: 'fromMessage'; channelId: string; messageId: string }
-  | { kind: 'list'; which: string; page: string };
+  | { kind: 'list'; which: string; page: string }
+  | { kind: 'similar'; choice: string; submit: string };
 
 export function parseCustomId(id: string): ParsedCustomId | undefined {
-  const match = /^tb:(close|reopen|rate|retry|open|ratemodal|refill|frommsg|list):(.*)$/s.exec(id);
+  const match = /^tb:(close|reopen|rate|retry|open|ratemodal|refill|frommsg|list|similar):(.*)$/s.exec(id);
   if (!match) return undefined;
   const [, kind = '', rest = ''] = match;
   switch (kind) {
@@ -42,6 +45,10 @@ export function parseCustomId(id: string): ParsedCustomId | undefined {
       return { kind: 'open', pending: rest };
     case 'refill':
       return { kind: 'refill', submit: rest };
+    case 'similar': {
+      const [choice = '', submit = ''] = rest.split(':');
+      return { kind: 'similar', choice, submit };
+    }
     case 'list': {
       const [which = '', page = ''] = rest.split(':');
       return { kind: 'list', which, page };
