@@ -13,6 +13,7 @@ import { CheckedHttpReceiver } from './http-receiver.js';
 import { registerMessages } from './messages.js';
 import { SlackHome } from './home.js';
 import { registerModals } from './modals.js';
+import { registerReactions } from './reactions.js';
 import { People } from './people.js';
 import type { SlackRuntime } from './runtime.js';
 import type { SlackSettings } from './settings.js';
@@ -116,6 +117,7 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
   registerModals(app, rt);
   registerActions(app, rt);
   registerMessages(app, rt);
+  registerReactions(app, rt);
   app.error(async (error) => {
     deps.logger.error('slack listener failed', { error: error.message, code: error.code });
     // Rethrown so the receiver does not acknowledge: HTTP answers 500, Socket Mode sends no ack,

@@ -131,7 +131,7 @@ function humanize(field: OpenField | undefined, message: string, t: Translate): 
 }
 
 /** Stores a draft for a week under a fresh id, for a button to find. */
-async function saveDraft(rt: SlackRuntime, draft: Draft, channel: string): Promise<string> {
+export async function saveDraft(rt: SlackRuntime, draft: Draft, channel: string): Promise<string> {
   const id = randomUUID();
   await rt.kv.set(draftKey(id), { draft, channel }, DRAFT_TTL_MS);
   return id;

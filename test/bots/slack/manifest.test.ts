@@ -36,7 +36,8 @@ const SCOPES_OF: Record<string, string[]> = {
   'conversations.replies': ['channels:history', 'groups:history'],
 };
 // Not Web API calls: the slash command and the message shortcut need `commands`.
-const OTHER_SCOPES = ['commands'];
+// …and the reaction_added event needs `reactions:read`.
+const OTHER_SCOPES = ['commands', 'reactions:read'];
 
 /** Every `client.<method>(` call in bots/slack. */
 function methodsCalled(): Set<string> {
@@ -63,7 +64,7 @@ describe('Slack app manifest', () => {
   it('turns interactivity on and subscribes to messages in public and private channels', () => {
     expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: EVENTS_URL });
     expect(manifest.settings.event_subscriptions.request_url).toBe(EVENTS_URL);
-    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['app_home_opened', 'message.channels', 'message.groups']);
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['app_home_opened', 'message.channels', 'message.groups', 'reaction_added']);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
   });
 
