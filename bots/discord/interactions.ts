@@ -14,11 +14,13 @@ import { dispatch, type CommandOrigin } from '../../handlers/dispatch.js';
 import { openTicket } from '../../handlers/open-ticket.js';
 import { rateTicket, ratingForm } from '../../handlers/rate.js';
 import { reopenForm, reopenTicket } from '../../handlers/reopen.js';
+import { draftAsComment, similarOpenTicket, similarPrompt } from '../../handlers/similar.js';
 import type { Answer, ChatContext } from '../../handlers/types.js';
 import { suggestTickets } from './autocomplete.js';
+import { NO_MENTIONS } from './client.js';
 import { COMMAND_NAME, OPEN_FROM_MESSAGE, planOpenForm } from './commands.js';
 import { actorOf, type DiscordContext } from './context.js';
-import { answerAtOnce, forgetPending, keepRefill, messageDraft, pendingOptions, placeOf, showRefill, type ModalCapable } from './forms.js';
+import { answerAtOnce, forgetPending, keepRefill, keptRefill, messageDraft, pendingOptions, placeOf, showRefill, type ModalCapable } from './forms.js';
 import { customId, parseCustomId, placeRef, threadRef } from './ids.js';
 import { submittedValues } from './modals.js';
 import { openFromReaction } from './reactions.js';
@@ -110,7 +112,7 @@ async function openFromMessage(ctx: DiscordContext, interaction: MessageContextM
   await answerAtOnce(ctx, interaction, { form: 'open', draft: messageDraft(ctx, message, say) }, say);
 }
 
-/** The card's Close, Reopen and Rate buttons, Retry under a failed delivery, "Fix the form" and the 🎫 offer. */
+/** The card's Close, Reopen and Rate buttons, Retry under a failed delivery, "Open the form again" and the 🎫 offer. */
 async function button(ctx: DiscordContext, interaction: ButtonInteraction): Promise<void> {
   const parsed = parseCustomId(interaction.customId);
   const origin = deferredOrigin(ctx, interaction);
@@ -119,6 +121,7 @@ async function button(ctx: DiscordContext, interaction: ButtonInteraction): Prom
   if (parsed?.kind === 'retry') return later({ name: 'retry', jobKey: parsed.jobKey });
   if (parsed?.kind === 'refill') return showRefill(ctx, interaction, parsed.submit, say, say('form.draftExpired'));
   if (parsed?.kind === 'fromMessage') return openFromReaction(ctx, interaction, parsed, say);
+  if (parsed?.kind === 'similar') return similarChosen(ctx, interaction, parsed, say);
   if (parsed?.kind === 'list') return turnPage(ctx, interaction, checkCommand({ name: 'list', page: parsed.page, which: parsed.which }), say);
   if (parsed?.kind !== 'button') return answerNow(ctx, interaction, say('discord.stale.button'));
   const { action, ticketId } = parsed;
@@ -145,6 +148,11 @@ async function modalSubmit(ctx: DiscordContext, interaction: ModalSubmitInteract
     const hctx = chatContext(ctx, interaction, (await placeOf(ctx, parsed.pending)) ?? interaction.channelId);
     const form: Record<string, string | undefined> = { ...(await pendingOptions(ctx, parsed.pending)) };
     for (const [name, value] of Object.entries(values)) if (value.trim() !== '') form[name] = value;
+    const similar = await similarOpenTicket(service, hctx.actor.requester, Draft.parse(form)).catch(() => undefined);
+    if (similar) {
+      await keepRefill(ctx, interaction.id, { pending: parsed.pending, draft: Draft.parse(form), errors: {} });
+      return similarChoice(similar.ticketId, similarPrompt(similar, hctx.locale), interaction.id, say);
+    }
     const reply = await openTicket(service, hctx, form, `discord:${interaction.id}`);
     if (reply.ok) await forgetPending(ctx, parsed.pending);
     const labels = new Map(service.fields.map((f) => [f.name as string, f.label]));
@@ -163,6 +171,31 @@ async function turnPage(ctx: DiscordContext, interaction: ButtonInteraction, com
   } catch (error) {
     ctx.logger.warn('discord: could not turn a list page', { error, interaction: interaction.id });
   }
+}
+
+/** "You already have #12 … open": add what was typed to it, or open the new ticket anyway. */
+function similarChoice(ticketId: string, prompt: string, submitId: string, say: Say): InteractionEditReplyOptions {
+  const add = new ButtonBuilder().setCustomId(customId.similar('add', submitId)).setStyle(ButtonStyle.Primary).setLabel(say('similar.add', { id: ticketId }));
+  const anyway = new ButtonBuilder().setCustomId(customId.similar('new', submitId)).setStyle(ButtonStyle.Secondary).setLabel(say('similar.openAnyway'));
+  return { content: prompt, components: [new ActionRowBuilder<ButtonBuilder>().addComponents(add, anyway)], allowedMentions: NO_MENTIONS };
+}
+
+/** The choice under the similar-ticket prompt; the draft becomes one comment however often Add is pressed. */
+async function similarChosen(ctx: DiscordContext, interaction: ButtonInteraction, choice: { choice: string; submit: string }, say: Say): Promise<void> {
+  const kept = await keptRefill(ctx, choice.submit);
+  if (!kept) return answerNow(ctx, interaction, say('form.draftExpired'));
+  const origin = { ...deferredOrigin(ctx, interaction), eventKey: `discord:similar:${choice.submit}` };
+  await answerLater(ctx, interaction, async () => {
+    if (choice.choice === 'add') {
+      const similar = await similarOpenTicket(ctx.service, actorOf(ctx.settings, interaction.user, interaction.member).requester, kept.draft);
+      if (!similar) return renderReply(await dispatch(ctx.service, { name: 'open', fields: kept.draft }, origin), [], say);
+      return renderReply(await dispatch(ctx.service, { name: 'reply', ticketId: similar.ticketId, text: draftAsComment(kept.draft) }, origin), [], say);
+    }
+    const hctx = chatContext(ctx, interaction, (await placeOf(ctx, kept.pending)) ?? interaction.channelId);
+    const reply = await openTicket(ctx.service, hctx, kept.draft, `discord:similar:${choice.submit}`);
+    if (reply.ok) await forgetPending(ctx, kept.pending);
+    return renderReply(reply, [], say);
+  });
 }
 
 /** Field errors name the field as the form shows it ("Subject: must be at most 200 characters"). */

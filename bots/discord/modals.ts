@@ -92,7 +92,7 @@ export function reopenModal(ticketId: string, say: Say = english): APIModalInter
 
 const SCORES = ['form.score1', 'form.score2', 'form.score3', 'form.score4', 'form.score5'] as const;
 
-/** The rating form behind the Rate button: five choices, so no score can be typed wrong. */
+/** The rating form behind the Rate button: five choices (a radio group), so no score can be typed wrong. */
 export function rateModal(ticketId: string, say: Say = english): APIModalInteractionResponseCallbackData {
   const scores = new RadioGroupBuilder()
     .setCustomId('score')

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../../fakes/discord/index.js';
+import { t } from '../../../handlers/i18n.js';
 import { waitFor } from '../../support/harness.js';
-import { modalFields, openThroughDiscord, useStacks } from './stack.js';
+import { finalAnswer, modalFields, openThroughDiscord, useStacks } from './stack.js';
 
 describe('Discord in the member’s language', () => {
   const stack = useStacks();
@@ -33,6 +34,10 @@ describe('Discord in the member’s language', () => {
     expect((english.callback?.data as Json)['title']).toBe('New ticket with Local desk');
     const spanish = await s.fake.interaction.command({ name: 'ticket', subcommand: 'open', locale: 'es-419' }).replies();
     expect((spanish.callback?.data as Json)['title']).toBe('Nuevo ticket con Local desk');
+
+    // Answers from the shared handlers follow the client's language too.
+    const empty = await finalAnswer(await s.fake.interaction.command({ name: 'ticket', subcommand: 'list', locale: 'de' }).replies());
+    expect(empty['content']).toBe(t('de', 'list.noneRecent'));
 
     const { ticketId, cardId } = await openThroughDiscord(s);
     const rate = await s.fake.interaction.button({ customId: `tb:rate:${ticketId}`, messageId: cardId, locale: 'de' }).replies();
