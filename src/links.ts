@@ -41,7 +41,7 @@ export class LinkStore {
   async mine(requesterKey: string): Promise<TicketLink[]> {
     const ids = await this.kv.members(`mine:${this.provider}:${requesterKey}`);
     const links = await Promise.all(ids.map((id) => this.get(id)));
-    return links.filter((l): l is TicketLink => l !== undefined).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return links.filter((l): l is TicketLink => l !== undefined).sort(newestFirst);
   }
 
   /** Every linked ticket not closed or resolved. */
@@ -130,4 +130,9 @@ export class LinkStore {
   private linkKey(ticketId: string): string {
     return `link:${this.provider}:${ticketId}`;
   }
+}
+
+/** Newest link first; links made in the same millisecond by ticket id, highest first (ids grow at every vendor that numbers them). */
+export function newestFirst(a: Pick<TicketLink, 'createdAt' | 'ticketId'>, b: Pick<TicketLink, 'createdAt' | 'ticketId'>): number {
+  return b.createdAt.localeCompare(a.createdAt) || b.ticketId.localeCompare(a.ticketId, 'en', { numeric: true });
 }

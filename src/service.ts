@@ -10,7 +10,7 @@ import {
   type TicketSnapshot,
 } from './domain.js';
 import { FieldErrors, ForbiddenError, NotSupportedError, ProviderError } from './errors.js';
-import type { LinkStore } from './links.js';
+import { newestFirst, type LinkStore } from './links.js';
 import { commentJob, openCardJob, type Delivery } from './delivery/jobs.js';
 import { markedDescription, markerOf, type Opening, type Openings } from './openings.js';
 import type { Outbox, OutboxJob } from './delivery/outbox.js';
@@ -254,7 +254,7 @@ export class TicketService {
   async listOpen(): Promise<TicketLink[]> {
     const ids = await this.deps.links.openTickets();
     const links = await Promise.all(ids.map((id) => this.deps.links.get(id)));
-    return links.filter((l): l is TicketLink => l !== undefined).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return links.filter((l): l is TicketLink => l !== undefined).sort(newestFirst);
   }
 
   async close(ticketId: string, actor: Actor): Promise<TicketLink> {

@@ -48,7 +48,19 @@ export interface FakeSlackOptions {
 }
 
 /** manifest.yml's bot scopes, what an app installed from it is granted. */
-export const MANIFEST_BOT_SCOPES: readonly string[] = ['commands', 'chat:write', 'users:read', 'usergroups:read', 'channels:history', 'groups:history'];
+export const MANIFEST_BOT_SCOPES: readonly string[] = [
+  'commands',
+  'chat:write',
+  'users:read',
+  'usergroups:read',
+  'channels:history',
+  'groups:history',
+  'im:history',
+  'im:write',
+  'files:read',
+  'files:write',
+  'reactions:read',
+];
 
 /** Ids the fake and the payload builders agree on, so a default payload matches the default workspace. */
 export const SLACK_DEFAULTS = {

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { SHORTCUT_OPEN } from '../../../bots/slack/actions.js';
+import { MANIFEST_BOT_SCOPES } from '../../../fakes/slack/index.js';
 
 const root = new URL('../../../', import.meta.url);
 const EVENTS_URL = 'https://example.com/slack/events';
@@ -84,5 +85,7 @@ describe('Slack app manifest', () => {
     expect(called).toEqual(Object.keys(SCOPES_OF).sort());
     const needed = new Set([...OTHER_SCOPES, ...called.flatMap((m) => SCOPES_OF[m]!)]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
+    // The fake Slack grants what an app installed from the manifest is granted (the doctor checks it).
+    expect([...MANIFEST_BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
   });
 });
