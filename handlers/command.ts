@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OPEN_FIELD_NAMES, type OpenFieldName } from '../src/domain.js';
+import { TICKET_FILTERS } from '../src/service.js';
 import type { MessageKey, Phrase } from './i18n.js';
 
 /** The open form as typed (strings, blanks kept), so nothing is lost; names the form does not have are dropped. */
@@ -28,7 +29,13 @@ export const TicketCommand = z.discriminatedUnion('name', [
   z.object({ name: z.literal('open'), fields: Draft }),
   z.object({ name: z.literal('reply'), ticketId: ticketId('reply <id> <text>'), text: z.string().trim().min(1, '/ticket reply <id> <text>') }),
   z.object({ name: z.literal('status'), ticketId: ticketId('status <id>') }),
-  z.object({ name: z.literal('list') }),
+  z.object({
+    name: z.literal('list'),
+    /** From 1; absent: the first. */
+    page: z.coerce.number().int().min(1).optional(),
+    /** Absent: `recent` (open, and closed within FOLLOW_UP_DAYS). */
+    which: z.enum(TICKET_FILTERS).optional(),
+  }),
   z.object({ name: z.literal('close'), ticketId: ticketId('close <id>') }),
   z.object({ name: z.literal('reopen'), ticketId: ticketId('reopen <id> <text>'), text: optionalText }),
   z.object({
@@ -49,7 +56,7 @@ export const HELP = [
   '/ticket open subject="…" description="…" [priority=low|normal|high|urgent] [category=…]',
   '/ticket reply <id> <text>',
   '/ticket status <id>',
-  '/ticket list',
+  '/ticket list [page] [open|closed|all]',
   '/ticket close <id>',
   '/ticket reopen <id> <text>',
   '/ticket rate <id> <1-5> [comment]',
@@ -59,7 +66,14 @@ export const HELP = [
 
 const NAMES = TicketCommand.options.map((option) => option.shape.name.value);
 /** What is said when a field is wrong. */
-const PROBLEMS: Record<string, MessageKey> = { ticketId: 'command.usage.ticketId', text: 'command.usage.text', jobKey: 'command.usage.delivery', score: 'command.score' };
+const PROBLEMS: Record<string, MessageKey> = {
+  ticketId: 'command.usage.ticketId',
+  text: 'command.usage.text',
+  jobKey: 'command.usage.delivery',
+  score: 'command.score',
+  page: 'command.page',
+  which: 'command.page',
+};
 
 /** Checks a command put together from a platform's input (names in any case); the first problem becomes the error. */
 export function checkCommand(raw: { name: string } & Record<string, unknown>): ParsedCommand {
@@ -79,6 +93,7 @@ export function parseTicketCommand(input: string): ParsedCommand {
   const rest = text.slice(word.length).trim();
   const [first = '', score = '', ...comment] = restWords;
   if (word === '' || word.toLowerCase() === 'open') return { name: 'open', fields: openFields(rest) };
+  if (word.toLowerCase() === 'list') return listCommand(restWords);
   return checkCommand({
     name: word,
     ticketId: first,
@@ -87,6 +102,17 @@ export function parseTicketCommand(input: string): ParsedCommand {
     score,
     comment: comment.join(' '),
   });
+}
+
+/** `list [page] [open|closed|all]`, in either order. */
+function listCommand(words: string[]): ParsedCommand {
+  const raw: Record<string, unknown> = { name: 'list' };
+  for (const word of words) {
+    if (/^\d+$/.test(word) && raw['page'] === undefined) raw['page'] = word;
+    else if (raw['which'] === undefined && !/^\d+$/.test(word)) raw['which'] = word.toLowerCase();
+    else raw['page'] = 'too many';
+  }
+  return checkCommand(raw as { name: string });
 }
 
 /** `subject="a b" priority=high rest` → the form, with the loose words as the subject when none is given. */

@@ -50,7 +50,7 @@ export async function dispatch(service: TicketService, command: ParsedCommand, o
     case 'status':
       return ticketStatus(service, await ctx(), command.ticketId);
     case 'list':
-      return listTickets(service, await ctx());
+      return listTickets(service, await ctx(), { page: command.page, which: command.which });
     case 'close':
       return closeTicket(service, await ctx(), command.ticketId);
     case 'reopen':

@@ -1,3 +1,4 @@
+import type { FailureCause } from '../src/delivery/failure-cause.js';
 import { FieldErrors, ForbiddenError, NotSupportedError, ProviderError, StoreUnavailable } from '../src/errors.js';
 import type { Logger } from '../src/logger.js';
 import { translator, type Locale, type Translate } from './i18n.js';
@@ -59,5 +60,31 @@ export function providerTrouble(error: ProviderError, provider: string, t: Trans
     case 'timeout':
     case 'unavailable':
       return t('error.provider.unavailable', { provider });
+  }
+}
+
+/**
+ * A delivery that failed for good, in plain words: what happened and what to do, with the vendor's
+ * own sentence where it gave one. Never the request's path or status (the log has them, by key).
+ */
+export function plainFailure(cause: FailureCause | undefined, provider: string | undefined, t: Translate): string {
+  if (!cause || !provider) return t('failure.unknown');
+  const vendorSays = cause.vendorMessage ? ` ${t('error.vendorSays', { provider, message: cause.vendorMessage })}` : '';
+  switch (cause.kind) {
+    case 'auth':
+      return t('failure.auth', { provider });
+    case 'not_found':
+      return t('failure.notFound', { provider }) + vendorSays;
+    case 'invalid':
+    case 'conflict':
+      return t('failure.invalid', { provider }) + vendorSays;
+    case 'malformed':
+      return t('failure.malformed', { provider });
+    case 'rate_limited':
+    case 'timeout':
+    case 'unavailable':
+      return t('failure.unavailable', { provider });
+    case 'other':
+      return t('failure.other', { provider });
   }
 }

@@ -14,7 +14,8 @@ export async function openTicket(service: TicketService, ctx: ChatContext, form:
   const t = translator(ctx.locale);
   try {
     const link = await service.openInChat(form, ctx.actor.requester, { place: ctx.place, submission });
-    return { ok: true, text: t('open.done', { id: link.ticketId, provider: service.providerName }), card: service.card(link) };
+    const thread = ctx.threadWaitMs ? await service.threadOf(link.ticketId, ctx.threadWaitMs) : undefined;
+    return { ok: true, text: t('open.done', { id: link.ticketId, provider: service.providerName }), card: service.card(link), ...(thread ? { thread } : {}) };
   } catch (error) {
     return replyForError(error, service.providerName, ctx);
   }

@@ -4,6 +4,13 @@ import { replyForError } from './errors.js';
 import { translator, type Locale } from './i18n.js';
 import type { Answer } from './types.js';
 
+/**
+ * None of the vendors' APIs edits or deletes a comment, so an edited chat message follows as a
+ * comment quoting its new text, and a deleted one as a short note.
+ */
+export const editedText = (text: string): string => `edited: ${text}`;
+export const DELETED_TEXT = 'deleted a message';
+
 /** A message in a ticket's thread becomes a comment, through the outbox. Undefined: not a ticket thread. */
 export async function replyToTicket(service: TicketService, input: ReplyRequest, logger: Logger, locale?: Locale): Promise<Answer | undefined> {
   const t = translator(locale);

@@ -1,7 +1,7 @@
 import { excerptOf } from '../src/delivery/jobs.js';
 import { ProviderError } from '../src/errors.js';
 import type { TicketService, TicketStatusView } from '../src/service.js';
-import { replyForError } from './errors.js';
+import { plainFailure, replyForError } from './errors.js';
 import { translator } from './i18n.js';
 import type { Answer, ChatContext } from './types.js';
 
@@ -23,15 +23,19 @@ export async function ticketStatus(service: TicketService, ctx: ChatContext, tic
   }
   const { card, pending, failed } = view;
   const lines = [`#${card.ticketId} ${card.subject}: ${card.vendorStatus}${stale}`];
+  const provider = service.providerName;
   if (pending.length) lines.push(t('status.pending', { count: pending.length }));
-  for (const job of failed) lines.push(t('status.failed', { reason: job.lastError ?? '' }));
+  // A reply that has been tried and is waiting for the provider: say so, not the error.
+  if (pending.some((job) => job.kind === 'comment' && job.attempts > 0)) lines.push(t('status.stuck', { provider }));
+  const reasons = failed.map((job) => plainFailure(job.cause, provider, t));
+  for (const reason of reasons) lines.push(t('status.failed', { reason }));
   return {
     ok: true,
     text: lines.join('\n'),
     card,
     deliveries: {
       pending: pending.length,
-      failed: failed.map((job) => ({ key: job.key, excerpt: excerptOf(job), reason: job.lastError ?? '' })),
+      failed: failed.map((job, i) => ({ key: job.key, excerpt: excerptOf(job), reason: reasons[i]! })),
     },
   };
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import Database from 'libsql';
 import { loadCoreConfig } from '../src/config.js';
+import { loadDotEnv } from '../src/env-file.js';
 import { vacuumInto } from '../src/store/sqlite-schema.js';
 
 /**
@@ -8,6 +9,7 @@ import { vacuumInto } from '../src/store/sqlite-schema.js';
  * while the bot runs (VACUUM INTO reads one snapshot; writers carry on), owner-only like the
  * store. Restoring is docs/operations.md's job: stop the bot first.
  */
+loadDotEnv();
 const target = process.argv[2];
 const { STORE_URL } = loadCoreConfig(process.env);
 if (!target) fail('usage: npm run backup -- <file>');

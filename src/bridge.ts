@@ -102,7 +102,16 @@ export class Bridge {
     });
     const openings = new Openings(kv, provider.id);
     const maxFileBytes = (options.maxAttachmentMb ?? DEFAULT_MAX_ATTACHMENT_MB) * 1024 * 1024;
-    this.service = new TicketService({ provider, links: this.links, outbox: this.outbox, relay: this.relay, openings, blobs, maxFileBytes });
+    this.service = new TicketService({
+      provider,
+      links: this.links,
+      outbox: this.outbox,
+      relay: this.relay,
+      openings,
+      blobs,
+      maxFileBytes,
+      ...(options.followUpDays !== undefined ? { followUpMs: options.followUpDays * 24 * 3_600_000 } : {}),
+    });
     this.openings = new OpeningReconciler({ provider, openings, service: this.service, sinks: this.sinks, kv, logger, ...options.openings });
   }
 

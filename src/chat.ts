@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isClosed, TicketStatus, type Priority, type ThreadRef, type TicketLink } from './domain.js';
+import { FailureCause } from './delivery/failure-cause.js';
+import { CommentFile, isClosed, TicketStatus, type Priority, type ThreadRef, type TicketLink } from './domain.js';
 
 /** The ticket card every front-end renders its own way (Block Kit, embed, a terminal line). */
 export interface TicketCard {
@@ -14,8 +15,21 @@ export interface TicketCard {
   actions: ('close' | 'reopen' | 'rate')[];
 }
 
-/** An agent's comment, relayed into the thread. */
-export const CommentMessage = z.object({ kind: z.literal('comment'), ticketId: z.string(), author: z.string(), text: z.string() });
+/** An agent's comment, relayed into the thread, with the files it carries (refs, never bytes). */
+export const CommentMessage = z.object({
+  kind: z.literal('comment'),
+  ticketId: z.string(),
+  author: z.string(),
+  text: z.string(),
+  files: z.array(CommentFile).optional(),
+});
+
+/** A file's bytes handed to a sink to post as an upload, beside the message that names it. */
+export interface Upload {
+  name: string;
+  contentType: string;
+  bytes: Buffer;
+}
 
 /** The ticket's status changed; `by` names the chat user whose action changed it. */
 export const StatusMessage = z.object({
@@ -26,13 +40,20 @@ export const StatusMessage = z.object({
   by: z.string().optional(),
 });
 
-/** A reply from the thread that the provider refused for good; `jobKey` is what Retry puts back. */
+/**
+ * A reply from the thread that the provider refused for good; `jobKey` is what Retry puts back.
+ * People read `cause` in plain words; `reason` is the technical detail, kept for the log and never
+ * shown (notices stored before `cause` existed have only `reason`).
+ */
 export const DeliveryFailedMessage = z.object({
   kind: z.literal('delivery_failed'),
   ticketId: z.string(),
   jobKey: z.string(),
   excerpt: z.string(),
   reason: z.string(),
+  /** The provider's display name, as the notice names it. */
+  provider: z.string().optional(),
+  cause: FailureCause.optional(),
 });
 
 const NoticeMessage = z.object({ kind: z.literal('notice'), ticketId: z.string(), text: z.string() });
@@ -62,7 +83,15 @@ export interface ChatSink<Thread = unknown, Place = unknown> {
   encodeThread(thread: Thread): ThreadRef;
   /** The thread a stored ref names, or undefined when the ref is not this platform's. */
   decodeThread(ref: ThreadRef): Thread | undefined;
-  postToThread(thread: Thread, message: ThreadMessage, idempotencyKey: string): Promise<void>;
+  /**
+   * `uploads` are files of the message to post as files (within `maxUploadBytes`); the message's
+   * other files the sink shows as a link with name and size.
+   */
+  postToThread(thread: Thread, message: ThreadMessage, idempotencyKey: string, uploads?: readonly Upload[]): Promise<void>;
+  /** Edits the post made under `postKey` to show `message` (an agent edited the comment); absent where posts cannot be edited. */
+  editPost?(thread: Thread, postKey: string, message: ThreadMessage): Promise<void>;
+  /** The largest file the platform takes from the bot; none are uploaded when absent. */
+  readonly maxUploadBytes?: number;
   /** `cardRef` is the sink's own ref of the card message, as its front-end returned it. */
   updateCard(thread: Thread, cardRef: string | undefined, card: TicketCard): Promise<void>;
   /**
@@ -84,7 +113,9 @@ export interface ChatSink<Thread = unknown, Place = unknown> {
 
 /** A stored thread, bound to the sink that owns it. */
 interface ChatThread {
-  post(message: ThreadMessage, idempotencyKey: string): Promise<void>;
+  post(message: ThreadMessage, idempotencyKey: string, uploads?: readonly Upload[]): Promise<void>;
+  readonly maxUploadBytes: number;
+  edit(postKey: string, message: ThreadMessage): Promise<void>;
   updateCard(cardRef: string | undefined, card: TicketCard): Promise<void>;
 }
 
@@ -129,7 +160,10 @@ export class ChatSinks {
       const thread = sink.decodeThread(ref);
       if (thread === undefined) return undefined;
       return {
-        post: (message, key) => sink.postToThread(thread, message, key),
+        post: (message, key, uploads) => sink.postToThread(thread, message, key, uploads),
+        maxUploadBytes: sink.maxUploadBytes ?? 0,
+        // A platform without edits keeps the post as it was: never a second post for one comment.
+        edit: async (postKey, message) => sink.editPost?.(thread, postKey, message),
         updateCard: (cardRef, card) => sink.updateCard(thread, cardRef, card),
       };
     });

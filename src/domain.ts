@@ -42,6 +42,19 @@ export type Ticket = z.infer<typeof Ticket>;
 export const CommentOrigin = z.enum(['agent', 'customer', 'unknown']);
 export type CommentOrigin = z.infer<typeof CommentOrigin>;
 
+/**
+ * A file an agent's comment carries: `ref` is the provider's handle for its bytes
+ * (`readAttachment`), `url` where people can open it when the vendor gives one.
+ */
+export const CommentFile = z.object({
+  name: z.string().min(1),
+  contentType: z.string(),
+  size: z.number().int().nonnegative(),
+  ref: z.string().optional(),
+  url: z.string().optional(),
+});
+export type CommentFile = z.infer<typeof CommentFile>;
+
 export const Comment = z.object({
   /** The provider's comment id, or a stable hash where the vendor gives none. */
   id: z.string().min(1),
@@ -51,6 +64,9 @@ export const Comment = z.object({
   /** Plain text or markdown; adapters convert vendor HTML before it gets here. */
   text: z.string(),
   createdAt: z.string().optional(),
+  files: z.array(CommentFile).optional(),
+  /** Ids earlier releases gave this comment (content hashes), so what they saw stays seen. */
+  aliases: z.array(z.string()).optional(),
 });
 export type Comment = z.infer<typeof Comment>;
 

@@ -60,3 +60,23 @@ export async function downloadFile(url: string, rule: DownloadRule, declaredType
   }
   return Buffer.concat(chunks);
 }
+
+/**
+ * Sends a file's bytes to an upload URL a platform handed out (Slack's external upload), only to
+ * the hosts named, without following a redirect, under one deadline; anything but a 200 throws.
+ */
+export async function uploadBytes(url: string, upload: { bytes: Buffer; contentType: string }, rule: Pick<DownloadRule, 'hosts' | 'timeoutMs'>): Promise<void> {
+  const target = URL.canParse(url) ? new URL(url) : undefined;
+  if (!target || !/^https?:$/.test(target.protocol) || !rule.hosts.includes(target.hostname)) {
+    throw new DownloadError(`not a file host this bot uploads to: ${target?.hostname ?? 'unparsable URL'}`);
+  }
+  let status: number;
+  try {
+    const answer = await request(target, { method: 'POST', headers: { 'content-type': upload.contentType }, body: upload.bytes, signal: AbortSignal.timeout(rule.timeoutMs) });
+    status = answer.statusCode;
+    await answer.body.dump();
+  } catch (error) {
+    throw new DownloadError(`upload to ${target.hostname} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (status !== 200) throw new DownloadError(`upload to ${target.hostname} answered HTTP ${status}`);
+}

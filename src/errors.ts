@@ -103,9 +103,19 @@ export class ConfigError extends Error {
   constructor(
     readonly variable: string,
     readonly expected: string,
+    /** The group's other bad settings, after this one. */
+    readonly others: readonly ConfigError[] = [],
   ) {
     super(`${variable}: ${expected}`);
     this.name = 'ConfigError';
+  }
+
+  /**
+   * Every setting wrong in one group, at once (the doctor lists them all); start-up shows the
+   * first, since one line is what it prints. Always at least one.
+   */
+  get problems(): readonly ConfigError[] {
+    return this.others.length ? [this, ...this.others] : [this];
   }
 }
 

@@ -41,7 +41,7 @@ export class LinkStore {
   async mine(requesterKey: string): Promise<TicketLink[]> {
     const ids = await this.kv.members(`mine:${this.provider}:${requesterKey}`);
     const links = await Promise.all(ids.map((id) => this.get(id)));
-    return links.filter((l): l is TicketLink => l !== undefined).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return links.filter((l): l is TicketLink => l !== undefined).sort(newestFirst);
   }
 
   /** Every linked ticket not closed or resolved. */
@@ -96,6 +96,16 @@ export class LinkStore {
     return this.kv.members(`delivered:${this.provider}:${ticketId}:${fingerprint}`);
   }
 
+  /** Fingerprints of the text of agent comments as last posted to chat, by comment id (edits are told by them). */
+  async postedTexts(ticketId: string): Promise<Record<string, string>> {
+    return (await this.kv.get<Record<string, string>>(`posted:${this.provider}:${ticketId}`)) ?? {};
+  }
+
+  /** Written by the relay alone (it holds the poller lease), so one record per ticket is safe. */
+  async setPostedTexts(ticketId: string, texts: Record<string, string>): Promise<void> {
+    await this.kv.set(`posted:${this.provider}:${ticketId}`, texts);
+  }
+
   /** True the first time only: the thread has been told that support gets links, not files. */
   firstLinkNotice(ticketId: string): Promise<boolean> {
     return this.kv.setIfAbsent(`told-links:${this.provider}:${ticketId}`, '1');
@@ -120,4 +130,9 @@ export class LinkStore {
   private linkKey(ticketId: string): string {
     return `link:${this.provider}:${ticketId}`;
   }
+}
+
+/** Newest link first; links made in the same millisecond by ticket id, highest first (ids grow at every vendor that numbers them). */
+export function newestFirst(a: Pick<TicketLink, 'createdAt' | 'ticketId'>, b: Pick<TicketLink, 'createdAt' | 'ticketId'>): number {
+  return b.createdAt.localeCompare(a.createdAt) || b.ticketId.localeCompare(a.ticketId, 'en', { numeric: true });
 }

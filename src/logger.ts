@@ -1,3 +1,6 @@
+import { pino, stdSerializers, stdTimeFunctions } from 'pino';
+import { formatPretty } from './log-format.js';
+
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -12,29 +15,41 @@ interface LoggerOptions {
   level: LogLevel;
   /** Secret values (tokens, keys) scrubbed from every line, whatever field they hide in. */
   secrets?: readonly string[];
+  /** Where each finished line goes (tests); stderr by default, readable when it is a terminal. */
   write?: (line: string) => void;
 }
 
 /**
- * One JSON line per event on stderr (stdout belongs to the console front-end). Secrets are
- * replaced after serialisation, so a token inside an error message or a nested field is caught too.
+ * pino, behind the small interface the code calls: one JSON line per event on stderr (stdout
+ * belongs to the console front-end), `level` as its word and `time` in ISO 8601. Any Error among
+ * the fields goes through pino's error serializer (type, message, stack, and the `cause` chain).
+ * Secrets are replaced in the finished line, so a token inside an error message, a stack or a
+ * nested field is caught too. On a terminal the line is printed readable instead; pino-pretty's
+ * worker thread is not used, so every line is written before the process exits.
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const threshold = LOG_LEVELS.indexOf(options.level);
-  const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
-
-  function log(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
-    if (LOG_LEVELS.indexOf(level) < threshold) return;
-    const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...serialise(fields) });
-    write(redact(line, options.secrets ?? []));
-  }
-
-  return {
-    debug: (msg, fields) => log('debug', msg, fields),
-    info: (msg, fields) => log('info', msg, fields),
-    warn: (msg, fields) => log('warn', msg, fields),
-    error: (msg, fields) => log('error', msg, fields),
+  const secrets = options.secrets ?? [];
+  const toTerminal = !options.write && process.stderr.isTTY === true;
+  const write = options.write ?? ((line: string) => void process.stderr.write(line + '\n'));
+  const base = pino(
+    {
+      level: options.level,
+      base: null,
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    {
+      write(chunk: string) {
+        const line = redact(chunk.trimEnd(), secrets);
+        write(toTerminal ? formatPretty(line) : line);
+      },
+    },
+  );
+  const log = (level: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: Record<string, unknown>) => {
+    if (fields) base[level](serialise(fields), msg);
+    else base[level](msg);
   };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
 /** `text` with every secret value (of 4 characters or more) replaced. */
@@ -44,11 +59,9 @@ export function redact(text: string, secrets: readonly string[]): string {
 
 export const silentLogger: Logger = createLogger({ level: 'silent' });
 
-function serialise(fields: Record<string, unknown> | undefined): Record<string, unknown> {
-  if (!fields) return {};
+/** Errors under any field name (`error`, `noticeError` …), not just pino's `err`. */
+function serialise(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) {
-    out[key] = value instanceof Error ? { name: value.name, message: value.message } : value;
-  }
+  for (const [key, value] of Object.entries(fields)) out[key] = value instanceof Error ? stdSerializers.errWithCause(value) : value;
   return out;
 }

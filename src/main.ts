@@ -2,6 +2,7 @@ import { providers } from '../adapters/registry.js';
 import { startConsole } from '../bots/console/index.js';
 import { Bridge } from './bridge.js';
 import { loadCoreConfig, secretsIn, type CoreConfig } from './config.js';
+import { loadDotEnv } from './env-file.js';
 import { ConfigError } from './errors.js';
 import type { FrontEnd, FrontEndDeps } from './frontend.js';
 import { createLimiters, type Limiters } from './limits.js';
@@ -112,6 +113,7 @@ function chatFrontEnds(env: Env, consoleMode: CoreConfig['CONSOLE']): ((deps: Fr
   return starters;
 }
 
+loadDotEnv();
 main(process.env).catch((error: unknown) => {
   // A bad setting is the operator's to fix: one line naming it, no stack trace.
   if (error instanceof ConfigError) {

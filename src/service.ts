@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cardOf, type TicketCard } from './chat.js';
 import {
+  isClosed,
   OpenTicketInput,
   type OpenField,
   type Requester,
@@ -9,13 +10,14 @@ import {
   type TicketSnapshot,
 } from './domain.js';
 import { FieldErrors, ForbiddenError, NotSupportedError, ProviderError } from './errors.js';
-import type { LinkStore } from './links.js';
+import { newestFirst, type LinkStore } from './links.js';
 import { commentJob, openCardJob, type Delivery } from './delivery/jobs.js';
 import { markedDescription, markerOf, type Opening, type Openings } from './openings.js';
 import type { Outbox, OutboxJob } from './delivery/outbox.js';
 import { fileLinksText, takeFiles, type BlobStore, type FileRef, type IncomingFile } from './files.js';
 import { attributedText, capabilitiesOf, type TicketProvider } from './provider.js';
-import type { Relay } from './relay/relay.js';
+import { sleep } from './pacing.js';
+import { DEFAULT_FOLLOW_UP_MS, type Relay } from './relay/relay.js';
 
 /** Who is acting, and whether they are staff (may act on anyone's ticket). */
 export interface Actor {
@@ -32,6 +34,8 @@ interface TicketServiceDeps {
   blobs: BlobStore;
   /** MAX_ATTACHMENT_MB in bytes: a larger file is not taken, and the person is told. */
   maxFileBytes: number;
+  /** FOLLOW_UP_DAYS in ms: how long a closed ticket counts as recent in lists. */
+  followUpMs?: number;
 }
 
 /** Where a new ticket comes from: the front-end's ref of where its card goes, and the submission's own id. */
@@ -41,6 +45,10 @@ export interface OpenRequest {
   /** The platform's id of the form submission or command: it names the opening record and its marker. */
   submission: string;
 }
+
+/** Which of a person's tickets a list shows; `recent` is the open ones and those closed within FOLLOW_UP_DAYS. */
+export const TICKET_FILTERS = ['recent', 'open', 'closed', 'all'] as const;
+export type TicketFilter = (typeof TICKET_FILTERS)[number];
 
 export interface TicketStatusView {
   link: TicketLink;
@@ -209,8 +217,21 @@ export class TicketService {
     return this.status(ticketId, actor);
   }
 
-  async listMine(requester: Requester): Promise<TicketLink[]> {
-    return this.deps.links.mine(requester.key);
+  /** The requester's tickets, newest first. */
+  async listMine(requester: Requester, which: TicketFilter = 'all', now = Date.now()): Promise<TicketLink[]> {
+    const links = await this.deps.links.mine(requester.key);
+    const window = this.deps.followUpMs ?? DEFAULT_FOLLOW_UP_MS;
+    const recent = (l: TicketLink) => l.closedAt !== undefined && now - Date.parse(l.closedAt) < window;
+    switch (which) {
+      case 'all':
+        return links;
+      case 'open':
+        return links.filter((l) => !isClosed(l.status));
+      case 'closed':
+        return links.filter((l) => isClosed(l.status));
+      case 'recent':
+        return links.filter((l) => !isClosed(l.status) || recent(l));
+    }
   }
 
   /**
@@ -227,6 +248,13 @@ export class TicketService {
     const others = await Promise.all(open.filter((id) => !mine.some((l) => l.ticketId === id)).map((id) => this.deps.links.get(id)));
     const all = [...mine, ...others.filter((l): l is TicketLink => l !== undefined)];
     return all.sort((a, b) => newestFirst(a.ticketId, b.ticketId)).slice(0, limit);
+  }
+
+  /** Every linked ticket not closed, newest first: what staff follow. */
+  async listOpen(): Promise<TicketLink[]> {
+    const ids = await this.deps.links.openTickets();
+    const links = await Promise.all(ids.map((id) => this.deps.links.get(id)));
+    return links.filter((l): l is TicketLink => l !== undefined).sort(newestFirst);
   }
 
   async close(ticketId: string, actor: Actor): Promise<TicketLink> {
@@ -262,6 +290,16 @@ export class TicketService {
     if (!job) return false;
     await this.allowed(job.ticketId, actor);
     return (await this.deps.outbox.retryFailed(jobKey)) !== undefined;
+  }
+
+  /** The ticket's thread once its card is posted, waiting up to `waitMs` for it; undefined if it is not yet. */
+  async threadOf(ticketId: string, waitMs: number): Promise<ThreadRef | undefined> {
+    const until = Date.now() + waitMs;
+    for (;;) {
+      const thread = (await this.deps.links.get(ticketId))?.thread;
+      if (thread || Date.now() >= until) return thread || undefined;
+      await sleep(100);
+    }
   }
 
   async linkByThread(thread: ThreadRef): Promise<TicketLink | undefined> {

@@ -4,9 +4,9 @@ import { ConfigError } from './errors.js';
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * Parses environment variables with a zod object whose keys are the variable names. The first
- * bad one becomes a ConfigError naming it and saying what it accepts; the value itself is never
- * echoed, since it may be a secret.
+ * Parses environment variables with a zod object whose keys are the variable names. A bad one
+ * becomes a ConfigError naming it and saying what it accepts (the first of each variable's issues),
+ * the others ride along in its `problems`; a value itself is never echoed, since it may be a secret.
  */
 export function parseEnv<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {
   const input: Record<string, string | undefined> = {};
@@ -16,8 +16,13 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: Env): z.infer<S>
   }
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
+  const byVariable = new Map<string, string>();
+  for (const issue of parsed.error.issues) {
+    const variable = String(issue.path[0] ?? 'environment');
+    if (!byVariable.has(variable)) byVariable.set(variable, issue.message);
+  }
+  const [[variable, message], ...rest] = [...byVariable.entries()] as [[string, string], ...[string, string][]];
+  throw new ConfigError(variable, message, rest.map(([v, m]) => new ConfigError(v, m)));
 }
 
 /** A required setting; `what` says what it holds, e.g. "the API token from the F5 console". */

@@ -31,6 +31,13 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
 
   const snapshot = (wire: WireTicket) => ({ ticket: toTicket(wire), comments: toComments(wire) });
 
+  /** Every open ticket, page by page. */
+  const openList = () =>
+    allPages(async (page) => {
+      const answer = await http.request(ListAnswer, { ...routes.list(), query: { status: 'open', page, pageSize: LIST_PAGE_SIZE } });
+      return { items: answer, last: answer.length < LIST_PAGE_SIZE };
+    }, LIST_MAX_PAGES);
+
   return {
     id: 'consoleconnect',
     displayName: 'Console Connect',
@@ -61,11 +68,14 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
       return note ? { id: note.id } : {};
     },
 
+    async findOpened(marker) {
+      // A ticket just created is open: look for the marker the bot put in its description.
+      const found = (await openList()).find((t) => t.description?.includes(marker));
+      return found ? snapshot(await http.request(WireTicket, routes.get(found.id))) : undefined;
+    },
+
     async listUpdatedSince(cursor, knownOpen) {
-      const items = await allPages(async (page) => {
-        const answer = await http.request(ListAnswer, { ...routes.list(), query: { status: 'open', page, pageSize: LIST_PAGE_SIZE } });
-        return { items: answer, last: answer.length < LIST_PAGE_SIZE };
-      }, LIST_MAX_PAGES);
+      const items = await openList();
       // A linked ticket missing from the open list was closed: re-read once, as its digest says.
       const listed = items.map((t) => ({ id: t.id, digest: t.notes ? `${t.notes.length}|${t.status}` : undefined }));
       return compareDigests(cursor, knownOpen, listed);

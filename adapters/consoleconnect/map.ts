@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import { matchKey, optional, statusTable, twinIds } from '../../src/provider-kit/adapter-kit.js';
+import { editStableIds, matchKey, optional, statusTable, twinIds } from '../../src/provider-kit/adapter-kit.js';
 import type { Comment, OpenField, OpenTicketInput, Priority, Requester, Ticket } from '../../src/domain.js';
 import { defaultErrorMessage } from '../../src/provider-kit/http.js';
 import { attributedText, attributionOf, type ToStatus } from '../../src/provider.js';
@@ -102,15 +102,18 @@ export function toTicket(wire: WireTicket): Ticket {
  * text is returned exactly as stored, so the relay's fingerprint of what the bot sent matches it.
  */
 export function toComments(wire: WireTicket): Comment[] {
-  // Identical notes without ids (same author, date and text) still get distinct, stable ids.
+  // Notes without ids go by author and date, so an edited note keeps its id; without a date
+  // there is nothing but the text to tell them apart.
   const idOf = twinIds('~');
+  const stableOf = editStableIds('d:', '~');
   return (wire.notes ?? []).map((note) => {
     const text = noteText(note);
     const ours = attributionOf(text);
     const author = authorName(note.author);
-    const base = note.id != null ? String(note.id) : 'n:' + hash(`${author}\u0000${note.date ?? ''}\u0000${text}`);
+    const legacy = 'n:' + hash(`${author}\u0000${note.date ?? ''}\u0000${text}`);
+    const ids = note.id != null ? { id: idOf(String(note.id)) } : note.date ? stableOf(author, note.date, legacy) : { id: idOf(legacy) };
     return {
-      id: idOf(base),
+      ...ids,
       ticketId: wire.id,
       origin: ours === undefined ? 'agent' : 'customer',
       author: ours ?? (author || 'Console Connect support'),

@@ -82,5 +82,11 @@ export type WireTicket = z.infer<typeof WireTicket>;
  * One item of `GET /v2/support-tickets?status=…` [seed: a bare array of support tickets]. That the
  * items are whole tickets with their notes is [assumed]; only what change detection reads is checked.
  */
-export const WireListItem = z.object({ id: z.string().min(1), status: z.string(), notes: z.array(z.unknown()).nullish() });
+export const WireListItem = z.object({
+  id: z.string().min(1),
+  status: z.string(),
+  notes: z.array(z.unknown()).nullish(),
+  /** Where the marker of an opening cut off by a crash is looked for (`findOpened`) [assumed: items are whole tickets]. */
+  description: z.string().nullish(),
+});
 export const ListAnswer = z.array(WireListItem);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sameText, statusTable, twinIds } from '../../src/provider-kit/adapter-kit.js';
+import { editStableIds, sameText, statusTable, twinIds } from '../../src/provider-kit/adapter-kit.js';
 import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Priority, TicketSnapshot } from '../../src/domain.js';
 import type { ProviderErrorKind } from '../../src/errors.js';
 import { htmlToMarkdown } from '../../src/provider-kit/markdown.js';
@@ -148,12 +148,15 @@ export function commentText(comment: WireComment): string {
  * Ids: F5's comment_id [seed]; where a response lacks it, a hash of what identifies the comment,
  * with a counter for identical twins, so ids stay stable across reads.
  */
-function commentIds(ticketId: string, comments: readonly WireComment[]): string[] {
+function commentIds(ticketId: string, comments: readonly WireComment[]): { id: string; aliases?: string[] }[] {
   const idOf = twinIds('-');
+  const stableOf = editStableIds('a:', '-');
   return comments.map((c) => {
-    if (c.comment_id) return c.comment_id;
+    if (c.comment_id) return { id: c.comment_id };
     const key = [ticketId, c.created_at, c.author_email, c.author_name, c.plain_text ?? c.html].join('\u0000');
-    return idOf('h:' + createHash('sha256').update(key).digest('hex').slice(0, 24));
+    const legacy = 'h:' + createHash('sha256').update(key).digest('hex').slice(0, 24);
+    // By author and time where F5 gives the time, so an edited comment keeps its id.
+    return c.created_at ? stableOf(`${ticketId}\u0000${c.author_email ?? ''}\u0000${c.author_name ?? ''}`, c.created_at, legacy) : { id: idOf(legacy) };
   });
 }
 
@@ -171,7 +174,7 @@ export function toSnapshot(ticketId: string, wire: WireTicket, settings: OriginS
   }
   const ids = commentIds(ticketId, wireComments);
   const comments: Comment[] = wireComments.map((c, i) => ({
-    id: ids[i]!,
+    ...ids[i]!,
     ticketId,
     origin: commentOrigin(c.author_email, settings),
     author: c.author_name?.trim() || c.author_email?.trim() || 'F5 support',

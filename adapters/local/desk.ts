@@ -81,6 +81,15 @@ export class LocalDesk {
     return comment;
   }
 
+  /** The agent corrects a comment: same id, new text. */
+  async editComment(ticketId: string, commentId: string, text: string): Promise<void> {
+    const key = `desk:comment:${ticketId}:${commentId}`;
+    const parsed = DeskComment.safeParse(await this.kv.get(key));
+    if (!parsed.success) throw new ProviderError({ kind: 'not_found', provider: 'local', method: 'PATCH', path: `/tickets/${ticketId}/comments/${commentId}` });
+    await this.kv.set(key, { ...parsed.data, text });
+    await this.save({ ...(await this.get(ticketId)), updatedAt: new Date().toISOString() });
+  }
+
   async setStatus(ticketId: string, status: TicketStatus): Promise<DeskTicket> {
     const ticket = { ...(await this.get(ticketId)), status, updatedAt: new Date().toISOString() };
     await this.save(ticket);

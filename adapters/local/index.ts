@@ -1,4 +1,5 @@
 import { Priority, type OpenField } from '../../src/domain.js';
+import { ProviderError } from '../../src/errors.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
 import { LocalDesk } from './desk.js';
 import { toSnapshot } from './map.js';
@@ -39,10 +40,19 @@ export const createProvider: ProviderFactory = ({ kv, env }): TicketProvider => 
       return toSnapshot(ticket, []);
     },
     getTicket: snapshot,
+    async findOpened(marker) {
+      const found = (await desk.list()).find((t) => t.description.includes(marker));
+      return found ? snapshot(found.id) : undefined;
+    },
     async addComment(ticketId, comment) {
       const files = (comment.files ?? []).flatMap((f) => (f.bytes ? [{ name: f.name, contentType: f.contentType, bytes: f.bytes }] : []));
       const { id } = await desk.comment(ticketId, 'customer', comment.author.name, comment.text, files);
       return { id };
+    },
+    async readAttachment(ticketId, ref) {
+      const kept = (await desk.comments(ticketId)).flatMap((c) => c.files ?? []).find((f) => f.sha256 === ref);
+      if (!kept) throw new ProviderError({ kind: 'not_found', provider: 'local', method: 'GET', path: `/tickets/${ticketId}/files/${ref}` });
+      return desk.files.read(kept);
     },
     async closeTicket(ticketId) {
       await desk.setStatus(ticketId, 'closed');

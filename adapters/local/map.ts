@@ -27,7 +27,8 @@ export function toTicket(desk: DeskTicket): Ticket {
 }
 
 export function toComment(desk: DeskComment): Comment {
-  return { id: desk.id, ticketId: desk.ticketId, origin: desk.origin, author: desk.author, text: desk.text, createdAt: desk.createdAt };
+  const files = (desk.files ?? []).map((f) => ({ name: f.name, contentType: f.contentType, size: f.size, ref: f.sha256 }));
+  return { id: desk.id, ticketId: desk.ticketId, origin: desk.origin, author: desk.author, text: desk.text, createdAt: desk.createdAt, ...(files.length ? { files } : {}) };
 }
 
 export function toSnapshot(ticket: DeskTicket, comments: DeskComment[]): TicketSnapshot {

@@ -4,7 +4,7 @@ import { accessCheck } from '../../src/provider-kit/adapter-kit.js';
 import { allPages, compareDigests } from '../../src/provider-kit/digest-walk.js';
 import type { ProviderRequest } from '../../src/provider-kit/http.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
-import { OPEN_FIELDS, threadId, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
+import { OPEN_FIELDS, newThreadId, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
 import { routes } from './routes.js';
 import { answerOf, ListAnswer, WireThread, WireTicket, type ReplyBody, type UpdateBody } from './schemas.js';
 import { readSettings } from './settings.js';
@@ -46,10 +46,17 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
   async function reply(ticketId: string, message: string, attachments: ReplyBody['attachments'] = []): Promise<{ id?: string }> {
     // Its id is derived from the thread the answer carries, as on reads.
     const thread = await call(WireThread, { ...routes.reply(ticketId), body: { message, ...(attachments.length ? { attachments } : {}) } satisfies ReplyBody });
-    return { id: threadId(thread) };
+    return { id: newThreadId(thread) };
   }
 
   const snapshot = (wire: WireTicket) => ({ ticket: toTicket(wire), comments: toComments(wire) });
+
+  /** Every ticket the list shows, page by page. */
+  const listAll = () =>
+    allPages(async (page) => {
+      const answer = await http.request(ListAnswer, { ...routes.list(), query: { page, limit: LIST_LIMIT } });
+      return { items: answer.data, last: page >= answer.pagination.pages || answer.data.length === 0 };
+    }, LIST_MAX_PAGES);
 
   return {
     id: 'verifik',
@@ -83,11 +90,14 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
       if (text.trim()) await reply(ticketId, text);
     },
 
+    async findOpened(marker) {
+      // The list cannot be searched: read it and look for the marker the bot put in the description.
+      const found = (await listAll()).find((t) => t.description?.includes(marker));
+      return found ? snapshot(await call(WireTicket, routes.get(found._id))) : undefined;
+    },
+
     async listUpdatedSince(cursor, knownOpen) {
-      const items = await allPages(async (page) => {
-        const answer = await http.request(ListAnswer, { ...routes.list(), query: { page, limit: LIST_LIMIT } });
-        return { items: answer.data, last: page >= answer.pagination.pages || answer.data.length === 0 };
-      }, LIST_MAX_PAGES);
+      const items = await listAll();
       // Without threads in the item a new reply could hide behind an unchanged stamp: no digest.
       const listed = items.map((t) => ({ id: t._id, digest: t.threads ? `${t.updatedAt ?? ''}|${t.threads.length}|${t.status}` : undefined }));
       return compareDigests(cursor, knownOpen, listed);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { optional, sameText, statusTable, twinIds } from '../../src/provider-kit/adapter-kit.js';
+import { editStableIds, optional, sameText, statusTable } from '../../src/provider-kit/adapter-kit.js';
 import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Priority, Requester, Ticket } from '../../src/domain.js';
 import { Priority as PriorityEnum } from '../../src/domain.js';
 import { attributedText, type ToStatus } from '../../src/provider.js';
@@ -110,15 +110,15 @@ export function toComments(wire: WireTicket): Comment[] {
   const threads = wire.threads ?? [];
   const first = threads[0];
   const skipFirst = first?.type === 'user' && sameText(first.message, wire.description ?? '');
-  // Two identical lines in the same second still get distinct ids, stable while the list only grows.
-  const idOf = twinIds('~');
+  // By author and time, so an edited line keeps its id; twins of one instant get a counter.
+  const idOf = editStableIds('a:', '~');
   const comments: Comment[] = [];
   threads.forEach((thread, index) => {
     if (index === 0 && skipFirst) return;
     const origin = ORIGIN[thread.type.toLowerCase()];
     if (origin === null) return;
     comments.push({
-      id: idOf(threadId(thread)),
+      ...idOf(authorKey(thread), thread.timestamp, threadId(thread)),
       ticketId: wire._id,
       origin: origin ?? 'unknown',
       author: authorName(thread.author) || (origin === 'agent' ? 'Verifik support' : 'Customer'),
@@ -129,7 +129,15 @@ export function toComments(wire: WireTicket): Comment[] {
   return comments;
 }
 
-/** Threads carry no id [seed]: the timestamp plus a hash of the message is stable across reads. */
+/** Who wrote a thread line, as its id takes it: the side and the name. */
+const authorKey = (thread: Pick<WireThread, 'type' | 'author'>): string => `${thread.type}\u0000${authorName(thread.author)}`;
+
+/** The id of a line the bot just wrote, as `toComments` will give it (the first of its instant). */
+export function newThreadId(thread: WireThread): string {
+  return editStableIds('a:', '~')(authorKey(thread), thread.timestamp, threadId(thread)).id;
+}
+
+/** Earlier releases' id of a thread line: the timestamp plus a hash of the message (kept as an alias). */
 export function threadId(thread: Pick<WireThread, 'timestamp' | 'message'>): string {
   return `t:${thread.timestamp}:${createHash('sha256').update(thread.message).digest('hex').slice(0, 16)}`;
 }

@@ -80,6 +80,8 @@ export function answerOf<T>(data: z.ZodType<T>) {
 export const WireListItem = z.object({
   _id: z.string().min(1),
   status: z.string(),
+  /** Where the marker of an opening cut off by a crash is looked for (`findOpened`). */
+  description: z.string().nullish(),
   updatedAt: z.string().nullish(),
   threads: z.array(z.unknown()).nullish(),
 });

@@ -23,6 +23,10 @@ const runId = `${process.pid}-${Date.now().toString(36)}`;
 function render(reply: Answer, t: Translate): string[] {
   // Field errors on one line: "subject: required; priority: expects one of …".
   if (reply.fieldErrors) return [Object.entries(reply.fieldErrors).map(([f, m]) => `${f}: ${m}`).join('; ')];
+  if (reply.page && reply.page.number < reply.page.pages) {
+    const { number, which } = reply.page;
+    return [reply.text, t('list.more', { next: number + 1, which: which === 'recent' ? '' : which }).trim()];
+  }
   return reply.card && !reply.tickets ? [reply.text, cardLine(reply.card, t)] : [reply.text];
 }
 

@@ -1,6 +1,7 @@
 import type { ChatSink, StartedThread, ThreadMessage, TicketCard } from '../../src/chat.js';
 import type { Locale } from '../../src/config.js';
 import type { ThreadRef } from '../../src/domain.js';
+import { plainFailure } from '../../handlers/errors.js';
 import { translator, type Translate } from '../../handlers/i18n.js';
 
 /** A ticket's "thread" at the terminal is the ticket itself: `console:<ticket id>`. */
@@ -75,7 +76,7 @@ function lineOf(message: ThreadMessage, t: Translate): string {
       return message.by ? t('console.statusBy', { status, by: oneLine(message.by) }) : t('console.status', { status });
     }
     case 'delivery_failed':
-      return t('console.notDelivered', { excerpt: oneLine(message.excerpt), reason: oneLine(message.reason), key: message.jobKey });
+      return t('console.notDelivered', { excerpt: oneLine(message.excerpt), reason: oneLine(plainFailure(message.cause, message.provider, t)), key: message.jobKey });
     case 'notice':
       return oneLine(message.text);
   }

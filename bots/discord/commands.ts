@@ -7,8 +7,10 @@ import {
   type RESTPostAPIApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { OpenField } from '../../src/domain.js';
+import { TICKET_FILTERS } from '../../src/service.js';
 import { MODAL_ROWS } from './modals.js';
-import { localizations, say, type DiscordKey } from './words.js';
+import type { MessageKey } from '../../handlers/i18n.js';
+import { localizations, say } from './words.js';
 
 export const COMMAND_NAME = say('discord.command.ticket.name');
 export const OPEN_FROM_MESSAGE = say('discord.command.from-message.name');
@@ -47,11 +49,11 @@ function fieldOption(field: OpenField): APIApplicationCommandBasicOption {
 }
 
 type Named = 'ticket' | 'open' | 'status' | 'list' | 'reply' | 'close' | 'reopen' | 'rate' | 'retry' | 'help';
-type OptionName = 'ticket' | 'reason' | 'score' | 'comment' | 'text' | 'delivery';
+type OptionName = 'ticket' | 'reason' | 'score' | 'comment' | 'text' | 'delivery' | 'page' | 'which';
 
 /** A command's or option's name and description in English, with their translations for German, Spanish and Russian clients. */
 function named(kind: 'command' | 'option', name: Named | OptionName) {
-  const key = (part: 'name' | 'description') => `discord.${kind}.${name}.${part}` as DiscordKey;
+  const key = (part: 'name' | 'description') => `discord.${kind}.${name}.${part}` as MessageKey;
   return {
     name: say(key('name')),
     name_localizations: localizations(key('name')),
@@ -94,7 +96,10 @@ export function ticketCommands(fields: readonly OpenField[]): RESTPostAPIApplica
       options: [
         sub('open', openOptions),
         sub('status', [TICKET_OPTION]),
-        sub('list'),
+        sub('list', [
+          { type: ApplicationCommandOptionType.Integer, ...named('option', 'page'), required: false, min_value: 1 },
+          { type: ApplicationCommandOptionType.String, ...named('option', 'which'), required: false, choices: TICKET_FILTERS.map((f) => ({ name: f, value: f })) },
+        ]),
         sub('reply', [textOption('text', true, 4000), TICKET_OPTION]),
         sub('close', [TICKET_OPTION]),
         sub('reopen', [TICKET_OPTION, textOption('reason', false, 2000)]),

@@ -1,4 +1,5 @@
 import type { Client, GuildMember, APIInteractionGuildMember, User } from 'discord.js';
+import type { Locale } from '../../src/config.js';
 import type { Requester } from '../../src/domain.js';
 import type { Logger } from '../../src/logger.js';
 import type { Actor, TicketService } from '../../src/service.js';
@@ -12,6 +13,8 @@ export interface DiscordContext {
   kv: KeyValueStore;
   logger: Logger;
   settings: DiscordSettings;
+  /** DEFAULT_LOCALE: the language when a person's own is not known (a 🎫 reaction carries none). */
+  defaultLocale?: Locale | undefined;
 }
 
 /** A Discord user as the core knows them: key `discord:<userId>` (user ids are global). */

@@ -76,16 +76,22 @@ export async function forgetPending(ctx: DiscordContext, pending: string): Promi
 const Refill = z.object({ pending: z.string(), draft: Draft, errors: z.record(z.string(), z.string()) });
 export type Refill = z.infer<typeof Refill>;
 
-/** Keeps a refused form for its "Fix the form" button, under the id of the submit that was refused. */
+/** Keeps a refused form for its "Open the form again" button, under the id of the submit that was refused. */
 export async function keepRefill(ctx: DiscordContext, submitId: string, refill: Refill): Promise<void> {
   await ctx.kv.set(refillKey(submitId), refill, PENDING_TTL_MS);
 }
 
-/** "Fix the form": the refused form again, as it was typed, each error under its field's label. */
-export async function showRefill(ctx: DiscordContext, interaction: ButtonInteraction, submitId: string, say: Say, expired: string): Promise<void> {
+/** The refill or similar-ticket draft kept under `submitId`, if it has not expired. */
+export async function keptRefill(ctx: DiscordContext, submitId: string): Promise<Refill | undefined> {
   const kept = Refill.safeParse(await ctx.kv.get(refillKey(submitId)));
-  if (!kept.success) return answerNow(ctx, interaction, expired);
-  const { pending, draft, errors } = kept.data;
+  return kept.success ? kept.data : undefined;
+}
+
+/** "Open the form again": the refused form again, as it was typed, each error under its field's label. */
+export async function showRefill(ctx: DiscordContext, interaction: ButtonInteraction, submitId: string, say: Say, expired: string): Promise<void> {
+  const kept = await keptRefill(ctx, submitId);
+  if (!kept) return answerNow(ctx, interaction, expired);
+  const { pending, draft, errors } = kept;
   const plan = planOpenForm(await currentFields(ctx));
   await interaction.showModal(openModal({ providerName: ctx.service.providerName, fields: plan.modal, pending, prefill: draft, errors, say }));
 }
@@ -101,9 +107,9 @@ export async function placeOf(ctx: DiscordContext, pending: string): Promise<str
 }
 
 /** The open form filled from a message: its first line as the subject, all of it and a link as the description. */
-export function messageDraft(ctx: DiscordContext, message: { content: string; url: string; author: { username: string } }): Draft {
+export function messageDraft(ctx: DiscordContext, message: { content: string; url: string; author: { username: string } }, say: Say): Draft {
   const subjectMax = ctx.service.fields.find((f) => f.name === 'subject')?.maxLength ?? 100;
-  const source = `(From a message by ${message.author.username}: ${message.url})`;
+  const source = `(${say('discord.fromMessage', { author: message.author.username, link: message.url })})`;
   return draftFromMessage(message.content, { subjectMax, source });
 }
 

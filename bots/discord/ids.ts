@@ -11,10 +11,14 @@ export const customId = {
   openModal: (pending: string): string => `${PREFIX}:open:${pending}`,
   rateModal: (ticketId: string): string => `${PREFIX}:ratemodal:${ticketId}`.slice(0, 100),
   reopenModal: (ticketId: string): string => `${PREFIX}:reopenmodal:${ticketId}`.slice(0, 100),
-  /** "Fix the form" under a refused open form; `submit` names the kept draft. */
+  /** "Open the form again" under a refused open form; `submit` names the kept draft. */
   refill: (submit: string): string => `${PREFIX}:refill:${submit}`,
   /** "Open a ticket from this message", offered to whoever reacted 🎫 to it. */
   fromMessage: (channelId: string, messageId: string): string => `${PREFIX}:frommsg:${channelId}:${messageId}`,
+  /** Previous / Next under `/ticket list`: the page to show and which tickets. */
+  listPage: (which: string, page: number): string => `${PREFIX}:list:${which}:${page}`,
+  /** Under the similar-ticket prompt: add the kept draft to the open ticket, or open it anyway. */
+  similar: (choice: 'add' | 'new', submit: string): string => `${PREFIX}:similar:${choice}:${submit}`,
 };
 
 type ParsedCustomId =
@@ -24,10 +28,12 @@ type ParsedCustomId =
   | { kind: 'rate'; ticketId: string }
   | { kind: 'reopen'; ticketId: string }
   | { kind: 'refill'; submit: string }
-  | { kind: 'fromMessage'; channelId: string; messageId: string };
+  | { kind: 'fromMessage'; channelId: string; messageId: string }
+  | { kind: 'list'; which: string; page: string }
+  | { kind: 'similar'; choice: string; submit: string };
 
 export function parseCustomId(id: string): ParsedCustomId | undefined {
-  const match = /^tb:(close|reopen|rate|retry|open|ratemodal|reopenmodal|refill|frommsg):(.*)$/s.exec(id);
+  const match = /^tb:(close|reopen|rate|retry|open|ratemodal|reopenmodal|refill|frommsg|list|similar):(.*)$/s.exec(id);
   if (!match) return undefined;
   const [, kind = '', rest = ''] = match;
   switch (kind) {
@@ -43,6 +49,14 @@ export function parseCustomId(id: string): ParsedCustomId | undefined {
       return { kind: 'reopen', ticketId: rest };
     case 'refill':
       return { kind: 'refill', submit: rest };
+    case 'similar': {
+      const [choice = '', submit = ''] = rest.split(':');
+      return { kind: 'similar', choice, submit };
+    }
+    case 'list': {
+      const [which = '', page = ''] = rest.split(':');
+      return { kind: 'list', which, page };
+    }
     case 'frommsg': {
       const [channelId = '', messageId = ''] = rest.split(':');
       return { kind: 'fromMessage', channelId, messageId };
@@ -93,9 +107,3 @@ export function decodePlace(ref: string): DiscordPlace | undefined {
 
 /** The store key naming the ticket a DM's messages go to: the latest one whose card fell back there. */
 export const dmTicketKey = (channelId: string): string => `discord:dm:${channelId}`;
-
-export function threadIdOf(ref: string): string {
-  const thread = decodeThreadRef(ref);
-  if (!thread) throw new Error(`not a Discord thread ref: ${ref}`);
-  return thread.threadId;
-}

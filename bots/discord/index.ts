@@ -1,4 +1,5 @@
 import { DiscordAPIError, Events, GatewayCloseCodes, HTTPError, Status, type Client } from 'discord.js';
+import { translator } from '../../handlers/i18n.js';
 import { ConfigError, innermostMessage } from '../../src/errors.js';
 import type { FrontEnd, FrontEndDeps } from '../../src/frontend.js';
 import type { Logger } from '../../src/logger.js';
@@ -8,7 +9,7 @@ import { interactionListener } from './interactions.js';
 import { reactionListener } from './reactions.js';
 import { discordSettings, type DiscordSettings } from './settings.js';
 import { DiscordSink } from './sink.js';
-import { threadMessageListener } from './thread-messages.js';
+import { threadMessageListeners } from './thread-messages.js';
 
 interface DiscordOptions {
   /** REST tuning, e.g. `{ retries: 0 }` in tests so a dead fake fails fast. */
@@ -24,10 +25,13 @@ interface DiscordOptions {
 export async function startDiscord(deps: FrontEndDeps, options: DiscordOptions = {}): Promise<FrontEnd> {
   const settings = discordSettings(deps.env);
   const client = createClient(settings, options.rest);
-  const ctx: DiscordContext = { client, service: deps.service, kv: deps.kv, logger: deps.logger, settings };
-  const sink = new DiscordSink(client.rest, { opening: { kv: deps.kv, logger: deps.logger }, limiters: deps.limiters });
+  const ctx: DiscordContext = { client, service: deps.service, kv: deps.kv, logger: deps.logger, settings, defaultLocale: deps.defaultLocale };
+  const sink = new DiscordSink(client.rest, { opening: { kv: deps.kv, logger: deps.logger }, limiters: deps.limiters, t: translator(deps.defaultLocale), kv: deps.kv });
   client.on(Events.InteractionCreate, interactionListener(ctx));
-  client.on(Events.MessageCreate, threadMessageListener(ctx));
+  const threadMessages = threadMessageListeners(ctx);
+  client.on(Events.MessageCreate, threadMessages.created);
+  client.on(Events.MessageUpdate, threadMessages.updated);
+  client.on(Events.MessageDelete, threadMessages.deleted);
   client.on(Events.MessageReactionAdd, reactionListener(ctx));
   client.on(Events.Error, (error) => deps.logger.error('discord: client error', { error }));
   client.on(Events.ShardResume, (shard, replayed) => deps.logger.info('discord: gateway resumed', { shard, replayed }));
@@ -46,8 +50,8 @@ export async function startDiscord(deps: FrontEndDeps, options: DiscordOptions =
   return {
     name: 'discord',
     sink,
-    // READY seen and the shard not reconnecting (discord.js's Status.Ready is 0).
-    connected: () => client.isReady() && client.ws.status === Status.Ready,
+    // Per shard: the manager's own status stays Ready once reached, through any later reconnect.
+    connected: () => client.isReady() && client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIComponentInMessageActionRow } from 'discord.js';
+import { plainFailure } from '../../handlers/errors.js';
+import type { Translate } from '../../handlers/i18n.js';
 import type { ThreadMessage } from '../../src/chat.js';
 import { honestLabel } from '../../src/link-labels.js';
 import { customId } from './ids.js';
@@ -17,21 +19,22 @@ export interface RenderedPost {
   components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
 }
 
-/** A relayed comment, status change or notice as Discord message text. Markdown passes through. */
-export function renderThreadMessage(message: ThreadMessage): RenderedPost {
+/** A relayed comment, status change or notice as Discord message text, in the language `t` speaks. Markdown passes through; vendor text is not translated. */
+export function renderThreadMessage(message: ThreadMessage, t: Translate): RenderedPost {
   switch (message.kind) {
     case 'comment':
-      return { parts: splitContent(`**${oneLine(message.author)}** replied:\n${honestLinks(message.text)}`) };
+      return { parts: splitContent(`**${oneLine(message.author)}**\n${honestLinks(message.text) || `_${t('thread.emptyComment')}_`}`) };
     case 'status': {
-      const by = message.by ? ` by ${oneLine(message.by)}` : '';
-      return { parts: splitContent(`Status changed to **${oneLine(message.vendorStatus || message.status)}**${by}.`) };
+      const status = oneLine(message.vendorStatus || message.status);
+      return { parts: splitContent(message.by ? t('thread.statusChangedBy', { status, by: oneLine(message.by) }) : t('thread.statusChanged', { status })) };
     }
     case 'delivery_failed': {
       const excerpt = message.excerpt.split('\n').map((l) => `> ${l}`).join('\n');
-      const text = `This message could not be delivered to the support desk (${message.reason}):\n${excerpt}`;
+      const reason = message.cause ? plainFailure(message.cause, message.provider, t) : message.reason;
+      const text = `${t('thread.notDelivered', { reason })}\n${excerpt}`;
       const id = customId.retry(message.jobKey);
       const components: RenderedPost['components'] = id
-        ? [{ type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Retry', custom_id: id }] }]
+        ? [{ type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: t('button.retry'), custom_id: id }] }]
         : [];
       return { parts: splitContent(text), components };
     }

@@ -12,7 +12,7 @@ import {
 import type { OpenField } from '../../src/domain.js';
 import { customId } from './ids.js';
 import { clip } from './messages.js';
-import { say as english, type DiscordKey, type Say } from './words.js';
+import { say as english, type Say } from './words.js';
 
 /** Discord's limits inside a modal. */
 const MAX_INPUT = 4000;
@@ -45,7 +45,7 @@ function fieldLabel(field: OpenField, say: Say, filled: Filled): LabelBuilder {
   if (fitsSelect(field)) {
     const select = new StringSelectMenuBuilder()
       .setCustomId(field.name)
-      .setPlaceholder(clip(say('discord.form.choose'), MAX_PLACEHOLDER))
+      .setPlaceholder(clip(say('form.choose', { field: field.label }), MAX_PLACEHOLDER))
       .setRequired(field.required)
       .setMinValues(field.required ? 1 : 0)
       .setMaxValues(1)
@@ -90,19 +90,21 @@ export function reopenModal(ticketId: string, say: Say = english): APIModalInter
     .toJSON();
 }
 
-/** The rating form behind the Rate button: five choices, so no score can be typed wrong. */
+const SCORES = ['form.score1', 'form.score2', 'form.score3', 'form.score4', 'form.score5'] as const;
+
+/** The rating form behind the Rate button: five choices (a radio group), so no score can be typed wrong. */
 export function rateModal(ticketId: string, say: Say = english): APIModalInteractionResponseCallbackData {
   const scores = new RadioGroupBuilder()
     .setCustomId('score')
     .setRequired(true)
-    .setOptions([5, 4, 3, 2, 1].map((n) => ({ label: clip(say(`discord.rate.score.${n}` as DiscordKey), MAX_OPTION_TEXT), value: String(n) })));
+    .setOptions([5, 4, 3, 2, 1].map((n) => ({ label: clip(say(SCORES[n - 1] ?? 'form.score5'), MAX_OPTION_TEXT), value: String(n) })));
   const comment = new TextInputBuilder().setCustomId('comment').setStyle(TextInputStyle.Paragraph).setRequired(false).setMaxLength(2000);
   return new ModalBuilder()
     .setCustomId(customId.rateModal(ticketId))
-    .setTitle(clip(say('discord.rate.title', { id: ticketId }), MAX_LABEL))
+    .setTitle(clip(say('form.rateTitle', { id: ticketId }), MAX_LABEL))
     .addLabelComponents(
-      new LabelBuilder().setLabel(clip(say('discord.rate.score'), MAX_LABEL)).setRadioGroupComponent(scores),
-      new LabelBuilder().setLabel(clip(say('discord.rate.comment'), MAX_LABEL)).setTextInputComponent(comment),
+      new LabelBuilder().setLabel(clip(say('form.rateQuestion'), MAX_LABEL)).setRadioGroupComponent(scores),
+      new LabelBuilder().setLabel(clip(say('form.rateComment'), MAX_LABEL)).setTextInputComponent(comment),
     )
     .toJSON();
 }

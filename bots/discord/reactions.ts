@@ -35,9 +35,9 @@ async function offer(ctx: DiscordContext, reaction: MessageReaction | PartialMes
   if (reaction.emoji.name !== TICKET_EMOJI || user.bot || !reaction.message.guildId) return;
   const { channelId, id: messageId } = reaction.message;
   const offered = `discord:offered:${messageId}:${user.id}`;
-  if (await ctx.kv.get(offered)) return;
-  await ctx.kv.set(offered, true, OFFERED_TTL_MS);
-  const say = sayFor(undefined);
+  // Claimed before sending, so two deliveries of one reaction race to one offer.
+  if (!(await ctx.kv.setIfAbsent(offered, '1', OFFERED_TTL_MS))) return;
+  const say = sayFor(ctx.defaultLocale);
   const channel = reaction.message.channel;
   const name = 'name' in channel && typeof channel.name === 'string' ? channel.name : channelId;
   const open = new ButtonBuilder().setCustomId(customId.fromMessage(channelId, messageId)).setStyle(ButtonStyle.Primary).setLabel(say('discord.reaction.button'));
@@ -55,6 +55,6 @@ export async function openFromReaction(ctx: DiscordContext, interaction: ButtonI
     ctx.logger.warn('discord: the message a 🎫 reaction named could not be read', { error });
   }
   if (!message) return answerNow(ctx, interaction, say('discord.reaction.gone'));
-  await answerAtOnce(ctx, interaction, { form: 'open', draft: messageDraft(ctx, message) }, say);
+  await answerAtOnce(ctx, interaction, { form: 'open', draft: messageDraft(ctx, message, say) }, say);
   await keepPlace(ctx, interaction.id, source.channelId);
 }

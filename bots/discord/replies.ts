@@ -1,25 +1,49 @@
-import { MessageFlags, type APIEmbed, type InteractionEditReplyOptions, type RepliableInteraction } from 'discord.js';
-import { OUR_FAULT } from '../../handlers/errors.js';
-import type { Answer } from '../../handlers/types.js';
+import {
+  ButtonStyle,
+  ComponentType,
+  MessageFlags,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIComponentInMessageActionRow,
+  type APIEmbed,
+  type InteractionEditReplyOptions,
+  type RepliableInteraction,
+} from 'discord.js';
+import type { Answer, ListPage } from '../../handlers/types.js';
 import { NO_MENTIONS } from './client.js';
 import type { DiscordContext } from './context.js';
 import { cardMessage, typedTextEmbeds } from './embeds.js';
-import { threadIdOf } from './ids.js';
+import { customId, decodeThreadRef } from './ids.js';
 import { clip, MAX_CONTENT } from './messages.js';
+import { say as english, sayFor, type Say } from './words.js';
 
 /** A neutral reply as an ephemeral Discord message: its text, the ticket card, a link to the thread. */
-export function renderReply(reply: Answer, typed: readonly { label: string; value: string }[] = []): InteractionEditReplyOptions {
-  const link = reply.thread ? ` Follow it here: <#${threadIdOf(reply.thread)}>` : '';
-  const card = reply.card && !reply.thread ? cardMessage(reply.card) : undefined;
+export function renderReply(reply: Answer, typed: readonly { label: string; value: string }[] = [], say: Say = english): InteractionEditReplyOptions {
+  const thread = reply.thread ? decodeThreadRef(reply.thread) : undefined;
+  const link = !thread ? '' : thread.dmTicket ? ' Follow it in your direct messages with the bot.' : ` Follow it here: <#${thread.threadId}>`;
+  const card = reply.card && !reply.thread ? cardMessage(reply.card, say) : undefined;
   const quoted = !reply.ok && typed.length > 0 ? typedTextEmbeds(typed) : [];
-  const note = quoted.length > 0 ? '\nWhat you typed is below, so you can copy it into a new form.' : '';
+  const note = quoted.length > 0 ? `\n${say('form.draftKept')}` : '';
   const embeds: APIEmbed[] = [...(card?.embeds ?? []), ...quoted].slice(0, 10);
   return {
     content: clip(`${reply.text}${link}${note}`, MAX_CONTENT),
     embeds,
-    components: card?.components ?? [],
+    components: card?.components ?? pageButtons(reply.page, say),
     allowedMentions: NO_MENTIONS,
   };
+}
+
+/** Previous and Next under a list of more than one page; the one past an end is disabled. */
+function pageButtons(page: ListPage | undefined, say: Say): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+  if (!page || page.pages <= 1) return [];
+  const turn = (to: number, label: 'button.previous' | 'button.next'): APIButtonComponent => ({
+    type: ComponentType.Button,
+    style: ButtonStyle.Secondary,
+    custom_id: customId.listPage(page.which, Math.min(Math.max(1, to), page.pages)),
+    label: say(label),
+    disabled: to < 1 || to > page.pages,
+  });
+  return [{ type: ComponentType.ActionRow, components: [turn(page.number - 1, 'button.previous'), turn(page.number + 1, 'button.next')] }];
 }
 
 /**
@@ -43,7 +67,7 @@ export async function answerLater(
     answer = await work();
   } catch (error) {
     ctx.logger.error('discord: interaction failed', { error, interaction: interaction.id });
-    answer = { content: OUR_FAULT, allowedMentions: NO_MENTIONS };
+    answer = { content: sayFor(interaction.locale)('error.ourFault'), allowedMentions: NO_MENTIONS };
   }
   try {
     await interaction.editReply(answer);

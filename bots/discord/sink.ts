@@ -1,6 +1,6 @@
 import { DiscordAPIError, HTTPError, RateLimitError, Routes, type REST } from 'discord.js';
 import { z } from 'zod';
-import { ChatDeliveryError, type ChatSink, type StartedThread, type ThreadMessage, type TicketCard } from '../../src/chat.js';
+import { ChatDeliveryError, type ChatSink, type StartedThread, type ThreadMessage, type TicketCard, type Upload } from '../../src/chat.js';
 import type { ThreadRef } from '../../src/domain.js';
 import { memoryLimiters, type Limiters, type RateLimit } from '../../src/limits.js';
 import type { Logger } from '../../src/logger.js';
@@ -20,8 +20,13 @@ interface OpeningDeps {
   kv: KeyValueStore;
   logger: Logger;
 }
+import { translator, type Translate } from '../../handlers/i18n.js';
 
 const TRANSIENT_RETRY_MS = 5_000;
+const POST_REF_TTL_MS = 90 * 24 * 3_600_000;
+const postPartKey = (key: string, part: number): string => `discord:post:${key}:${part}`;
+/** What a bot may attach to a message in a guild without boosts. */
+const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 /**
  * Discord allows about five messages per five seconds in a channel (a thread is a channel).
@@ -42,16 +47,25 @@ const unreadable = (): ChatDeliveryError => new ChatDeliveryError('Discord sent 
  * so a post retried after a crash is not duplicated (Discord remembers nonces for a few minutes).
  */
 export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
+  readonly maxUploadBytes = MAX_UPLOAD_BYTES;
   private readonly opening: OpeningDeps | undefined;
   private readonly limiters: Limiters;
+  private readonly t: Translate;
+  private readonly kv: KeyValueStore | undefined;
 
-  /** `opening` lets the sink start tickets' threads; `limiters` holds the channel pace (Redis across replicas). */
+  /**
+   * `opening` lets the sink start tickets' threads; `limiters` holds the channel pace (Redis across
+   * replicas); `t` is DEFAULT_LOCALE's words, for posts everyone in the thread reads (English by default);
+   * `kv` remembers the message ids of relayed posts, so an agent's edit can edit them.
+   */
   constructor(
     private readonly rest: REST,
-    deps: { opening?: OpeningDeps; limiters?: Limiters | undefined } = {},
+    deps: { opening?: OpeningDeps; limiters?: Limiters | undefined; t?: Translate; kv?: KeyValueStore } = {},
   ) {
     this.opening = deps.opening;
     this.limiters = deps.limiters ?? memoryLimiters();
+    this.t = deps.t ?? translator('en');
+    this.kv = deps.kv;
   }
 
   encodeThread(thread: DiscordThread): ThreadRef {
@@ -77,7 +91,7 @@ export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
     try {
       if (!place.channelId) throw new ChatDeliveryError('no channel to start the ticket thread in', false, undefined, '10003');
       const channelId = place.channelId;
-      started = await startTicketThread(this.rest, { channelId, userId: place.userId }, card);
+      started = await startTicketThread(this.rest, { channelId, userId: place.userId }, card, this.t);
     } catch (error) {
       const refusal = deliveryError(error);
       if (!REFUSED_CHANNEL.has(refusal.code ?? '')) throw refusal;
@@ -101,7 +115,7 @@ export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
   private async startInDm(place: DiscordPlace, card: TicketCard, key: string): Promise<StartedThread> {
     const { kv } = this.required();
     const channelId = await this.dmChannel(place.userId);
-    const cardPost = await this.send(channelId, { ...cardMessage(card), allowed_mentions: NO_MENTIONS, nonce: nonceOf(key, 0), enforce_nonce: true });
+    const cardPost = await this.send(channelId, { ...cardMessage(card, this.t), allowed_mentions: NO_MENTIONS, nonce: nonceOf(key, 0), enforce_nonce: true });
     const where = place.channelId ? `<#${place.channelId}>` : 'a server channel';
     const content =
       `Your ticket #${card.ticketId} could not be posted in ${where}: the bot cannot see or post in that channel. ` +
@@ -132,9 +146,9 @@ export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
     return decodeThreadRef(ref);
   }
 
-  async postToThread(thread: DiscordThread, message: ThreadMessage, idempotencyKey: string): Promise<void> {
+  async postToThread(thread: DiscordThread, message: ThreadMessage, idempotencyKey: string, uploads: readonly Upload[] = []): Promise<void> {
     const channelId = thread.threadId;
-    const { parts, components } = renderThreadMessage(message);
+    const { parts, components } = renderThreadMessage(message, this.t);
     for (const [i, content] of parts.entries()) {
       const last = i === parts.length - 1;
       const body = {
@@ -144,13 +158,31 @@ export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
         allowed_mentions: NO_MENTIONS,
         ...(last && components?.length ? { components } : {}),
       };
-      await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body }), channelId);
+      const id = await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body }), channelId);
+      await this.kv?.set(postPartKey(idempotencyKey, i), id, POST_REF_TTL_MS);
+    }
+    // Each file its own multipart message after the text, so the limit holds per message; the
+    // nonce numbering goes on from the text's parts.
+    for (const [i, upload] of uploads.entries()) {
+      const body = { nonce: nonceOf(idempotencyKey, parts.length + i), enforce_nonce: true, allowed_mentions: NO_MENTIONS };
+      const files = [{ name: upload.name, data: upload.bytes, contentType: upload.contentType }];
+      await this.call(() => this.rest.post(Routes.channelMessages(channelId), { body, files }), channelId);
+    }
+  }
+
+  /** An agent's edit: each part of the post the bot remembers is PATCHed to the new text. */
+  async editPost(thread: DiscordThread, postKey: string, message: ThreadMessage): Promise<void> {
+    const { parts } = renderThreadMessage(message, this.t);
+    for (const [i, content] of parts.entries()) {
+      const id = await this.kv?.get<string>(postPartKey(postKey, i));
+      if (!id) continue; // a part the post never had, or one posted before ids were kept
+      await this.call(() => this.rest.patch(Routes.channelMessage(thread.threadId, id), { body: { content, allowed_mentions: NO_MENTIONS } }), thread.threadId);
     }
   }
 
   async updateCard(thread: DiscordThread, cardRef: string | undefined, card: TicketCard): Promise<void> {
     const channelId = thread.threadId;
-    const body = { ...cardMessage(card), allowed_mentions: NO_MENTIONS };
+    const body = { ...cardMessage(card, this.t), allowed_mentions: NO_MENTIONS };
     if (cardRef) {
       await this.call(() => this.rest.patch(Routes.channelMessage(channelId, cardRef), { body }), channelId);
       return;

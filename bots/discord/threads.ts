@@ -4,6 +4,7 @@ import type { ThreadRef } from '../../src/domain.js';
 import { NO_MENTIONS } from './client.js';
 import { cardMessage } from './embeds.js';
 import { threadRef } from './ids.js';
+import type { Say } from './words.js';
 
 const WEEK_MINUTES = 10_080;
 
@@ -17,13 +18,14 @@ interface ThreadPlace {
 /**
  * Starts a ticket's thread with the card as its first message: a private thread in a text channel
  * (seen by its members and by roles with Manage Threads, which is how staff see it without being
- * pinged), or a post when the channel is a forum. The requester is added as a thread member.
+ * pinged), or a post when the channel is a forum. The requester is added as a thread member. The
+ * card is in `say`'s language (DEFAULT_LOCALE: everyone in the thread reads it).
  */
-export async function startTicketThread(rest: REST, place: ThreadPlace, card: TicketCard): Promise<{ thread: ThreadRef; cardRef: string }> {
+export async function startTicketThread(rest: REST, place: ThreadPlace, card: TicketCard, say: Say): Promise<{ thread: ThreadRef; cardRef: string }> {
   const parent = await parentChannel(rest, place.channelId);
   const parentId = parent.id;
   const name = `#${card.ticketId} ${card.subject}`.slice(0, 100);
-  const message = { ...cardMessage(card), allowed_mentions: NO_MENTIONS };
+  const message = { ...cardMessage(card, say), allowed_mentions: NO_MENTIONS };
 
   if (parent.type === ChannelType.GuildForum || parent.type === ChannelType.GuildMedia) {
     const post = (await rest.post(Routes.threads(parentId), { body: { name, auto_archive_duration: WEEK_MINUTES, message } })) as APIThreadChannel & { message?: APIMessage };

@@ -1,3 +1,4 @@
+import { slackFileHosts } from './files.js';
 import http from 'node:http';
 import https from 'node:https';
 import type { Server } from 'node:http';
@@ -11,7 +12,9 @@ import { Background } from './background.js';
 import { registerCommands } from './commands.js';
 import { CheckedHttpReceiver } from './http-receiver.js';
 import { registerMessages } from './messages.js';
+import { SlackHome } from './home.js';
 import { registerModals } from './modals.js';
+import { registerReactions } from './reactions.js';
 import { People } from './people.js';
 import type { SlackRuntime } from './runtime.js';
 import type { SlackSettings } from './settings.js';
@@ -96,10 +99,12 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     client: sinkClient,
     kv: deps.kv,
     logger: deps.logger,
+    fileHosts: slackFileHosts(settings),
     ...(options.perChannelMs ? { perChannelMs: options.perChannelMs } : {}),
     ...(deps.limiters ? { limiters: deps.limiters } : {}),
     ...(options.identity ? { botUserId: options.identity.botUserId } : {}),
     ...(deps.defaultLocale ? { locale: deps.defaultLocale } : {}),
+    onChange: (thread) => home.refresh(thread),
   });
   const staff = new StaffDirectory(app.client, settings.staffUsergroup, deps.logger);
   const background = new Background(deps.logger);
@@ -113,10 +118,13 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     background,
   };
 
+  const home = new SlackHome(rt, app.client);
+  home.register(app);
   registerCommands(app, rt);
   registerModals(app, rt);
   registerActions(app, rt);
   registerMessages(app, rt);
+  registerReactions(app, rt);
   app.error(async (error) => {
     deps.logger.error('slack listener failed', { error: error.message, code: error.code });
     // Rethrown so the receiver does not acknowledge: HTTP answers 500, Socket Mode sends no ack,

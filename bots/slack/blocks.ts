@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { ThreadMessage, TicketCard } from '../../src/chat.js';
 import type { TicketStatus } from '../../src/domain.js';
+import { plainFailure } from '../../handlers/errors.js';
 import type { Translate } from '../../handlers/i18n.js';
 import type { Answer } from '../../handlers/types.js';
 import { escapeText, markdownToMrkdwn, splitMrkdwn, TEXT_LIMIT } from './mrkdwn.js';
@@ -14,6 +15,10 @@ export const ACTION = {
   rate: 'ticket_rate',
   retry: 'delivery_retry',
   openAgain: 'open_form_again',
+  addToSimilar: 'similar_add',
+  openAnyway: 'similar_open_anyway',
+  listPrevious: 'list_previous',
+  listNext: 'list_next',
 } as const;
 
 
@@ -89,7 +94,8 @@ export function renderThreadMessage(message: ThreadMessage, t: Translate): Rende
     case 'notice':
       return { parts: splitMrkdwn(escapeText(message.text)) };
     case 'delivery_failed': {
-      const text = `:warning: ${t('thread.notDelivered', { reason: escapeText(message.reason) })}\n>${escapeText(message.excerpt).replace(/\n/g, '\n>')}`;
+      const reason = escapeText(plainFailure(message.cause, message.provider, t));
+      const text = `:warning: ${t('thread.notDelivered', { reason })}\n>${escapeText(message.excerpt).replace(/\n/g, '\n>')}`;
       const blocks: Block[] = [
         { type: 'section', block_id: 'failed_text', text: mrkdwn(text) },
         {
@@ -107,6 +113,15 @@ export function renderThreadMessage(message: ThreadMessage, t: Translate): Rende
 export function replyBlocks(reply: Answer, t: Translate): Block[] {
   const blocks: Block[] = [{ type: 'section', block_id: 'reply_text', text: mrkdwn(escapeText(reply.text)) }];
   if (reply.card && reply.ok) blocks.push(...cardBlocks(reply.card, t).filter((b) => b.type !== 'context'));
+  const page = reply.page;
+  if (page && page.pages > 1) {
+    const turn = (action: 'listPrevious' | 'listNext', to: number, label: 'button.previous' | 'button.next') =>
+      ({ type: 'button' as const, action_id: ACTION[action], text: plain(t(label)), value: `${to}:${page.which}` });
+    const elements = [];
+    if (page.number > 1) elements.push(turn('listPrevious', page.number - 1, 'button.previous'));
+    if (page.number < page.pages) elements.push(turn('listNext', page.number + 1, 'button.next'));
+    blocks.push({ type: 'actions', block_id: 'list_pages', elements });
+  }
   for (const [i, failed] of (reply.deliveries?.failed ?? []).slice(0, 10).entries()) {
     blocks.push({
       type: 'section',

@@ -3,10 +3,16 @@ import { z } from 'zod';
 import { downloadFile } from '../../src/download.js';
 import type { IncomingFile } from '../../src/files.js';
 import type { SlackRuntime } from './runtime.js';
+import type { SlackSettings } from './settings.js';
 
 /** Slack's own file host; a fake Slack (SLACK_API_URL) serves its files from its own host. */
 const SLACK_FILE_HOSTS = ['files.slack.com'];
 const DOWNLOAD_TIMEOUT_MS = 30_000;
+
+/** The hosts the bot token and file bytes may go to: Slack's file host, or the fake's. */
+export function slackFileHosts(settings: Pick<SlackSettings, 'apiUrl'>): string[] {
+  return [...SLACK_FILE_HOSTS, ...(settings.apiUrl ? [new URL(settings.apiUrl).hostname] : [])];
+}
 
 /**
  * A file as a message event carries it. Some events say only `file_access: check_file_info`
@@ -31,7 +37,7 @@ const FileInfo = z.looseObject({ ok: z.literal(true), file: SlackFile });
  * lacks them), and a download with the bot token that only ever goes to Slack's file host.
  */
 export async function messageFiles(rt: SlackRuntime, client: webApi.WebClient, raw: readonly unknown[]): Promise<IncomingFile[]> {
-  const hosts = [...SLACK_FILE_HOSTS, ...(rt.settings.apiUrl ? [new URL(rt.settings.apiUrl).hostname] : [])];
+  const hosts = slackFileHosts(rt.settings);
   const files: IncomingFile[] = [];
   for (const item of raw) {
     const parsed = SlackFile.safeParse(item);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { replyToTicket } from '../../handlers/reply.js';
+import { DELETED_TEXT, editedText, replyToTicket } from '../../handlers/reply.js';
 import type { Answer } from '../../handlers/types.js';
 import { StoreUnavailable } from '../../src/errors.js';
 import { messageFiles } from './files.js';
@@ -11,7 +11,7 @@ import { threadRef } from './thread-ref.js';
 const EVENT_MARK_TTL_MS = 7 * 24 * 3600_000;
 // Slack delivers an unacknowledged event up to three more times (retry 1, 2, 3).
 const SLACK_LAST_RETRY = 3;
-// People's messages; everything else (bot_message, message_changed, message_deleted, joins…) is not a reply.
+// People's messages (edits and deletions are read off message_changed / message_deleted); everything else (bot_message, joins…) is not a reply.
 const PERSON_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share']);
 
 interface MessageLike {
@@ -24,6 +24,45 @@ interface MessageLike {
   bot_id?: string;
   /** Present on `file_share` messages. */
   files?: unknown[];
+  edited?: { ts: string };
+  /** `message_changed`: the message as it is now; `message_changed` / `message_deleted`: as it was. */
+  message?: MessageLike;
+  previous_message?: MessageLike;
+  deleted_ts?: string;
+}
+
+/** What a person did in a thread, as it goes to the ticket: who, where, what, and the key of this one act. */
+interface ThreadAct {
+  user: string;
+  threadTs: string;
+  text: string;
+  files: unknown[];
+  eventKey: string;
+}
+
+/**
+ * A person's new message, edit or deletion in a thread, or undefined for anything else (bots,
+ * joins, an unfurl that changes nothing the person wrote, thread parents). An edit is keyed by its
+ * edit time, so each edit is one follow-up comment however often Slack delivers it.
+ */
+function actOf(m: MessageLike, botUserId: string | undefined): ThreadAct | undefined {
+  const person = (x: MessageLike | undefined): x is MessageLike & { user: string; thread_ts: string } =>
+    Boolean(x && x.user && !x.bot_id && x.user !== botUserId && x.thread_ts && x.thread_ts !== x.ts);
+  if (m.subtype === 'message_changed') {
+    const now = m.message;
+    if (!person(now) || !now.edited || now.text === m.previous_message?.text) return undefined;
+    const text = slackToPlain(now.text ?? '').trim();
+    return { user: now.user, threadTs: now.thread_ts, text: editedText(text), files: [], eventKey: `${m.channel}:${now.ts}:edited:${now.edited.ts}` };
+  }
+  if (m.subtype === 'message_deleted') {
+    const was = m.previous_message;
+    if (!person(was)) return undefined;
+    return { user: was.user, threadTs: was.thread_ts, text: DELETED_TEXT, files: [], eventKey: `${m.channel}:${m.deleted_ts ?? was.ts}:deleted` };
+  }
+  if (!PERSON_SUBTYPES.has(m.subtype) || !person(m)) return undefined;
+  const text = slackToPlain(m.text ?? '').trim();
+  if (!text && !m.files?.length) return undefined;
+  return { user: m.user, threadTs: m.thread_ts, text, files: m.files ?? [], eventKey: `${m.channel}:${m.ts}` };
 }
 
 /**
@@ -41,8 +80,9 @@ export function registerMessages(app: App, rt: SlackRuntime): void {
       await onMessage(rt, m, body, context, client);
     } catch (error) {
       // The store is down: Slack's redelivery tries again, and after its last one the person hears it.
-      if (!(error instanceof StoreUnavailable) || (context.retryNum ?? 0) < SLACK_LAST_RETRY || !m.user || !m.thread_ts) throw error;
-      const to = { client, channel: m.channel, user: m.user, threadTs: m.thread_ts };
+      const act = actOf(m, context.botUserId);
+      if (!(error instanceof StoreUnavailable) || (context.retryNum ?? 0) < SLACK_LAST_RETRY || !act) throw error;
+      const to = { client, channel: m.channel, user: act.user, threadTs: act.threadTs };
       afterAck(rt, 'telling that the store is down', to, () => tell(rt, to, { ok: false, text: wordsFor(rt, to.user)('error.storeDown') }));
     }
   });
@@ -51,11 +91,9 @@ export function registerMessages(app: App, rt: SlackRuntime): void {
 type MessageArgs = SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs;
 
 async function onMessage(rt: SlackRuntime, m: MessageLike, body: MessageArgs['body'], context: MessageArgs['context'], client: MessageArgs['client']): Promise<void> {
-  if (!PERSON_SUBTYPES.has(m.subtype) || m.bot_id || !m.user || m.user === context.botUserId) return;
-  if (!m.thread_ts || m.thread_ts === m.ts) return;
-  const text = slackToPlain(m.text ?? '').trim();
-  if (!text && !m.files?.length) return;
-  const thread = threadRef({ channel: m.channel, ts: m.thread_ts });
+  const act = actOf(m, context.botUserId);
+  if (!act) return;
+  const thread = threadRef({ channel: m.channel, ts: act.threadTs });
   if (!(await rt.service.linkByThread(thread))) return;
 
   // A lease rather than a set-once mark: it can be given back when the reply was not queued.
@@ -67,9 +105,9 @@ async function onMessage(rt: SlackRuntime, m: MessageLike, body: MessageArgs['bo
   }
   let reply: Answer | undefined;
   try {
-    const author = await rt.people.requester(context.teamId ?? body.team_id, m.user);
-    const files = await messageFiles(rt, client, m.files ?? []);
-    reply = await replyToTicket(rt.service, { thread, text, author, eventKey: `${m.channel}:${m.ts}`, files }, rt.logger, rt.people.knownLocale(m.user));
+    const author = await rt.people.requester(context.teamId ?? body.team_id, act.user);
+    const files = await messageFiles(rt, client, act.files);
+    reply = await replyToTicket(rt.service, { thread, text: act.text, author, eventKey: act.eventKey, files }, rt.logger, rt.people.knownLocale(act.user));
   } catch (error) {
     // Not handled after all: let Slack's next redelivery try again.
     await rt.kv.release(mark, owner);
@@ -77,7 +115,7 @@ async function onMessage(rt: SlackRuntime, m: MessageLike, body: MessageArgs['bo
   }
   if (reply?.later || reply?.notice) {
     const saved = reply;
-    const to = { client, channel: m.channel, user: m.user, threadTs: m.thread_ts };
+    const to = { client, channel: m.channel, user: act.user, threadTs: act.threadTs };
     afterAck(rt, 'telling how a reply was taken', to, () => tell(rt, to, saved));
     return;
   }
@@ -86,6 +124,6 @@ async function onMessage(rt: SlackRuntime, m: MessageLike, body: MessageArgs['bo
   await rt.kv.release(mark, owner);
   if ((context.retryNum ?? 0) < SLACK_LAST_RETRY) throw new Error(`thread reply not queued; left for Slack to deliver again: ${reply.text}`);
   const notQueued = reply;
-  const to = { client, channel: m.channel, user: m.user, threadTs: m.thread_ts };
+  const to = { client, channel: m.channel, user: act.user, threadTs: act.threadTs };
   afterAck(rt, 'telling that a reply was not sent', to, () => tell(rt, to, notQueued));
 }

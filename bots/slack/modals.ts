@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { App, types } from '@slack/bolt';
+import type { App, types, webApi } from '@slack/bolt';
 import { Draft } from '../../handlers/command.js';
 import { openTicket } from '../../handlers/open-ticket.js';
 import { rateTicket } from '../../handlers/rate.js';
@@ -10,7 +10,8 @@ import type { OpenField } from '../../src/domain.js';
 import { FieldErrors } from '../../src/errors.js';
 import { ACTION } from './blocks.js';
 import { escapeText } from './mrkdwn.js';
-import type { Translate } from '../../handlers/i18n.js';
+import { translator, type Translate } from '../../handlers/i18n.js';
+import { similarOpenTicket, similarPrompt } from '../../handlers/similar.js';
 import { afterAck, chatContext, tell, wordsFor, type SlackRuntime } from './runtime.js';
 import { OpenOrigin, RateOrigin, VIEW, originOf, submittedValues } from './views.js';
 
@@ -48,7 +49,17 @@ export function registerModals(app: App, rt: SlackRuntime): void {
     await ack();
     const audience = { client, channel: origin.channel, user: body.user.id };
     afterAck(rt, 'ticket form', audience, async () => {
-      const reply = await openTicket(rt.service, await chatContext(rt, submitter(args, origin.channel)), draft, `slack:view:${view.id}`);
+      const ctx = await chatContext(rt, submitter(args, origin.channel));
+      const t = translator(ctx.locale);
+      const source = origin.source && (await permalinkLine(rt, client, origin.source, t));
+      const form = source ? { ...draft, description: `${draft.description ?? ''}\n\n${source}`.trim() } : draft;
+      // A close open ticket of theirs first: they choose to add to it or open anyway (store reads only, no provider).
+      const similar = await similarOpenTicket(rt.service, ctx.actor.requester, form);
+      if (similar) return tell(rt, audience, { ok: true, text: similarPrompt(similar, ctx.locale) }, similarChoice(similar.ticketId, await saveDraft(rt, form, origin.channel), t));
+      // Said at once, while the provider (seconds, for a slow one) is still being asked.
+      const opening = tell(rt, audience, { ok: true, text: t('open.opening', { provider: rt.service.providerName }) });
+      const reply = await openTicket(rt.service, ctx, form, `slack:view:${view.id}`);
+      await opening;
       if (reply.ok || reply.card) return tell(rt, audience, reply);
       rt.logger.warn('ticket not opened; the input is kept for another try', { reason: reply.text });
       await tell(rt, audience, reply, await keepDraft(rt, draft, fields, origin.channel, wordsFor(rt, body.user.id)));
@@ -88,12 +99,23 @@ export function registerModals(app: App, rt: SlackRuntime): void {
   });
 }
 
+/** "From Slack: <link>" for the message a shortcut opened the form from; empty when Slack gives no link. */
+async function permalinkLine(rt: SlackRuntime, client: webApi.WebClient, source: { channel: string; ts: string }, t: Translate): Promise<string> {
+  try {
+    const { permalink } = await client.chat.getPermalink({ channel: source.channel, message_ts: source.ts });
+    return permalink ? t('open.fromSlack', { link: permalink }) : '';
+  } catch (error) {
+    rt.logger.warn('permalink not available; opening the ticket without it', { error });
+    return '';
+  }
+}
+
 /** The "Open the form again" button: the form with what the person had typed, in the channel it came from. */
 export async function savedDraft(rt: SlackRuntime, draftId: string, t: Translate): Promise<Reply | { reply: Reply; formChannel: string }> {
-  const saved = SavedDraft.safeParse(await rt.kv.get(draftKey(draftId)));
-  if (!saved.success) return { ok: false, text: t('form.draftExpired') };
-  const reply: Reply = { form: 'open', draft: saved.data.draft };
-  return saved.data.channel ? { reply, formChannel: saved.data.channel } : reply;
+  const saved = await loadDraft(rt, draftId);
+  if (!saved) return { ok: false, text: t('form.draftExpired') };
+  const reply: Reply = { form: 'open', draft: saved.draft };
+  return saved.channel ? { reply, formChannel: saved.channel } : reply;
 }
 
 /** Modal errors keyed by block id, in words a person understands; undefined when the form is fine. */
@@ -125,10 +147,40 @@ function humanize(field: OpenField | undefined, message: string, t: Translate): 
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
-/** Keeps what was typed for a week and offers it back: the provider being down loses nothing. */
-async function keepDraft(rt: SlackRuntime, draft: Draft, fields: readonly OpenField[], channel: string, t: Translate): Promise<types.KnownBlock[]> {
+/** Stores a draft for a week under a fresh id, for a button to find. */
+export async function saveDraft(rt: SlackRuntime, draft: Draft, channel: string): Promise<string> {
   const id = randomUUID();
   await rt.kv.set(draftKey(id), { draft, channel }, DRAFT_TTL_MS);
+  return id;
+}
+
+/** The saved draft behind a button, or undefined once it has expired. */
+export async function loadDraft(rt: SlackRuntime, draftId: string): Promise<{ draft: Draft; channel?: string | undefined } | undefined> {
+  const saved = SavedDraft.safeParse(await rt.kv.get(draftKey(draftId)));
+  return saved.success ? saved.data : undefined;
+}
+
+/** "Add to #12" and "Open a new ticket anyway" under the similar-ticket prompt. */
+function similarChoice(ticketId: string, draftId: string, t: Translate): types.KnownBlock[] {
+  const button = (actionId: string, text: string, value: string, primary = false) => ({
+    type: 'button' as const,
+    action_id: actionId,
+    text: { type: 'plain_text' as const, text },
+    value,
+    ...(primary ? { style: 'primary' as const } : {}),
+  });
+  return [
+    {
+      type: 'actions',
+      block_id: 'similar_actions',
+      elements: [button(ACTION.addToSimilar, t('similar.add', { id: ticketId }), `${ticketId}:${draftId}`, true), button(ACTION.openAnyway, t('similar.openAnyway'), draftId)],
+    },
+  ];
+}
+
+/** Keeps what was typed for a week and offers it back: the provider being down loses nothing. */
+async function keepDraft(rt: SlackRuntime, draft: Draft, fields: readonly OpenField[], channel: string, t: Translate): Promise<types.KnownBlock[]> {
+  const id = await saveDraft(rt, draft, channel);
   const quoted = fields
     .filter((f) => draft[f.name])
     .map((f) => `*${escapeText(f.label)}*\n>${escapeText(draft[f.name]!).slice(0, 1200).replace(/\n/g, '\n>')}`)

@@ -12,7 +12,7 @@ import type { People } from './people.js';
 import type { SlackSettings } from './settings.js';
 import type { SlackSink } from './sink.js';
 import { placeRef } from './thread-ref.js';
-import { openView, rateView, reopenView } from './views.js';
+import { openView, rateView, reopenView, type OpenOrigin } from './views.js';
 
 /** What every listener of the Slack app shares, passed in rather than held in module state. */
 export interface SlackRuntime {
@@ -70,6 +70,8 @@ export interface Audience {
   threadTs?: string;
   /** The interaction's response_url, when it has one: works even where the bot is not a member. */
   respond?: RespondFn;
+  /** Replace the message the person clicked in (a list's next page) rather than add one. */
+  replaceOriginal?: boolean;
 }
 
 /**
@@ -81,7 +83,7 @@ export async function tell(rt: SlackRuntime, to: Audience, reply: Answer, extra:
   const blocks = [...replyBlocks(reply, wordsFor(rt, to.user)), ...extra];
   if (to.respond) {
     try {
-      await to.respond({ response_type: 'ephemeral', replace_original: false, text, blocks });
+      await to.respond({ response_type: 'ephemeral', replace_original: to.replaceOriginal ?? false, text, blocks });
       return;
     } catch (error) {
       rt.logger.warn('response_url failed; trying an ephemeral message', { error });
@@ -99,13 +101,13 @@ export async function tell(rt: SlackRuntime, to: Audience, reply: Answer, extra:
  * Shows a handler's reply: a form opens as a modal (on the interaction's trigger, which Slack
  * honours for 3 s; `channel` is where its answer goes), anything else is told to the person.
  */
-export async function show(rt: SlackRuntime, to: Audience, reply: Reply, form: { triggerId: string; channel: string }): Promise<void> {
+export async function show(rt: SlackRuntime, to: Audience, reply: Reply, form: { triggerId: string; channel: string; source?: OpenOrigin['source'] }): Promise<void> {
   if (!('form' in reply)) return tell(rt, to, reply);
   const { fields, providerName } = rt.service;
   const t = wordsFor(rt, to.user);
   const view =
     reply.form === 'open'
-      ? openView(fields, providerName, { channel: form.channel }, t, reply.draft)
+      ? openView(fields, providerName, { channel: form.channel, ...(form.source ? { source: form.source } : {}) }, t, reply.draft)
       : (reply.form === 'rate' ? rateView : reopenView)({ channel: form.channel, ticketId: reply.ticketId }, t);
   try {
     await to.client.views.open({ trigger_id: form.triggerId, view });

@@ -1,5 +1,7 @@
 import { webApi } from '@slack/bolt';
-import { ChatDeliveryError, type ChatSink, type StartedThread, type ThreadMessage, type TicketCard } from '../../src/chat.js';
+import { z } from 'zod';
+import { ChatDeliveryError, type ChatSink, type StartedThread, type ThreadMessage, type TicketCard, type Upload } from '../../src/chat.js';
+import { uploadBytes } from '../../src/download.js';
 import type { ThreadRef } from '../../src/domain.js';
 import type { Logger } from '../../src/logger.js';
 import { memoryLimiters, type Limiters, type RateLimit } from '../../src/limits.js';
@@ -18,7 +20,14 @@ const TRANSIENT_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error'
 const REPLIES_PAGES = 10;
 /** Answers that say the bot cannot post in a channel until someone changes the channel: a new ticket's card goes to a DM instead. */
 const REFUSED_CHANNEL = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
+/** Slack takes files up to 1 GB; the outbox holds a relayed file in memory, so the bot stops well before. */
+const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+const UPLOAD_TIMEOUT_MS = 60_000;
 
+
+const LastAnswer = z.object({ author: z.string(), text: z.string() });
+type LastAnswer = z.infer<typeof LastAnswer>;
+const lastAnswerKey = (thread: ThreadRef): string => `slack:last-answer:${thread}`;
 
 export interface SlackSinkOptions {
   /** A client that rejects rate-limited calls instead of waiting: the outbox owns the retries. */
@@ -31,8 +40,12 @@ export interface SlackSinkOptions {
   limiters?: Limiters;
   /** The bot's user id, to name it when the operator must invite it to a channel. */
   botUserId?: string;
+  /** Told after a thread's ticket changed (a post or a redrawn card): App Home is refreshed from it. */
+  onChange?: (thread: ThreadRef) => void;
   /** DEFAULT_LOCALE: everyone in a channel reads the card and the status lines, so they are in the workspace's language. */
   locale?: Locale;
+  /** Hosts an upload URL may point at (Slack's file host, or a fake's); no upload goes elsewhere. */
+  fileHosts?: readonly string[];
 }
 
 /**
@@ -41,6 +54,7 @@ export interface SlackSinkOptions {
  * against the thread first, so a crash between posting and bookkeeping never posts twice.
  */
 export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
+  readonly maxUploadBytes = MAX_UPLOAD_BYTES;
   private readonly limiters: Limiters;
   private readonly channelLimit: RateLimit;
   private readonly t: Translate;
@@ -61,11 +75,11 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
     return decodeThreadRef(ref);
   }
 
-  async postToThread(thread: SlackThread, message: ThreadMessage, idempotencyKey: string): Promise<void> {
+  async postToThread(thread: SlackThread, message: ThreadMessage, idempotencyKey: string, uploads: readonly Upload[] = []): Promise<void> {
     const { channel, ts } = thread;
     const post = renderThreadMessage(message, this.t);
     const firstAttempt = await this.options.kv.setIfAbsent(`slack:post:${idempotencyKey}`, '1', ATTEMPT_TTL_MS);
-    const posted = firstAttempt ? new Set<number>() : await this.partsPosted(thread, idempotencyKey);
+    const posted = firstAttempt ? new Map<number, string>() : await this.partsPosted(thread, idempotencyKey);
     for (const [part, text] of post.parts.entries()) {
       if (posted.has(part)) continue;
       await this.paced(channel, 'chat.postMessage', () =>
@@ -82,6 +96,61 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
         }),
       );
     }
+    for (const [index, upload] of uploads.entries()) await this.upload(thread, upload, `${idempotencyKey}:${index}`);
+    await this.noteChange(thread, message);
+  }
+
+  /**
+   * One file into the thread through Slack's external upload: a URL for its length, the bytes to it,
+   * then completion in the thread. An upload completed is marked, so a retried post does not upload
+   * it again (only a crash between completion and the mark can).
+   */
+  private async upload(thread: SlackThread, upload: Upload, key: string): Promise<void> {
+    const mark = `slack:upload:${key}`;
+    if (await this.options.kv.get(mark)) return;
+    const { client } = this.options;
+    const target = await this.call('files.getUploadURLExternal', () => client.files.getUploadURLExternal({ filename: upload.name, length: upload.bytes.length }));
+    if (!target.upload_url || !target.file_id) throw new ChatDeliveryError('Slack gave no upload URL', true);
+    const { upload_url: url, file_id: id } = target;
+    try {
+      await uploadBytes(url, upload, { hosts: this.options.fileHosts ?? ['files.slack.com'], timeoutMs: UPLOAD_TIMEOUT_MS });
+    } catch (error) {
+      throw new ChatDeliveryError(error instanceof Error ? error.message : String(error), true);
+    }
+    await this.paced(thread.channel, 'files.completeUploadExternal', () =>
+      client.files.completeUploadExternal({ files: [{ id, title: upload.name }], channel_id: thread.channel, thread_ts: thread.ts }),
+    );
+    await this.options.kv.set(mark, '1', ATTEMPT_TTL_MS);
+  }
+
+  /** Remembers a relayed agent comment (App Home shows the last one) and tells App Home the ticket changed. */
+  private async noteChange(thread: SlackThread, message: ThreadMessage): Promise<void> {
+    if (message.kind === 'comment') {
+      const answer: LastAnswer = { author: message.author, text: message.text.slice(0, 300) };
+      await this.options.kv.set(lastAnswerKey(threadRef(thread)), answer, ATTEMPT_TTL_MS);
+    }
+    this.options.onChange?.(threadRef(thread));
+  }
+
+  /** The last agent comment relayed into a thread, as App Home shows it. */
+  async lastAnswer(thread: ThreadRef): Promise<LastAnswer | undefined> {
+    const parsed = LastAnswer.safeParse(await this.options.kv.get(lastAnswerKey(thread)));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  /** An agent's edit: each part of the post, found by its metadata, shows the new text (parts beyond the old ones are posted). */
+  async editPost(thread: SlackThread, postKey: string, message: ThreadMessage): Promise<void> {
+    const { channel } = thread;
+    const post = renderThreadMessage(message, this.t);
+    const parts = await this.partsPosted(thread, postKey);
+    if (parts.size === 0) return this.options.logger.warn('edited comment: its post is not in the thread; left as it is', { postKey });
+    for (const [part, text] of post.parts.entries()) {
+      const ts = parts.get(part);
+      const content = { text, ...(part === 0 && post.blocks ? { blocks: post.blocks } : {}), link_names: false, parse: 'none' as const };
+      const metadata = { event_type: POST_EVENT_TYPE, event_payload: { key: postKey, part } };
+      if (ts) await this.paced(channel, 'chat.update', () => this.options.client.chat.update({ channel, ts, ...content }));
+      else await this.paced(channel, 'chat.postMessage', () => this.options.client.chat.postMessage({ channel, thread_ts: thread.ts, ...content, metadata, unfurl_links: false, unfurl_media: false }));
+    }
   }
 
   async updateCard(thread: SlackThread, cardRef: string | undefined, card: TicketCard): Promise<void> {
@@ -89,6 +158,7 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
     await this.call('chat.update', () =>
       this.options.client.chat.update({ channel, ts, text: cardText(card, this.t), blocks: cardBlocks(card, this.t), link_names: false, parse: 'none' }),
     );
+    this.options.onChange?.(threadRef(thread));
   }
 
   decodePlace(ref: string): SlackPlace | undefined {
@@ -161,9 +231,9 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
     );
   }
 
-  /** Parts of a post already in the thread, by their metadata. */
-  private async partsPosted(thread: SlackThread, key: string): Promise<Set<number>> {
-    const parts = new Set<number>();
+  /** Parts of a post already in the thread, by their metadata: part number → the message's ts. */
+  private async partsPosted(thread: SlackThread, key: string): Promise<Map<number, string>> {
+    const parts = new Map<number, string>();
     let cursor: string | undefined;
     for (let page = 0; page < REPLIES_PAGES; page++) {
       const result = await this.call('conversations.replies', () =>
@@ -171,7 +241,7 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
       );
       for (const m of result.messages ?? []) {
         const meta = m.metadata as { event_type?: string; event_payload?: { key?: unknown; part?: unknown } } | undefined;
-        if (meta?.event_type === POST_EVENT_TYPE && meta.event_payload?.key === key) parts.add(Number(meta.event_payload.part ?? 0));
+        if (meta?.event_type === POST_EVENT_TYPE && meta.event_payload?.key === key && m.ts) parts.set(Number(meta.event_payload.part ?? 0), m.ts);
       }
       cursor = result.response_metadata?.next_cursor || undefined;
       if (!result.has_more || !cursor) break;

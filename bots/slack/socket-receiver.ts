@@ -20,8 +20,6 @@ interface SocketEnvelope {
  */
 export class ProcessBeforeAckReceiver extends SocketModeReceiver {
   private bolt: App | undefined;
-  /** Between Socket Mode's `connected` and its next `disconnected`/`reconnecting`. */
-  connected = false;
 
   constructor(
     options: SocketModeReceiverOptions,
@@ -30,8 +28,12 @@ export class ProcessBeforeAckReceiver extends SocketModeReceiver {
     super(options);
     this.client.removeAllListeners('slack_event');
     this.client.on('slack_event', (envelope: SocketEnvelope) => void this.dispatch(envelope));
-    this.client.on('connected', () => (this.connected = true));
-    for (const down of ['disconnected', 'reconnecting']) this.client.on(down, () => (this.connected = false));
+
+  }
+
+  /** The Socket Mode socket is open now (false while it reconnects, and after a stop). */
+  get connected(): boolean {
+    return this.client.websocket?.isActive() === true;
   }
 
   override init(app: App): void {

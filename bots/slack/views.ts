@@ -9,7 +9,11 @@ type Block = types.KnownBlock;
 export const VIEW = { open: 'open_ticket', rate: 'rate_ticket', reopen: 'reopen_ticket' } as const;
 
 /** Where a modal came from, carried in private_metadata. */
-export const OpenOrigin = z.object({ channel: z.string() });
+export const OpenOrigin = z.object({
+  channel: z.string(),
+  /** The message a shortcut opened the form from: its link is looked up after the submission's ack and added to the description. */
+  source: z.object({ channel: z.string(), ts: z.string() }).optional(),
+});
 export type OpenOrigin = z.infer<typeof OpenOrigin>;
 export const RateOrigin = z.object({ channel: z.string(), ticketId: z.string() });
 export type RateOrigin = z.infer<typeof RateOrigin>;

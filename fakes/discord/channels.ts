@@ -15,9 +15,12 @@ const TEXT_TYPES = new Set<unknown>([ChannelType.GuildText, ChannelType.GuildAnn
 
 /** The gateway form of a stored message: adds guild_id and, for non-webhook authors, `member`. */
 export function messageEvent(hub: Hub, msg: Json): Json {
+  // Gateway message events name their channel's type, which is how a client knows an uncached DM.
+  const ch = hub.state.channel(msg['channel_id'] as string);
+  const channelType = ch ? { channel_type: ch['type'] } : {};
   // A DM belongs to no guild: its events carry neither guild_id nor member.
-  if (hub.state.isDm(hub.state.channel(msg['channel_id'] as string))) return { ...msg };
-  const d: Json = { ...msg, guild_id: hub.state.guildId };
+  if (hub.state.isDm(ch)) return { ...msg, ...channelType };
+  const d: Json = { ...msg, ...channelType, guild_id: hub.state.guildId };
   const authorId = (msg['author'] as Json)['id'] as string;
   const member = hub.state.members.get(authorId);
   if (member && msg['webhook_id'] === undefined) {

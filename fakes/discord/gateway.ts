@@ -47,7 +47,7 @@ export class FakeGateway extends EventEmitter {
   private readonly sessions = new Map<string, Session>();
   url = '';
 
-  constructor(private readonly state: FakeState, private readonly opts: GatewayOptions) {
+  constructor(private readonly state: FakeState, readonly opts: GatewayOptions) {
     super();
     this.wss.on('connection', (ws, req) => this.onConnection(ws, req));
   }

@@ -84,7 +84,7 @@ export function miscRoutes(hub: Hub, gatewayUrl: () => string): Route[] {
       method: 'GET', pattern: /^\/applications\/@me$/,
       handle: () => ok({
         id: app, name: state.botUser['username'], icon: null, description: '', bot_public: false,
-        bot_require_code_grant: false, bot: state.botUser, flags: 0, approximate_guild_count: 1, summary: '',
+        bot_require_code_grant: false, bot: state.botUser, flags: appFlags(hub.gateway.opts.denyIntents), approximate_guild_count: 1, summary: '',
         verify_key: '0'.repeat(64), team: null, owner: state.members.get(state.guildObject()['owner_id'] as string)?.['user'],
       }),
     },
@@ -123,4 +123,13 @@ export function miscRoutes(hub: Hub, gatewayUrl: () => string): Route[] {
       handle: ({ params: [id] }) => (id === state.guildId ? ok(state.roles) : ERR.unknownGuild()),
     },
   ];
+}
+
+/**
+ * The application's flags as Discord reports them: GATEWAY_MESSAGE_CONTENT_LIMITED (1 << 19, an
+ * app in fewer than 100 servers with the intent switched on) unless the fake denies that intent.
+ */
+function appFlags(denied: number): number {
+  const MESSAGE_CONTENT_INTENT = 1 << 15;
+  return denied & MESSAGE_CONTENT_INTENT ? 0 : 1 << 19;
 }

@@ -70,10 +70,11 @@ export async function startFakeHttp(options: FakeHttpOptions): Promise<FakeHttp>
 
     const faultIndex = faults.findIndex((f) => !f.path || f.path.test(recorded.path));
     const fault = faultIndex >= 0 ? faults.splice(faultIndex, 1)[0]!.fault : chaos?.(recorded);
-    if (fault && !fault.afterHandling) return answerFault(res, recorded, fault);
+    if (fault?.slow) await new Promise((r) => setTimeout(r, fault.delayMs ?? 0));
+    if (fault && !fault.afterHandling && !fault.slow) return answerFault(res, recorded, fault);
 
     const answer = mounted ? route(recorded) : (options.notFound ?? { status: 404, body: { message: 'Not Found' } });
-    if (fault) return answerFault(res, recorded, fault); // the vendor acted, the client hears a fault
+    if (fault && !fault.slow) return answerFault(res, recorded, fault); // the vendor acted, the client hears a fault
     recorded.status = answer.status;
     send(res, answer);
   }

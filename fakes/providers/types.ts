@@ -15,6 +15,8 @@ export interface FakeFault {
    * after `delayMs`: a slow success that the client sees as a timeout or an error.
    */
   afterHandling?: boolean;
+  /** A slow vendor: waits `delayMs`, then handles the request and answers as usual (`status` unused). */
+  slow?: boolean;
 }
 
 /** Picks a fault for a request, or undefined to answer normally (random faults in chaos tests). */

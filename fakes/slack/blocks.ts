@@ -167,6 +167,17 @@ export function validateBlocks(
 }
 
 /** Validates a modal view for views.open/update/push; returns invalid_arguments messages. */
+/** A Home tab view as views.publish takes it: type home, no title or buttons of a modal, at most 100 blocks. */
+export function validateHomeView(view: unknown): string[] {
+  if (!isObject(view)) return [err('must provide an object', '/view')];
+  const out: string[] = [];
+  if (view.type !== 'home') out.push(err('must be home', '/view/type'));
+  for (const key of ['title', 'submit', 'close'] as const) if (view[key] !== undefined) out.push(err('must not be provided for home views', `/view/${key}`));
+  const blocks = validateBlocks(view.blocks, { max: LIMITS.viewBlocks, pointer: '/view/blocks' });
+  if (blocks) out.push(...blocks.messages);
+  return out;
+}
+
 export function validateView(view: unknown): string[] {
   if (!isObject(view)) return [err('must provide an object', '/view')];
   const out: string[] = [];

@@ -1,5 +1,5 @@
 // Web API method handlers. Each returns the JSON body Slack would send (HTTP 200, ok true/false).
-import { LIMITS, validateBlocks, validateView } from './blocks.js';
+import { LIMITS, validateBlocks, validateHomeView, validateView } from './blocks.js';
 import { completeUploadExternal, filesInfo, getUploadUrlExternal } from './files.js';
 import type { SlackState, StoredMessage } from './state.js';
 
@@ -182,6 +182,8 @@ function chatUpdate(args: Args, { state }: MethodContext): Result {
 function postEphemeral(args: Args, { state }: MethodContext): Result {
   const channel = state.resolveChannel(args.channel);
   if (!channel) return fail('channel_not_found');
+  const refused = state.postRefusal(channel);
+  if (refused) return fail(refused);
   const user = str(args.user);
   if (!user || !state.users.has(user)) return fail('user_not_found');
   const bad = checkContent(args, true);
@@ -308,6 +310,18 @@ export const METHODS: Record<string, Handler> = {
   'apps.connections.open': (_args, { socketUrl }) => ({ ok: true, url: socketUrl() }),
   'views.open': openOrPush,
   'views.push': openOrPush,
+  'views.publish': (args, { state }) => {
+    const userId = str(args.user_id);
+    if (!userId) return fail('invalid_arguments', ['[ERROR] missing required field: user_id']);
+    if (!state.users.has(userId)) return fail('user_not_found');
+    if (args.view === undefined) return fail('invalid_arguments', ['[ERROR] missing required field: view']);
+    const problems = validateHomeView(args.view);
+    if (problems.length > 0) return fail('invalid_arguments', problems);
+    const homeId = `home:${userId}`;
+    const stored = state.views.get(homeId);
+    if (str(args.hash) && stored && args.hash !== stored.hash) return fail('hash_conflict');
+    return viewResponse(state, storeView(state, args.view as Args, homeId));
+  },
   'views.update': (args, { state }) => {
     const viewId = str(args.view_id);
     const externalId = str(args.external_id);

@@ -271,3 +271,51 @@ export function messageEvent(i: MessageEventInput): Json {
   };
   return eventCallback(event, i.event_id ? { event_id: i.event_id } : {});
 }
+
+export interface MessageEditInput {
+  /** The edited (or deleted) message: its ts, thread, author and text before. */
+  ts: string;
+  thread_ts: string;
+  previousText: string;
+  user?: string;
+  channel?: string;
+  event_id?: string;
+}
+
+/** A `message_changed` event: the person edited their thread message to `text` at `editedTs`. */
+export function messageChangedEvent(i: MessageEditInput & { text: string; editedTs: string }): Json {
+  const channel = i.channel ?? D.channelId;
+  const user = i.user ?? D.userId;
+  const was = { type: 'message', user, text: i.previousText, ts: i.ts, thread_ts: i.thread_ts, team: D.teamId };
+  const eventTsNow = eventTs();
+  const event: Json = {
+    type: 'message',
+    subtype: 'message_changed',
+    hidden: true,
+    channel,
+    channel_type: 'channel',
+    ts: eventTsNow,
+    event_ts: eventTsNow,
+    message: { ...was, text: i.text, edited: { user, ts: i.editedTs } },
+    previous_message: was,
+  };
+  return eventCallback(event, i.event_id ? { event_id: i.event_id } : {});
+}
+
+/** A `message_deleted` event for a person's thread message. */
+export function messageDeletedEvent(i: MessageEditInput): Json {
+  const channel = i.channel ?? D.channelId;
+  const eventTsNow = eventTs();
+  const event: Json = {
+    type: 'message',
+    subtype: 'message_deleted',
+    hidden: true,
+    channel,
+    channel_type: 'channel',
+    ts: eventTsNow,
+    event_ts: eventTsNow,
+    deleted_ts: i.ts,
+    previous_message: { type: 'message', user: i.user ?? D.userId, text: i.previousText, ts: i.ts, thread_ts: i.thread_ts, team: D.teamId },
+  };
+  return eventCallback(event, i.event_id ? { event_id: i.event_id } : {});
+}

@@ -40,7 +40,27 @@ export interface FakeSlackOptions {
   usergroups?: Record<string, string[]>;
   /** How long fake.socket.send waits for the client's ack. Slack allows 3 s. */
   ackTimeoutMs?: number;
+  /**
+   * The bot token's granted scopes, sent as `x-oauth-scopes` on every bot-token call as Slack does.
+   * Default: every bot scope manifest.yml asks for.
+   */
+  scopes?: string[];
 }
+
+/** manifest.yml's bot scopes, what an app installed from it is granted. */
+export const MANIFEST_BOT_SCOPES: readonly string[] = [
+  'commands',
+  'chat:write',
+  'users:read',
+  'usergroups:read',
+  'channels:history',
+  'groups:history',
+  'im:history',
+  'im:write',
+  'files:read',
+  'files:write',
+  'reactions:read',
+];
 
 /** Ids the fake and the payload builders agree on, so a default payload matches the default workspace. */
 export const SLACK_DEFAULTS = {
@@ -91,6 +111,7 @@ export class SlackState {
   readonly users = new Map<string, FakeUser>();
   readonly channels = new Map<string, FakeChannel>();
   readonly usergroups = new Map<string, string[]>();
+  readonly scopes: readonly string[];
   messages: StoredMessage[] = [];
   views = new Map<string, StoredView>();
   usedTriggers = new Set<string>();
@@ -102,6 +123,7 @@ export class SlackState {
     const d = SLACK_DEFAULTS;
     this.tokens = new Set(opts.tokens ?? [d.botToken]);
     this.appTokens = new Set(opts.appTokens ?? [d.appToken]);
+    this.scopes = opts.scopes ?? MANIFEST_BOT_SCOPES;
     this.team = { id: opts.team?.id ?? d.teamId, name: opts.team?.name ?? d.teamName, domain: opts.team?.domain ?? d.teamDomain };
     this.bot = {
       userId: opts.bot?.userId ?? d.botUserId,

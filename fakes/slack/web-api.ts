@@ -156,7 +156,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (!known) return reply(fail('invalid_auth'));
     if (wantsApp !== state.appTokens.has(token)) return reply(fail('not_allowed_token_type'));
     if (rateLimited(method, args)) return reply(fail('ratelimited'), 429, { 'retry-after': '1' });
-    reply(handler(args, { state, socketUrl: () => socket.issueUrl(origin), origin: () => origin }));
+    const granted = state.tokens.has(token) ? { 'x-oauth-scopes': state.scopes.join(',') } : {};
+    reply(handler(args, { state, socketUrl: () => socket.issueUrl(origin), origin: () => origin }), 200, granted);
   }
 
   async function handleResponseUrl(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {

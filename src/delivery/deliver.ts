@@ -1,9 +1,10 @@
-import { cardOf, ChatDeliveryError, type ChatSinks } from '../chat.js';
-import type { BlobStore, FileRef, OutgoingFile } from '../files.js';
+import { failureCause } from './failure-cause.js';
+import { cardOf, ChatDeliveryError, type ChatSinks, type Upload } from '../chat.js';
+import { fileLinksText, type BlobStore, type FileRef, type OutgoingFile } from '../files.js';
 import type { LinkStore } from '../links.js';
 import type { Logger } from '../logger.js';
 import { capabilitiesOf, commentFingerprint, type TicketProvider } from '../provider.js';
-import { failureNoticeJob, type CommentJob, type Delivery, type OpenCardJob } from './jobs.js';
+import { failureNoticeJob, type CommentJob, type Delivery, type OpenCardJob, type PostJob } from './jobs.js';
 import type { Outbox, OutboxJob } from './outbox.js';
 
 interface DeliveryDeps {
@@ -21,7 +22,13 @@ export function createDeliver(deps: DeliveryDeps): (job: OutboxJob<Delivery>) =>
     switch (job.kind) {
       case 'comment':
         return addComment(job, deps);
-      case 'post':
+      case 'post': {
+        const thread = sinks.for(job.payload.thread);
+        const uploads = await uploadsOf(job, thread.maxUploadBytes, deps);
+        return thread.post(withFileLinks(job.payload.message, uploads), job.key, uploads);
+      }
+      case 'post_edit':
+        return sinks.for(job.payload.thread).edit(job.payload.postKey, job.payload.message);
       case 'status':
       case 'failure_notice':
         return sinks.for(await threadOf(job.ticketId, job.payload.thread, links)).post(job.payload.message, job.key);
@@ -116,11 +123,35 @@ async function outgoingFiles(job: OutboxJob<CommentJob>, { provider, blobs, logg
   return files;
 }
 
+/**
+ * The bytes of an agent's files that the platform takes as uploads, read from the provider when the
+ * job runs (the job holds refs only). A file too large, or that the provider cannot hand out, stays
+ * a link in the post.
+ */
+async function uploadsOf(job: OutboxJob<PostJob>, maxBytes: number, { provider }: DeliveryDeps): Promise<Upload[]> {
+  const uploads: Upload[] = [];
+  for (const file of job.payload.message.files ?? []) {
+    if (!file.ref || !provider.readAttachment || file.size > maxBytes) continue;
+    const bytes = await provider.readAttachment(job.ticketId, file.ref);
+    if (bytes.length <= maxBytes) uploads.push({ name: file.name, contentType: file.contentType, bytes });
+  }
+  return uploads;
+}
+
+/** The comment with a line for each file not posted as an upload: its name, size and link where there is one. */
+function withFileLinks(message: PostJob['payload']['message'], uploads: readonly Upload[]): PostJob['payload']['message'] {
+  const uploaded = new Set(uploads.map((u) => u.name));
+  const rest = (message.files ?? []).filter((f) => !uploaded.has(f.name));
+  if (!rest.length) return message;
+  const lines = fileLinksText(rest.map((f) => ({ name: f.name, size: f.size, link: f.url })), ' (not shown here: ask support for it)');
+  return { ...message, text: `${message.text}\n\n${lines}` };
+}
+
 /** What to do when a job fails for good: a reply that could not be delivered is told in its thread. */
 export function failureNotice(outbox: Outbox<Delivery>, provider: TicketProvider) {
   return async (job: OutboxJob<Delivery>, error: unknown): Promise<void> => {
     if (job.kind !== 'comment') return;
     const reason = error instanceof Error ? error.message : String(error);
-    await outbox.enqueue(failureNoticeJob(provider.id, job, reason));
+    await outbox.enqueue(failureNoticeJob(provider.id, job, reason, { provider: provider.displayName, cause: failureCause(error) }));
   };
 }

@@ -1,3 +1,4 @@
+import type { FailureCause } from './failure-cause.js';
 import { z } from 'zod';
 import { CommentMessage, DeliveryFailedMessage, StatusMessage } from '../chat.js';
 import { Requester, type Comment, type ProviderId, type TicketLink, type TicketStatus } from '../domain.js';
@@ -23,6 +24,11 @@ const jobSchema = <Kind extends string, Payload extends z.ZodRawShape>(kind: Kin
 const CommentJob = jobSchema('comment', { thread: z.string(), text: z.string(), author: Requester, files: z.array(FileRef).optional() });
 /** provider → chat: an agent's comment. Key `post:<provider>:<ticket>:<comment id>`. */
 const PostJob = jobSchema('post', { thread: z.string(), message: CommentMessage });
+/**
+ * provider → chat: an agent edited a comment already posted; the post (`postKey`, the `post` job's
+ * key) is edited in place. Key `edit:<provider>:<ticket>:<comment id>:<text fingerprint>`.
+ */
+const PostEditJob = jobSchema('post_edit', { thread: z.string(), postKey: z.string(), message: CommentMessage });
 /** provider → chat: a status change. Key `status:<provider>:<ticket>:<status version>`. */
 const StatusJob = jobSchema('status', { thread: z.string(), message: StatusMessage });
 /** provider → chat: the card redrawn from the link as it is when the job runs. Key `card:<provider>:<ticket>:<status version>`. */
@@ -35,10 +41,10 @@ const OpenCardJob = jobSchema('open_card', { place: z.string() });
 /** → chat: a reply the provider refused for good. Key `failed:<failed job key>:<its attempts>`. */
 const FailureNoticeJob = jobSchema('failure_notice', { thread: z.string(), message: DeliveryFailedMessage });
 
-const Delivery = z.discriminatedUnion('kind', [CommentJob, PostJob, StatusJob, CardJob, OpenCardJob, FailureNoticeJob]);
+const Delivery = z.discriminatedUnion('kind', [CommentJob, PostJob, PostEditJob, StatusJob, CardJob, OpenCardJob, FailureNoticeJob]);
 export type Delivery = z.infer<typeof Delivery>;
 export type CommentJob = z.infer<typeof CommentJob>;
-type PostJob = z.infer<typeof PostJob>;
+export type PostJob = z.infer<typeof PostJob>;
 type StatusJob = z.infer<typeof StatusJob>;
 type CardJob = z.infer<typeof CardJob>;
 export type OpenCardJob = z.infer<typeof OpenCardJob>;
@@ -52,6 +58,7 @@ type FailureNoticeJob = z.infer<typeof FailureNoticeJob>;
 const CHECKS_OUTCOME = {
   comment: true,
   post: false,
+  post_edit: false,
   status: false,
   card: false,
   open_card: false,
@@ -82,13 +89,26 @@ export function commentJob(link: LinkRef, reply: { eventKey: string; text: strin
   };
 }
 
-export function postJob(link: LinkRef, comment: Pick<Comment, 'id' | 'author' | 'text'>): PostJob {
+export function postJob(link: LinkRef, comment: Pick<Comment, 'id' | 'author' | 'text' | 'files'>): PostJob {
+  const { author, text, files } = comment;
   return {
     kind: 'post',
     key: `post:${link.provider}:${link.ticketId}:${comment.id}`,
     lane: laneOf('chat', link.provider, link.ticketId),
     ticketId: link.ticketId,
-    payload: { thread: link.thread, message: { kind: 'comment', ticketId: link.ticketId, author: comment.author, text: comment.text } },
+    payload: { thread: link.thread, message: { kind: 'comment', ticketId: link.ticketId, author, text, ...(files?.length ? { files } : {}) } },
+  };
+}
+
+/** `fingerprint` is of the comment's new text, so each edit is one job and a repeated read adds none. */
+export function postEditJob(link: LinkRef, comment: Pick<Comment, 'id' | 'author' | 'text'>, fingerprint: string): z.infer<typeof PostEditJob> {
+  const post = postJob(link, comment);
+  return {
+    kind: 'post_edit',
+    key: `edit:${link.provider}:${link.ticketId}:${comment.id}:${fingerprint}`,
+    lane: post.lane,
+    ticketId: link.ticketId,
+    payload: { thread: link.thread, postKey: post.key, message: post.payload.message },
   };
 }
 
@@ -126,14 +146,19 @@ export function openCardJob(link: Pick<TicketLink, 'provider' | 'ticketId'>, pla
 }
 
 /** Keyed by the failed job's attempts, so a retried reply that fails again is told again. */
-export function failureNoticeJob(provider: ProviderId, failed: CommentJob & { attempts: number }, reason: string): FailureNoticeJob {
+export function failureNoticeJob(
+  provider: ProviderId,
+  failed: CommentJob & { attempts: number },
+  reason: string,
+  plain?: { provider: string; cause: FailureCause },
+): FailureNoticeJob {
   const { ticketId, payload } = failed;
   return {
     kind: 'failure_notice',
     key: `failed:${failed.key}:${failed.attempts}`,
     lane: laneOf('chat', provider, ticketId),
     ticketId,
-    payload: { thread: payload.thread, message: { kind: 'delivery_failed', ticketId, jobKey: failed.key, excerpt: excerptOf(failed), reason } },
+    payload: { thread: payload.thread, message: { kind: 'delivery_failed', ticketId, jobKey: failed.key, excerpt: excerptOf(failed), reason, ...plain } },
   };
 }
 

@@ -1,3 +1,4 @@
+import { failureCause } from './failure-cause.js';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { ChatDeliveryError } from '../chat.js';
@@ -186,7 +187,7 @@ export abstract class OutboxBase<D extends JobIdentity> implements Outbox<D> {
         onAttempt?.(job, 'retried');
         return { state: 'retry', wait };
       }
-      const failed: OutboxJob<D> = { ...job, attempts, lastError, state: 'failed', outcomeUnknown: false };
+      const failed: OutboxJob<D> = { ...job, attempts, lastError, cause: failureCause(error), state: 'failed', outcomeUnknown: false };
       // The notice is queued (under a key of its own) before the job is marked failed, so a crash
       // in between repeats an enqueue that is ignored rather than losing the notice.
       try {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
+import { FailureCause } from './failure-cause.js';
 import type { KeyValueStore } from '../store/index.js';
 
 /** What every job has, whatever it delivers (see src/delivery/jobs.ts). */
@@ -18,7 +19,10 @@ const JobState = z.object({
   attempts: z.number(),
   notBefore: z.number(),
   state: z.enum(['pending', 'failed', 'done']),
+  /** The technical detail, for the log and the operator. */
   lastError: z.string().optional(),
+  /** Why it failed for good, in terms a person may be told. */
+  cause: FailureCause.optional(),
   /**
    * The last attempt may have reached the remote: it timed out, got a 5xx, or the process died
    * during it (set before every attempt and cleared only by a known outcome). Check before repeating.

@@ -71,6 +71,8 @@ export class Metrics implements Telemetry {
       labelNames: ['direction'],
       registers,
       async collect() {
+        // Absent rather than stale when the store does not answer this scrape.
+        this.reset();
         const s = await stats().catch(() => undefined);
         if (s) for (const [direction, { depth }] of Object.entries(s)) this.set({ direction }, depth);
       },
@@ -81,6 +83,7 @@ export class Metrics implements Telemetry {
       labelNames: ['direction'],
       registers,
       async collect() {
+        this.reset();
         const s = await stats().catch(() => undefined);
         if (s) for (const [direction, { oldestAgeMs }] of Object.entries(s)) this.set({ direction }, oldestAgeMs / 1000);
       },

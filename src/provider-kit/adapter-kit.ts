@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /** Small pieces of wire → domain mapping that several provider adapters share. */
 
 import { z } from 'zod';
@@ -26,6 +27,21 @@ export function twinIds(separator: string): (base: string) => string {
     const count = (seen.get(base) ?? 0) + 1;
     seen.set(base, count);
     return count === 1 ? base : `${base}${separator}${count}`;
+  };
+}
+
+/**
+ * Ids for comments whose vendor gives none, that survive an edit of the text: a hash of who wrote
+ * it and when (what an edit does not change), with a twin counter for one author's comments of the
+ * same instant. `legacy` is the content-hash id earlier releases derived, kept as an alias so a
+ * comment seen under it is not posted again after an upgrade.
+ */
+export function editStableIds(prefix: string, separator: string): (who: string, when: string, legacyBase: string) => { id: string; aliases: string[] } {
+  const stable = twinIds(separator);
+  const legacy = twinIds(separator);
+  return (who, when, legacyBase) => {
+    const id = stable(`${prefix}${createHash('sha256').update(`${who}\u0000${when}`).digest('hex').slice(0, 24)}`);
+    return { id, aliases: [legacy(legacyBase)] };
   };
 }
 

@@ -1,10 +1,10 @@
-import { isClosed, type TicketLink, type TicketSnapshot } from '../domain.js';
+import { isClosed, type Comment, type TicketLink, type TicketSnapshot } from '../domain.js';
 import { StoreUnavailable } from '../errors.js';
 import { isRefusal, type ProviderAccess } from '../ops/provider-access.js';
 import { noTelemetry, type Telemetry } from '../ops/telemetry.js';
 import type { Logger } from '../logger.js';
 import type { LinkStore } from '../links.js';
-import { cardJob, postJob, statusJob, type Delivery } from '../delivery/jobs.js';
+import { cardJob, postEditJob, postJob, statusJob, type Delivery } from '../delivery/jobs.js';
 import type { Outbox } from '../delivery/outbox.js';
 import { backoffMs, sleep } from '../pacing.js';
 import { commentFingerprint, type TicketProvider } from '../provider.js';
@@ -45,7 +45,7 @@ interface IngestOptions {
   by?: string | undefined;
 }
 
-const DEFAULT_FOLLOW_UP_MS = 14 * 24 * 3_600_000;
+export const DEFAULT_FOLLOW_UP_MS = 14 * 24 * 3_600_000;
 const DEFAULT_QUIET_MAX_MS = 10 * 60_000;
 const QUIET_READ_SLICE = 100;
 const DEFAULT_REFUSED_MAX_MS = 5 * 60_000;
@@ -122,19 +122,34 @@ export class Relay {
     const { announce = true, by } = options;
     const { ticket, comments } = snapshot;
     const seen = await links.seen(ticket.id);
-    const fresh = comments.filter((c) => !seen.has(c.id));
+    // A comment seen under the id an earlier release gave it is seen: recorded under its id now.
+    for (const c of comments) if (!seen.has(c.id) && knownAs(c, seen)) await links.markSeen(ticket.id, c.id);
+    const fresh = comments.filter((c) => !knownAs(c, seen));
     const ours = fresh.length > 0 ? await links.ours(ticket.id) : new Set<string>();
     let news = false;
+    const posted = await links.postedTexts(ticket.id);
+    const before = JSON.stringify(posted);
+    // An agent comment already posted whose text changed: its post is edited, once per new text.
+    for (const comment of comments) {
+      const was = posted[comment.id];
+      const now = commentFingerprint(ticket.id, comment.text);
+      if (was === undefined || was === now || !knownAs(comment, seen)) continue;
+      if (announce) await outbox.enqueue(postEditJob(link, comment, now));
+      posted[comment.id] = now;
+      news = true;
+    }
     for (const comment of fresh) {
-      const mine = ours.has(comment.id) || ours.has(commentFingerprint(ticket.id, comment.text));
+      const mine = knownAs(comment, ours) || ours.has(commentFingerprint(ticket.id, comment.text));
       if (announce && !mine && comment.origin === 'agent') {
         news = true;
         await outbox.enqueue(postJob(link, comment));
+        posted[comment.id] = commentFingerprint(ticket.id, comment.text);
       } else if (!mine && comment.origin === 'unknown') {
         logger.warn('comment held: its author could not be classified', { ticketId: ticket.id, commentId: comment.id });
       }
       await links.markSeen(ticket.id, comment.id);
     }
+    if (JSON.stringify(posted) !== before) await links.setPostedTexts(ticket.id, posted);
     if (ticket.status !== link.status || ticket.vendorStatus !== link.vendorStatus) {
       news = true;
       const version = link.statusVersion + 1;
@@ -253,4 +268,9 @@ export class Relay {
       return false;
     }
   }
+}
+
+/** Whether `ids` holds the comment under its id or one an earlier release gave it. */
+function knownAs(comment: Comment, ids: Set<string>): boolean {
+  return ids.has(comment.id) || (comment.aliases ?? []).some((alias) => ids.has(alias));
 }

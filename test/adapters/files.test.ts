@@ -70,3 +70,36 @@ describe('files at each vendor', () => {
     expect(result?.notes).toHaveLength(1);
   });
 });
+
+describe('the vendor fakes check attachment shapes', () => {
+  const post = (url: string, auth: string, body: unknown) =>
+    fetch(url, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('F5 refuses attachments_info that is not base64, lacks a filename or carries other fields', async () => {
+    const fake = await startF5xcFake();
+    const http = createHttpClient(silentLogger, FAST);
+    cleanups.push(fake.close, () => http.close());
+    const { createTicket } = createF5xc({ http, logger: silentLogger, kv: undefined as never, env: fake.env });
+    const { ticket } = await createTicket({ subject: 'A', description: 'B' }, ada);
+    const url = `${fake.env['F5XC_BASE_URL']}/api/web/namespaces/system/partner-management/customer_supports/${ticket.id}/comment`;
+    const auth = `APIToken ${fake.env['F5XC_API_TOKEN']}`;
+    const good = { attachment: PNG.toString('base64'), filename: 'a.png', content_type: 'image/png' };
+    for (const bad of [{ ...good, attachment: 'not base64!' }, { ...good, filename: '' }, { ...good, content_type: 'png' }, { ...good, url: 'https://x' }]) {
+      expect((await post(url, auth, { tp_id: ticket.id, comment: 'x', attachments_info: [bad] })).status).toBe(400);
+    }
+    expect((await post(url, auth, { tp_id: ticket.id, comment: 'x', attachments_info: [good] })).status).toBe(200);
+  });
+
+  it('Verifik refuses attachments without filename, url, size and type', async () => {
+    const fake = await startVerifikFake();
+    cleanups.push(fake.close);
+    const auth = `Bearer ${fake.env['VERIFIK_TOKEN']}`;
+    const base = `${fake.env['VERIFIK_BASE_URL']}/v2/support-tickets`;
+    const created = (await (await post(base, auth, { title: 'A', description: 'B', priority: 'low', category: 'technical' })).json()) as { data: { _id: string } };
+    const good = { filename: 'a.png', url: LINK, size: 48, type: 'image/png' };
+    for (const bad of [{ ...good, url: 'not a url' }, { ...good, size: '48' }, { filename: 'a.png', url: LINK }, { ...good, key: 'k' }]) {
+      expect((await post(`${base}/${created.data._id}/thread`, auth, { message: 'x', attachments: [bad] })).status).toBe(400);
+    }
+    expect((await post(`${base}/${created.data._id}/thread`, auth, { message: 'x', attachments: [good] })).status).toBe(200);
+  });
+});

@@ -97,7 +97,7 @@ describe('verifik adapter', () => {
     const text = attributedText('Here are the logs.', ada);
     const { id } = await provider.addComment(ticket.id, { text, author: ada });
     expect(last(fake)).toMatchObject({ method: 'POST', path: `/v2/support-tickets/${ticket.id}/thread`, body: { message: text } });
-    expect(id).toMatch(/^t:/);
+    expect(id).toMatch(/^a:/); // by author and time, so an edit keeps it
     const { comments } = await provider.getTicket(ticket.id);
     expect(comments).toEqual([expect.objectContaining({ id, origin: 'customer', text })]);
   });

@@ -23,9 +23,27 @@ describe('core configuration', () => {
     });
   });
 
+  it('collects every bad setting of a group: the first is the one-line message, all are in problems', () => {
+    let error: unknown;
+    try {
+      loadCoreConfig({ POLL_INTERVAL_MS: '0x10', HEALTH_PORT: '70000', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.map((p) => p.message);
+    expect(problems).toEqual([
+      'POLL_INTERVAL_MS: expects a whole number from 100 to 3600000',
+      'LOG_LEVEL: expects one of: debug, info, warn, error, silent',
+      'HEALTH_PORT: expects a port number from 0 to 65535',
+    ]);
+    expect((error as ConfigError).message).toBe(problems[0]);
+  });
+
   it.each([
     [{ TICKET_PROVIDER: 'nope' }, 'TICKET_PROVIDER: expects one of: local, f5xc, selectel, consoleconnect, spacebring, verifik'],
     [{ POLL_INTERVAL_MS: '-1' }, 'POLL_INTERVAL_MS: expects a whole number from 100 to 3600000'],
+    [{ MAX_ATTACHMENT_MB: '0' }, 'MAX_ATTACHMENT_MB: expects a whole number from 1 to 1000'],
     [{ FOLLOW_UP_DAYS: '400' }, 'FOLLOW_UP_DAYS: expects a whole number from 0 to 365'],
     [{ POLL_INTERVAL_MS: 'soon' }, 'POLL_INTERVAL_MS: expects a whole number from 100 to 3600000'],
     [{ POLL_QUIET_MAX_MS: '10' }, 'POLL_QUIET_MAX_MS: expects a whole number from 1000 to 86400000'],

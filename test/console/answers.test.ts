@@ -62,6 +62,23 @@ describe('console answers', () => {
   });
 });
 
+describe('/ticket list at the terminal', () => {
+  it('pages by ten, newest first, and names the command for the next page', async () => {
+    const h = await startHarness();
+    try {
+      let n = 0;
+      for (let i = 1; i <= 12; i++) await runLine(h.service, ctx, `/ticket open subject="Issue ${i}" description=d`, ++n);
+      const first = await runLine(h.service, ctx, '/ticket list', ++n);
+      expect(first[0]).toBe('#12 Issue 12 (open)');
+      expect(first.slice(-2)).toEqual(['Page 1 of 2 (12 tickets)', 'Next page: /ticket list 2']);
+      expect(await runLine(h.service, ctx, '/ticket list 2', ++n)).toEqual(['#2 Issue 2 (open)', '#1 Issue 1 (open)', 'Page 2 of 2 (12 tickets)']);
+      expect(await runLine(h.service, ctx, '/ticket list closed', ++n)).toEqual(['You have no closed tickets.']);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('the console in the terminal’s language', () => {
   it('answers and prints relayed status lines in the language LANG names, vendor words untouched', async () => {
     const h = await startHarness();

@@ -65,6 +65,8 @@ describe('chat → provider deliveries (Verifik fake)', () => {
     await waitFor(async () => ((await h.bridge.outbox.get('comment:ev-3'))?.attempts ?? 0) > 0, 'a failed attempt');
     const reply = await ticketStatus(h.service, ctx, ticketId);
     expect(reply.text).toContain('1 message(s) waiting to be delivered.');
+    expect(reply.text).toContain('is not answering; your message is saved and will be sent when it is back.');
+    expect(reply.text).not.toMatch(/503|UNAVAILABLE/);
     expect(reply.deliveries).toEqual({ pending: 1, failed: [] });
   });
 
@@ -78,6 +80,8 @@ describe('chat → provider deliveries (Verifik fake)', () => {
 
     const status = await ticketStatus(h.service, ctx, ticketId);
     expect(status.text).toMatch(/Not delivered: .*Message is required/);
+    expect(status.text).not.toMatch(/\b400\b|POST|\/tickets|invalid/);
+    expect(notice.message).toMatchObject({ provider: expect.any(String), cause: { kind: 'invalid', vendorMessage: expect.stringContaining('Message is required') } });
     expect(status.deliveries?.pending).toBe(0);
     expect(status.deliveries?.failed).toEqual([{ key: 'comment:ev-4', excerpt: expect.stringContaining('Rejected once'), reason: expect.stringContaining('Message is required') }]);
 

@@ -104,6 +104,35 @@ describe.each([{ make: keyvBackend }, { make: bullBackend }])('outbox', ({ make 
     expect(runs).toEqual(['a']);
   });
 
+  it(`${make().name}: counts waiting jobs per direction and the oldest one's age, and drops to zero once delivered`, async () => {
+    backend = make();
+    let open = false;
+    const outcomes: string[] = [];
+    const [box] = await backend.open(1, {
+      deliver: async () => {
+        if (!open) throw unavailable();
+      },
+      onAttempt: (j, result) => void outcomes.push(`${j.key}:${result}`),
+    });
+    expect(await box!.stats()).toEqual({ chat: { depth: 0, oldestAgeMs: 0 }, provider: { depth: 0, oldestAgeMs: 0 } });
+    await box!.enqueue(job('p1', 'provider:p:T1'));
+    await box!.enqueue(job('p2', 'provider:p:T1'));
+    await box!.enqueue(job('c1', 'chat:p:T2'));
+    await new Promise((r) => setTimeout(r, 120));
+    const waiting = await box!.stats();
+    expect(waiting.provider.depth).toBe(2);
+    expect(waiting.chat.depth).toBe(1);
+    expect(waiting.provider.oldestAgeMs).toBeGreaterThanOrEqual(100);
+    expect(waiting.provider.oldestAgeMs).toBeLessThan(5_000);
+
+    box!.start();
+    await waitFor(() => outcomes.includes('p1:retried'), 'a retried attempt');
+    open = true;
+    await waitFor(async () => (await box!.stats()).provider.depth === 0 && (await box!.stats()).chat.depth === 0, 'the outbox drained', 10_000);
+    expect(await box!.stats()).toEqual({ chat: { depth: 0, oldestAgeMs: 0 }, provider: { depth: 0, oldestAgeMs: 0 } });
+    expect(outcomes.filter((o) => o.endsWith(':delivered')).sort()).toEqual(['c1:delivered', 'p1:delivered', 'p2:delivered']);
+  });
+
   it(`${make().name}: keeps per-lane order with two workers while the first job is retried`, async () => {
     backend = make();
     const delivered: string[] = [];

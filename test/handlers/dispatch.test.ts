@@ -99,7 +99,7 @@ describe('dispatch', () => {
     const origin = originFor(ada, true);
     const help = await dispatch(h.service, parseTicketCommand('help'), origin);
     expect(help).toMatchObject({ ok: true });
-    expect('text' in help ? help.text.split('\n') : []).toEqual(expect.arrayContaining(['Ticket commands:', '/ticket list', 'priority: low | normal | high | urgent']));
+    expect('text' in help ? help.text.split('\n') : []).toEqual(expect.arrayContaining(['Ticket commands:', '/ticket list [page] [open|closed|all]', 'priority: low | normal | high | urgent']));
     expect(await dispatch(h.service, parseTicketCommand('rate 1 9'), origin)).toEqual({ ok: false, text: 'score: expects a whole number from 1 to 5' });
     expect(origin.lookups).toBe(0);
   });

@@ -6,7 +6,7 @@ import { startVerifikFake } from '../../fakes/providers/verifik.js';
 import { waitFor } from '../support/harness.js';
 import { runScriptWithin, startProcess, type BotProcess } from '../support/bot-process.js';
 import { launch } from '../support/npm-process.js';
-import { freePort } from '../support/own-redis.js';
+import { freePort, startOwnRedis } from '../support/own-redis.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tb-health-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,7 +69,9 @@ describe('HEALTH_PORT on the real bot process', { timeout: 90_000 }, () => {
       // A secret never reaches a scrape either.
       for (const secret of Object.values(fake.env).filter((v) => !v.startsWith('http') && v.length > 8)) expect(text).not.toContain(secret);
     } finally {
-      expect(await bot.stop()).toBe(0);
+      // Not its exit code: under load tsx (which runs the TypeScript here) may kill its child when
+      // the signal hand-off takes over 30 ms; the clean stop is tested on the bundle (npm-start.test.ts).
+      await bot.stop();
       await fake.close();
     }
   });
@@ -93,6 +95,28 @@ describe('HEALTH_PORT on the real bot process', { timeout: 90_000 }, () => {
       expect(body.down['store']).toContain('STORE_URL');
     } finally {
       await bot.stop();
+    }
+  });
+
+  it('turns not ready when Redis goes away while running, and ready again when it is back', async () => {
+    const redis = await startOwnRedis();
+    const bot = startProcess('src/main.ts', { STORE_URL: redis.url, STORE_TIMEOUT_MS: '500', POLL_INTERVAL_MS: '300', LOG_LEVEL: 'info', HEALTH_PORT: '0' });
+    try {
+      const port = await healthPort(bot);
+      await bot.line(/^ticket-bridge ready: /, 0, 30_000);
+      expect((await get(port, '/readyz')).status).toBe(200);
+      await redis.stop();
+      const down = await waitFor(async () => {
+        const r = await get(port, '/readyz');
+        return r.status === 503 ? r : undefined;
+      }, '/readyz 503', 10_000);
+      expect((JSON.parse(down.text) as { down: Record<string, string> }).down).toEqual({ store: `unreachable: ${redis.url} (STORE_URL) does not answer` });
+      expect((await get(port, '/healthz')).status).toBe(200); // alive all the same: nothing a restart would fix
+      await redis.start();
+      await waitFor(async () => (await get(port, '/readyz')).status === 200, '/readyz 200 again', 15_000);
+    } finally {
+      await bot.stop();
+      await redis.close();
     }
   });
 

@@ -17,10 +17,15 @@ export interface BotProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function startProcess(script: string, env: Record<string, string>, args: string[] = []): BotProcess {
+/**
+ * `oneProcess` runs the script as `node --import tsx`, one process: the tsx command runs the script
+ * in a child of its own, which a SIGKILL sent to tsx leaves running.
+ */
+export function startProcess(script: string, env: Record<string, string>, args: string[] = [], options: { oneProcess?: boolean; cwd?: string } = {}): BotProcess {
+  const [command, prefix] = options.oneProcess ? [process.execPath, ['--import', 'tsx']] : [TSX, []];
   // Only what the test sets: a developer's own SLACK_BOT_TOKEN must not switch front-ends.
-  const child = spawn(TSX, [script, ...args], {
-    cwd: ROOT,
+  const child = spawn(command, [...prefix, script, ...args], {
+    cwd: options.cwd ?? ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', USER: 'ada', ...env },
   });
   const stdout: string[] = [];
@@ -65,8 +70,8 @@ export async function exitWithin(proc: BotProcess, ms: number): Promise<number |
 }
 
 /** Like `runScript`, but a script still running after `ms` is killed and reported with code undefined. */
-export async function runScriptWithin(script: string, env: Record<string, string>, ms: number, args: string[] = []) {
-  const proc = startProcess(script, env, args);
+export async function runScriptWithin(script: string, env: Record<string, string>, ms: number, args: string[] = [], cwd = ROOT) {
+  const proc = startProcess(script, env, args, { cwd });
   proc.child.stdin.end();
   const code = await exitWithin(proc, ms);
   if (code === undefined) await proc.stop('SIGKILL');

@@ -24,6 +24,8 @@ export interface HarnessOptions {
   /** Poller and outbox leases (default: the Bridge's). */
   leaseMs?: number;
   logger?: Logger;
+  /** Reconciliation of unfinished openings (default: the Bridge's). */
+  openings?: { intervalMs?: number; graceMs?: number };
   /** MAX_ATTACHMENT_MB (default the Bridge's). */
   maxAttachmentMb?: number;
 }
@@ -39,6 +41,8 @@ export interface Harness {
     comments(ticketId: string): Promise<DeskComment[]>;
     /** The bytes the desk keeps for a file of a comment. */
     file(file: DeskFile): Promise<Buffer>;
+    /** The agent edits the last comment of a ticket. */
+    editLast(ticketId: string, text: string): Promise<void>;
     /** An agent's reply with files, as `npm run desk -- reply --attach` writes it. */
     replyWith(ticketId: string, text: string, files: NewDeskFile[]): Promise<void>;
   };
@@ -63,6 +67,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     outboxRetry: { baseMs: 20, maxMs: 200 },
     outboxIdleMs: 50,
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+    ...(options.openings ? { openings: options.openings } : {}),
     ...(options.maxAttachmentMb ? { maxAttachmentMb: options.maxAttachmentMb } : {}),
   });
   const desk = new LocalDesk(kv, filesDir);
@@ -75,6 +80,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       setStatus: async (ticketId, status) => void (await desk.setStatus(ticketId, status)),
       comments: (ticketId) => desk.comments(ticketId),
       file: (file) => desk.files.read(file),
+      editLast: async (ticketId, text) => desk.editComment(ticketId, (await desk.comments(ticketId)).at(-1)!.id, text),
       replyWith: async (ticketId, text, files) => void (await desk.comment(ticketId, 'agent', 'Grace (support)', text, files)),
     },
     deskEnv,

@@ -39,3 +39,20 @@ describe('Discord attachments through discord.js and the fake Discord', () => {
     expect(comment?.files).toBeUndefined();
   });
 });
+
+describe('agent files into the Discord thread', () => {
+  const stack = useStacks();
+
+  it('posts a file of an agent comment as a multipart attachment', async () => {
+    const s = await stack();
+    const { ticketId, threadId } = await openThroughDiscord(s);
+    await s.h.desk.replyWith(ticketId, 'Here is the chart', [{ name: 'chart.png', contentType: 'image/png', bytes: PNG }]);
+    const posted = await waitFor(() => s.fake.messages(threadId).find((m) => ((m['attachments'] as unknown[]) ?? []).length > 0), 'the upload', 8_000);
+    const [attachment] = posted['attachments'] as { filename: string; url: string }[];
+    expect(attachment?.filename).toBe('chart.png');
+    expect(s.fake.attachmentBytes(attachment!.url)).toEqual(PNG);
+    const upload = s.fake.calls.find((c) => c.method === 'POST' && c.files.length > 0);
+    expect(upload?.files.map((f) => [f.name, f.size])).toEqual([['chart.png', PNG.length]]);
+    expect(s.fake.messages(threadId).some((m) => /Here is the chart/.test(String(m['content'])))).toBe(true);
+  });
+});

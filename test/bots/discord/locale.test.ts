@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../../fakes/discord/index.js';
-import { modalFields, openThroughDiscord, useStacks } from './stack.js';
+import { t } from '../../../handlers/i18n.js';
+import { waitFor } from '../../support/harness.js';
+import { finalAnswer, modalFields, openThroughDiscord, useStacks } from './stack.js';
 
 describe('Discord in the member’s language', () => {
   const stack = useStacks();
@@ -25,7 +27,7 @@ describe('Discord in the member’s language', () => {
     const modal = shown.callback?.data as Json;
     expect(modal['title']).toBe('Neues Ticket bei Local desk');
     const priority = modalFields(modal)[2];
-    expect(priority?.['placeholder']).toBe('Auswählen…');
+    expect(priority?.['placeholder']).toBe('Priority wählen');
     // The provider's own words stay as they are: values are what the vendor accepts.
     expect((priority?.['options'] as Json[]).map((o) => o['value'])).toEqual(['low', 'normal', 'high', 'urgent']);
     const english = await s.fake.interaction.command({ name: 'ticket', subcommand: 'open', locale: 'en-GB' }).replies();
@@ -33,10 +35,27 @@ describe('Discord in the member’s language', () => {
     const spanish = await s.fake.interaction.command({ name: 'ticket', subcommand: 'open', locale: 'es-419' }).replies();
     expect((spanish.callback?.data as Json)['title']).toBe('Nuevo ticket con Local desk');
 
+    // Answers from the shared handlers follow the client's language too.
+    const empty = await finalAnswer(await s.fake.interaction.command({ name: 'ticket', subcommand: 'list', locale: 'de' }).replies());
+    expect(empty['content']).toBe(t('de', 'list.noneRecent'));
+
     const { ticketId, cardId } = await openThroughDiscord(s);
     const rate = await s.fake.interaction.button({ customId: `tb:rate:${ticketId}`, messageId: cardId, locale: 'de' }).replies();
     const rating = rate.callback?.data as Json;
-    expect(rating['title']).toBe(`Ticket #${ticketId} bewerten`);
-    expect(((modalFields(rating)[0]?.['options'] as Json[])[0] as Json)['label']).toBe('5 — hervorragend');
+    expect(rating['title']).toBe(`#${ticketId} bewerten`);
+    expect(((modalFields(rating)[0]?.['options'] as Json[])[0] as Json)['label']).toBe('5 – Ausgezeichnet');
+  });
+
+  it('writes the card and the status lines in DEFAULT_LOCALE, the vendor’s words as they are', async () => {
+    const s = await stack({ defaultLocale: 'de' });
+    const { ticketId, threadId } = await openThroughDiscord(s);
+    const card = s.fake.messages(threadId)[0] as Json;
+    const buttons = ((card['components'] as Json[])[0]?.['components'] as Json[]).map((b) => b['label']);
+    expect(buttons).toEqual(['Schließen', 'Wieder öffnen', 'Bewerten']);
+    const fields = ((card['embeds'] as Json[])[0]?.['fields'] as Json[]).map((f) => f['name']);
+    expect(fields).toContain('Priorität');
+    await s.h.desk.setStatus(ticketId, 'resolved');
+    const line = await waitFor(() => s.fake.messages(threadId).find((m) => String(m['content']).startsWith('Status')), 'the status line');
+    expect(line['content']).toMatch(/resolved/);
   });
 });

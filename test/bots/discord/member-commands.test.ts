@@ -70,4 +70,50 @@ describe('Discord member commands', () => {
     expect(s.fake.threads()[0]?.['parent_id']).toBe(DEFAULT_IDS.ticketsChannelId);
     expect(s.fake.messages(dm['id'] as string)).toHaveLength(1);
   });
+
+  it('pages /ticket list by ten, newest first, with Previous and Next that turn the page in place', async () => {
+    const s = await stack();
+    const ids: string[] = [];
+    // Subjects that share no word, so none is offered as similar to the one before.
+    const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet', 'kilo'];
+    for (const word of words) ids.push((await openThroughDiscord(s, { subject: word, description: 'x' })).ticketId);
+    const first = await finalAnswer(await s.fake.interaction.command({ name: 'ticket', subcommand: 'list' }).replies());
+    const lines = String(first['content']).split('\n');
+    expect(lines[0]).toBe(`#${ids[10]} kilo (open)`);
+    expect(lines).toHaveLength(11);
+    expect(lines[10]).toBe('Page 1 of 2 (11 tickets)');
+    const buttons = (first['components'] as Json[])[0]?.['components'] as Json[];
+    expect(buttons.map((b) => [b['label'], b['disabled']])).toEqual([['Previous', true], ['Next', false]]);
+
+    const next = await s.fake.interaction.button({ customId: buttons[1]?.['custom_id'] as string, messageId: first['id'] as string }).replies();
+    expect(next.callback?.type).toBe(6);
+    const turned = await waitFor(() => (String(next.original?.['content']).startsWith(`#${ids[0]} `) ? next.original : undefined), 'page 2 in place');
+    expect(turned['id']).toBe(first['id']);
+    expect(String(turned['content']).split('\n')).toEqual([`#${ids[0]} alpha (open)`, 'Page 2 of 2 (11 tickets)']);
+
+    const typed = await finalAnswer(await s.fake.interaction.command({ name: 'ticket', subcommand: 'list', options: { page: 2, which: 'all' } }).replies());
+    expect(String(typed['content'])).toMatch(/^#\S+ alpha \(open\)\nPage 2 of 2/);
+  });
+
+  it('offers the member’s similar open ticket first: Add to it, or open a new one anyway', async () => {
+    const s = await stack();
+    const { ticketId } = await openThroughDiscord(s, { subject: 'VPN drops every ten minutes', description: 'Since Monday' });
+    const ask = async (subject: string): Promise<{ answer: Json; buttons: Json[] }> => {
+      const shown = await s.fake.interaction.command({ name: 'ticket', subcommand: 'open' }).replies();
+      const customId = (shown.callback?.data as Json)['custom_id'] as string;
+      const answer = await finalAnswer(await s.fake.interaction.modalSubmit({ customId, fields: { subject, description: 'Again today' } }).replies());
+      return { answer, buttons: (answer['components'] as Json[])[0]?.['components'] as Json[] };
+    };
+    const first = await ask('VPN drops again');
+    expect(first.answer['content']).toBe(`You already have #${ticketId} 'VPN drops every ten minutes' open.`);
+    expect(first.buttons.map((b) => b['label'])).toEqual([`Add to #${ticketId}`, 'Open a new ticket anyway']);
+    const added = await finalAnswer(await s.fake.interaction.button({ customId: first.buttons[0]?.['custom_id'] as string, messageId: first.answer['id'] as string }).replies());
+    expect(added['content']).toMatch(new RegExp(`#${ticketId}`));
+    await waitFor(async () => (await s.h.desk.comments(ticketId)).some((c) => c.text.includes('Again today')), 'the draft as a comment');
+
+    const second = await ask('VPN drops at night');
+    const opened = await finalAnswer(await s.fake.interaction.button({ customId: second.buttons[1]?.['custom_id'] as string, messageId: second.answer['id'] as string }).replies());
+    expect(opened['content']).toMatch(/opened with Local desk/);
+    expect(s.fake.threads()).toHaveLength(2);
+  });
 });

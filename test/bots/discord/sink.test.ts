@@ -9,6 +9,7 @@ import { openStore } from '../../../src/store/index.js';
 import { DEFAULT_IDS, startFakeDiscord, type FakeDiscord, type Json } from '../../../fakes/discord/index.js';
 import { dropRedisPrefix, uniqueRedisUrl } from '../../support/harness.js';
 import { startOddServer } from '../../support/odd-server.js';
+import { translator } from '../../../handlers/i18n.js';
 
 const channel = DEFAULT_IDS.ticketsChannelId;
 const thread = { threadId: channel };
@@ -73,7 +74,7 @@ describe('Discord sink', () => {
 
   it('shows the real target of a relayed link whose label names another address', () => {
     const text = 'Log in at [https://bank.example/login](http://evil.example/phish), see [the runbook](https://docs.example/r).';
-    const [content] = renderThreadMessage({ kind: 'comment', ticketId: '7', author: 'Grace', text }).parts;
+    const [content] = renderThreadMessage({ kind: 'comment', ticketId: '7', author: 'Grace', text }, translator('en')).parts;
     expect(content).toContain('<http://evil.example/phish>');
     expect(content).not.toContain('bank.example');
     expect(content).toContain('[the runbook](https://docs.example/r)');

@@ -3,6 +3,7 @@ import { afterEach } from 'vitest';
 import { registerCommands } from '../../../bots/discord/register.js';
 import { startDiscord } from '../../../bots/discord/index.js';
 import { discordSettings } from '../../../bots/discord/settings.js';
+import type { Locale } from '../../../src/config.js';
 import type { FrontEnd } from '../../../src/frontend.js';
 import type { Logger } from '../../../src/logger.js';
 import { silentLogger } from '../../../src/logger.js';
@@ -27,6 +28,8 @@ export interface StackOptions {
   logger?: Logger;
   /** MAX_ATTACHMENT_MB of the bridge. */
   maxAttachmentMb?: number;
+  /** DEFAULT_LOCALE: the language of the card and thread posts. */
+  defaultLocale?: Locale;
 }
 
 export function envFor(fake: FakeDiscord, extra: Record<string, string> = {}): Record<string, string> {
@@ -47,7 +50,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const env = envFor(fake, options.env);
   await registerCommands(discordSettings(env), h.service.fields);
   const logger = options.logger ?? silentLogger;
-  const discord = await startOnHarness(h, fake, () => startDiscord({ service: h.service, kv: h.kv, logger, env }, { rest: { retries: 0 }, readyTimeoutMs: 10_000 }));
+  const discord = await startOnHarness(h, fake, () => startDiscord({ service: h.service, kv: h.kv, logger, env, ...(options.defaultLocale ? { defaultLocale: options.defaultLocale } : {}) }, { rest: { retries: 0 }, readyTimeoutMs: 10_000 }));
   return {
     fake,
     h,

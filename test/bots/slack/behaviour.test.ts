@@ -13,7 +13,8 @@ import { waitFor } from '../../support/harness.js';
 import { ProviderError } from '../../../src/errors.js';
 import type { TicketProvider } from '../../../src/provider.js';
 import type { KeyValueStore } from '../../../src/store/index.js';
-import { SECRET, localProvider, openCard, openTicket, openedView, startRig, type Rig, type RigOptions } from './rig.js';
+import { LocalDesk } from '../../../adapters/local/desk.js';
+import { SECRET, localProvider, openCard, openFormValues, openTicket, openedView, startRig, type Rig, type RigOptions } from './rig.js';
 
 const rigs: Rig[] = [];
 afterEach(async () => {
@@ -73,7 +74,8 @@ describe('Slack front-end', () => {
     const r = await rig({ providerDown: true });
     const { ack } = await openTicket(r, { subject: 'VPN drops', description: 'Since the update <!here>', priority: 'urgent' });
     expect(ack).toBeFalsy();
-    const told = await r.fake.waitFor('chat.postEphemeral');
+    await r.fake.waitFor('chat.postEphemeral', (c) => c.args.text === 'Opening your ticket with Local desk…');
+    const told = await r.fake.waitFor('chat.postEphemeral', (c) => c.args.text !== 'Opening your ticket with Local desk…');
     expect(told.args.text).toBe('Local desk is not answering right now. Please try again in a minute.');
     const blocks = told.args.blocks as Array<{ block_id: string; text?: { text: string }; elements?: Array<{ action_id: string; value: string }> }>;
     const draft = blocks.find((b) => b.block_id === 'draft_text')!.text!.text;
@@ -179,15 +181,23 @@ describe('Slack front-end', () => {
     await r.fake.waitFor('chat.postEphemeral', (c) => c.args.text === 'Thanks! Rated #1 5/5.');
   });
 
-  it('opens the form from a message shortcut, prefilled with the text and its permalink', async () => {
+  it('opens the form from a message shortcut at once, prefilled with the text; the permalink joins the ticket after submission', async () => {
     const r = await rig();
     const msg = r.fake.addMessage({ text: 'Checkout fails with <https://shop.example|the shop> &amp; error 500\nsecond line' });
     await r.send.interaction(messageShortcut({ callback_id: 'open_ticket_from_message', message: { ts: msg.ts, text: msg.text! }, response_url: r.fake.responseUrl() }));
     const view = openedView(await r.fake.waitFor('views.open'));
+    // No look-up stands between the shortcut and its form.
+    expect(r.fake.callsTo('chat.getPermalink')).toHaveLength(0);
     const [subject, description] = view.blocks.filter((b) => b.type === 'input').map((b) => (b.element as { initial_value?: string }).initial_value);
     expect(subject).toBe('Checkout fails with the shop (https://shop.example) & error 500');
-    expect(description).toBe(
-      `Checkout fails with the shop (https://shop.example) & error 500\nsecond line\n\nFrom Slack: https://acme.slack.com/archives/${C}/p${msg.ts.replace('.', '')}`,
+    expect(description).toBe('Checkout fails with the shop (https://shop.example) & error 500\nsecond line');
+    await r.send.interaction(
+      viewSubmission({ view: { id: view.id, callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: openFormValues({ subject: subject!, description: description! }) } } }),
+    );
+    await r.fake.waitFor('chat.postEphemeral', (c) => /opened/.test(String(c.args.text)));
+    // What was typed, where it was written, then the marker by which an opening cut off by a crash is found again.
+    expect((await new LocalDesk(r.h.kv).get('1')).description).toMatch(
+      new RegExp(`^Checkout fails with the shop \\(https://shop\\.example\\) & error 500\nsecond line\n\nFrom Slack: https://acme\\.slack\\.com/archives/${C}/p${msg.ts.replace('.', '')}\n\nticket-bridge-ref: [0-9a-f]{20}$`),
     );
   });
 
@@ -217,6 +227,9 @@ describe('Slack front-end', () => {
 
     const notice = await r.fake.waitFor('chat.postMessage', (c) => c.args.thread_ts === cardTs && String(c.args.text).startsWith(':warning:'), 8_000);
     expect(notice.args.text).toContain('could not be delivered');
+    // Plain words and what to do; the vendor's method, path and status stay in the log.
+    expect(notice.args.text).toContain('Local desk did not accept your message. Change it and send it again, or press Retry.');
+    expect(notice.args.text).not.toMatch(/\b422\b|POST|\/comments|invalid/);
     expect(notice.args.text).toContain('\n>please call me back');
     const blocks = notice.args.blocks as Array<{ block_id: string; elements?: Array<{ action_id: string; value: string }> }>;
     const retry = blocks.find((b) => b.block_id === 'failed_actions')!.elements![0]!;

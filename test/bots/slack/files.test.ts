@@ -79,3 +79,26 @@ describe('Slack files through Bolt and the fake Slack', () => {
     expect(await downloadFile(url, { ...rule, headers: { authorization: `Bearer ${SLACK_DEFAULTS.botToken}` } }, 'image/png')).toEqual(PNG);
   });
 });
+
+describe('agent files into the Slack thread', () => {
+  const rigs: Rig[] = [];
+  afterEach(async () => {
+    for (const r of rigs.splice(0)) await r.close();
+  });
+
+  it('uploads a file of an agent comment into the thread through the external upload, once', async () => {
+    const r = await startRig();
+    rigs.push(r);
+    const cardTs = await openCard(r);
+    await r.h.desk.replyWith('1', 'Here is the chart', [{ name: 'chart.png', contentType: 'image/png', bytes: PNG }]);
+    const done = await r.fake.waitFor('files.completeUploadExternal', (c) => c.args.thread_ts === cardTs, 8_000);
+    expect(done.args.channel_id).toBe(SLACK_DEFAULTS.channelId);
+    const id = (done.args.files as { id: string }[])[0]!.id;
+    expect(r.fake.file(id)).toMatchObject({ name: 'chart.png', shared: true, bytes: PNG });
+    expect(r.fake.callsTo('files.getUploadURLExternal').map((c) => c.args)).toEqual([{ filename: 'chart.png', length: String(PNG.length) }]);
+    const text = await r.fake.waitFor('chat.postMessage', (c) => c.args.thread_ts === cardTs && /Here is the chart/.test(String(c.args.text)));
+    expect(String(text.args.text)).not.toContain('chart.png'); // uploaded, so not also a link
+    await new Promise((done) => setTimeout(done, 400));
+    expect(r.fake.callsTo('files.completeUploadExternal')).toHaveLength(1);
+  });
+});

@@ -19,7 +19,7 @@ describe('Slack in the person’s language', () => {
   it('answers a German Slack user in German, looked up once with include_locale', async () => {
     const r = await rig();
     await r.send.command({ text: 'list', user_id: GRETA.id, user_name: GRETA.name });
-    await r.fake.waitFor('response_url', (c) => c.args.text === 'Sie haben noch keine Tickets. Eröffnen Sie eines mit /ticket open.');
+    await r.fake.waitFor('response_url', (c) => c.args.text === 'Sie haben keine offenen oder kürzlich geschlossenen Tickets. /ticket list all zeigt alle.');
     const lookups = r.fake.callsTo('users.info').filter((c) => c.args.user === GRETA.id);
     expect(lookups.length).toBeGreaterThan(0);
     expect(lookups.every((c) => String(c.args.include_locale) === 'true')).toBe(true);
@@ -35,7 +35,7 @@ describe('Slack in the person’s language', () => {
     const r = await rig({ defaultLocale: 'es' });
     await r.send.command({ text: 'list' });
     // Alice's Slack language is English: hers wins over the default.
-    await r.fake.waitFor('response_url', (c) => c.args.text === 'You have no tickets yet. Open one with /ticket open.');
+    await r.fake.waitFor('response_url', (c) => c.args.text === 'You have no open or recently closed tickets. /ticket list all shows every one.');
     await r.send.command({ text: '', user_id: GRETA.id, user_name: GRETA.name });
     const view = openedView(await r.fake.waitFor('views.open'));
     await r.send.interaction(

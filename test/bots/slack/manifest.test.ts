@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { SHORTCUT_OPEN } from '../../../bots/slack/actions.js';
+import { MANIFEST_BOT_SCOPES } from '../../../fakes/slack/index.js';
 
 const root = new URL('../../../', import.meta.url);
 const EVENTS_URL = 'https://example.com/slack/events';
@@ -10,6 +11,7 @@ interface Manifest {
   features: {
     slash_commands: Array<{ command: string; url: string; should_escape?: boolean }>;
     shortcuts: Array<{ type: string; callback_id: string }>;
+    app_home: Record<string, boolean>;
   };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
@@ -28,6 +30,7 @@ const SCOPES_OF: Record<string, string[]> = {
   // Start-up checks the token (Bolt would call it anyway).
   'auth.test': [],
   'views.open': [],
+  'views.publish': [],
   'users.info': ['users:read'],
   'usergroups.users.list': ['usergroups:read'],
   // Ticket threads live in public and private channels, and in DMs when the ticket channel refuses the bot.
@@ -35,9 +38,13 @@ const SCOPES_OF: Record<string, string[]> = {
   'conversations.open': ['im:write'],
   // Files shared in a ticket thread (the download from url_private_download needs files:read too).
   'files.info': ['files:read'],
+  // Agents' files relayed into the thread.
+  'files.getUploadURLExternal': ['files:write'],
+  'files.completeUploadExternal': ['files:write'],
 };
 // Not Web API calls: the slash command and the message shortcut need `commands`.
-const OTHER_SCOPES = ['commands'];
+// …and the reaction_added event needs `reactions:read`.
+const OTHER_SCOPES = ['commands', 'reactions:read'];
 
 /** Every `client.<method>(` call in bots/slack. */
 function methodsCalled(): Set<string> {
@@ -64,8 +71,12 @@ describe('Slack app manifest', () => {
   it('turns interactivity on and subscribes to messages in public and private channels and DMs', () => {
     expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: EVENTS_URL });
     expect(manifest.settings.event_subscriptions.request_url).toBe(EVENTS_URL);
-    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['message.channels', 'message.groups', 'message.im']);
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['app_home_opened', 'message.channels', 'message.groups', 'message.im', 'reaction_added']);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
+  });
+
+  it('turns the Home tab on, for the App Home the app publishes', () => {
+    expect(manifest.features.app_home).toEqual({ home_tab_enabled: true, messages_tab_enabled: false, messages_tab_read_only_enabled: false });
   });
 
   it('asks for exactly the bot scopes of the Web API methods the code calls', () => {
@@ -74,5 +85,7 @@ describe('Slack app manifest', () => {
     expect(called).toEqual(Object.keys(SCOPES_OF).sort());
     const needed = new Set([...OTHER_SCOPES, ...called.flatMap((m) => SCOPES_OF[m]!)]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
+    // The fake Slack grants what an app installed from the manifest is granted (the doctor checks it).
+    expect([...MANIFEST_BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
   });
 });

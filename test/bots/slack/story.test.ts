@@ -47,7 +47,7 @@ describe.each<TransportKind>(['http', 'socket'])('Slack front-end over %s', (tra
       { type: 'actions', elements: [{ action_id: 'ticket_close', value: '1' }, { action_id: 'ticket_rate', value: '1' }] },
       { type: 'context' },
     ]);
-    const confirmation = await fake.waitFor('chat.postEphemeral');
+    const confirmation = await fake.waitFor('chat.postEphemeral', (c) => /opened/.test(String(c.args.text)));
     expect(confirmation.args).toMatchObject({ channel: C, user: SLACK_DEFAULTS.userId, text: 'Ticket #1 opened with Local desk.' });
 
     // A reply in the card's thread becomes a comment at the desk, signed with the author's name.
@@ -96,7 +96,7 @@ describe('Slack front-end over Socket Mode', () => {
       viewSubmission({ view: { id: view.id, callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: openFormValues({ subject: 'Printer', description: 'Jammed' }) } } }),
     );
     const cardTs = (await fake.waitFor('chat.postMessage', isCard)).response.ts as string;
-    await fake.waitFor('chat.postEphemeral');
+    await fake.waitFor('chat.postEphemeral', (c) => /opened/.test(String(c.args.text)));
     const msg = fake.addMessage({ text: 'paper everywhere', thread_ts: cardTs });
     const event = messageEvent({ text: msg.text!, ts: msg.ts, thread_ts: cardTs });
     await send.event(event);
