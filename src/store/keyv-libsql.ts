@@ -37,7 +37,8 @@ export class KeyvLibsql extends EventEmitter implements KeyvStoreAdapter {
   }
 
   async get<Value>(key: string): Promise<StoredData<Value> | undefined> {
-    const [row] = this.statements.get.all(key, Date.now()) as { value: string }[];
+    // get(), not all(): libsql leaks native memory on every all() (see sqlite.ts).
+    const row = this.statements.get.get(key, Date.now()) as { value: string } | undefined;
     return row?.value as StoredData<Value> | undefined;
   }
 

@@ -56,14 +56,16 @@ export async function openSqliteStore(url: string, options: StoreOptions = {}): 
   const releaseLease = db.prepare('DELETE FROM tb_claims WHERE key = ? AND owner = ?');
   const addMember = db.prepare('INSERT INTO tb_sets(name, member) VALUES(?, ?) ON CONFLICT DO NOTHING RETURNING member');
   const removeMember = db.prepare('DELETE FROM tb_sets WHERE name = ? AND member = ?');
-  const listMembers = db.prepare('SELECT member FROM tb_sets WHERE name = ? ORDER BY rowid');
+  // One row holding the whole set as JSON: libsql (0.5.29) leaks about 1 KB of native memory on
+  // every all() or iterate(), and none on get(), so every statement here is read with get().
+  const listMembers = db.prepare('SELECT json_group_array(member) AS members FROM (SELECT member FROM tb_sets WHERE name = ? ORDER BY rowid)');
   db.prepare('DELETE FROM tb_claims WHERE expires < ?').run(Date.now());
 
   /** One upsert that only wins a free (or expired, or own) row: atomic across processes. */
   function claimRow(statement: typeof claimOnce, key: string, owner: string, expires: number): boolean {
     beforeWrite();
-    const rows = statement.all(key, owner, expires, Date.now()) as { owner: string }[];
-    return rows.length === 1 && rows[0]?.owner === owner;
+    const row = statement.get(key, owner, expires, Date.now()) as { owner: string } | undefined;
+    return row?.owner === owner;
   }
 
   return {
@@ -84,13 +86,13 @@ export async function openSqliteStore(url: string, options: StoreOptions = {}): 
     },
     add: async (set, member) => {
       beforeWrite();
-      return addMember.all(set, member).length === 1;
+      return addMember.get(set, member) !== undefined;
     },
     remove: async (set, member) => {
       beforeWrite();
       removeMember.run(set, member);
     },
-    members: async (set) => (listMembers.all(set) as { member: string }[]).map((row) => String(row.member)),
+    members: async (set) => (JSON.parse((listMembers.get(set) as { members: string }).members) as unknown[]).map(String),
     close: async () => {
       if (db.open) db.close();
     },

@@ -22,7 +22,7 @@ describe('a bot killed while the vendor creates a ticket', () => {
     });
     const env = { ...fake.env, TICKET_PROVIDER: 'verifik', STORE_URL: `sqlite://${join(dir, 'tickets.sqlite')}`, POLL_INTERVAL_MS: '300', LOG_LEVEL: 'warn' };
     try {
-      const first = startProcess('src/main.ts', env, [], { oneProcess: true });
+      const first = startProcess('src/main.ts', env);
       await first.line(/^ticket-bridge ready: /, 0, 30_000);
       first.send('/ticket open subject="VPN drops every hour" description="Since Monday the tunnel drops."');
       await waitFor(() => fake.requests.some((r) => r.method === 'POST' && r.path === '/v2/support-tickets'), 'the create call');
@@ -33,7 +33,7 @@ describe('a bot killed while the vendor creates a ticket', () => {
       const created = fake.requests.find((r) => r.method === 'POST' && r.path === '/v2/support-tickets')!;
       expect(String((created.body as { description: string }).description)).toMatch(/\n\nticket-bridge-ref: [0-9a-f]{20}\n/);
 
-      const second = startProcess('src/main.ts', env, [], { oneProcess: true });
+      const second = startProcess('src/main.ts', env);
       try {
         await second.line(/^ticket-bridge ready: /, 0, 30_000);
         // Announced once the vendor has it (the create lands 4 s after it was sent).

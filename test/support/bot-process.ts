@@ -2,7 +2,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { waitFor } from './harness.js';
 
-const TSX = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
+/** tsx as a loader inside the one Node process (`node --import tsx`), found from any cwd. */
+const TSX_LOADER = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 const ROOT = new URL('../../', import.meta.url).pathname;
 
 /** A script of the project run as its own process, the way an operator runs it. */
@@ -18,13 +19,13 @@ export interface BotProcess {
 }
 
 /**
- * `oneProcess` runs the script as `node --import tsx`, one process: the tsx command runs the script
- * in a child of its own, which a SIGKILL sent to tsx leaves running.
+ * Runs the script as `node --import tsx`, one process. The tsx command would run it in a child of
+ * its own, which a SIGKILL sent to tsx leaves running, and which tsx kills itself when passing on
+ * a SIGINT or SIGTERM takes it more than a moment (so a clean stop could read as exit 130 or 143).
  */
-export function startProcess(script: string, env: Record<string, string>, args: string[] = [], options: { oneProcess?: boolean; cwd?: string } = {}): BotProcess {
-  const [command, prefix] = options.oneProcess ? [process.execPath, ['--import', 'tsx']] : [TSX, []];
+export function startProcess(script: string, env: Record<string, string>, args: string[] = [], options: { cwd?: string } = {}): BotProcess {
   // Only what the test sets: a developer's own SLACK_BOT_TOKEN must not switch front-ends.
-  const child = spawn(command, [...prefix, script, ...args], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, script, ...args], {
     cwd: options.cwd ?? ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', USER: 'ada', ...env },
   });
