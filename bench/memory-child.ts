@@ -21,7 +21,13 @@ function collect(): void {
   gc?.();
 }
 
+/** Measures (or seeds), then closes the store before printing: the parent stops this process once it has the line. */
 async function main(): Promise<void> {
+  const line = await run();
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+async function run(): Promise<Record<string, unknown>> {
   const kv = await openStore(`sqlite://${join(dir, 'tickets.sqlite')}`);
   const http = createHttpClient(silentLogger);
   const provider = createLocalProvider({ http, logger: silentLogger, kv, env: {} });
@@ -38,8 +44,7 @@ async function main(): Promise<void> {
           }
         }),
       );
-      process.stdout.write(`${JSON.stringify({ tickets: (await bridge.links.openTickets()).length })}\n`);
-      return;
+      return { tickets: (await bridge.links.openTickets()).length };
     }
     const tickets = (await bridge.links.openTickets()).length;
     // One full poll cycle reads every linked ticket: the relay's largest working set.
@@ -51,16 +56,14 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 3_000));
     collect();
     const memory = process.memoryUsage();
-    process.stdout.write(
-      `${JSON.stringify({
-        tickets,
-        cycle_ms: Math.round(cycleMs),
-        peak_rss_mb: peakRss / 2 ** 20,
-        rss_mb: memory.rss / 2 ** 20,
-        heap_used_mb: memory.heapUsed / 2 ** 20,
-        gc: typeof (globalThis as { gc?: unknown }).gc === 'function',
-      })}\n`,
-    );
+    return {
+      tickets,
+      cycle_ms: Math.round(cycleMs),
+      peak_rss_mb: peakRss / 2 ** 20,
+      rss_mb: memory.rss / 2 ** 20,
+      heap_used_mb: memory.heapUsed / 2 ** 20,
+      gc: typeof (globalThis as { gc?: unknown }).gc === 'function',
+    };
   } finally {
     await bridge.stop();
     await kv.close();
