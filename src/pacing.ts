@@ -1,7 +1,16 @@
-/** Resolves after `ms`; `signal` cuts the wait short (used on shutdown). */
+/**
+ * Lets the event loop take its turn (timers, sockets, Slack's acks) before going on. The SQLite
+ * store answers synchronously, so a loop over thousands of tickets on it never leaves the microtask
+ * queue unless it yields like this.
+ */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Resolves after `ms` (at least one turn of the event loop, see nextTurn); `signal` cuts the wait short (used on shutdown). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
+    if (ms <= 0 || signal?.aborted) return void setImmediate(resolve);
     const timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
     function done(): void {

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { LinkStore } from '../links.js';
 import { cardJob, postEditJob, postJob, statusJob, type Delivery } from '../delivery/jobs.js';
 import type { Outbox } from '../delivery/outbox.js';
-import { backoffMs, sleep } from '../pacing.js';
+import { backoffMs, nextTurn, sleep } from '../pacing.js';
 import { commentFingerprint, type TicketProvider } from '../provider.js';
 import { Lease } from '../store/lease.js';
 import type { KeyValueStore } from '../store/index.js';
@@ -176,7 +176,10 @@ export class Relay {
     let allOk = true;
     const workers = Array.from({ length: this.options.concurrency ?? 4 }, async () => {
       try {
-        for (let id = queue.shift(); id !== undefined; id = queue.shift()) allOk = (await this.check(id)) && allOk;
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          allOk = (await this.check(id)) && allOk;
+          await nextTurn();
+        }
       } catch (error) {
         queue.length = 0; // refused credentials: every other ticket would be refused too
         throw error;
@@ -212,6 +215,7 @@ export class Relay {
     for (let from = 0; from < open.length; from += QUIET_READ_SLICE) {
       const slice = open.slice(from, from + QUIET_READ_SLICE);
       const marks = await Promise.all(slice.map(async (id) => QuietMark.safeParse(await kv.get(quietKey(provider.id, id)))));
+      await nextTurn();
       // A ticket without a mark is checked now; its activity time then comes from its link.
       slice.forEach((id, i) => {
         const mark = marks[i]!;
