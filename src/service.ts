@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { cardOf, type TicketCard } from './chat.js';
 import {
-  isClosed,
   OpenTicketInput,
   type OpenField,
   type Requester,
@@ -10,20 +9,19 @@ import {
   type TicketSnapshot,
 } from './domain.js';
 import { FieldErrors, ForbiddenError, NotSupportedError, ProviderError } from './errors.js';
-import { newestFirst, type LinkStore } from './links.js';
+import type { LinkStore } from './links.js';
 import { commentJob, openCardJob, type Delivery } from './delivery/jobs.js';
 import { markedDescription, markerOf, type Opening, type Openings } from './openings.js';
-import type { Outbox, OutboxJob } from './delivery/outbox.js';
-import { fileLinksText, takeFiles, type BlobStore, type FileRef, type IncomingFile } from './files.js';
+import type { Outbox } from './delivery/outbox.js';
+import { fileLinksText, takeFiles, type BlobStore, type FileRef } from './files.js';
 import { attributedText, capabilitiesOf, type TicketProvider } from './provider.js';
 import { sleep } from './pacing.js';
 import { DEFAULT_FOLLOW_UP_MS, type Relay } from './relay/relay.js';
+import type { Actor, OpenRequest, ReplyRequest, ReplyResult, TicketStatusView } from './service-types.js';
+import { filterTickets, nameableTickets, openTickets, type TicketFilter } from './ticket-lists.js';
 
-/** Who is acting, and whether they are staff (may act on anyone's ticket). */
-export interface Actor {
-  requester: Requester;
-  isStaff: boolean;
-}
+export type { Actor, OpenRequest, ReplyRequest, ReplyResult, TicketStatusView } from './service-types.js';
+export { TICKET_FILTERS, type TicketFilter } from './ticket-lists.js';
 
 interface TicketServiceDeps {
   provider: TicketProvider;
@@ -36,47 +34,6 @@ interface TicketServiceDeps {
   maxFileBytes: number;
   /** FOLLOW_UP_DAYS in ms: how long a closed ticket counts as recent in lists. */
   followUpMs?: number;
-}
-
-/** Where a new ticket comes from: the front-end's ref of where its card goes, and the submission's own id. */
-export interface OpenRequest {
-  /** A ref the front-end's sink decodes (`ChatSink.decodePlace`): a channel, and who asked. */
-  place: string;
-  /** The platform's id of the form submission or command: it names the opening record and its marker. */
-  submission: string;
-}
-
-/** Which of a person's tickets a list shows; `recent` is the open ones and those closed within FOLLOW_UP_DAYS. */
-export const TICKET_FILTERS = ['recent', 'open', 'closed', 'all'] as const;
-export type TicketFilter = (typeof TICKET_FILTERS)[number];
-
-export interface TicketStatusView {
-  link: TicketLink;
-  card: TicketCard;
-  pending: OutboxJob<Delivery>[];
-  failed: OutboxJob<Delivery>[];
-}
-
-export interface ReplyRequest {
-  /** The thread the message was written in, or the ticket id typed with the command. */
-  thread?: ThreadRef;
-  ticketId?: string;
-  text: string;
-  author: Requester;
-  /** Staff may write on any ticket by id. */
-  isStaff?: boolean;
-  /** The platform's id of the message: a redelivery of it must not make a second comment. */
-  eventKey: string;
-  /** Files posted with the message; downloaded only when within the size limit. */
-  files?: readonly IncomingFile[];
-}
-
-/** What became of a reply: queued (false when the event was queued before), and what the person should hear. */
-export interface ReplyResult {
-  link: TicketLink;
-  queued: boolean;
-  /** Files left out (too large, not downloadable), or that support got links instead of files. */
-  notes: string[];
 }
 
 const Rating = z.object({
@@ -219,42 +176,17 @@ export class TicketService {
 
   /** The requester's tickets, newest first. */
   async listMine(requester: Requester, which: TicketFilter = 'all', now = Date.now()): Promise<TicketLink[]> {
-    const links = await this.deps.links.mine(requester.key);
-    const window = this.deps.followUpMs ?? DEFAULT_FOLLOW_UP_MS;
-    const recent = (l: TicketLink) => l.closedAt !== undefined && now - Date.parse(l.closedAt) < window;
-    switch (which) {
-      case 'all':
-        return links;
-      case 'open':
-        return links.filter((l) => !isClosed(l.status));
-      case 'closed':
-        return links.filter((l) => isClosed(l.status));
-      case 'recent':
-        return links.filter((l) => !isClosed(l.status) || recent(l));
-    }
+    return filterTickets(await this.deps.links.mine(requester.key), which, now, this.deps.followUpMs ?? DEFAULT_FOLLOW_UP_MS);
   }
 
-  /**
-   * Tickets an actor may name whose id starts with `typed` (or whose subject holds it), newest
-   * first, at most `limit`: their own, and for staff every open ticket too. For suggestions as an id is typed.
-   */
+  /** Tickets an actor may name as they type an id (see nameableTickets). */
   async nameable(actor: Actor, typed: string, limit: number): Promise<TicketLink[]> {
-    const text = typed.trim().replace(/^#/, '').toLowerCase();
-    const matches = (link: TicketLink): boolean => link.ticketId.toLowerCase().startsWith(text) || link.subject.toLowerCase().includes(text);
-    const mine = (await this.listMine(actor.requester)).filter(matches);
-    if (!actor.isStaff) return mine.slice(0, limit);
-    const newestFirst = (a: string, b: string): number => b.localeCompare(a, 'en', { numeric: true });
-    const open = (await this.deps.links.openTickets()).filter((id) => id.toLowerCase().startsWith(text)).sort(newestFirst).slice(0, limit);
-    const others = await Promise.all(open.filter((id) => !mine.some((l) => l.ticketId === id)).map((id) => this.deps.links.get(id)));
-    const all = [...mine, ...others.filter((l): l is TicketLink => l !== undefined)];
-    return all.sort((a, b) => newestFirst(a.ticketId, b.ticketId)).slice(0, limit);
+    return nameableTickets(this.deps.links, await this.listMine(actor.requester), actor, typed, limit);
   }
 
   /** Every linked ticket not closed, newest first: what staff follow. */
-  async listOpen(): Promise<TicketLink[]> {
-    const ids = await this.deps.links.openTickets();
-    const links = await Promise.all(ids.map((id) => this.deps.links.get(id)));
-    return links.filter((l): l is TicketLink => l !== undefined).sort(newestFirst);
+  listOpen(): Promise<TicketLink[]> {
+    return openTickets(this.deps.links);
   }
 
   async close(ticketId: string, actor: Actor): Promise<TicketLink> {

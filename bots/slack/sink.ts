@@ -1,5 +1,4 @@
-import { webApi } from '@slack/bolt';
-import { z } from 'zod';
+import type { webApi } from '@slack/bolt';
 import { ChatDeliveryError, type ChatSink, type StartedThread, type ThreadMessage, type TicketCard, type Upload } from '../../src/chat.js';
 import { uploadBytes } from '../../src/download.js';
 import type { ThreadRef } from '../../src/domain.js';
@@ -9,6 +8,8 @@ import type { KeyValueStore } from '../../src/store/index.js';
 import { translator, type Translate } from '../../handlers/i18n.js';
 import type { Locale } from '../../src/config.js';
 import { cardBlocks, cardText, renderThreadMessage } from './blocks.js';
+import { deliveryError } from './delivery-errors.js';
+import { lastAnswerOf, rememberLastAnswer, type LastAnswer } from './last-answer.js';
 import { escapeText } from './mrkdwn.js';
 import { decodePlace, decodeThreadRef, parseThreadRef, threadRef, type SlackPlace, type SlackThread } from './thread-ref.js';
 
@@ -16,7 +17,6 @@ import { decodePlace, decodeThreadRef, parseThreadRef, threadRef, type SlackPlac
 const POST_EVENT_TYPE = 'ticket_bridge_post';
 
 const ATTEMPT_TTL_MS = 30 * 24 * 3600_000;
-const TRANSIENT_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 const REPLIES_PAGES = 10;
 /** Answers that say the bot cannot post in a channel until someone changes the channel: a new ticket's card goes to a DM instead. */
 const REFUSED_CHANNEL = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
@@ -24,10 +24,6 @@ const REFUSED_CHANNEL = new Set(['not_in_channel', 'channel_not_found', 'is_arch
 const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 const UPLOAD_TIMEOUT_MS = 60_000;
 
-
-const LastAnswer = z.object({ author: z.string(), text: z.string() });
-type LastAnswer = z.infer<typeof LastAnswer>;
-const lastAnswerKey = (thread: ThreadRef): string => `slack:last-answer:${thread}`;
 
 export interface SlackSinkOptions {
   /** A client that rejects rate-limited calls instead of waiting: the outbox owns the retries. */
@@ -125,17 +121,13 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
 
   /** Remembers a relayed agent comment (App Home shows the last one) and tells App Home the ticket changed. */
   private async noteChange(thread: SlackThread, message: ThreadMessage): Promise<void> {
-    if (message.kind === 'comment') {
-      const answer: LastAnswer = { author: message.author, text: message.text.slice(0, 300) };
-      await this.options.kv.set(lastAnswerKey(threadRef(thread)), answer, ATTEMPT_TTL_MS);
-    }
+    if (message.kind === 'comment') await rememberLastAnswer(this.options.kv, threadRef(thread), message);
     this.options.onChange?.(threadRef(thread));
   }
 
   /** The last agent comment relayed into a thread, as App Home shows it. */
-  async lastAnswer(thread: ThreadRef): Promise<LastAnswer | undefined> {
-    const parsed = LastAnswer.safeParse(await this.options.kv.get(lastAnswerKey(thread)));
-    return parsed.success ? parsed.data : undefined;
+  lastAnswer(thread: ThreadRef): Promise<LastAnswer | undefined> {
+    return lastAnswerOf(this.options.kv, thread);
   }
 
   /** An agent's edit: each part of the post, found by its metadata, shows the new text (parts beyond the old ones are posted). */
@@ -268,37 +260,4 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
       throw deliveryError(method, error);
     }
   }
-}
-
-/** Slack's failure as a ChatDeliveryError that says whether trying again can help. */
-export function deliveryError(method: string, error: unknown): ChatDeliveryError {
-  const e = error as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string } };
-  switch (e.code) {
-    case webApi.ErrorCode.RateLimitedError:
-      return new ChatDeliveryError(`Slack rate limited ${method}`, true, Math.max(1, e.retryAfter ?? 1) * 1000);
-    case webApi.ErrorCode.PlatformError: {
-      const code = e.data?.error;
-      // The client reports a body it could not parse (a proxy's HTML page, a cut-off answer) as a
-      // platform error whose "code" is that body. Slack did not refuse anything: the post may or
-      // may not have happened, and the idempotency key makes trying again safe.
-      if (!isSlackErrorCode(code)) return new ChatDeliveryError(`Slack sent an answer to ${method} that could not be read`, true);
-      return new ChatDeliveryError(`Slack refused ${method}: ${code}`, TRANSIENT_ERRORS.has(code), code === 'ratelimited' ? 1000 : undefined, code);
-    }
-    case webApi.ErrorCode.HTTPError: {
-      const status = e.statusCode ?? 0;
-      return new ChatDeliveryError(`Slack answered HTTP ${status} to ${method}`, status >= 500 || status === 429, status === 429 ? 1000 : undefined);
-    }
-    case webApi.ErrorCode.RequestError:
-      return new ChatDeliveryError(`Slack could not be reached for ${method}`, true);
-    default:
-      return new ChatDeliveryError(`${method} failed: ${error instanceof Error ? error.message : String(error)}`, true);
-  }
-}
-
-/**
- * Whether a Web API error's `error` field is one of Slack's codes (`channel_not_found`). The client
- * reports a body it could not parse with that body in the field: then Slack did not say anything.
- */
-export function isSlackErrorCode(code: unknown): code is string {
-  return typeof code === 'string' && /^[a-z0-9_.]{1,80}$/.test(code);
 }

@@ -1,7 +1,7 @@
 import { webApi } from '@slack/bolt';
 import { ConfigError, innermostMessage } from '../../src/errors.js';
 import type { SlackSettings } from './settings.js';
-import { isSlackErrorCode } from './sink.js';
+import { isSlackErrorCode } from './delivery-errors.js';
 
 /** Each start-up call to Slack waits at most this long: an address that does not answer is a setting to fix. */
 export const STARTUP_CALL_TIMEOUT_MS = 10_000;
