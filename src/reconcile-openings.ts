@@ -3,7 +3,7 @@ import type { ChatSinks } from './chat.js';
 import { StoreUnavailable } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Opening, Openings } from './openings.js';
-import { sleep } from './pacing.js';
+import { BackgroundLoop } from './background-loop.js';
 import type { TicketProvider } from './provider.js';
 import type { TicketService } from './service.js';
 import type { KeyValueStore } from './store/index.js';
@@ -34,23 +34,17 @@ const CLAIM_MS = 60_000;
  * is one read of a set).
  */
 export class OpeningReconciler {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private readonly stopSignal = new AbortController();
+  private readonly loop = new BackgroundLoop(() => this.pass());
   private readonly owner = randomUUID();
 
   constructor(private readonly options: ReconcileOptions) {}
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.stopSignal.abort();
-    await this.loop;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass over the unfinished openings; returns how many were settled. */
@@ -92,12 +86,10 @@ export class OpeningReconciler {
     return true;
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      await this.reconcileOnce().catch((error: unknown) => {
-        if (!(error instanceof StoreUnavailable)) this.options.logger.warn('reconciling unfinished openings failed', { error });
-      });
-      await sleep(this.options.intervalMs ?? 5_000, this.stopSignal.signal);
-    }
+  private async pass(): Promise<number> {
+    await this.reconcileOnce().catch((error: unknown) => {
+      if (!(error instanceof StoreUnavailable)) this.options.logger.warn('reconciling unfinished openings failed', { error });
+    });
+    return this.options.intervalMs ?? 5_000;
   }
 }

@@ -6,7 +6,8 @@ import type { Logger } from '../logger.js';
 import type { LinkStore } from '../links.js';
 import { cardJob, postEditJob, postJob, statusJob, type Delivery } from '../delivery/jobs.js';
 import type { Outbox } from '../delivery/outbox.js';
-import { backoffMs, nextTurn, sleep } from '../pacing.js';
+import { BackgroundLoop } from '../background-loop.js';
+import { backoffMs, nextTurn } from '../pacing.js';
 import { commentFingerprint, type TicketProvider } from '../provider.js';
 import { Lease } from '../store/lease.js';
 import type { KeyValueStore } from '../store/index.js';
@@ -58,9 +59,9 @@ const DEFAULT_REFUSED_MAX_MS = 5 * 60_000;
  */
 export class Relay {
   private readonly lease: Lease;
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private readonly stopSignal = new AbortController();
+  private readonly loop = new BackgroundLoop(() => this.pass());
+  /** Refused credential checks in a row: the poller backs off by them. */
+  private refusals = 0;
   /** Tickets followed in the last cycle, for the tickets-watched gauge. */
   private watched = 0;
 
@@ -70,15 +71,11 @@ export class Relay {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.stopSignal.abort();
-    await this.loop;
+    await this.loop.stop();
     await this.lease.release();
   }
 
@@ -238,17 +235,14 @@ export class Relay {
     return (this.options.now ?? Date.now)();
   }
 
-  private async run(): Promise<void> {
+  /** One cycle; answers the wait before the next (the rest of the interval, or a back-off). */
+  private async pass(): Promise<number> {
     const { intervalMs, refusedMaxMs = DEFAULT_REFUSED_MAX_MS } = this.options;
-    let refusals = 0;
-    while (this.running) {
-      const started = Date.now();
-      const refused = await this.cycle();
-      refusals = refused ? refusals + 1 : 0;
-      // Refused credentials will not fix themselves within a cycle: ask again less and less often.
-      const wait = refused ? backoffMs(refusals, intervalMs, refusedMaxMs) : intervalMs - (Date.now() - started);
-      await sleep(wait, this.stopSignal.signal);
-    }
+    const started = Date.now();
+    const refused = await this.cycle();
+    this.refusals = refused ? this.refusals + 1 : 0;
+    // Refused credentials will not fix themselves within a cycle: ask again less and less often.
+    return refused ? backoffMs(this.refusals, intervalMs, refusedMaxMs) : intervalMs - (Date.now() - started);
   }
 
   /**
