@@ -15,6 +15,7 @@ import { registerMessages } from './messages.js';
 import { SlackHome } from './home.js';
 import { registerModals } from './modals.js';
 import { registerReactions } from './reactions.js';
+import { PendingAcks } from './pending-acks.js';
 import { People } from './people.js';
 import type { SlackRuntime } from './runtime.js';
 import type { SlackSettings } from './settings.js';
@@ -76,6 +77,7 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
   const { transport } = settings;
   // Slack is answered only when the listeners return: a thread reply is acked once its outbox job
   // is durable. Every other listener acks first and leaves its slow work to rt.background.
+  const pending = new PendingAcks();
   let socket: ProcessBeforeAckReceiver | undefined;
   let server: Server | undefined;
   const app =
@@ -86,11 +88,12 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
           receiver: (socket = new ProcessBeforeAckReceiver(
             { appToken: transport.appToken, logger, installerOptions: { clientOptions: { ...api, retryConfig: INTERACTIVE_RETRIES } } },
             deps.logger,
+            pending,
           )),
         })
       : new App({
           ...common,
-          receiver: new CheckedHttpReceiver({ signingSecret: transport.signingSecret, endpoints: '/slack/events', processBeforeResponse: true, logger }, deps.logger),
+          receiver: new CheckedHttpReceiver({ signingSecret: transport.signingSecret, endpoints: '/slack/events', processBeforeResponse: true, logger }, deps.logger, pending),
         });
 
   // The sink's own client: rate limits come back as errors so the outbox, not the client, waits.
@@ -107,7 +110,7 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     onChange: (thread) => home.refresh(thread),
   });
   const staff = new StaffDirectory(app.client, settings.staffUsergroup, deps.logger);
-  const background = new Background(deps.logger);
+  const background = new Background(deps.logger, pending);
   const rt: SlackRuntime = {
     settings,
     service: deps.service,

@@ -1,6 +1,9 @@
 import type { Logger } from '../../src/logger.js';
+import type { PendingAcks } from './pending-acks.js';
 
 const SETTLE_MS = 10_000;
+/** The longest work waits for acks: a trigger id lives 3 s, and the form must open within it. */
+const MAX_DEFER_MS = 1_000;
 
 /**
  * Work a listener starts after its ack and does not await. The app answers Slack only when its
@@ -11,14 +14,17 @@ const SETTLE_MS = 10_000;
 export class Background {
   private readonly running = new Set<Promise<void>>();
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly pending: PendingAcks,
+  ) {}
 
   /** Starts `work`; if it throws, logs it and runs `onError` (e.g. to tell the person). */
   run(what: string, work: () => Promise<void>, onError?: (error: unknown) => Promise<void>): void {
     const task = (async () => {
-      // Let the acks of everything that arrived with this request go out first: under a burst,
-      // work started inline would sit between Slack and its answers.
-      await new Promise((resolve) => setImmediate(resolve));
+      // Every request Slack is waiting on is answered first, this one included: under a burst,
+      // work started at once would sit between Slack and its answers.
+      await this.pending.settled(MAX_DEFER_MS);
       try {
         await work();
       } catch (error) {

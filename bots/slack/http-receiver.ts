@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTPModuleFunctions, HTTPReceiver, isValidSlackRequest, type HTTPReceiverOptions } from '@slack/bolt';
 import type { Logger } from '../../src/logger.js';
+import type { PendingAcks } from './pending-acks.js';
 
 /** Slack's window for a request's timestamp, both ways: older is a replay, newer a forgery. */
 const MAX_SKEW_S = 5 * 60;
@@ -20,10 +21,13 @@ export class CheckedHttpReceiver extends HTTPReceiver {
   constructor(
     private readonly options: HTTPReceiverOptions & { endpoints: string },
     private readonly log: Logger,
+    pending: PendingAcks,
   ) {
     super(options);
     const bolt = this.requestListener;
     this.requestListener = (req, res) => {
+      // 'close' comes once the answer is written, or the connection is gone without one.
+      res.once('close', pending.begin());
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       // Bolt throws synchronously for a path it does not serve; its server turns that into a 404.
       if (req.method !== 'POST' || path !== options.endpoints) return bolt(req, res);

@@ -1,5 +1,6 @@
 import { AuthorizationError, SocketModeReceiver, type App, type SocketModeReceiverOptions } from '@slack/bolt';
 import type { Logger } from '../../src/logger.js';
+import type { PendingAcks } from './pending-acks.js';
 
 /** What @slack/socket-mode emits for each envelope ('slack_event'). */
 interface SocketEnvelope {
@@ -24,11 +25,14 @@ export class ProcessBeforeAckReceiver extends SocketModeReceiver {
   constructor(
     options: SocketModeReceiverOptions,
     private readonly log: Logger,
+    private readonly pending: PendingAcks,
   ) {
     super(options);
     this.client.removeAllListeners('slack_event');
-    this.client.on('slack_event', (envelope: SocketEnvelope) => void this.dispatch(envelope));
-
+    this.client.on('slack_event', (envelope: SocketEnvelope) => {
+      const answered = this.pending.begin();
+      void this.dispatch(envelope).finally(answered);
+    });
   }
 
   /** The Socket Mode socket is open now (false while it reconnects, and after a stop). */
