@@ -47,6 +47,7 @@ export class BullOutbox<D extends JobIdentity> extends OutboxBase<D> {
   private worker: Worker<LaneJobData> | undefined;
   private starting: Promise<void> | undefined;
   private connecting: Promise<Redis> | undefined;
+  private becomingReady: Promise<void> | undefined;
   private queueing: Promise<Queue<LaneJobData>> | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   /** The store's health: these connections' outages are the store's, logged once with it. */
@@ -192,7 +193,14 @@ export class BullOutbox<D extends JobIdentity> extends OutboxBase<D> {
   private async connection(): Promise<Redis> {
     this.connecting ??= this.openConnection();
     const redis = await this.connecting;
-    if (redis.status !== 'ready') await this.redisCall('connect', () => once(redis, 'ready'));
+    if (redis.status === 'ready') return redis;
+    // One wait shared by every caller: a burst of jobs at start-up would otherwise add a pair of
+    // ready/error listeners each to the connection.
+    this.becomingReady ??= once(redis, 'ready')
+      .then(() => undefined)
+      .finally(() => (this.becomingReady = undefined));
+    const ready = this.becomingReady;
+    await this.redisCall('connect', () => ready);
     return redis;
   }
 
