@@ -15,6 +15,7 @@ import { startChaosChat, type ChaosChat } from './chat.js';
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 const FAKES = { verifik: () => startVerifikFake(), spacebring: () => startSpacebringFake() } as const;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const OPEN_BATCH = 5;
 const between = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo));
 
 export interface ReplicaRunOptions {
@@ -103,11 +104,17 @@ export async function runReplicas(options: ReplicaRunOptions): Promise<ReplicaRe
   try {
     bots.push(...(await Promise.all(Array.from({ length: options.processes }, () => startBot(env)))));
 
-    const tickets = await Promise.all(
-      Array.from({ length: options.tickets }, (_, t) =>
-        call<{ ticketId: string; thread: string }>(bots, '/open', { subject: `Chaos ${t}`, description: `Ticket ${t} of the chaos run`, thread: `t${t}` }),
-      ),
-    );
+    // Opened a few at a time, each waited for as long as a person waits for a form: every retry of
+    // an open is a new ticket at the vendor, and a burst of opens queues behind the vendor's limit.
+    const tickets: { ticketId: string; thread: string }[] = [];
+    for (let t = 0; t < options.tickets; t += OPEN_BATCH) {
+      const batch = Array.from({ length: Math.min(OPEN_BATCH, options.tickets - t) }, (_, i) => t + i);
+      tickets.push(
+        ...(await Promise.all(
+          batch.map((n) => call<{ ticketId: string; thread: string }>(bots, '/open', { subject: `Chaos ${n}`, description: `Ticket ${n} of the chaos run`, thread: `t${n}` }, 30_000)),
+        )),
+      );
+    }
 
     note('tickets opened');
     const firstCall = provider.requests.length;
@@ -222,7 +229,7 @@ async function startBot(env: NodeJS.ProcessEnv): Promise<Bot> {
 }
 
 /** Posts to a live bot like a platform delivering an event: retried until acknowledged. */
-async function call<T>(bots: Bot[], path: string, body: unknown): Promise<T> {
+async function call<T>(bots: Bot[], path: string, body: unknown, timeoutMs = 5_000): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const bot = bots[Math.floor(Math.random() * bots.length)]!;
     try {
@@ -230,7 +237,7 @@ async function call<T>(bots: Bot[], path: string, body: unknown): Promise<T> {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(5_000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       const text = await res.body.text();
       if (res.statusCode === 200) return JSON.parse(text) as T;
