@@ -133,6 +133,11 @@ export class TicketService {
    * Queues a chat message as a comment on the thread's ticket. `eventKey` is the platform's id of
    * the message, so a redelivered event queues nothing. Returns undefined outside a ticket thread.
    */
+  /** Whether the chat message with this platform id is already queued (or sent) as a comment. */
+  async replyTaken(eventKey: string): Promise<boolean> {
+    return (await this.deps.outbox.get(commentJob.keyOf(eventKey))) !== undefined;
+  }
+
   async reply(input: ReplyRequest): Promise<ReplyResult | undefined> {
     const link = input.thread ? await this.deps.links.byThread(input.thread) : await this.deps.links.get(input.ticketId ?? '');
     if (!link) return undefined;

@@ -27,9 +27,19 @@ import { StaffDirectory } from './staff.js';
 export interface SlackAppOptions {
   /** Spacing of thread posts per channel (default 1 s, Slack's pace). */
   perChannelMs?: number;
+  /** How long an event's mark holds off Slack's redeliveries while it is handled (default 45 s). */
+  eventMarkMs?: number;
   /** The bot's ids from a start-up auth.test; given, Bolt does not call auth.test again. */
   identity?: SlackIdentity;
 }
+
+/**
+ * How long an event's mark keeps Slack's redeliveries off while it is handled: past the longest
+ * handling (file downloads have 30 s). Short on purpose: a mark that could not be given back when
+ * the store failed stops only Slack's first retry, which comes at once, not those at 1 and 5
+ * minutes. After that the message's outbox key keeps a redelivery from making a second comment.
+ */
+const EVENT_MARK_MS = 45_000;
 
 // Interactive calls retry briefly: a person is waiting, and the outbox retries what must not be lost.
 const INTERACTIVE_RETRIES = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1_000 };
@@ -119,6 +129,7 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     sink,
     people: new People(app.client, staff, deps.logger, deps.defaultLocale ?? 'en'),
     background,
+    eventMarkMs: options.eventMarkMs ?? EVENT_MARK_MS,
   };
 
   const home = new SlackHome(rt, app.client);

@@ -8,7 +8,6 @@ import { slackToPlain } from './mrkdwn.js';
 import { afterAck, tell, type SlackRuntime, wordsFor } from './runtime.js';
 import { threadRef } from './thread-ref.js';
 
-const EVENT_MARK_TTL_MS = 7 * 24 * 3600_000;
 // Slack delivers an unacknowledged event up to three more times (retry 1, 2, 3).
 const SLACK_LAST_RETRY = 3;
 // People's messages (edits and deletions are read off message_changed / message_deleted); everything else (bot_message, joins…) is not a reply.
@@ -70,8 +69,9 @@ function actOf(m: MessageLike, botUserId: string | undefined): ThreadAct | undef
  * returns, and so Slack is acknowledged, only once the comment job is durable (HTTP:
  * processBeforeResponse; Socket Mode: the receiver holds the envelope's ack the same way); if the
  * job could not be written the listener throws, Slack gets no ack and delivers the event again.
- * Redeliveries make no second comment: the event id is marked once, and the outbox key is the
- * message's channel and ts.
+ * Redeliveries make no second comment: the event id is marked while it is handled (a redelivery
+ * meanwhile is acked only if the comment is queued), and the outbox key is the message's channel
+ * and ts.
  */
 export function registerMessages(app: App, rt: SlackRuntime): void {
   app.event('message', async ({ event, body, context, client }) => {
@@ -99,9 +99,14 @@ async function onMessage(rt: SlackRuntime, m: MessageLike, body: MessageArgs['bo
   // A lease rather than a set-once mark: it can be given back when the reply was not queued.
   const mark = `slack:event:${body.event_id}`;
   const owner = randomUUID();
-  if (!(await rt.kv.claim(mark, owner, EVENT_MARK_TTL_MS))) {
-    rt.logger.debug('event delivered again; already handled', { event: body.event_id, retry: context.retryNum });
-    return;
+  if (!(await rt.kv.claim(mark, owner, rt.eventMarkMs))) {
+    if (await rt.service.replyTaken(act.eventKey)) {
+      rt.logger.debug('event delivered again; already handled', { event: body.event_id, retry: context.retryNum });
+      return;
+    }
+    // Being handled now, or its handler failed and could not give the mark back: not acked, so
+    // Slack delivers it again once the mark has run out.
+    throw new Error('thread reply still being handled; left for Slack to deliver again');
   }
   let reply: Answer | undefined;
   try {

@@ -24,6 +24,8 @@ export interface SlackRuntime {
   people: People;
   /** Where listeners run their slow work once they have acked. */
   background: Background;
+  /** How long an event's mark holds off Slack's redeliveries while it is handled. */
+  eventMarkMs: number;
 }
 
 const FORM_FAILED = { open: 'form.failedOpen', rate: 'form.failedRate', reopen: 'form.failedReopen' } as const satisfies Record<FormRequest['form'], string>;

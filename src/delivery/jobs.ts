@@ -82,12 +82,15 @@ export function commentJob(link: LinkRef, reply: { eventKey: string; text: strin
   const { text, author, files } = reply;
   return {
     kind: 'comment',
-    key: `comment:${reply.eventKey}`,
+    key: commentJob.keyOf(reply.eventKey),
     lane: laneOf('provider', link.provider, link.ticketId),
     ticketId: link.ticketId,
     payload: { thread: link.thread, text, author, ...(files?.length ? { files } : {}) },
   };
 }
+
+/** The outbox key of the comment a chat message with this platform id becomes. */
+commentJob.keyOf = (eventKey: string): string => `comment:${eventKey}`;
 
 export function postJob(link: LinkRef, comment: Pick<Comment, 'id' | 'author' | 'text' | 'files'>): PostJob {
   const { author, text, files } = comment;

@@ -125,6 +125,32 @@ describe('Slack acknowledgements when the outbox cannot take a reply', () => {
     expect(await r.h.desk.comments('1')).toHaveLength(1);
   });
 
+  it('takes the event on a later redelivery when the store failed before its mark could be given back', async () => {
+    const r = await startRig({ transport: 'http', eventMarkMs: 400 });
+    rigs.push(r);
+    const cardTs = await openCard(r);
+    failingOnce(r);
+    const { kv } = r.h;
+    const release = kv.release.bind(kv);
+    let releases = 0;
+    kv.release = async (key, owner) => {
+      if (releases++ === 0) throw new Error('store unavailable');
+      return release(key, owner);
+    };
+    const msg = r.fake.addMessage({ text: 'third time lucky', thread_ts: cardTs });
+    const event = messageEvent({ text: msg.text!, ts: msg.ts, thread_ts: cardTs });
+    expect((await postEvent(r.endpoint!, SECRET, event)).status).toBe(500);
+    // Slack's first retry comes at once: the mark still stands and nothing is queued, so it is not acked.
+    expect((await postEvent(r.endpoint!, SECRET, event, { retryNum: 1, retryReason: 'http_error' })).status).toBe(500);
+    await sleep(500); // the mark runs out, as it has long before Slack's retry a minute later
+    expect((await postEvent(r.endpoint!, SECRET, event, { retryNum: 2, retryReason: 'http_error' })).status).toBe(200);
+    await waitFor(async () => (await r.h.desk.comments('1')).length === 1, 'the comment');
+    // Slack's last retry, should it still come: acknowledged, nothing added.
+    expect((await postEvent(r.endpoint!, SECRET, event, { retryNum: 3, retryReason: 'http_error' })).status).toBe(200);
+    await sleep(300);
+    expect(await r.h.desk.comments('1')).toHaveLength(1);
+  });
+
   it('sends no Socket Mode ack, so that Slack delivers the envelope again', async () => {
     const r = await startRig({ transport: 'socket' });
     rigs.push(r);

@@ -51,6 +51,7 @@ export interface RigOptions {
   /** Another provider on the harness's store (see `localProvider` to wrap the local desk). */
   provider?: (kv: KeyValueStore) => TicketProvider;
   perChannelMs?: number;
+  eventMarkMs?: number;
   /** MAX_ATTACHMENT_MB of the bridge. */
   maxAttachmentMb?: number;
   /** DEFAULT_LOCALE as main.ts passes it. */
@@ -76,7 +77,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     SLACK_STAFF_USERGROUP: STAFF_GROUP,
     ...(transport === 'http' ? { SLACK_SIGNING_SECRET: SECRET, PORT: '0' } : { SLACK_APP_TOKEN: SLACK_DEFAULTS.appToken }),
   };
-  const slack = await startOnHarness(h, fake, () => startSlack({ service: h.service, kv: h.kv, logger: silentLogger, env, ...(options.defaultLocale ? { defaultLocale: options.defaultLocale } : {}) }, { perChannelMs: options.perChannelMs ?? 50 }));
+  const slack = await startOnHarness(h, fake, () => startSlack({ service: h.service, kv: h.kv, logger: silentLogger, env, ...(options.defaultLocale ? { defaultLocale: options.defaultLocale } : {}) }, { perChannelMs: options.perChannelMs ?? 50, ...(options.eventMarkMs ? { eventMarkMs: options.eventMarkMs } : {}) }));
   const endpoint = slack.port === undefined ? undefined : `http://127.0.0.1:${slack.port}/slack/events`;
   const send = endpoint ? httpDelivery(fake, endpoint) : await socketDelivery(fake);
   return {
