@@ -86,7 +86,7 @@ export function reopenModal(ticketId: string, say: Say = english): APIModalInter
   return new ModalBuilder()
     .setCustomId(customId.reopenModal(ticketId))
     .setTitle(clip(say('discord.reopen.title', { id: ticketId }), MAX_LABEL))
-    .addLabelComponents(new LabelBuilder().setLabel(clip(say('discord.reopen.reason'), MAX_LABEL)).setTextInputComponent(reason))
+    .addLabelComponents(new LabelBuilder().setLabel(clip(say('form.reopenReason'), MAX_LABEL)).setTextInputComponent(reason))
     .toJSON();
 }
 

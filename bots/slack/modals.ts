@@ -71,7 +71,7 @@ export function registerModals(app: App, rt: SlackRuntime): void {
     const origin = originOf(RateOrigin, view.private_metadata);
     const reason = submittedValues(view.state.values).reason?.trim();
     if (!origin || !reason) {
-      await ack({ response_action: 'errors', errors: { reason: 'Please say why the ticket is reopened.' } });
+      await ack({ response_action: 'errors', errors: { reason: wordsFor(rt, body.user.id)('form.reopenWhy') } });
       return;
     }
     await ack();

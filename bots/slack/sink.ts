@@ -5,7 +5,7 @@ import type { ThreadRef } from '../../src/domain.js';
 import type { Logger } from '../../src/logger.js';
 import { memoryLimiters, type Limiters, type RateLimit } from '../../src/limits.js';
 import type { KeyValueStore } from '../../src/store/index.js';
-import { translator, type Translate } from '../../handlers/i18n.js';
+import { translator, type MessageKey, type Translate } from '../../handlers/i18n.js';
 import type { Locale } from '../../src/config.js';
 import { cardBlocks, cardText, renderThreadMessage } from './blocks.js';
 import { deliveryError } from './delivery-errors.js';
@@ -18,8 +18,12 @@ const POST_EVENT_TYPE = 'ticket_bridge_post';
 
 const ATTEMPT_TTL_MS = 30 * 24 * 3600_000;
 const REPLIES_PAGES = 10;
-/** Answers that say the bot cannot post in a channel until someone changes the channel: a new ticket's card goes to a DM instead. */
-const REFUSED_CHANNEL = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
+/** Answers that say the bot cannot post in a channel until someone changes the channel (a new ticket's card goes to a DM instead), and how the requester is told why. */
+const REFUSED_CHANNEL: ReadonlyMap<string, MessageKey> = new Map([
+  ['not_in_channel', 'slack.refused.notMember'],
+  ['channel_not_found', 'slack.refused.notFound'],
+  ['is_archived', 'slack.refused.archived'],
+]);
 /** Slack takes files up to 1 GB; the outbox holds a relayed file in memory, so the bot stops well before. */
 const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 const UPLOAD_TIMEOUT_MS = 60_000;
@@ -172,7 +176,8 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
     try {
       started = await this.postCard(place.channel, card);
     } catch (error) {
-      if (!(error instanceof ChatDeliveryError) || !REFUSED_CHANNEL.has(error.code ?? '')) throw error;
+      const why = error instanceof ChatDeliveryError && REFUSED_CHANNEL.get(error.code ?? '');
+      if (!why) throw error;
       this.options.logger.error('the ticket channel refuses the bot; the card goes to the requester by DM', {
         channel: place.channel,
         ticketId: card.ticketId,
@@ -182,7 +187,7 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
       started = { ...dm, fellBack: true };
       // Our own words with channel and bot links (ids from the settings and Slack, no relayed text).
       const { channel, ts } = parseThreadRef(dm.thread);
-      const text = this.refusedNotice(place.channel, error.code ?? '');
+      const text = this.refusedNotice(place.channel, why);
       await this.paced(channel, 'chat.postMessage', () => this.options.client.chat.postMessage({ channel, thread_ts: ts, text, link_names: false, unfurl_links: false }));
     }
     await this.options.kv.set(mark, started, ATTEMPT_TTL_MS);
@@ -212,15 +217,13 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
     return id;
   }
 
-  /** Plain words for the requester: what happened, that nothing is lost, and what to ask the operator. */
-  private refusedNotice(channel: string, code: string): string {
-    const why = code === 'is_archived' ? 'that channel is archived' : code === 'channel_not_found' ? 'the bot cannot see that channel' : 'the bot is not a member of that channel';
-    const bot = this.options.botUserId ? `<@${this.options.botUserId}>` : 'the ticket bot';
-    return (
-      `Your ticket's card could not be posted in <#${channel}>: ${why}. The ticket is open and followed here instead: ` +
-      `support's answers arrive in this thread, and your replies in it reach support. ` +
-      `To have tickets posted in <#${channel}>, ask a Slack admin to invite ${bot} to it (or unarchive it).`
-    );
+  /**
+   * Plain words for the requester: what happened, that nothing is lost, and what to ask the
+   * operator. In the card's language, as the DM card above it is.
+   */
+  private refusedNotice(channel: string, why: MessageKey): string {
+    const bot = this.options.botUserId ? `<@${this.options.botUserId}>` : this.t('slack.refused.theBot');
+    return this.t('slack.refused.notice', { channel: `<#${channel}>`, why: this.t(why), bot });
   }
 
   /** Parts of a post already in the thread, by their metadata: part number → the message's ts. */

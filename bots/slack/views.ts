@@ -96,16 +96,16 @@ export function rateView(origin: RateOrigin, t: Translate): types.ModalView {
 }
 
 /** The reopen modal: why the ticket is reopened, which reaches the provider with the reopen. */
-export function reopenView(origin: RateOrigin): types.ModalView {
+export function reopenView(origin: RateOrigin, t: Translate): types.ModalView {
   return {
     type: 'modal',
     callback_id: VIEW.reopen,
-    title: plain(`Reopen #${origin.ticketId}`, 24),
-    submit: plain('Reopen', 24),
-    close: plain('Cancel', 24),
+    title: plain(t('form.reopenTitle', { id: origin.ticketId }), 24),
+    submit: plain(t('button.reopen'), 24),
+    close: plain(t('form.cancel'), 24),
     private_metadata: JSON.stringify(origin),
     blocks: [
-      { type: 'input', block_id: 'reason', label: plain('Why reopen it?'), element: { type: 'plain_text_input', action_id: VALUE, multiline: true, max_length: 2000 } },
+      { type: 'input', block_id: 'reason', label: plain(t('form.reopenReason')), element: { type: 'plain_text_input', action_id: VALUE, multiline: true, max_length: 2000 } },
     ],
   };
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { viewSubmission } from '../../../fakes/slack/index.js';
-import { openFormValues, openedView, startRig, type Rig, type RigOptions } from './rig.js';
+import { SLACK_DEFAULTS, blockActions, viewSubmission, type FakeSlackCall } from '../../../fakes/slack/index.js';
+import { openFormValues, openTicket, openedView, startRig, type Rig, type RigOptions } from './rig.js';
 
 const rigs: Rig[] = [];
 afterEach(async () => {
@@ -8,6 +8,9 @@ afterEach(async () => {
 });
 
 const GRETA = { id: 'U0000000004', name: 'greta', real_name: 'Greta Beispiel', locale: 'de-DE' };
+const C = SLACK_DEFAULTS.channelId;
+const BOT = SLACK_DEFAULTS.botUserId;
+const isCard = (c: FakeSlackCall) => Array.isArray(c.args.blocks) && c.args.thread_ts === undefined && c.response.ok === true;
 
 async function rig(options: RigOptions = {}): Promise<Rig> {
   const r = await startRig({ ...options, fake: { users: [GRETA], ...options.fake } });
@@ -47,5 +50,37 @@ describe('Slack in the person’s language', () => {
     const card = await r.fake.waitFor('chat.postMessage', (c) => Array.isArray(c.args.blocks) && c.args.thread_ts === undefined);
     expect(JSON.stringify(card.args.blocks)).toContain('Solicitado por');
     await r.fake.waitFor('chat.postEphemeral', (c) => c.args.user === GRETA.id && c.args.text === 'Ticket #1 bei Local desk eröffnet.');
+  });
+
+  it('tells the requester in the card’s language, DEFAULT_LOCALE, why the card came to a DM and what to ask for', async () => {
+    const r = await rig({ defaultLocale: 'de', fake: { channels: [{ id: C, name: 'general', is_archived: true }] } });
+    await openTicket(r, { subject: 'Drucker', description: 'brennt' });
+    // The bot's DM with Alice, as the fake names it.
+    const card = await r.fake.waitFor('chat.postMessage', (c) => isCard(c) && c.args.channel === `D${SLACK_DEFAULTS.userId.slice(1)}`);
+    const notice = await r.fake.waitFor('chat.postMessage', (c) => c.args.thread_ts === card.response.ts);
+    expect(notice.args.text).toBe(
+      `Die Karte Ihres Tickets konnte nicht in <#${C}> gepostet werden: dieser Kanal ist archiviert. Das Ticket ist offen und wird stattdessen hier verfolgt: ` +
+        'Die Antworten des Supports kommen in diesem Thread an, und Ihre Antworten darin erreichen den Support. ' +
+        `Damit Tickets in <#${C}> gepostet werden, bitten Sie einen Slack-Admin, <@${BOT}> in den Kanal einzuladen (oder seine Archivierung aufzuheben).`,
+    );
+  });
+
+  it('asks a German requester in German why they reopen, and in German again when they leave it blank', async () => {
+    const alice = { id: SLACK_DEFAULTS.userId, name: SLACK_DEFAULTS.userName, real_name: 'Alice Example', locale: 'de-DE' };
+    const r = await rig({ fake: { users: [alice] } });
+    await openTicket(r, { subject: 'Drucker', description: 'brennt' });
+    const card = await r.fake.waitFor('chat.postMessage', isCard);
+    await r.fake.waitFor('chat.postEphemeral', (c) => /eröffnet/.test(String(c.args.text))); // linked by now
+    await r.h.desk.setStatus('1', 'closed');
+    await r.fake.waitFor('chat.update', (c) => c.args.ts === card.response.ts && JSON.stringify(c.args.blocks).includes('ticket_reopen'));
+
+    await r.send.interaction(blockActions({ actions: [{ action_id: 'ticket_reopen', value: '1' }], message: { ts: card.response.ts as string } }));
+    const opened = await r.fake.waitFor('views.open', (c) => (c.args.view as { callback_id?: string }).callback_id === 'reopen_ticket');
+    const modal = opened.args.view as { title: { text: string }; submit: { text: string }; close: { text: string }; blocks: Array<{ label: { text: string } }> };
+    expect([modal.title.text, modal.submit.text, modal.close.text, modal.blocks[0]!.label.text]).toEqual(['#1 wieder öffnen', 'Wieder öffnen', 'Abbrechen', 'Warum wieder öffnen?']);
+
+    const view = openedView(opened);
+    const blank = await r.send.interaction(viewSubmission({ view: { id: view.id, callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: { reason: { value: { type: 'plain_text_input', value: ' ' } } } } } }));
+    expect(blank).toEqual({ response_action: 'errors', errors: { reason: 'Bitte sagen Sie, warum das Ticket wieder geöffnet wird.' } });
   });
 });

@@ -42,19 +42,48 @@ const SCOPES_OF: Record<string, string[]> = {
   'files.getUploadURLExternal': ['files:write'],
   'files.completeUploadExternal': ['files:write'],
 };
-// Not Web API calls: the slash command and the message shortcut need `commands`.
-// …and the reaction_added event needs `reactions:read`.
-const OTHER_SCOPES = ['commands', 'reactions:read'];
+/**
+ * Each event the manifest subscribes to: the Bolt listener (`app.event(…)`) it reaches and the bot
+ * scopes it needs (Slack's event reference).
+ */
+const EVENTS: Record<string, { listener: string; scopes: string[] }> = {
+  app_home_opened: { listener: 'app_home_opened', scopes: [] },
+  reaction_added: { listener: 'reaction_added', scopes: ['reactions:read'] },
+  // Ticket threads live in public and private channels, and in the DM a card falls back to.
+  'message.channels': { listener: 'message', scopes: ['channels:history'] },
+  'message.groups': { listener: 'message', scopes: ['groups:history'] },
+  'message.im': { listener: 'message', scopes: ['im:history'] },
+};
+// Not a Web API call nor an event: the slash command and the message shortcut need `commands`.
+const OTHER_SCOPES = ['commands'];
+
+const slackSources = (): string[] => {
+  const dir = new URL('bots/slack/', root);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((file) => readFileSync(new URL(file, dir), 'utf8'));
+};
 
 /** Every `client.<method>(` call in bots/slack. */
 function methodsCalled(): Set<string> {
-  const dir = new URL('bots/slack/', root);
   const methods = new Set<string>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
-    const source = readFileSync(new URL(file, dir), 'utf8');
+  for (const source of slackSources()) {
     for (const match of source.matchAll(/\bclient\.((?:[a-z]+\.)+[a-zA-Z]+)\(/g)) methods.add(match[1]!);
   }
   return methods;
+}
+
+/** Every event type a Bolt listener in bots/slack is registered for. */
+function eventsListenedTo(): Set<string> {
+  const events = new Set<string>();
+  for (const source of slackSources()) {
+    const calls = source.match(/\bapp\.(?:event|message)\(/g) ?? [];
+    const named = [...source.matchAll(/\bapp\.event\(\s*'([a-z_]+)'/g)].map((m) => m[1]!);
+    // A listener by pattern or variable (or app.message) would slip past the table: name the type literally.
+    expect(named).toHaveLength(calls.length);
+    for (const event of named) events.add(event);
+  }
+  return events;
 }
 
 const manifest = yaml.load(readFileSync(new URL('manifest.yml', root), 'utf8')) as Manifest;
@@ -68,22 +97,27 @@ describe('Slack app manifest', () => {
     expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ type: 'message', callback_id: SHORTCUT_OPEN })]);
   });
 
-  it('turns interactivity on and subscribes to messages in public and private channels and DMs', () => {
+  it('turns interactivity and events on at the events URL placeholder', () => {
     expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: EVENTS_URL });
     expect(manifest.settings.event_subscriptions.request_url).toBe(EVENTS_URL);
-    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['app_home_opened', 'message.channels', 'message.groups', 'message.im', 'reaction_added']);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
+  });
+
+  it('subscribes to exactly the events the app has listeners for', () => {
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(Object.keys(EVENTS).sort());
+    // A new listener must be added to the table above (and its event to the manifest); a removed one taken out.
+    expect([...eventsListenedTo()].sort()).toEqual([...new Set(Object.values(EVENTS).map((e) => e.listener))].sort());
   });
 
   it('turns the Home tab on, for the App Home the app publishes', () => {
     expect(manifest.features.app_home).toEqual({ home_tab_enabled: true, messages_tab_enabled: false, messages_tab_read_only_enabled: false });
   });
 
-  it('asks for exactly the bot scopes of the Web API methods the code calls', () => {
+  it('asks for exactly the bot scopes of the Web API methods the code calls and the events it subscribes to', () => {
     const called = [...methodsCalled()].sort();
     // A new call must be added to the table above (and its scope to the manifest).
     expect(called).toEqual(Object.keys(SCOPES_OF).sort());
-    const needed = new Set([...OTHER_SCOPES, ...called.flatMap((m) => SCOPES_OF[m]!)]);
+    const needed = new Set([...OTHER_SCOPES, ...called.flatMap((m) => SCOPES_OF[m]!), ...Object.values(EVENTS).flatMap((e) => e.scopes)]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
     // The fake Slack grants what an app installed from the manifest is granted (the doctor checks it).
     expect([...MANIFEST_BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
