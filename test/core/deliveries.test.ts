@@ -23,7 +23,8 @@ describe('chat → provider deliveries (Verifik fake)', () => {
 
   async function setup(): Promise<{ h: Harness; fake: FakeProviderServer; sink: MemorySink; ticketId: string; thread: string }> {
     const fake = await startVerifikFake();
-    const http = createHttpClient(silentLogger, { timeoutMs: 200, retry: { retries: 0, baseMs: 10, maxMs: 50, maxRetryAfterMs: 1_000 } });
+    // A deadline a busy machine's set-up calls meet, well under the slow answer below.
+    const http = createHttpClient(silentLogger, { timeoutMs: 1_000, retry: { retries: 0, baseMs: 10, maxMs: 50, maxRetryAfterMs: 1_000 } });
     const h = await startHarness({ provider: (kv) => createVerifikProvider({ http, logger: silentLogger, kv, env: fake.env }) });
     const sink = new MemorySink();
     h.bridge.attach(sink);
@@ -38,7 +39,7 @@ describe('chat → provider deliveries (Verifik fake)', () => {
 
   it('checks the provider after a timeout and does not write a slow success twice', async () => {
     const { h, fake, ticketId, thread } = await setup();
-    fake.failNext(1, { status: 504, delayMs: 500, afterHandling: true }, THREAD);
+    fake.failNext(1, { status: 504, delayMs: 1_500, afterHandling: true }, THREAD);
     await h.service.reply({ thread, text: 'Still failing', author: ada, eventKey: 'ev-1' });
     await waitFor(async () => (await h.bridge.outbox.get('comment:ev-1'))?.state === 'done', 'delivery', 8_000);
     await new Promise((r) => setTimeout(r, 300));
