@@ -1,6 +1,8 @@
+import type { IncomingFile } from '../src/files.js';
 import type { TicketService } from '../src/service.js';
 import type { Draft } from './command.js';
 import { replyForError } from './errors.js';
+import { fileNotesText } from './files.js';
 import { translator } from './i18n.js';
 import type { Answer, ChatContext } from './types.js';
 
@@ -8,14 +10,16 @@ import type { Answer, ChatContext } from './types.js';
  * Opens a ticket from a submitted form: validate, create at the provider, link it to the person at
  * once, and queue its card (posted by the outbox, where `ctx.place` says, or in a DM). Validation
  * errors come back as field errors with nothing sent. `submission` is the platform's id of the
- * form submission or command.
+ * form submission or command; `files`, those posted with the form.
  */
-export async function openTicket(service: TicketService, ctx: ChatContext, form: unknown, submission: string): Promise<Answer> {
+export async function openTicket(service: TicketService, ctx: ChatContext, form: unknown, submission: string, files: readonly IncomingFile[] = []): Promise<Answer> {
   const t = translator(ctx.locale);
   try {
-    const link = await service.openInChat(form, ctx.actor.requester, { place: ctx.place, submission });
+    const { link, notes } = await service.openInChat(form, ctx.actor.requester, { place: ctx.place, submission, files });
     const thread = ctx.threadWaitMs ? await service.threadOf(link.ticketId, ctx.threadWaitMs) : undefined;
-    return { ok: true, text: t('open.done', { id: link.ticketId, provider: service.providerName }), card: service.card(link), ...(thread ? { thread } : {}) };
+    // The notes (a file left out) follow the sentence saying the ticket is open, a line each.
+    const text = [t('open.done', { id: link.ticketId, provider: service.providerName }), ...fileNotesText(notes, t)].join('\n');
+    return { ok: true, text, card: service.card(link), ...(thread ? { thread } : {}) };
   } catch (error) {
     return replyForError(error, service.providerName, ctx);
   }

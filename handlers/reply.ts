@@ -1,6 +1,7 @@
 import type { Logger } from '../src/logger.js';
 import type { ReplyRequest, TicketService } from '../src/service.js';
 import { replyForError } from './errors.js';
+import { fileNotesText } from './files.js';
 import { translator, type Locale } from './i18n.js';
 import type { Answer } from './types.js';
 
@@ -19,7 +20,7 @@ export async function replyToTicket(service: TicketService, input: ReplyRequest,
     if (!result) return undefined;
     const sent = result.queued ? t('reply.sent', { provider: service.providerName, id: result.link.ticketId }) : t('reply.already');
     // A file left out, or sent as a link: said even where a plain success is silent.
-    if (result.notes.length) return { ok: true, text: result.notes.join('\n'), notice: true };
+    if (result.notes.length) return { ok: true, text: fileNotesText(result.notes, t).join('\n'), notice: true };
     return { ok: true, text: sent };
   } catch (error) {
     return replyForError(error, service.providerName, { logger, locale });

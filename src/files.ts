@@ -79,11 +79,19 @@ export function fileLinksText(files: readonly { name: string; size: number; link
   return files.map((f) => `📎 ${f.name} (${formatSize(f.size)})${f.link ? `: ${f.link}` : noLink}`).join('\n');
 }
 
+/**
+ * Something the person must hear about their files, said in their language by the handlers: a file
+ * over the limit, one that could not be fetched, or that the vendor got links instead of files.
+ */
+export type FileNote =
+  | { kind: 'too_large'; file: string; limit: string }
+  | { kind: 'not_downloaded'; file: string }
+  | { kind: 'links_only'; provider: string };
+
 /** What became of the files of one chat message: those stored for the job, and what to tell the person. */
 export interface TakenFiles {
   refs: FileRef[];
-  /** Plain sentences for the person: a file too large, one that could not be fetched. */
-  notes: string[];
+  notes: FileNote[];
 }
 
 /**
@@ -93,10 +101,10 @@ export interface TakenFiles {
  */
 export async function takeFiles(files: readonly IncomingFile[], blobs: BlobStore, maxBytes: number): Promise<TakenFiles> {
   const refs: FileRef[] = [];
-  const notes: string[] = [];
+  const notes: FileNote[] = [];
   const limit = formatSize(maxBytes);
   for (const file of files) {
-    const tooLarge = `${file.name} is larger than the ${limit} limit for files and was not sent to support; share it another way, or a smaller one.`;
+    const tooLarge: FileNote = { kind: 'too_large', file: file.name, limit };
     if (file.size > maxBytes) {
       notes.push(tooLarge);
       continue;
@@ -106,7 +114,7 @@ export async function takeFiles(files: readonly IncomingFile[], blobs: BlobStore
       bytes = await file.read(maxBytes);
     } catch (error) {
       // The front-end's reader logs why; the person hears which file, not the details.
-      notes.push(error instanceof FileTooLarge ? tooLarge : `${file.name} could not be downloaded from the chat and was not sent to support; please post it again.`);
+      notes.push(error instanceof FileTooLarge ? tooLarge : { kind: 'not_downloaded', file: file.name });
       continue;
     }
     if (bytes.length > maxBytes) {
@@ -117,4 +125,21 @@ export async function takeFiles(files: readonly IncomingFile[], blobs: BlobStore
     refs.push({ name: file.name, contentType: file.contentType, size: bytes.length, blob, ...(file.link ? { link: file.link } : {}) });
   }
   return { refs, notes };
+}
+
+/**
+ * Stored files as a vendor call takes them: with their bytes where it takes `bytes`, else name and
+ * link only (the text names them). Bytes the store no longer holds (kept 30 days) leave the file
+ * out rather than the call; `missing` hears of each.
+ */
+export async function outgoingFiles(refs: readonly FileRef[], blobs: BlobStore, mode: 'bytes' | 'links', missing: (file: FileRef) => void): Promise<OutgoingFile[]> {
+  if (mode !== 'bytes') return refs.map(({ blob: _blob, ...file }) => file);
+  const files: OutgoingFile[] = [];
+  for (const ref of refs) {
+    const { blob, ...file } = ref;
+    const bytes = await blobs.get(blob);
+    if (bytes) files.push({ ...file, bytes });
+    else missing(ref);
+  }
+  return files;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { OpenTicketInput, Requester, type ProviderId } from './domain.js';
+import { FileRef } from './files.js';
 import type { KeyValueStore } from './store/index.js';
 
 /**
@@ -15,6 +16,8 @@ export const Opening = z.object({
   requester: Requester,
   place: z.string(),
   startedAt: z.number(),
+  /** The files posted with the form, already in the store: they go with the ticket, or follow it as its first comment. */
+  files: z.array(FileRef).optional(),
 });
 export type Opening = z.infer<typeof Opening>;
 

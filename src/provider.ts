@@ -65,7 +65,8 @@ export interface TicketProvider {
    * Returns field → message, empty when the input is acceptable.
    */
   validateOpen(input: OpenTicketInput): Record<string, string>;
-  createTicket(input: OpenTicketInput, requester: Requester): Promise<TicketSnapshot>;
+  /** `files` only where `createFiles` says the create call carries them, in that form. */
+  createTicket(input: OpenTicketInput, requester: Requester, files?: readonly OutgoingFile[]): Promise<TicketSnapshot>;
   /** The ticket and all its comments, in the provider's order, each with its origin. */
   getTicket(ticketId: string): Promise<TicketSnapshot>;
   /**
@@ -99,6 +100,13 @@ export interface TicketProvider {
    * person is told once that support got a link). Absent means `links`.
    */
   readonly attachments?: 'bytes' | 'links';
+  /**
+   * How the create call carries the files posted with the open form: `bytes` (the files
+   * themselves) or `links` (each file's chat link, for the vendor to fetch; the description names
+   * them too). Absent: the create call takes none, and the files follow as the ticket's first
+   * comment, through the outbox, carried as `attachments` says.
+   */
+  readonly createFiles?: 'bytes' | 'links';
   /** Words to tell a user when a feature is missing ("<vendor>'s API cannot close tickets …"). */
   readonly unsupported?: Partial<Record<'close' | 'reopen' | 'rate', string>>;
 }

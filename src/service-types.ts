@@ -2,7 +2,7 @@ import type { TicketCard } from './chat.js';
 import type { Delivery } from './delivery/jobs.js';
 import type { OutboxJob } from './delivery/outbox.js';
 import type { Requester, ThreadRef, TicketLink } from './domain.js';
-import type { IncomingFile } from './files.js';
+import type { FileNote, IncomingFile } from './files.js';
 
 // What the ticket service takes and answers: the contract the front-ends and handlers work against.
 
@@ -18,6 +18,14 @@ export interface OpenRequest {
   place: string;
   /** The platform's id of the form submission or command: it names the opening record and its marker. */
   submission: string;
+  /** Files posted with the form; downloaded only when within the size limit. */
+  files?: readonly IncomingFile[];
+}
+
+/** A ticket opened from chat, and what the person should hear about the files posted with it. */
+export interface OpenResult {
+  link: TicketLink;
+  notes: FileNote[];
 }
 
 /** A ticket as `/ticket status` shows it: its link, its card, and its deliveries not yet done. */
@@ -48,5 +56,5 @@ export interface ReplyResult {
   link: TicketLink;
   queued: boolean;
   /** Files left out (too large, not downloadable), or that support got links instead of files. */
-  notes: string[];
+  notes: FileNote[];
 }

@@ -13,14 +13,14 @@ import type { LinkStore } from './links.js';
 import { commentJob, openCardJob, type Delivery } from './delivery/jobs.js';
 import { markedDescription, markerOf, type Opening, type Openings } from './openings.js';
 import type { Outbox } from './delivery/outbox.js';
-import { fileLinksText, takeFiles, type BlobStore, type FileRef } from './files.js';
+import { fileLinksText, outgoingFiles, takeFiles, type BlobStore, type FileRef } from './files.js';
 import { attributedText, capabilitiesOf, type TicketProvider } from './provider.js';
 import { sleep } from './pacing.js';
 import { DEFAULT_FOLLOW_UP_MS, type Relay } from './relay/relay.js';
-import type { Actor, OpenRequest, ReplyRequest, ReplyResult, TicketStatusView } from './service-types.js';
+import type { Actor, OpenRequest, OpenResult, ReplyRequest, ReplyResult, TicketStatusView } from './service-types.js';
 import { filterTickets, nameableTickets, openTickets, type TicketFilter } from './ticket-lists.js';
 
-export type { Actor, OpenRequest, ReplyRequest, ReplyResult, TicketStatusView } from './service-types.js';
+export type { Actor, OpenRequest, OpenResult, ReplyRequest, ReplyResult, TicketStatusView } from './service-types.js';
 export { TICKET_FILTERS, type TicketFilter } from './ticket-lists.js';
 
 interface TicketServiceDeps {
@@ -41,6 +41,9 @@ const Rating = z.object({
   comment: z.string().trim().max(2000).optional(),
 });
 
+/** The words of the comment that carries files the create call could not (the vendor reads English). */
+const OPENING_FILES_TEXT = 'Files sent with the ticket from chat.';
+
 /** Whether a failed create may still have created the ticket (the answer was lost, not a refusal). */
 function mayHaveActed(error: ProviderError): boolean {
   return error.kind === 'timeout' || error.kind === 'unavailable' || error.kind === 'malformed';
@@ -52,6 +55,11 @@ export class TicketService {
 
   get providerName(): string {
     return this.deps.provider.displayName;
+  }
+
+  /** MAX_ATTACHMENT_MB in bytes, for forms that say the limit. */
+  get maxFileBytes(): number {
+    return this.deps.maxFileBytes;
   }
 
   get fields(): readonly OpenField[] {
@@ -82,32 +90,63 @@ export class TicketService {
    * Opens a ticket from chat. An opening record is stored before the create call and the ticket
    * carries its marker, so a process killed during the call leaves something to reconcile. The
    * moment the provider answers the ticket is linked to its requester (status, list and relay
-   * know it) and its card is queued as the first delivery of its chat lane.
+   * know it) and its card is queued as the first delivery of its chat lane. Files posted with the
+   * form are taken in first (see `takeFiles`): one left out leaves the ticket to open without it.
    */
-  async openInChat(raw: unknown, requester: Requester, request: OpenRequest): Promise<TicketLink> {
-    const { provider, openings } = this.deps;
+  async openInChat(raw: unknown, requester: Requester, request: OpenRequest): Promise<OpenResult> {
+    const { provider, openings, blobs, maxFileBytes } = this.deps;
     await provider.refreshFields?.();
     const input = this.validateOpen(raw);
-    const opening: Opening = { ...request, marker: markerOf(request.submission), input, requester, startedAt: Date.now() };
+    const { refs, notes } = await takeFiles(request.files ?? [], blobs, maxFileBytes);
+    const opening: Opening = {
+      place: request.place,
+      submission: request.submission,
+      marker: markerOf(request.submission),
+      input,
+      requester,
+      startedAt: Date.now(),
+      ...(refs.length ? { files: refs } : {}),
+    };
     await openings.begin(opening);
     let snapshot: TicketSnapshot;
     try {
-      snapshot = await provider.createTicket({ ...input, description: markedDescription(input.description, opening.marker) }, requester);
+      snapshot = await this.create(opening);
     } catch (error) {
       // A refusal certainly created nothing; after a timeout or a 5xx the vendor may hold it, and
       // the record stays for the reconciliation to find.
       if (!(error instanceof ProviderError) || !mayHaveActed(error)) await openings.finish(request.submission);
       throw error;
     }
-    return this.finishOpening(opening, snapshot);
+    const link = await this.finishOpening(opening, snapshot);
+    const carried = provider.createFiles ?? provider.attachments ?? 'links';
+    if (refs.length && carried !== 'bytes' && (await this.deps.links.firstLinkNotice(link.ticketId))) {
+      notes.push({ kind: 'links_only', provider: this.providerName });
+    }
+    return { link, notes };
+  }
+
+  /**
+   * The create call: the description with the marker, and the files where the call carries them
+   * (named with their links in the description where the vendor gets links).
+   */
+  private async create({ input, marker, requester, files: refs = [] }: Opening): Promise<TicketSnapshot> {
+    const { provider, blobs } = this.deps;
+    const mode = refs.length ? provider.createFiles : undefined;
+    if (!mode) return provider.createTicket({ ...input, description: markedDescription(input.description, marker) }, requester);
+    // Stored a moment ago by `takeFiles`: no bytes are missing here unless the store lost them.
+    const files = await outgoingFiles(refs, blobs, mode, () => undefined);
+    const description = mode === 'links' ? `${input.description.trimEnd()}\n\n${fileLinksText(refs)}` : input.description;
+    return provider.createTicket({ ...input, description: markedDescription(description, marker) }, requester, files);
   }
 
   /**
    * Links a ticket the provider created for `opening` and queues its card; repeating it (the
    * reconciliation racing the create's own answer) lands on the same link and the same card job.
+   * Files the create call could not carry are queued as the ticket's first comment, once per
+   * submission.
    */
   async finishOpening(opening: Opening, snapshot: TicketSnapshot): Promise<TicketLink> {
-    const { links, outbox, relay, openings } = this.deps;
+    const { links, outbox, relay, openings, provider } = this.deps;
     const known = await links.get(snapshot.ticket.id);
     const link = known ?? this.newLink(snapshot, opening.requester);
     // Queued before the link is saved, so it is the first job of the ticket's chat lane: nothing
@@ -116,6 +155,10 @@ export class TicketService {
     if (!known) {
       await links.save(link);
       await relay.ingest(link, snapshot, { announce: false });
+    }
+    if (opening.files?.length && !provider.createFiles) {
+      const text = attributedText(this.commentText(OPENING_FILES_TEXT, opening.files), opening.requester);
+      await outbox.enqueue(commentJob(link, { eventKey: `open:${opening.submission}`, text, author: opening.requester, files: opening.files }));
     }
     await openings.finish(opening.submission);
     return link;
@@ -154,7 +197,7 @@ export class TicketService {
     const queued = await this.deps.outbox.enqueue(job);
     await this.deps.relay.touch(link.ticketId);
     if (queued && refs.length && this.deps.provider.attachments !== 'bytes' && (await this.deps.links.firstLinkNotice(link.ticketId))) {
-      notes.push(`${this.providerName} takes no files through its API: support received a link to each file instead, which opens only for people who can see this chat.`);
+      notes.push({ kind: 'links_only', provider: this.providerName });
     }
     return { link, queued, notes };
   }

@@ -7,6 +7,7 @@ import { TicketStatus } from '../../src/domain.js';
 import { openStore } from '../../src/store/index.js';
 import { LocalDesk } from './desk.js';
 import type { NewDeskFile } from './files.js';
+import type { DeskFile } from './schemas.js';
 import { formatSize } from '../../src/files.js';
 import { readSettings } from './settings.js';
 
@@ -43,10 +44,13 @@ async function run(args: string[]): Promise<void> {
         console.log(`#${t.id} ${t.subject}`);
         console.log(`status: ${t.status}   priority: ${t.priority ?? '-'}   category: ${t.category ?? '-'}   requester: ${t.requester.name}`);
         if (t.rating) console.log(`rating: ${t.rating.score}/5${t.rating.comment ? ` "${t.rating.comment}"` : ''}`);
-        console.log(`\n${t.description}\n`);
+        const fileLine = (f: DeskFile): string => `    📎 ${f.name} (${formatSize(f.size)}, ${f.contentType})  ${desk.files.pathOf(f.sha256)}`;
+        console.log(`\n${t.description}`);
+        for (const f of t.files ?? []) console.log(fileLine(f));
+        console.log('');
         for (const c of await desk.comments(t.id)) {
           console.log(`${c.createdAt}  ${c.author} (${c.origin}): ${c.text}`);
-          for (const f of c.files ?? []) console.log(`    📎 ${f.name} (${formatSize(f.size)}, ${f.contentType})  ${desk.files.pathOf(f.sha256)}`);
+          for (const f of c.files ?? []) console.log(fileLine(f));
         }
         break;
       }

@@ -21,8 +21,10 @@ export class LocalDesk {
     this.files = new DeskFiles(filesDir);
   }
 
-  async create(input: OpenTicketInput, requester: Requester): Promise<DeskTicket> {
+  /** `files` are the description's: posted with the open form. */
+  async create(input: OpenTicketInput, requester: Requester, files: readonly NewDeskFile[] = []): Promise<DeskTicket> {
     const now = new Date().toISOString();
+    const kept = await Promise.all(files.map((f) => this.files.save(f)));
     const ticket: DeskTicket = {
       id: await this.nextId(),
       subject: input.subject,
@@ -33,6 +35,7 @@ export class LocalDesk {
       requester,
       createdAt: now,
       updatedAt: now,
+      ...(kept.length ? { files: kept } : {}),
     };
     await this.save(ticket);
     await this.kv.add('desk:tickets', ticket.id);

@@ -1,7 +1,9 @@
 import { Priority, type OpenField } from '../../src/domain.js';
 import { ProviderError } from '../../src/errors.js';
+import type { OutgoingFile } from '../../src/files.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
 import { LocalDesk } from './desk.js';
+import type { NewDeskFile } from './files.js';
 import { toSnapshot } from './map.js';
 import { readSettings } from './settings.js';
 
@@ -10,6 +12,10 @@ export { toStatus } from './map.js';
 export { routes } from './routes.js';
 
 const SUBJECT_MAX = 200;
+
+/** The files the desk keeps: those that came with their bytes. */
+const withBytes = (files: readonly OutgoingFile[]): NewDeskFile[] =>
+  files.flatMap((f) => (f.bytes ? [{ name: f.name, contentType: f.contentType, bytes: f.bytes }] : []));
 
 /** The built-in desk: no account, no network; tickets live in the bot's own store. */
 export const createProvider: ProviderFactory = ({ kv, env }): TicketProvider => {
@@ -28,6 +34,7 @@ export const createProvider: ProviderFactory = ({ kv, env }): TicketProvider => 
     id: 'local',
     displayName: 'Local desk',
     attachments: 'bytes',
+    createFiles: 'bytes',
     fields,
     validateOpen(input) {
       const errors: Record<string, string> = {};
@@ -35,8 +42,8 @@ export const createProvider: ProviderFactory = ({ kv, env }): TicketProvider => 
       if (input.category && !categories.includes(input.category)) errors['category'] = `expects one of: ${categories.join(', ')}`;
       return errors;
     },
-    async createTicket(input, requester) {
-      const ticket = await desk.create(input, requester);
+    async createTicket(input, requester, files = []) {
+      const ticket = await desk.create(input, requester, withBytes(files));
       return toSnapshot(ticket, []);
     },
     getTicket: snapshot,
@@ -45,8 +52,7 @@ export const createProvider: ProviderFactory = ({ kv, env }): TicketProvider => 
       return found ? snapshot(found.id) : undefined;
     },
     async addComment(ticketId, comment) {
-      const files = (comment.files ?? []).flatMap((f) => (f.bytes ? [{ name: f.name, contentType: f.contentType, bytes: f.bytes }] : []));
-      const { id } = await desk.comment(ticketId, 'customer', comment.author.name, comment.text, files);
+      const { id } = await desk.comment(ticketId, 'customer', comment.author.name, comment.text, withBytes(comment.files ?? []));
       return { id };
     },
     async readAttachment(ticketId, ref) {

@@ -1,12 +1,13 @@
 import type { z } from 'zod';
 import { ProviderError } from '../../src/errors.js';
+import type { OutgoingFile } from '../../src/files.js';
 import { accessCheck } from '../../src/provider-kit/adapter-kit.js';
 import { allPages, compareDigests } from '../../src/provider-kit/digest-walk.js';
 import type { ProviderRequest } from '../../src/provider-kit/http.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
 import { OPEN_FIELDS, newThreadId, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
 import { routes } from './routes.js';
-import { answerOf, ListAnswer, WireThread, WireTicket, type ReplyBody, type UpdateBody } from './schemas.js';
+import { answerOf, ListAnswer, WireThread, WireTicket, type Attachments, type CreateTicketBody, type ReplyBody, type UpdateBody } from './schemas.js';
 import { readSettings } from './settings.js';
 
 export { readSettings, routes };
@@ -20,6 +21,10 @@ export { toStatus } from './map.js';
 /** Tickets per list page: the list is read whole every cycle, so few large pages. */
 const LIST_LIMIT = 100;
 const LIST_MAX_PAGES = 200;
+
+/** Verifik fetches a file from a URL: it gets each file's chat link (the text names them too). */
+const attachmentsOf = (files: readonly OutgoingFile[]): Attachments =>
+  files.flatMap((f) => (f.link ? [{ filename: f.name, url: f.link, size: f.size, type: f.contentType }] : []));
 
 export const createProvider: ProviderFactory = (deps): TicketProvider => {
   const settings = readSettings(deps.env);
@@ -43,7 +48,7 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
     throw new ProviderError({ kind: 'invalid', provider: 'verifik', method, path, status: 200, ...(vendorMessage ? { vendorMessage } : {}) });
   }
 
-  async function reply(ticketId: string, message: string, attachments: ReplyBody['attachments'] = []): Promise<{ id?: string }> {
+  async function reply(ticketId: string, message: string, attachments: Attachments = []): Promise<{ id?: string }> {
     // Its id is derived from the thread the answer carries, as on reads.
     const thread = await call(WireThread, { ...routes.reply(ticketId), body: { message, ...(attachments.length ? { attachments } : {}) } satisfies ReplyBody });
     return { id: newThreadId(thread) };
@@ -67,8 +72,11 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
 
     validateOpen,
 
-    async createTicket(input, requester) {
-      const body = toCreateBody(input, requester, settings.VERIFIK_CATEGORY);
+    // Files posted with the open form go in the create call as their chat links, as a reply's do.
+    createFiles: 'links',
+    async createTicket(input, requester, files = []) {
+      const attachments = attachmentsOf(files);
+      const body: CreateTicketBody = { ...toCreateBody(input, requester, settings.VERIFIK_CATEGORY), ...(attachments.length ? { attachments } : {}) };
       return snapshot(await call(WireTicket, { ...routes.create(), body }));
     },
 
@@ -76,9 +84,7 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
       return snapshot(await call(WireTicket, routes.get(ticketId)));
     },
 
-    // Verifik fetches a file from a URL: it gets each file's chat link (the text names them too).
-    addComment: (ticketId, comment) =>
-      reply(ticketId, comment.text, (comment.files ?? []).flatMap((f) => (f.link ? [{ filename: f.name, url: f.link, size: f.size, type: f.contentType }] : []))),
+    addComment: (ticketId, comment) => reply(ticketId, comment.text, attachmentsOf(comment.files ?? [])),
 
     async closeTicket(ticketId) {
       await call(WireTicket, { ...routes.update(ticketId), body: { status: 'closed' } satisfies UpdateBody });

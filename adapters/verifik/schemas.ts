@@ -8,23 +8,24 @@ export const STATUSES = ['open', 'pending', 'in_progress', 'resolved', 'closed']
 export type VerifikPriority = (typeof PRIORITIES)[number];
 export type VerifikCategory = (typeof CATEGORIES)[number];
 
-/** Body of `POST /v2/support-tickets` [seed]: all four fields are required by the vendor. */
+/** A file as Verifik takes it [seed]: a URL it fetches, not bytes. */
+const Attachments = z.array(z.object({ filename: z.string(), url: z.string(), size: z.number().int(), type: z.string() }));
+export type Attachments = z.infer<typeof Attachments>;
+
+/** Body of `POST /v2/support-tickets` [seed]: all four fields are required by the vendor; `attachments` is optional. */
 export const CreateTicketBody = z.object({
   title: z.string().min(1),
   description: z.string().min(1),
   priority: z.enum(PRIORITIES),
   category: z.enum(CATEGORIES),
+  attachments: Attachments.optional(),
 });
 export type CreateTicketBody = z.infer<typeof CreateTicketBody>;
 
-/** Body of `POST /v2/support-tickets/{id}/thread` [assumed]. */
-/**
- * A reply [assumed]; its `attachments` have the create call's shape [seed]: Verifik takes a file
- * as a URL it fetches, not as bytes.
- */
+/** Body of `POST /v2/support-tickets/{id}/thread` [assumed]; its `attachments` have the create call's shape [seed]. */
 export const ReplyBody = z.object({
   message: z.string().min(1),
-  attachments: z.array(z.object({ filename: z.string(), url: z.string(), size: z.number().int(), type: z.string() })).optional(),
+  attachments: Attachments.optional(),
 });
 export type ReplyBody = z.infer<typeof ReplyBody>;
 /** Body of `PUT /v2/support-tickets/{id}` for close and reopen [assumed]. */

@@ -1,6 +1,6 @@
 import { failureCause } from './failure-cause.js';
 import { cardOf, ChatDeliveryError, type ChatSinks, type Upload } from '../chat.js';
-import { fileLinksText, type BlobStore, type FileRef, type OutgoingFile } from '../files.js';
+import { fileLinksText, outgoingFiles, type BlobStore, type OutgoingFile } from '../files.js';
 import type { LinkStore } from '../links.js';
 import type { Logger } from '../logger.js';
 import { capabilitiesOf, commentFingerprint, type TicketProvider } from '../provider.js';
@@ -100,27 +100,17 @@ async function addComment(job: OutboxJob<CommentJob>, deps: DeliveryDeps): Promi
       return;
     }
   }
-  const files = await outgoingFiles(job, deps);
+  const files = await filesOf(job, deps);
   const { id } = await provider.addComment(job.ticketId, { text, author, ...(files.length ? { files } : {}) });
   if (id) await links.markOurs(job.ticketId, id);
   await links.markDelivered(job.ticketId, fingerprint, job.key);
 }
 
-/**
- * The job's files as the adapter takes them: with their bytes from the store where the vendor takes
- * files, else name and link only (the text already names them). Bytes the store no longer holds
- * (kept 30 days) leave the file out rather than the comment.
- */
-async function outgoingFiles(job: OutboxJob<CommentJob>, { provider, blobs, logger }: DeliveryDeps): Promise<OutgoingFile[]> {
-  const refs: FileRef[] = job.payload.files ?? [];
-  if (provider.attachments !== 'bytes') return refs.map(({ blob: _blob, ...file }) => file);
-  const files: OutgoingFile[] = [];
-  for (const { blob, ...file } of refs) {
-    const bytes = await blobs.get(blob);
-    if (bytes) files.push({ ...file, bytes });
-    else logger.warn('file bytes no longer stored; the comment goes without it', { key: job.key, file: file.name });
-  }
-  return files;
+/** The job's files as the adapter's comment call takes them (see `outgoingFiles`). */
+function filesOf(job: OutboxJob<CommentJob>, { provider, blobs, logger }: DeliveryDeps): Promise<OutgoingFile[]> {
+  return outgoingFiles(job.payload.files ?? [], blobs, provider.attachments ?? 'links', (file) =>
+    logger.warn('file bytes no longer stored; the comment goes without it', { key: job.key, file: file.name }),
+  );
 }
 
 /**

@@ -37,6 +37,12 @@ async function replyWithFile(start: () => Promise<FakeProviderServer>, factory: 
   return { fake, result, mine, ticketId: link.ticketId };
 }
 
+const linkOnly: [string, () => Promise<FakeProviderServer>, ProviderFactory, Record<string, string>][] = [
+  ['Selectel', startSelectelFake, createSelectel, {}],
+  ['Spacebring', startSpacebringFake, createSpacebring, {}],
+  ['Console Connect', startConsoleconnectFake, createConsoleconnect, {}],
+];
+
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -56,18 +62,49 @@ describe('files at each vendor', () => {
     const { result, mine } = await replyWithFile(startVerifikFake, createVerifik);
     expect(mine.files).toEqual([{ name: 'screen.png', contentType: 'image/png', url: LINK }]);
     expect(mine.text).toContain(`📎 screen.png (48 B): ${LINK}`);
-    expect(result?.notes).toEqual([expect.stringMatching(/takes no files through its API: support received a link/)]);
+    expect(result?.notes).toEqual([{ kind: 'links_only', provider: 'Verifik' }]);
   });
 
-  const linkOnly: [string, () => Promise<FakeProviderServer>, ProviderFactory, Record<string, string>][] = [
-    ['Selectel', startSelectelFake, createSelectel, {}],
-    ['Spacebring', startSpacebringFake, createSpacebring, {}],
-    ['Console Connect', startConsoleconnectFake, createConsoleconnect, {}],
-  ];
   it.each(linkOnly)('%s: the comment names the file with its link', async (_name, start, factory, env) => {
     const { result, mine } = await replyWithFile(start, factory, env);
     expect(mine.text).toContain(`📎 screen.png (48 B): ${LINK}`);
     expect(result?.notes).toHaveLength(1);
+  });
+});
+
+/** Opens a ticket through the whole core on `factory` with a file posted in the form. */
+async function openWithFile(start: () => Promise<FakeProviderServer>, factory: ProviderFactory) {
+  const fake = await start();
+  const http = createHttpClient(silentLogger, FAST);
+  const h = await startHarness({ provider: (kv) => factory({ http, logger: silentLogger, kv, env: fake.env }) });
+  cleanups.push(fake.close, () => http.close(), h.close);
+  h.bridge.attach(new MemorySink());
+  h.bridge.start();
+  const { link, notes } = await h.service.openInChat({ subject: 'Screen is blank', description: 'Since the update' }, ada, { place: 'mem:place', submission: 'form-file', files: [screen()] });
+  return { fake, notes, ticketId: link.ticketId };
+}
+
+describe('files posted with the open form, at each vendor', () => {
+  it('Verifik: the create call carries the chat link in attachments, and the description names it', async () => {
+    const { fake, notes } = await openWithFile(startVerifikFake, createVerifik);
+    const create = fake.requests.find((r) => r.method === 'POST' && r.path === '/v2/support-tickets')?.body as { description: string; attachments: unknown[] };
+    expect(create.attachments).toEqual([{ filename: 'screen.png', url: LINK, size: PNG.length, type: 'image/png' }]);
+    expect(create.description).toContain(`📎 screen.png (48 B): ${LINK}`);
+    expect(notes).toEqual([{ kind: 'links_only', provider: 'Verifik' }]);
+  });
+
+  it('F5: the create call takes no files, so the bytes follow as the first comment', async () => {
+    const { fake, notes, ticketId } = await openWithFile(startF5xcFake, createF5xc);
+    const first = await waitFor(() => fake.comments(ticketId).find((c) => c.byCustomer && c.files?.length), 'the first comment at F5', 8_000);
+    expect(first.files).toEqual([{ name: 'screen.png', contentType: 'image/png', bytes: PNG }]);
+    expect(notes).toEqual([]);
+  });
+
+  it.each(linkOnly)('%s: the first comment names the file with its link', async (_name, start, factory) => {
+    const { fake, notes, ticketId } = await openWithFile(start, factory);
+    const first = await waitFor(() => fake.comments(ticketId).find((c) => c.byCustomer && c.text.includes(LINK)), 'the first comment', 8_000);
+    expect(first.text).toContain(`📎 screen.png (48 B): ${LINK}`);
+    expect(notes).toHaveLength(1);
   });
 });
 

@@ -33,4 +33,15 @@ describe('the desk CLI keeps files', { timeout: 60_000 }, () => {
     expect(show.join('\n')).toMatch(/Support \(agent\): See the diagram/);
     expect((await desk('reply', ticket.id, 'x', '--attach', join(dir, 'missing.png'))).code).toBe(1);
   });
+
+  it('shows the files posted with the open form under the description', async () => {
+    const kv = await openStore(env.STORE_URL);
+    const files = [{ name: 'screen.png', contentType: 'image/png', bytes: Buffer.from('screen bytes') }];
+    const ticket = await new LocalDesk(kv, filesDir).create({ subject: 'Blank screen', description: 'Since the update' }, { key: 'discord:1', name: 'ada' }, files);
+    await kv.close();
+    const show = (await desk('show', ticket.id)).stdout;
+    const at = show.indexOf('Since the update');
+    expect(show[at + 1]).toMatch(/^ {4}📎 screen\.png \(12 B, image\/png\) {2}\S+/);
+    expect(readFileSync(show[at + 1]!.trim().split(/\s+/).at(-1)!, 'utf8')).toBe('screen bytes');
+  });
 });

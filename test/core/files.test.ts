@@ -61,7 +61,7 @@ describe('files from chat to the provider', () => {
     const { h, thread } = await setup({ maxAttachmentMb: 1 });
     const big = offered('dump.bin', PNG, { size: 2 * 1024 * 1024 });
     const result = await h.service.reply({ thread, text: 'see the dump', author: ada, eventKey: 'ev-2', files: [big] });
-    expect(result?.notes).toEqual([expect.stringMatching(/^dump\.bin is larger than the 1\.0 MB limit/)]);
+    expect(result?.notes).toEqual([{ kind: 'too_large', file: 'dump.bin', limit: '1.0 MB' }]);
     expect(big.reads).toBe(0);
     const [comment] = await waitFor(async () => ((await h.desk.comments('1')).length ? h.desk.comments('1') : undefined), 'the comment');
     expect(comment?.text).toMatch(/^see the dump/);
@@ -72,7 +72,7 @@ describe('files from chat to the provider', () => {
     const { h, thread } = await setup();
     const broken = offered('log.txt', PNG, { read: () => Promise.reject(new Error('login page')) });
     const result = await h.service.reply({ thread, text: 'and a log', author: ada, eventKey: 'ev-3', files: [broken] });
-    expect(result?.notes).toEqual([expect.stringMatching(/^log\.txt could not be downloaded/)]);
+    expect(result?.notes).toEqual([{ kind: 'not_downloaded', file: 'log.txt' }]);
   });
 
   it('names each file with its link where the vendor takes no files, and tells the thread once', async () => {
@@ -80,7 +80,7 @@ describe('files from chat to the provider', () => {
     const { h, thread } = await setup({ provider: links });
     const one = await h.service.reply({ thread, text: 'first', author: ada, eventKey: 'ev-4', files: [offered('a.png', PNG)] });
     const two = await h.service.reply({ thread, text: 'second', author: ada, eventKey: 'ev-5', files: [offered('b.png', PNG)] });
-    expect(one?.notes).toEqual([expect.stringMatching(/support received a link to each file/)]);
+    expect(one?.notes).toEqual([{ kind: 'links_only', provider: 'Local desk' }]);
     expect(two?.notes).toEqual([]);
     const comments = await waitFor(async () => ((await h.desk.comments('1')).length === 2 ? h.desk.comments('1') : undefined), 'the comments');
     expect(comments[0]?.text).toContain('📎 a.png (16 B): https://chat.example/files/a.png');

@@ -5,7 +5,7 @@ import { LocalDesk } from '../../adapters/local/desk.js';
 import { createProvider as createLocalProvider } from '../../adapters/local/index.js';
 import { Bridge } from '../../src/bridge.js';
 import type { NewDeskFile } from '../../adapters/local/files.js';
-import type { DeskComment, DeskFile } from '../../adapters/local/schemas.js';
+import type { DeskComment, DeskFile, DeskTicket } from '../../adapters/local/schemas.js';
 import type { TicketStatus } from '../../src/domain.js';
 import { createHttpClient } from '../../src/provider-kit/http.js';
 import { silentLogger, type Logger } from '../../src/logger.js';
@@ -18,8 +18,8 @@ export interface HarnessOptions {
   storeUrl?: string;
   /** A store already open (e.g. one made to fail); closed with the harness. */
   kv?: KeyValueStore;
-  /** Defaults to the local desk on the same store. */
-  provider?: (kv: KeyValueStore) => TicketProvider;
+  /** Defaults to the local desk on the same store; `deskEnv` points a local desk at the harness's files. */
+  provider?: (kv: KeyValueStore, deskEnv: Record<string, string>) => TicketProvider;
   pollIntervalMs?: number;
   /** Poller and outbox leases (default: the Bridge's). */
   leaseMs?: number;
@@ -39,7 +39,9 @@ export interface Harness {
     reply(ticketId: string, text: string, author?: string): Promise<void>;
     setStatus(ticketId: string, status: TicketStatus): Promise<void>;
     comments(ticketId: string): Promise<DeskComment[]>;
-    /** The bytes the desk keeps for a file of a comment. */
+    /** The ticket as the desk keeps it, files of its description included. */
+    ticket(ticketId: string): Promise<DeskTicket>;
+    /** The bytes the desk keeps for a file of a comment or description. */
     file(file: DeskFile): Promise<Buffer>;
     /** The agent edits the last comment of a ticket. */
     editLast(ticketId: string, text: string): Promise<void>;
@@ -58,7 +60,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logger = options.logger ?? silentLogger;
   const filesDir = mkdtempSync(join(tmpdir(), 'desk-files-'));
   const deskEnv = { LOCAL_FILES_DIR: filesDir };
-  const provider = options.provider?.(kv) ?? createLocalProvider({ http, logger, kv, env: deskEnv });
+  const provider = options.provider?.(kv, deskEnv) ?? createLocalProvider({ http, logger, kv, env: deskEnv });
   const bridge = new Bridge({
     provider,
     kv,
@@ -79,6 +81,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       reply: async (ticketId, text, author = 'Grace (support)') => void (await desk.comment(ticketId, 'agent', author, text)),
       setStatus: async (ticketId, status) => void (await desk.setStatus(ticketId, status)),
       comments: (ticketId) => desk.comments(ticketId),
+      ticket: (ticketId) => desk.get(ticketId),
       file: (file) => desk.files.read(file),
       editLast: async (ticketId, text) => desk.editComment(ticketId, (await desk.comments(ticketId)).at(-1)!.id, text),
       replyWith: async (ticketId, text, files) => void (await desk.comment(ticketId, 'agent', 'Grace (support)', text, files)),
