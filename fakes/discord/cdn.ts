@@ -19,15 +19,18 @@ export class FakeCdn {
   origin = '';
   private readonly files = new Map<string, AttachmentFile>();
 
-  /** Stores the files and returns their attachment objects, URLs signed for a day. */
-  attach(channelId: string, files: readonly AttachmentFile[]): Json[] {
+  /**
+   * Stores the files and returns their attachment objects, URLs signed for a day. Files uploaded
+   * in a modal are `ephemeral`: Discord keeps them under /ephemeral-attachments/ and marks them so.
+   */
+  attach(channelId: string, files: readonly AttachmentFile[], ephemeral = false): Json[] {
     return files.map((f) => {
       const id = nextSnowflake();
-      const path = `/attachments/${channelId}/${id}/${encodeURIComponent(f.name)}`;
+      const path = `/${ephemeral ? 'ephemeral-attachments' : 'attachments'}/${channelId}/${id}/${encodeURIComponent(f.name)}`;
       this.files.set(path, f);
       const ex = Math.floor(Date.now() / 1000 + 86_400).toString(16);
       const url = `${this.origin}${path}?ex=${ex}&is=${Math.floor(Date.now() / 1000).toString(16)}&hm=${sign(path, ex)}&`;
-      return { id, filename: f.name, size: f.bytes.length, url, proxy_url: url, content_type: f.contentType || 'application/octet-stream' };
+      return { id, filename: f.name, size: f.bytes.length, url, proxy_url: url, content_type: f.contentType || 'application/octet-stream', ...(ephemeral ? { ephemeral: true } : {}) };
     });
   }
 
@@ -36,10 +39,10 @@ export class FakeCdn {
     return this.files.get(new URL(url).pathname)?.bytes;
   }
 
-  /** Serves GET /attachments/…; false when the path is not the CDN's. */
+  /** Serves GET /attachments/… and /ephemeral-attachments/…; false when the path is not the CDN's. */
   serve(req: IncomingMessage, res: ServerResponse): boolean {
     const url = new URL(req.url ?? '/', 'http://fake');
-    if (!url.pathname.startsWith('/attachments/') || req.method !== 'GET') return false;
+    if (!/^\/(ephemeral-)?attachments\//.test(url.pathname) || req.method !== 'GET') return false;
     const file = this.files.get(url.pathname);
     const ex = url.searchParams.get('ex') ?? '';
     const valid = file && url.searchParams.get('hm') === sign(url.pathname, ex) && parseInt(ex, 16) * 1000 > Date.now();

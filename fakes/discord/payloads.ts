@@ -1,5 +1,6 @@
 // Builders for the INTERACTION_CREATE payloads a member's clicks produce, and a way to wait for
 // what the bot answered. Option types come from the registered command when there is one.
+import type { AttachmentFile } from './cdn.js';
 import type { Hub } from './rest.js';
 import type { FakeInteraction, Json } from './state.js';
 import { DEFAULT_IDS, nextSnowflake } from './state.js';
@@ -23,8 +24,8 @@ export interface CommandInput extends Common {
   /** `{title: 'x', urgent: true}` (types from the registered command, else from the JS value) or raw options. */
   options?: Record<string, OptionValue> | RawOption[];
 }
-/** Text for a text input, the chosen values of a select, the picked option of a radio group. */
-export type ModalAnswer = string | string[];
+/** Text for a text input, the chosen values of a select, the picked option of a radio group, the files put in a file upload. */
+export type ModalAnswer = string | string[] | readonly AttachmentFile[];
 export interface ModalSubmitInput extends Common { customId: string; fields: Record<string, ModalAnswer>; messageId?: string }
 export interface AutocompleteInput extends CommandInput {
   /** The option being typed, and what has been typed so far. */
@@ -101,11 +102,14 @@ export class InteractionHelpers {
     const shown = [...this.hub.state.interactions.values()].reverse()
       .find((it) => it.callback?.type === 9 && (it.callback.data as Json)['custom_id'] === input.customId);
     if (!shown) throw new Error(`The bot showed no modal ${input.customId}`);
-    const components = submission((shown.callback?.data as Json)['components'] as Json[], input.fields);
     const source = input.messageId ? this.message(input.messageId) : undefined;
+    // Uploaded files go to the CDN as ephemeral attachments, under the channel the modal was shown in.
+    const upload = (files: readonly AttachmentFile[]): Json[] => this.hub.cdn.attach(shown.channelId, files, true);
+    const { components, attachments } = submission((shown.callback?.data as Json)['components'] as Json[], input.fields, upload);
     const extra = source ? { message: source } : {};
+    const resolved = attachments.length ? { resolved: { attachments: Object.fromEntries(attachments.map((a) => [a['id'] as string, a])) } } : {};
     return this.send(5, { ...input, ...(source ? { channelId: source['channel_id'] as string } : {}) },
-      { custom_id: input.customId, components }, extra, input.messageId);
+      { custom_id: input.customId, components, ...resolved }, extra, input.messageId);
   }
 
   button(input: ComponentInput): DispatchedInteraction {
@@ -213,14 +217,34 @@ export class InteractionHelpers {
   }
 }
 
-/** The MODAL_SUBMIT components for a shown modal and what the member put in it (ids numbered as Discord does). */
-function submission(shown: Json[], answers: Record<string, ModalAnswer>): Json[] {
+/** The largest file a member's client uploads (the interaction's `attachment_size_limit`). */
+const UPLOAD_LIMIT = 10 * 1024 * 1024;
+
+const isObject = (g: unknown): boolean => typeof g === 'object' && g !== null;
+/** Files for a file upload: a list of them, maybe empty. */
+const isFiles = (given: ModalAnswer | undefined): given is readonly AttachmentFile[] => Array.isArray(given) && given.every(isObject);
+
+/** Whether a file passes a file upload's `file_types` (a group by content type, or an extension). */
+const allowedType = (file: AttachmentFile, types: string[] | undefined): boolean =>
+  !types || types.some((t) => (t.startsWith('.') ? file.name.toLowerCase().endsWith(t.toLowerCase()) : file.contentType.startsWith(`${t}/`)));
+
+/**
+ * The MODAL_SUBMIT components for a shown modal and what the member put in it (ids numbered as
+ * Discord does), and the attachment objects of the files uploaded (for `data.resolved`). Like
+ * Discord's client, a file upload takes no more files than `max_values`, no fewer than
+ * `min_values` unless it may be left empty, none over the upload limit and none of a type it does
+ * not allow.
+ */
+function submission(shown: Json[], answers: Record<string, ModalAnswer>, upload: (files: readonly AttachmentFile[]) => Json[]): { components: Json[]; attachments: Json[] } {
   let nextId = 0;
   const used = new Set<string>();
+  const attachments: Json[] = [];
   const answer = (c: Json): Json => {
     const customId = c['custom_id'] as string;
     const given = answers[customId];
     used.add(customId);
+    const wrong = c['type'] === 19 ? given !== undefined && !isFiles(given) : Array.isArray(given) && given.some(isObject);
+    if (wrong) throw new Error(`modalSubmit: ${customId} ${c['type'] === 19 ? 'takes files' : 'takes no files'}`);
     const base = { type: c['type'], id: (c['id'] as number | undefined) ?? ++nextId, custom_id: customId };
     const isRequired = c['required'] !== false;
     const offered = ((c['options'] as Json[] | undefined) ?? []).map((o) => o['value']);
@@ -244,6 +268,20 @@ function submission(shown: Json[], answers: Record<string, ModalAnswer>): Json[]
         if (picked === null && isRequired) throw new Error(`modalSubmit: ${customId} is required`);
         return { ...base, value: picked };
       }
+      case 19: {
+        const files = isFiles(given) ? given : [];
+        const min = (c['min_values'] as number | undefined) ?? 1;
+        const max = (c['max_values'] as number | undefined) ?? 1;
+        if (files.length === 0 && isRequired) throw new Error(`modalSubmit: ${customId} is required`);
+        if (files.length > 0 && (files.length < min || files.length > max)) throw new Error(`modalSubmit: ${customId} takes ${min} to ${max} files`);
+        for (const f of files) {
+          if (f.bytes.length > UPLOAD_LIMIT) throw new Error(`modalSubmit: ${f.name} is over the client's upload limit`);
+          if (!allowedType(f, c['file_types'] as string[] | undefined)) throw new Error(`modalSubmit: ${customId} does not take ${f.name}`);
+        }
+        const uploaded = upload(files);
+        attachments.push(...uploaded);
+        return { ...base, values: uploaded.map((a) => a['id']) };
+      }
       default:
         throw new Error(`modalSubmit: the fake does not fill component type ${String(c['type'])}`);
     }
@@ -256,5 +294,5 @@ function submission(shown: Json[], answers: Record<string, ModalAnswer>): Json[]
   });
   const unknown = Object.keys(answers).filter((k) => !used.has(k));
   if (unknown.length > 0) throw new Error(`modalSubmit: the modal has no field ${unknown.join(', ')}`);
-  return components;
+  return { components, attachments };
 }

@@ -1,5 +1,6 @@
 // Modal checks (callback type 9) as Discord applies them: top-level action rows with one text input,
-// Labels wrapping one input (text, select, radio group …) and Text Displays; unique custom_ids.
+// Labels wrapping one input (text, select, radio group, file upload …) and Text Displays; unique
+// custom_ids. A file upload anywhere but inside a Label is refused.
 import type { Json } from './state.js';
 import { invalidForm, maxLen, required, text, tooMany, type ApiError, type Issue } from './validate.js';
 
@@ -78,6 +79,33 @@ function radioGroup(c: Json, path: Issue['path'], seen: Set<string>, out: Issue[
   if (choiceOptions(c, path, 2, 10, out) > 1) out.push({ path: [...path, 'options'], code: 'SELECT_COMPONENT_TOO_MANY_DEFAULTS', message: 'Only one option can be the default' });
 }
 
+/** What a file upload may be limited to: a group of types, or a dot-prefixed extension. */
+const FILE_TYPE = /^(image|video|audio|\.[A-Za-z0-9]{1,16})$/;
+
+/**
+ * A file upload (type 19), only ever inside a Label: custom_id, 0–10 files required at least
+ * (`min_values`, default 1), 1–10 at most (`max_values`, default 1), `required` a boolean, and
+ * at most ten `file_types`.
+ */
+function fileUpload(c: Json, path: Issue['path'], seen: Set<string>, out: Issue[]): void {
+  customIdOf(c, path, seen, out);
+  intIn([...path, 'min_values'], c['min_values'], 0, 10, out);
+  intIn([...path, 'max_values'], c['max_values'], 1, 10, out);
+  const minValues = typeof c['min_values'] === 'number' ? c['min_values'] : 1;
+  const maxValues = typeof c['max_values'] === 'number' ? c['max_values'] : 1;
+  if (minValues > maxValues) out.push({ path: [...path, 'min_values'], code: 'NUMBER_TYPE_MAX', message: 'Must be less than or equal to max_values.' });
+  if (c['required'] !== undefined && typeof c['required'] !== 'boolean') out.push({ path: [...path, 'required'], code: 'BOOLEAN_TYPE_CONVERT', message: 'Must be either true or false.' });
+  const types = c['file_types'];
+  if (types === undefined) return;
+  if (!Array.isArray(types) || types.length > 10) {
+    out.push({ path: [...path, 'file_types'], code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 10 or fewer in length.' });
+    return;
+  }
+  types.forEach((t: unknown, i) => {
+    if (typeof t !== 'string' || !FILE_TYPE.test(t)) out.push({ path: [...path, 'file_types', i], code: 'BASE_TYPE_CHOICES', message: 'Must be image, video, audio or a dot-prefixed extension.' });
+  });
+}
+
 /** The component inside a Label (type 18). */
 function labelled(c: Json, path: Issue['path'], seen: Set<string>, out: Issue[]): void {
   const type = c['type'];
@@ -85,6 +113,7 @@ function labelled(c: Json, path: Issue['path'], seen: Set<string>, out: Issue[])
   if (type === 4) textInput(c, path, seen, out, true);
   else if (type === 3) stringSelect(c, path, seen, out);
   else if (type === 21) radioGroup(c, path, seen, out);
+  else if (type === 19) fileUpload(c, path, seen, out);
   else customIdOf(c, path, seen, out);
 }
 

@@ -79,6 +79,56 @@ describe('fake Discord', () => {
     expect(await refused([label({ type: 21, custom_id: 'score', options: options(1) })])).toContain('options');
   });
 
+  it('takes a file upload only inside a Label, with its limits checked', async () => {
+    const modal = async (components: Json[]): Promise<Json> => {
+      const a = fake.interaction.command({ name: 'ticket', subcommand: 'open' });
+      const res = await api(`/interactions/${a.id}/${a.token}/callback`, { method: 'POST', auth: false, body: { type: 9, data: { custom_id: 'm', title: 'T', components } } });
+      return res.status === 204 ? {} : ((await res.json()) as Json);
+    };
+    const upload = (extra: Json = {}) => ({ type: 19, custom_id: 'files', min_values: 0, max_values: 5, required: false, ...extra });
+    const label = (component: Json) => ({ type: 18, label: 'Files', component });
+    expect(await modal([label(upload())])).toEqual({});
+    expect(await modal([label({ type: 19, custom_id: 'files' })])).toEqual({});
+    const refused = async (components: Json[]) => JSON.stringify((await modal(components))['errors']);
+    expect(await refused([upload()])).toContain('UNION_TYPE_CHOICES');
+    expect(await refused([{ type: 1, components: [upload()] }])).toContain('exactly one text input');
+    expect(await refused([label(upload({ custom_id: undefined }))])).toContain('custom_id');
+    expect(await refused([label(upload({ max_values: 11 }))])).toContain('max_values');
+    expect(await refused([label(upload({ max_values: 0 }))])).toContain('max_values');
+    expect(await refused([label(upload({ min_values: 11 }))])).toContain('min_values');
+    expect(await refused([label(upload({ min_values: 3, max_values: 2 }))])).toContain('min_values');
+    expect(await refused([label(upload({ required: 'no' }))])).toContain('required');
+    expect(await refused([label(upload({ file_types: ['pdf'] }))])).toContain('file_types');
+    const text = { type: 18, label: 'Subject', component: { type: 4, custom_id: 'files', style: 1 } };
+    expect(await refused([text, label(upload())])).toContain('COMPONENT_CUSTOM_ID_DUPLICATED');
+  });
+
+  it('submits files put in a modal as ephemeral attachments its CDN serves, within the upload’s limits', async () => {
+    const a = fake.interaction.command({ name: 'ticket', subcommand: 'open' });
+    const components = [
+      { type: 18, label: 'Subject', component: { type: 4, custom_id: 'subject', style: 1 } },
+      { type: 18, label: 'Files', component: { type: 19, custom_id: 'files', min_values: 0, max_values: 2, required: false } },
+    ];
+    await api(`/interactions/${a.id}/${a.token}/callback`, { method: 'POST', auth: false, body: { type: 9, data: { custom_id: 'm', title: 'T', components } } });
+    const png = { name: 'a.png', contentType: 'image/png', bytes: Buffer.from('png bytes') };
+    const submit = fake.interaction.modalSubmit({ customId: 'm', fields: { subject: 'Hi', files: [png] } });
+    const data = submit.payload['data'] as Json;
+    const upload = ((data['components'] as Json[])[1]?.['component'] ?? {}) as Json;
+    const [id] = upload['values'] as string[];
+    const attachment = ((data['resolved'] as Json)['attachments'] as Json)[id!] as Json;
+    expect(attachment).toMatchObject({ id, filename: 'a.png', size: 9, content_type: 'image/png', ephemeral: true });
+    expect(String(attachment['url'])).toMatch(/\/ephemeral-attachments\//);
+    expect(Buffer.from(await (await fetch(String(attachment['url']))).arrayBuffer()).toString()).toBe('png bytes');
+
+    const empty = fake.interaction.modalSubmit({ customId: 'm', fields: { subject: 'Hi' } });
+    expect(((empty.payload['data'] as Json)['components'] as Json[])[1]?.['component']).toMatchObject({ type: 19, values: [] });
+    expect((empty.payload['data'] as Json)['resolved']).toBeUndefined();
+    expect(() => fake.interaction.modalSubmit({ customId: 'm', fields: { subject: 'Hi', files: [png, png, png] } })).toThrow(/takes 0 to 2 files/);
+    expect(() => fake.interaction.modalSubmit({ customId: 'm', fields: { subject: [png] } })).toThrow(/takes no files/);
+    const huge = { ...png, bytes: Buffer.alloc(10 * 1024 * 1024 + 1) };
+    expect(() => fake.interaction.modalSubmit({ customId: 'm', fields: { subject: 'Hi', files: [huge] } })).toThrow(/upload limit/);
+  });
+
   it('takes autocomplete suggestions only for an autocomplete, at most 25', async () => {
     const put = (path: string, body: unknown) => api(path, { method: 'PUT', body });
     const bad = await put(`/applications/${fake.applicationId}/commands`, [{ name: 'ticket', description: 'd', name_localizations: { de: 'Ticket Öffnen' } }]);
