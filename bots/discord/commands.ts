@@ -8,7 +8,7 @@ import {
 } from 'discord.js';
 import type { OpenField } from '../../src/domain.js';
 import { TICKET_FILTERS } from '../../src/service.js';
-import { MODAL_ROWS } from './modals.js';
+import { FIELD_ROWS } from './modals.js';
 import type { MessageKey } from '../../handlers/i18n.js';
 import { localizations, say } from './words.js';
 
@@ -26,12 +26,13 @@ interface OpenFormPlan {
 
 /**
  * Subject and description first, then the provider's other fields, lists included (a modal Label
- * holds a select): five fit in a modal. A field past the fifth becomes an option of `/ticket open`.
+ * holds a select): four fit in a modal beside the file upload. A field past the fourth becomes an
+ * option of `/ticket open`.
  */
 export function planOpenForm(fields: readonly OpenField[]): OpenFormPlan {
   const first = (name: string): OpenField[] => fields.filter((f) => f.name === name);
   const ordered = [...first('subject'), ...first('description'), ...fields.filter((f) => f.name !== 'subject' && f.name !== 'description')];
-  return { modal: ordered.slice(0, MODAL_ROWS), options: ordered.slice(MODAL_ROWS) };
+  return { modal: ordered.slice(0, FIELD_ROWS), options: ordered.slice(FIELD_ROWS) };
 }
 
 function fieldOption(field: OpenField): APIApplicationCommandBasicOption {

@@ -1,4 +1,5 @@
-import type { Attachment, Message } from 'discord.js';
+import type { Message } from 'discord.js';
+import { z } from 'zod';
 import { downloadFile } from '../../src/download.js';
 import type { IncomingFile } from '../../src/files.js';
 import type { DiscordContext } from './context.js';
@@ -8,12 +9,26 @@ const DISCORD_CDN_HOSTS = ['cdn.discordapp.com', 'media.discordapp.net'];
 const DOWNLOAD_TIMEOUT_MS = 30_000;
 
 /**
- * A message's attachments, for the core to take. The CDN URL is signed, so it needs no token (none
- * is sent), and it is the link a vendor that takes no files gets (it expires after about a day).
+ * What the bot keeps of a Discord attachment (a message's, or one uploaded in a modal): enough to
+ * download it later, while its signed URL lasts (about a day).
  */
-export function messageFiles(ctx: DiscordContext, message: Message): IncomingFile[] {
+export const Upload = z.object({
+  id: z.string(),
+  name: z.string().min(1),
+  url: z.string(),
+  size: z.number().int().nonnegative(),
+  contentType: z.string().nullable(),
+});
+export type Upload = z.infer<typeof Upload>;
+
+/**
+ * Attachments, for the core to take. The CDN URL is signed, so it needs no token (none is sent),
+ * and it is the link a vendor that takes no files gets (it expires after about a day). Only
+ * Discord's CDN hosts are downloaded from.
+ */
+export function attachmentFiles(ctx: DiscordContext, attachments: Iterable<Upload>): IncomingFile[] {
   const hosts = [...DISCORD_CDN_HOSTS, new URL(ctx.settings.apiUrl).hostname];
-  return [...message.attachments.values()].map((a: Attachment) => {
+  return [...attachments].map((a) => {
     const contentType = a.contentType ?? 'application/octet-stream';
     return {
       name: a.name,
@@ -31,3 +46,6 @@ export function messageFiles(ctx: DiscordContext, message: Message): IncomingFil
     };
   });
 }
+
+/** A message's attachments (see `attachmentFiles`). */
+export const messageFiles = (ctx: DiscordContext, message: Message): IncomingFile[] => attachmentFiles(ctx, message.attachments.values());

@@ -6,6 +6,7 @@ import type { OpenField } from '../../src/domain.js';
 import type { FormRequest, Reply } from '../../handlers/types.js';
 import { planOpenForm } from './commands.js';
 import type { DiscordContext } from './context.js';
+import { Upload } from './files.js';
 import { openModal, rateModal, reopenModal } from './modals.js';
 import { answerNow } from './replies.js';
 import type { Say } from './words.js';
@@ -15,6 +16,7 @@ const PENDING_TTL_MS = 30 * 60_000;
 const pendingKey = (id: string): string => `discord:open:${id}`;
 const refillKey = (id: string): string => `discord:refill:${id}`;
 const placeKey = (id: string): string => `discord:place:${id}`;
+const uploadsKey = (id: string): string => `discord:uploads:${id}`;
 /**
  * A modal must be shown within Discord's 3 s, so a provider slow to list its choices (Selectel's
  * categories) gets this long; after it the form shows the choices it last had.
@@ -56,7 +58,8 @@ async function showForm(ctx: DiscordContext, interaction: ModalCapable, form: Fo
     return;
   }
   const plan = planOpenForm(await currentFields(ctx));
-  await interaction.showModal(openModal({ providerName: ctx.service.providerName, fields: plan.modal, pending: interaction.id, prefill: form.draft, say }));
+  const { providerName, maxFileBytes } = ctx.service;
+  await interaction.showModal(openModal({ providerName, maxFileBytes, fields: plan.modal, pending: interaction.id, prefill: form.draft, say }));
   const inModal = new Set<string>(plan.modal.map((f) => f.name));
   const options = Object.fromEntries(Object.entries(form.draft).filter(([name, value]) => value && !inModal.has(name)));
   if (Object.keys(options).length > 0) await ctx.kv.set(pendingKey(interaction.id), options, PENDING_TTL_MS);
@@ -70,6 +73,22 @@ export async function pendingOptions(ctx: DiscordContext, pending: string): Prom
 
 export async function forgetPending(ctx: DiscordContext, pending: string): Promise<void> {
   await ctx.kv.delete(pendingKey(pending));
+  await ctx.kv.delete(uploadsKey(pending));
+}
+
+/**
+ * Keeps the files a form of `pending` carried when it did not open a ticket (refused, or waiting on
+ * the similar-ticket choice): Discord cannot put them into the upload again, so they stay with the
+ * draft and go with the ticket when it opens.
+ */
+export async function keepUploads(ctx: DiscordContext, pending: string, uploads: readonly Upload[]): Promise<void> {
+  if (uploads.length) await ctx.kv.set(uploadsKey(pending), uploads, PENDING_TTL_MS);
+}
+
+/** The files kept for the form `pending` names; none when there were none or they expired. */
+export async function keptUploads(ctx: DiscordContext, pending: string): Promise<Upload[]> {
+  const kept = z.array(Upload).safeParse(await ctx.kv.get(uploadsKey(pending)));
+  return kept.success ? kept.data : [];
 }
 
 /** A refused form: what was typed, what was wrong with it, and the command options it carried. */
@@ -93,7 +112,9 @@ export async function showRefill(ctx: DiscordContext, interaction: ButtonInterac
   if (!kept) return answerNow(ctx, interaction, expired);
   const { pending, draft, errors } = kept;
   const plan = planOpenForm(await currentFields(ctx));
-  await interaction.showModal(openModal({ providerName: ctx.service.providerName, fields: plan.modal, pending, prefill: draft, errors, say }));
+  const { providerName, maxFileBytes } = ctx.service;
+  const files = (await keptUploads(ctx, pending)).map((u) => u.name);
+  await interaction.showModal(openModal({ providerName, maxFileBytes, fields: plan.modal, pending, prefill: draft, errors, kept: files, say }));
 }
 
 /** Where the thread of the form `pending` names starts: the channel of the message it came from. */

@@ -14,15 +14,17 @@ import { dispatch, type CommandOrigin } from '../../handlers/dispatch.js';
 import { openTicket } from '../../handlers/open-ticket.js';
 import { rateTicket, ratingForm } from '../../handlers/rate.js';
 import { reopenForm, reopenTicket } from '../../handlers/reopen.js';
+import { replyById } from '../../handlers/reply.js';
 import { draftAsComment, similarOpenTicket, similarPrompt } from '../../handlers/similar.js';
 import type { Answer, ChatContext } from '../../handlers/types.js';
 import { suggestTickets } from './autocomplete.js';
 import { NO_MENTIONS } from './client.js';
 import { COMMAND_NAME, OPEN_FROM_MESSAGE, planOpenForm } from './commands.js';
 import { actorOf, type DiscordContext } from './context.js';
-import { answerAtOnce, forgetPending, keepRefill, keptRefill, messageDraft, pendingOptions, placeOf, showRefill, type ModalCapable } from './forms.js';
+import { attachmentFiles } from './files.js';
+import { answerAtOnce, forgetPending, keepRefill, keepUploads, keptRefill, keptUploads, messageDraft, pendingOptions, placeOf, showRefill, type ModalCapable } from './forms.js';
 import { customId, parseCustomId, placeRef, threadRef } from './ids.js';
-import { submittedValues } from './modals.js';
+import { submittedValues, uploadedFiles } from './modals.js';
 import { openFromReaction } from './reactions.js';
 import { answerLater, answerNow, renderReply } from './replies.js';
 import { localeOf, sayFor, type Say } from './words.js';
@@ -144,21 +146,26 @@ async function modalSubmit(ctx: DiscordContext, interaction: ModalSubmitInteract
     return answerLater(ctx, interaction, async () => renderReply(await reopenTicket(service, chatContext(ctx, interaction), parsed.ticketId, reason)));
   }
   if (parsed?.kind !== 'open') return answerNow(ctx, interaction, say('discord.stale.form'));
+  const { pending } = parsed;
   await answerLater(ctx, interaction, async () => {
-    const hctx = chatContext(ctx, interaction, (await placeOf(ctx, parsed.pending)) ?? interaction.channelId);
-    const form: Record<string, string | undefined> = { ...(await pendingOptions(ctx, parsed.pending)) };
+    const hctx = chatContext(ctx, interaction, (await placeOf(ctx, pending)) ?? interaction.channelId);
+    const form: Record<string, string | undefined> = { ...(await pendingOptions(ctx, pending)) };
     for (const [name, value] of Object.entries(values)) if (value.trim() !== '') form[name] = value;
+    // Files a refused form carried, then those uploaded now (the upload took no more than there is room for).
+    const uploads = [...(await keptUploads(ctx, pending)), ...uploadedFiles(interaction)];
     const similar = await similarOpenTicket(service, hctx.actor.requester, Draft.parse(form)).catch(() => undefined);
     if (similar) {
-      await keepRefill(ctx, interaction.id, { pending: parsed.pending, draft: Draft.parse(form), errors: {} });
+      await keepRefill(ctx, interaction.id, { pending, draft: Draft.parse(form), errors: {} });
+      await keepUploads(ctx, pending, uploads);
       return similarChoice(similar.ticketId, similarPrompt(similar, hctx.locale), interaction.id, say);
     }
-    const reply = await openTicket(service, hctx, form, `discord:${interaction.id}`);
-    if (reply.ok) await forgetPending(ctx, parsed.pending);
+    const reply = await openTicket(service, hctx, form, `discord:${interaction.id}`, attachmentFiles(ctx, uploads));
+    if (reply.ok) await forgetPending(ctx, pending);
     const labels = new Map(service.fields.map((f) => [f.name as string, f.label]));
     const typed = Object.entries(values).map(([name, value]) => ({ label: labels.get(name) ?? name, value }));
     if (!reply.fieldErrors) return renderReply(reply, typed, say);
-    await keepRefill(ctx, interaction.id, { pending: parsed.pending, draft: Draft.parse(values), errors: reply.fieldErrors });
+    await keepRefill(ctx, interaction.id, { pending, draft: Draft.parse(values), errors: reply.fieldErrors });
+    await keepUploads(ctx, pending, uploads);
     return withFixButton(renderReply(withLabels(reply, labels), typed, say), interaction.id, say('button.openAgain'));
   });
 }
@@ -180,19 +187,24 @@ function similarChoice(ticketId: string, prompt: string, submitId: string, say: 
   return { content: prompt, components: [new ActionRowBuilder<ButtonBuilder>().addComponents(add, anyway)], allowedMentions: NO_MENTIONS };
 }
 
-/** The choice under the similar-ticket prompt; the draft becomes one comment however often Add is pressed. */
+/**
+ * The choice under the similar-ticket prompt: the draft and its files become one comment however
+ * often Add is pressed, or the new ticket (Add when that ticket is no longer open opens it too).
+ */
 async function similarChosen(ctx: DiscordContext, interaction: ButtonInteraction, choice: { choice: string; submit: string }, say: Say): Promise<void> {
   const kept = await keptRefill(ctx, choice.submit);
   if (!kept) return answerNow(ctx, interaction, say('form.draftExpired'));
-  const origin = { ...deferredOrigin(ctx, interaction), eventKey: `discord:similar:${choice.submit}` };
+  const eventKey = `discord:similar:${choice.submit}`;
   await answerLater(ctx, interaction, async () => {
-    if (choice.choice === 'add') {
-      const similar = await similarOpenTicket(ctx.service, actorOf(ctx.settings, interaction.user, interaction.member).requester, kept.draft);
-      if (!similar) return renderReply(await dispatch(ctx.service, { name: 'open', fields: kept.draft }, origin), [], say);
-      return renderReply(await dispatch(ctx.service, { name: 'reply', ticketId: similar.ticketId, text: draftAsComment(kept.draft) }, origin), [], say);
-    }
+    const files = attachmentFiles(ctx, await keptUploads(ctx, kept.pending));
     const hctx = chatContext(ctx, interaction, (await placeOf(ctx, kept.pending)) ?? interaction.channelId);
-    const reply = await openTicket(ctx.service, hctx, kept.draft, `discord:similar:${choice.submit}`);
+    const similar = choice.choice === 'add' ? await similarOpenTicket(ctx.service, hctx.actor.requester, kept.draft) : undefined;
+    if (similar) {
+      const { actor, logger, locale } = hctx;
+      const comment = { ticketId: similar.ticketId, text: draftAsComment(kept.draft), author: actor.requester, isStaff: actor.isStaff, eventKey, files };
+      return renderReply(await replyById(ctx.service, comment, logger, locale), [], say);
+    }
+    const reply = await openTicket(ctx.service, hctx, kept.draft, eventKey, files);
     if (reply.ok) await forgetPending(ctx, kept.pending);
     return renderReply(reply, [], say);
   });

@@ -1,5 +1,6 @@
 import {
   ComponentType,
+  FileUploadBuilder,
   LabelBuilder,
   ModalBuilder,
   RadioGroupBuilder,
@@ -10,6 +11,8 @@ import {
   type ModalSubmitInteraction,
 } from 'discord.js';
 import type { OpenField } from '../../src/domain.js';
+import { formatSize } from '../../src/files.js';
+import type { Upload } from './files.js';
 import { customId } from './ids.js';
 import { clip } from './messages.js';
 import { say as english, type Say } from './words.js';
@@ -22,7 +25,13 @@ const MAX_PLACEHOLDER = 100;
 const MAX_SELECT_OPTIONS = 25;
 const MAX_OPTION_TEXT = 100;
 /** A modal holds at most five top-level components. */
-export const MODAL_ROWS = 5;
+const MODAL_ROWS = 5;
+/** The open form's provider fields: the fifth row is the file upload. */
+export const FIELD_ROWS = MODAL_ROWS - 1;
+/** The most files the open form takes; Discord allows ten in one upload, five keep the opening quick. */
+export const MAX_OPEN_FILES = 5;
+/** The open form's file upload (no provider field has this name). */
+export const FILES_ID = 'files';
 
 /** A list Discord can show as a select: 1–25 choices whose values fit a select option. */
 export const fitsSelect = (field: OpenField): boolean =>
@@ -63,20 +72,42 @@ function fieldLabel(field: OpenField, say: Say, filled: Filled): LabelBuilder {
   return label.setTextInputComponent(input);
 }
 
-/** The open-ticket form: one Label per field (at most five), prefilled and with last time's errors. */
+/**
+ * The optional file upload under the fields: up to MAX_OPEN_FILES files, fewer by those a refused
+ * form already carries (Discord cannot show them in the upload again, so the description names
+ * them); none when those fill it.
+ */
+function filesLabel(say: Say, maxFileBytes: number, kept: readonly string[]): LabelBuilder | undefined {
+  const room = MAX_OPEN_FILES - kept.length;
+  if (room <= 0) return undefined;
+  const upload = new FileUploadBuilder().setCustomId(FILES_ID).setRequired(false).setMinValues(0).setMaxValues(room);
+  const description = kept.length
+    ? say('discord.form.filesKept', { files: kept.join(', ') })
+    : say('discord.form.filesHint', { count: MAX_OPEN_FILES, limit: formatSize(maxFileBytes) });
+  return new LabelBuilder().setLabel(clip(say('discord.form.files'), MAX_LABEL)).setDescription(clip(description, MAX_DESCRIPTION)).setFileUploadComponent(upload);
+}
+
+/**
+ * The open-ticket form: one Label per field (at most four), prefilled and with last time's errors,
+ * then the file upload. `kept` names the files a refused form carries.
+ */
 export function openModal(input: {
   providerName: string;
   fields: readonly OpenField[];
   pending: string;
+  maxFileBytes: number;
   say?: Say;
   prefill?: Partial<Record<string, string>>;
   errors?: Partial<Record<string, string>>;
+  kept?: readonly string[];
 }): APIModalInteractionResponseCallbackData {
   const say = input.say ?? english;
+  const labels = input.fields.slice(0, FIELD_ROWS).map((field) => fieldLabel(field, say, { value: input.prefill?.[field.name], error: input.errors?.[field.name] }));
+  const files = filesLabel(say, input.maxFileBytes, input.kept ?? []);
   return new ModalBuilder()
     .setCustomId(customId.openModal(input.pending))
     .setTitle(clip(say('discord.form.title', { provider: input.providerName }), MAX_LABEL))
-    .addLabelComponents(input.fields.slice(0, MODAL_ROWS).map((field) => fieldLabel(field, say, { value: input.prefill?.[field.name], error: input.errors?.[field.name] })))
+    .addLabelComponents(files ? [...labels, files] : labels)
     .toJSON();
 }
 
@@ -107,6 +138,17 @@ export function rateModal(ticketId: string, say: Say = english): APIModalInterac
       new LabelBuilder().setLabel(clip(say('form.rateComment'), MAX_LABEL)).setTextInputComponent(comment),
     )
     .toJSON();
+}
+
+/** The files uploaded in a submitted modal, with what the bot needs to download them. */
+export function uploadedFiles(interaction: ModalSubmitInteraction): Upload[] {
+  const uploads: Upload[] = [];
+  for (const field of interaction.fields.fields.values()) {
+    if (field.type !== ComponentType.FileUpload) continue;
+    // discord.js leaves `attachments` out when nothing was uploaded.
+    for (const a of field.attachments?.values() ?? []) uploads.push({ id: a.id, name: a.name, url: a.url, size: a.size, contentType: a.contentType });
+  }
+  return uploads;
 }
 
 /** Every answer of a submitted modal by custom_id: typed text, the chosen option, the picked radio. */

@@ -25,8 +25,10 @@ export function renderReply(reply: Answer, typed: readonly { label: string; valu
   const quoted = !reply.ok && typed.length > 0 ? typedTextEmbeds(typed) : [];
   const note = quoted.length > 0 ? `\n${say('form.draftKept')}` : '';
   const embeds: APIEmbed[] = [...(card?.embeds ?? []), ...quoted].slice(0, 10);
+  // The link completes the answer's first sentence ("Ticket #3 opened …"); notes follow on lines of their own.
+  const [first = '', ...rest] = reply.text.split('\n');
   return {
-    content: clip(`${reply.text}${link}${note}`, MAX_CONTENT),
+    content: clip([`${first}${link}`, ...rest].join('\n') + note, MAX_CONTENT),
     embeds,
     components: card?.components ?? pageButtons(reply.page, say),
     allowedMentions: NO_MENTIONS,

@@ -195,7 +195,7 @@ describe('Discord front-end', () => {
     expect(open?.['options']).toEqual([]);
     const shown = await s.fake.interaction.command({ name: 'ticket', subcommand: 'open' }).replies();
     const modal = shown.callback?.data as Json;
-    expect((modal['components'] as Json[]).map((c) => [c['type'], c['label']])).toEqual([[18, 'Subject'], [18, 'Description'], [18, 'Priority'], [18, 'Category']]);
+    expect((modal['components'] as Json[]).map((c) => [c['type'], c['label']])).toEqual([[18, 'Subject'], [18, 'Description'], [18, 'Priority'], [18, 'Category'], [18, 'Files (optional)']]);
     const [subject, , priority] = modalFields(modal);
     expect(subject?.['type']).toBe(4);
     expect(priority?.['type']).toBe(3);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_IDS } from '../../../fakes/discord/index.js';
+import { DEFAULT_IDS, type AttachmentFile, type Json } from '../../../fakes/discord/index.js';
 import { waitFor } from '../../support/harness.js';
-import { openThroughDiscord, sleep, useStacks } from './stack.js';
+import { finalAnswer, modalFields, openThroughDiscord, sleep, useStacks, type Stack } from './stack.js';
 
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64, 3)]);
 
@@ -54,5 +54,72 @@ describe('agent files into the Discord thread', () => {
     const upload = s.fake.calls.find((c) => c.method === 'POST' && c.files.length > 0);
     expect(upload?.files.map((f) => [f.name, f.size])).toEqual([['chart.png', PNG.length]]);
     expect(s.fake.messages(threadId).some((m) => /Here is the chart/.test(String(m['content'])))).toBe(true);
+  });
+});
+
+describe('files put in the Discord open form', () => {
+  const stack = useStacks();
+  const screen: AttachmentFile = { name: 'screen.png', contentType: 'image/png', bytes: PNG };
+
+  /** `/ticket open`, then the form submitted with `fields`; the final answer. */
+  async function submitForm(s: Stack, fields: Record<string, string | string[] | AttachmentFile[]>): Promise<Json> {
+    const shown = await s.fake.interaction.command({ name: 'ticket', subcommand: 'open' }).replies();
+    const customId = (shown.callback?.data as Json)['custom_id'] as string;
+    return finalAnswer(await s.fake.interaction.modalSubmit({ customId, fields }).replies());
+  }
+
+  const ticketOf = (answer: Json): string => /#(\S+?) opened/.exec(String(answer['content']))?.[1] ?? '';
+
+  it('offers an optional upload of up to five files, and the desk keeps a PNG with the ticket, name and bytes', async () => {
+    const s = await stack();
+    const shown = await s.fake.interaction.command({ name: 'ticket', subcommand: 'open' }).replies();
+    const modal = shown.callback?.data as Json;
+    const label = (modal['components'] as Json[]).at(-1);
+    expect(label).toMatchObject({ type: 18, label: 'Files (optional)', description: 'Up to 5 files, at most 10.0 MB each: screenshots, logs …' });
+    expect(modalFields(modal).at(-1)).toEqual({ type: 19, custom_id: 'files', required: false, min_values: 0, max_values: 5 });
+
+    const { ticketId } = await openThroughDiscord(s, { subject: 'Blank screen', description: 'See the screenshot', files: [screen] });
+    const ticket = await s.h.desk.ticket(ticketId);
+    expect(ticket.files?.map((f) => [f.name, f.contentType, f.size])).toEqual([['screen.png', 'image/png', PNG.length]]);
+    expect(await s.h.desk.file(ticket.files![0]!)).toEqual(PNG);
+    await sleep(300);
+    expect(await s.h.desk.comments(ticketId)).toEqual([]);
+  });
+
+  it('opens the ticket without a file over MAX_ATTACHMENT_MB, and says so', async () => {
+    const s = await stack({ maxAttachmentMb: 1 });
+    const dump: AttachmentFile = { name: 'core.dump', contentType: 'application/octet-stream', bytes: Buffer.alloc(1024 * 1024 + 1) };
+    const answer = await submitForm(s, { subject: 'Crash', description: 'Dump attached', files: [dump, screen] });
+    const [opened, note] = String(answer['content']).split('\n');
+    expect(opened).toMatch(/^Ticket #\S+ opened with Local desk\. Follow it here: <#\d+>$/);
+    expect(note).toBe('core.dump is larger than the 1.0 MB limit for files and was not sent to support; share it another way, or a smaller one.');
+    expect(answer['mention_everyone']).toBe(false);
+    expect((await s.h.desk.ticket(ticketOf(answer))).files?.map((f) => f.name)).toEqual(['screen.png']);
+  });
+
+  it('keeps the files of a refused form, names them in the form shown again, and opens with them', async () => {
+    const s = await stack();
+    const refused = await submitForm(s, { subject: '   ', description: 'The story', files: [screen] });
+    const fix = ((refused['components'] as Json[])[0]?.['components'] as Json[])[0] as Json;
+    const again = await s.fake.interaction.button({ customId: fix['custom_id'] as string, messageId: refused['id'] as string }).replies();
+    const modal = again.callback?.data as Json;
+    expect((modal['components'] as Json[]).at(-1)?.['description']).toBe('Already attached: screen.png. Add more here if you like.');
+    expect(modalFields(modal).at(-1)?.['max_values']).toBe(4);
+    const log: AttachmentFile = { name: 'app.log', contentType: 'text/plain', bytes: Buffer.from('boom\n') };
+    const opened = await finalAnswer(await s.fake.interaction.modalSubmit({ customId: modal['custom_id'] as string, fields: { subject: 'Fixed', files: [log] } }).replies());
+    const files = (await s.h.desk.ticket(ticketOf(opened))).files ?? [];
+    expect(files.map((f) => f.name)).toEqual(['screen.png', 'app.log']);
+    expect(await s.h.desk.file(files[1]!)).toEqual(log.bytes);
+  });
+
+  it('adds the files to the similar open ticket when the member chooses Add', async () => {
+    const s = await stack();
+    const { ticketId } = await openThroughDiscord(s, { subject: 'VPN drops every ten minutes', description: 'Since Monday' });
+    const prompt = await submitForm(s, { subject: 'VPN drops again', description: 'Trace attached', files: [screen] });
+    const add = ((prompt['components'] as Json[])[0]?.['components'] as Json[])[0] as Json;
+    await finalAnswer(await s.fake.interaction.button({ customId: add['custom_id'] as string, messageId: prompt['id'] as string }).replies());
+    const comment = await waitFor(async () => (await s.h.desk.comments(ticketId)).find((c) => c.text.includes('Trace attached')), 'the comment');
+    expect(comment.files?.map((f) => f.name)).toEqual(['screen.png']);
+    expect(await s.h.desk.file(comment.files![0]!)).toEqual(PNG);
   });
 });
