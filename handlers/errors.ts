@@ -10,11 +10,6 @@ export interface Listener {
   locale?: Locale | undefined;
 }
 
-/** What a front-end says when something unexpected failed before it knew the person's language (English). */
-export const OUR_FAULT = translator('en')('error.ourFault');
-/** …and when the store is down before it knew (English). */
-export const STORE_DOWN = translator('en')('error.storeDown');
-
 /**
  * Turns what went wrong into words for the person in chat. An unknown error is logged here; the
  * person gets a plain sentence, never a stack trace.

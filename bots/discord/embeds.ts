@@ -23,10 +23,10 @@ const STATUS_COLOUR: Record<TicketStatus, number> = {
 /** The ticket card as an embed: subject, `#<id>`, status, priority, provider; the vendor's words as they are. */
 function cardEmbed(card: TicketCard, t: Translate): APIEmbed {
   return {
-    title: clip(card.subject || `Ticket #${card.ticketId}`, 256),
+    title: clip(card.subject || `${t('card.ticket')} #${card.ticketId}`, 256),
     color: STATUS_COLOUR[card.status],
     fields: [
-      { name: 'Ticket', value: `#${card.ticketId}`, inline: true },
+      { name: t('card.ticket'), value: `#${card.ticketId}`, inline: true },
       { name: t('card.status'), value: clip(card.vendorStatus || card.status, 1024), inline: true },
       { name: t('card.priority'), value: card.priority ?? t('card.noPriority'), inline: true },
       { name: t('card.provider'), value: clip(card.provider, 1024), inline: true },

@@ -23,10 +23,10 @@ export interface RenderedPost {
 export function renderThreadMessage(message: ThreadMessage, t: Translate): RenderedPost {
   switch (message.kind) {
     case 'comment':
-      return { parts: splitContent(`**${oneLine(message.author)}**\n${honestLinks(message.text) || `_${t('thread.emptyComment')}_`}`) };
+      return { parts: splitContent(`**${oneLine(message.author)}**\n${honestLinks(message.text) || `_${t('thread.emptyComment')}_`}`, t) };
     case 'status': {
       const status = oneLine(message.vendorStatus || message.status);
-      return { parts: splitContent(message.by ? t('thread.statusChangedBy', { status, by: oneLine(message.by) }) : t('thread.statusChanged', { status })) };
+      return { parts: splitContent(message.by ? t('thread.statusChangedBy', { status, by: oneLine(message.by) }) : t('thread.statusChanged', { status }), t) };
     }
     case 'delivery_failed': {
       const excerpt = message.excerpt.split('\n').map((l) => `> ${l}`).join('\n');
@@ -36,18 +36,19 @@ export function renderThreadMessage(message: ThreadMessage, t: Translate): Rende
       const components: RenderedPost['components'] = id
         ? [{ type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: t('button.retry'), custom_id: id }] }]
         : [];
-      return { parts: splitContent(text), components };
+      return { parts: splitContent(text, t), components };
     }
     case 'notice':
-      return { parts: splitContent(message.text) };
+      return { parts: splitContent(message.text, t) };
   }
 }
 
 /**
  * Splits text into parts of at most `max` characters, preferring a line break, then a space, and
- * cutting hard only inside an unbroken run. Empty text becomes one placeholder part.
+ * cutting hard only inside an unbroken run. Empty text becomes one placeholder part (Discord
+ * refuses an empty message), in the language `t` speaks.
  */
-export function splitContent(text: string, max = MAX_CONTENT): string[] {
+export function splitContent(text: string, t: Translate, max = MAX_CONTENT): string[] {
   const parts: string[] = [];
   let rest = text.trimEnd();
   while (rest.length > max) {
@@ -58,7 +59,7 @@ export function splitContent(text: string, max = MAX_CONTENT): string[] {
     parts.push(rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).replace(/^[ \n]/, '');
   }
-  parts.push(rest.length > 0 ? rest : '(empty message)');
+  parts.push(rest.length > 0 ? rest : t('thread.emptyMessage'));
   return parts;
 }
 

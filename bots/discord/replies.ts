@@ -20,7 +20,7 @@ import { say as english, sayFor, type Say } from './words.js';
 /** A neutral reply as an ephemeral Discord message: its text, the ticket card, a link to the thread. */
 export function renderReply(reply: Answer, typed: readonly { label: string; value: string }[] = [], say: Say = english): InteractionEditReplyOptions {
   const thread = reply.thread ? decodeThreadRef(reply.thread) : undefined;
-  const link = !thread ? '' : thread.dmTicket ? ' Follow it in your direct messages with the bot.' : ` Follow it here: <#${thread.threadId}>`;
+  const link = !thread ? '' : ` ${thread.dmTicket ? say('discord.followInDm') : say('discord.followHere', { thread: `<#${thread.threadId}>` })}`;
   const card = reply.card && !reply.thread ? cardMessage(reply.card, say) : undefined;
   const quoted = !reply.ok && typed.length > 0 ? typedTextEmbeds(typed) : [];
   const note = quoted.length > 0 ? `\n${say('form.draftKept')}` : '';

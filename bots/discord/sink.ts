@@ -116,11 +116,8 @@ export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
     const { kv } = this.required();
     const channelId = await this.dmChannel(place.userId);
     const cardPost = await this.send(channelId, { ...cardMessage(card, this.t), allowed_mentions: NO_MENTIONS, nonce: nonceOf(key, 0), enforce_nonce: true });
-    const where = place.channelId ? `<#${place.channelId}>` : 'a server channel';
-    const content =
-      `Your ticket #${card.ticketId} could not be posted in ${where}: the bot cannot see or post in that channel. ` +
-      `The ticket is open and followed here instead: support's answers arrive in this conversation, and what you write here reaches support. ` +
-      `To have tickets posted in ${where}, ask a server admin to give the bot access to it (View Channel, Send Messages, Create Private Threads).`;
+    const where = place.channelId ? `<#${place.channelId}>` : this.t('discord.dm.noChannel');
+    const content = this.t('discord.dm.fellBack', { id: card.ticketId, where });
     await this.send(channelId, { content, allowed_mentions: NO_MENTIONS, nonce: nonceOf(key, 1), enforce_nonce: true });
     // Messages in this DM now go to this ticket (the latest one that fell back here).
     await kv.set(dmTicketKey(channelId), card.ticketId);

@@ -1,5 +1,4 @@
 import type { Message, PartialMessage } from 'discord.js';
-import { STORE_DOWN } from '../../handlers/errors.js';
 import { DELETED_TEXT, editedText, replyToTicket } from '../../handlers/reply.js';
 import { StoreUnavailable } from '../../src/errors.js';
 import { NO_MENTIONS } from './client.js';
@@ -7,8 +6,7 @@ import { requesterOf, type DiscordContext } from './context.js';
 import { dmThreadRef, dmTicketKey, threadRef } from './ids.js';
 import { messageFiles } from './files.js';
 import { MAX_CONTENT } from './messages.js';
-
-const NOT_TAKEN = 'This message could not be passed on to support because of a problem on our side. Please send it again.';
+import { sayFor } from './words.js';
 
 /** What to tell the author when a thread event could not be taken; none for a deleted message. */
 type Work = { channel: string; answer?: Message; run: () => Promise<void> };
@@ -20,6 +18,7 @@ type Work = { channel: string; answer?: Message; run: () => Promise<void> };
  * replays what it missed) queues one comment.
  */
 export function threadMessageListeners(ctx: DiscordContext) {
+  const say = sayFor(ctx.defaultLocale);
   // One chain per channel: messages reach the outbox in the order they were written.
   const chains = new Map<string, Promise<void>>();
   const queue = ({ channel, answer, run }: Work): void => {
@@ -28,8 +27,9 @@ export function threadMessageListeners(ctx: DiscordContext) {
       .catch(async (error: unknown) => {
         ctx.logger.error('discord: thread message not taken', { error, message: answer?.id, channel });
         // Gateway events carry no acknowledgement: Discord does not send again an event the bot
-        // received but could not take. Only the author can, so they are asked to.
-        const content = error instanceof StoreUnavailable ? STORE_DOWN : NOT_TAKEN;
+        // received but could not take. Only the author can, so they are asked to (a message
+        // carries no language: DEFAULT_LOCALE's words).
+        const content = say(error instanceof StoreUnavailable ? 'error.storeDown' : 'discord.notTaken');
         await answer?.reply({ content, allowedMentions: { ...NO_MENTIONS, repliedUser: false } }).catch(() => undefined);
       });
     chains.set(channel, next);
@@ -61,7 +61,7 @@ async function onDelete(ctx: DiscordContext, message: Message | PartialMessage):
 async function takeAct(ctx: DiscordContext, message: Message, text: string, eventKey: string): Promise<void> {
   const thread = await ticketThreadOf(ctx, message);
   if (!thread) return;
-  await replyToTicket(ctx.service, { thread, text, author: requesterOf(message.author, message.member), eventKey }, ctx.logger);
+  await replyToTicket(ctx.service, { thread, text, author: requesterOf(message.author, message.member), eventKey }, ctx.logger, ctx.defaultLocale);
 }
 
 async function onThreadMessage(ctx: DiscordContext, message: Message): Promise<void> {
@@ -71,7 +71,8 @@ async function onThreadMessage(ctx: DiscordContext, message: Message): Promise<v
   const text = message.content.trim();
   if (!text && !files.length) return;
   const author = requesterOf(message.author, message.member);
-  const reply = await replyToTicket(ctx.service, { thread, text, author, eventKey: `discord:${message.id}`, files }, ctx.logger);
+  // A message carries no language: the answer is in DEFAULT_LOCALE.
+  const reply = await replyToTicket(ctx.service, { thread, text, author, eventKey: `discord:${message.id}`, files }, ctx.logger, ctx.defaultLocale);
   if (reply && (!reply.ok || reply.later || reply.notice)) {
     await message.reply({ content: reply.text.slice(0, MAX_CONTENT), allowedMentions: { ...NO_MENTIONS, repliedUser: false } });
   }

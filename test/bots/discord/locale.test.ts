@@ -1,5 +1,6 @@
+import { ChannelType } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import type { Json } from '../../../fakes/discord/index.js';
+import { DEFAULT_IDS, type Json } from '../../../fakes/discord/index.js';
 import { t } from '../../../handlers/i18n.js';
 import { waitFor } from '../../support/harness.js';
 import { finalAnswer, modalFields, openThroughDiscord, useStacks } from './stack.js';
@@ -26,6 +27,7 @@ describe('Discord in the member’s language', () => {
     const shown = await s.fake.interaction.command({ name: 'ticket', subcommand: 'open', locale: 'de' }).replies();
     const modal = shown.callback?.data as Json;
     expect(modal['title']).toBe('Neues Ticket bei Local desk');
+    expect((modal['components'] as Json[]).at(-1)).toMatchObject({ label: 'Dateien (optional)', description: 'Bis zu 5 Dateien, je höchstens 10.0 MB: Screenshots, Logs …' });
     const priority = modalFields(modal)[2];
     expect(priority?.['placeholder']).toBe('Priority wählen');
     // The provider's own words stay as they are: values are what the vendor accepts.
@@ -44,6 +46,21 @@ describe('Discord in the member’s language', () => {
     const rating = rate.callback?.data as Json;
     expect(rating['title']).toBe(`#${ticketId} bewerten`);
     expect(((modalFields(rating)[0]?.['options'] as Json[])[0] as Json)['label']).toBe('5 – Ausgezeichnet');
+  });
+
+  it('says in the member’s language where the ticket went, and in DEFAULT_LOCALE why the DM holds it, when the ticket channel refuses the bot', async () => {
+    const channels = [{ id: DEFAULT_IDS.ticketsChannelId, name: 'tickets', type: ChannelType.GuildText, botCanSee: false }];
+    const s = await stack({ defaultLocale: 'ru', fake: { guild: { channels } } });
+    const shown = await s.fake.interaction.command({ name: 'ticket', subcommand: 'open', locale: 'de' }).replies();
+    const submit = s.fake.interaction.modalSubmit({ customId: (shown.callback?.data as Json)['custom_id'] as string, fields: { subject: 'VPN', description: 'Bricht ab' }, locale: 'de' });
+    const answer = await finalAnswer(await submit.replies());
+    expect(answer['content']).toBe(`${t('de', 'open.done', { id: '1', provider: 'Local desk' })} Verfolgen Sie es in Ihren Direktnachrichten mit dem Bot.`);
+    const dm = s.fake.state.dms.get(DEFAULT_IDS.customerUserId)!;
+    const notice = await waitFor(() => s.fake.messages(dm)[1], 'the notice in the DM');
+    expect(notice['content']).toBe(t('ru', 'discord.dm.fellBack', { id: '1', where: `<#${DEFAULT_IDS.ticketsChannelId}>` }));
+    expect(notice['content']).toMatch(/^Вашу заявку #1 не удалось опубликовать/);
+    const card = s.fake.messages(dm)[0] as Json;
+    expect(((card['embeds'] as Json[])[0]?.['fields'] as Json[])[0]).toMatchObject({ name: 'Заявка', value: '#1' });
   });
 
   it('writes the card and the status lines in DEFAULT_LOCALE, the vendor’s words as they are', async () => {

@@ -34,7 +34,8 @@ describe('Discord sink', () => {
     for (const p of posts) expect(p.length).toBeLessThanOrEqual(2000);
     expect(posts.join('\n')).toContain('line 0 ');
     expect(posts.at(-1)).toContain('line 89 ');
-    expect(splitContent('a'.repeat(4100)).map((p) => p.length)).toEqual([2000, 2000, 100]);
+    expect(splitContent('a'.repeat(4100), translator('en')).map((p) => p.length)).toEqual([2000, 2000, 100]);
+    expect(splitContent('', translator('ru'))).toEqual(['(пустое сообщение)']);
   });
 
   it('posts once when the same idempotency key is retried (nonce + enforce_nonce)', async () => {
