@@ -107,8 +107,8 @@ export interface ChatSink<Thread = unknown, Place = unknown> {
    * the operator must do.
    */
   startThread?(place: Place, card: TicketCard, idempotencyKey: string): Promise<StartedThread>;
-  /** Tells the requester of `place` something that concerns no thread (a ticket that could not be opened). */
-  notify?(place: Place, text: string): Promise<void>;
+  /** Tells the requester of `place` something that concerns no thread, in the front-end's words. */
+  notify?(place: Place, notice: PlaceNotice): Promise<void>;
 }
 
 /** A stored thread, bound to the sink that owns it. */
@@ -122,7 +122,19 @@ interface ChatThread {
 /** A new ticket's place, bound to the sink that owns it. */
 interface ChatPlace {
   startThread(card: TicketCard, idempotencyKey: string): Promise<StartedThread>;
-  notify(text: string): Promise<void>;
+  notify(notice: PlaceNotice): Promise<void>;
+}
+
+/**
+ * What a requester is told outside any thread, as facts the front-end words in its language: a
+ * ticket whose opening was cut off and that the vendor does not hold (`searched`), or that
+ * cannot be looked for there.
+ */
+export interface PlaceNotice {
+  kind: 'not_opened';
+  subject: string;
+  provider: string;
+  searched: boolean;
 }
 
 /** A failure to post that says whether trying again can help; `code` is the platform's own word for it, when it gave one. */
@@ -153,7 +165,7 @@ export class ChatSinks {
       if (place === undefined || !startThread) return undefined;
       return {
         startThread: (card, key) => startThread.call(sink, place, card, key),
-        notify: async (text) => notify?.call(sink, place, text),
+        notify: async (notice) => notify?.call(sink, place, notice),
       };
     });
     this.routes.push((ref) => {

@@ -77,10 +77,7 @@ export class OpeningReconciler {
     const graceMs = this.options.graceMs ?? 120_000;
     // The create may still land: look again next pass.
     if (provider.findOpened && now - opening.startedAt < graceMs) return false;
-    const why = provider.findOpened
-      ? `${provider.displayName} has no such ticket: the bot stopped while it was being opened`
-      : `the bot stopped while it was being opened, and ${provider.displayName}'s API cannot be searched to check whether it was`;
-    await sinks.forPlace(opening.place).notify(`Your ticket "${opening.input.subject}" was not opened: ${why}. Please open it again.`);
+    await sinks.forPlace(opening.place).notify({ kind: 'not_opened', subject: opening.input.subject, provider: provider.displayName, searched: !!provider.findOpened });
     logger.error('opening cut off by a stop could not be found at the vendor; the requester was told', { submission: opening.submission });
     await openings.finish(opening.submission);
     return true;

@@ -1,8 +1,9 @@
-import type { ChatSink, StartedThread, ThreadMessage, TicketCard } from '../../src/chat.js';
+import type { ChatSink, PlaceNotice, StartedThread, ThreadMessage, TicketCard } from '../../src/chat.js';
 import type { Locale } from '../../src/config.js';
 import type { ThreadRef } from '../../src/domain.js';
 import { plainFailure } from '../../handlers/errors.js';
 import { translator, type Translate } from '../../handlers/i18n.js';
+import { placeNoticeText } from '../../handlers/notices.js';
 
 /** A ticket's "thread" at the terminal is the ticket itself: `console:<ticket id>`. */
 interface ConsoleThread {
@@ -62,8 +63,8 @@ export class ConsoleSink implements ChatSink<ConsoleThread, ConsolePlace> {
     return { thread: this.encodeThread(thread) };
   }
 
-  async notify(_place: ConsolePlace, text: string): Promise<void> {
-    this.print(oneLine(text));
+  async notify(_place: ConsolePlace, notice: PlaceNotice): Promise<void> {
+    this.print(oneLine(placeNoticeText(notice, this.t)));
   }
 }
 

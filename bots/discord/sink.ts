@@ -1,6 +1,6 @@
 import { DiscordAPIError, HTTPError, RateLimitError, Routes, type REST } from 'discord.js';
 import { z } from 'zod';
-import { ChatDeliveryError, type ChatSink, type StartedThread, type ThreadMessage, type TicketCard, type Upload } from '../../src/chat.js';
+import { ChatDeliveryError, type ChatSink, type PlaceNotice, type StartedThread, type ThreadMessage, type TicketCard, type Upload } from '../../src/chat.js';
 import type { ThreadRef } from '../../src/domain.js';
 import { memoryLimiters, type Limiters, type RateLimit } from '../../src/limits.js';
 import type { Logger } from '../../src/logger.js';
@@ -21,6 +21,7 @@ interface OpeningDeps {
   logger: Logger;
 }
 import { translator, type Translate } from '../../handlers/i18n.js';
+import { placeNoticeText } from '../../handlers/notices.js';
 
 const TRANSIENT_RETRY_MS = 5_000;
 const POST_REF_TTL_MS = 90 * 24 * 3_600_000;
@@ -106,8 +107,9 @@ export class DiscordSink implements ChatSink<DiscordThread, DiscordPlace> {
     return started;
   }
 
-  async notify(place: DiscordPlace, text: string): Promise<void> {
+  async notify(place: DiscordPlace, notice: PlaceNotice): Promise<void> {
     const channelId = await this.dmChannel(place.userId);
+    const text = placeNoticeText(notice, this.t);
     await this.send(channelId, { content: text.slice(0, 2000), allowed_mentions: NO_MENTIONS });
   }
 

@@ -1,11 +1,12 @@
 import type { webApi } from '@slack/bolt';
-import { ChatDeliveryError, type ChatSink, type StartedThread, type ThreadMessage, type TicketCard, type Upload } from '../../src/chat.js';
+import { ChatDeliveryError, type ChatSink, type PlaceNotice, type StartedThread, type ThreadMessage, type TicketCard, type Upload } from '../../src/chat.js';
 import { uploadBytes } from '../../src/download.js';
 import type { ThreadRef } from '../../src/domain.js';
 import type { Logger } from '../../src/logger.js';
 import { memoryLimiters, type Limiters, type RateLimit } from '../../src/limits.js';
 import type { KeyValueStore } from '../../src/store/index.js';
 import { translator, type MessageKey, type Translate } from '../../handlers/i18n.js';
+import { placeNoticeText } from '../../handlers/notices.js';
 import type { Locale } from '../../src/config.js';
 import { cardBlocks, cardText, renderThreadMessage } from './blocks.js';
 import { deliveryError } from './delivery-errors.js';
@@ -194,8 +195,9 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
     return started;
   }
 
-  async notify(place: SlackPlace, text: string): Promise<void> {
+  async notify(place: SlackPlace, notice: PlaceNotice): Promise<void> {
     const channel = await this.directChannel(place.user);
+    const text = placeNoticeText(notice, this.t);
     await this.paced(channel, 'chat.postMessage', () => this.options.client.chat.postMessage({ channel, text: escapeText(text), link_names: false, parse: 'none' }));
   }
 

@@ -1,4 +1,6 @@
-import type { ChatSink, StartedThread, ThreadMessage, TicketCard } from '../../src/chat.js';
+import { translator } from '../../handlers/i18n.js';
+import { placeNoticeText } from '../../handlers/notices.js';
+import type { ChatSink, PlaceNotice, StartedThread, ThreadMessage, TicketCard } from '../../src/chat.js';
 import type { FrontEnd } from '../../src/frontend.js';
 
 /**
@@ -44,8 +46,9 @@ export class MemorySink implements ChatSink<string, string>, FrontEnd {
     return { thread: `mem:${card.ticketId}` };
   }
 
-  async notify(place: string, text: string): Promise<void> {
-    this.notices.push({ place, text });
+  /** Worded as the front-ends word it in English. */
+  async notify(place: string, notice: PlaceNotice): Promise<void> {
+    this.notices.push({ place, text: placeNoticeText(notice, translator('en')) });
   }
 
   comments(): string[] {
