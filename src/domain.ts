@@ -44,12 +44,13 @@ export type CommentOrigin = z.infer<typeof CommentOrigin>;
 
 /**
  * A file an agent's comment carries: `ref` is the provider's handle for its bytes
- * (`readAttachment`), `url` where people can open it when the vendor gives one.
+ * (`readAttachment`), `url` where people can open it when the vendor gives one. `size` is absent
+ * where the vendor does not say (a file it names only by an id).
  */
 export const CommentFile = z.object({
   name: z.string().min(1),
   contentType: z.string(),
-  size: z.number().int().nonnegative(),
+  size: z.number().int().nonnegative().optional(),
   ref: z.string().optional(),
   url: z.string().optional(),
 });
@@ -67,6 +68,8 @@ export const Comment = z.object({
   files: z.array(CommentFile).optional(),
   /** Ids earlier releases gave this comment (content hashes), so what they saw stays seen. */
   aliases: z.array(z.string()).optional(),
+  /** Texts earlier releases gave this comment, so a post made from one is not taken for an agent's edit. */
+  formerTexts: z.array(z.string()).optional(),
 });
 export type Comment = z.infer<typeof Comment>;
 

@@ -74,9 +74,12 @@ export function formatSize(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-/** A line per file for where the file itself cannot go: its name, size and link (`noLink` when it has none). */
-export function fileLinksText(files: readonly { name: string; size: number; link?: string | undefined }[], noLink = ''): string {
-  return files.map((f) => `📎 ${f.name} (${formatSize(f.size)})${f.link ? `: ${f.link}` : noLink}`).join('\n');
+/**
+ * A line per file for where the file itself cannot go: its name, size (where known) and link
+ * (`noLink` when it has none).
+ */
+export function fileLinksText(files: readonly { name: string; size?: number | undefined; link?: string | undefined }[], noLink = ''): string {
+  return files.map((f) => `📎 ${f.name}${f.size === undefined ? '' : ` (${formatSize(f.size)})`}${f.link ? `: ${f.link}` : noLink}`).join('\n');
 }
 
 /**

@@ -74,8 +74,11 @@ export interface TicketProvider {
    * caller remembers a content hash (see `commentFingerprint`).
    */
   addComment(ticketId: string, comment: NewComment): Promise<{ id?: string }>;
-  /** The bytes of a file of an agent's comment (`CommentFile.ref`); only where the API hands them out. */
-  readAttachment?(ticketId: string, ref: string): Promise<Buffer>;
+  /**
+   * The bytes of a file of an agent's comment (`CommentFile.ref`); only where the API hands them
+   * out. An adapter that downloads them reads at most `maxBytes` (more throws FileTooLarge).
+   */
+  readAttachment?(ticketId: string, ref: string, maxBytes: number): Promise<Buffer>;
   closeTicket?(ticketId: string): Promise<void>;
   reopenTicket?(ticketId: string, text: string): Promise<void>;
   /** `score` is 1–5; adapters map it onto the vendor's scale. */

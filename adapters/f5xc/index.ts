@@ -3,6 +3,7 @@ import { ProviderError } from '../../src/errors.js';
 import { accessCheck } from '../../src/provider-kit/adapter-kit.js';
 import { compareDigests } from '../../src/provider-kit/digest-walk.js';
 import { attributedText, type ProviderFactory, type Route, type TicketProvider } from '../../src/provider.js';
+import { attachmentBytes, type AttachmentProblem } from './attachments.js';
 import { actionFailure, OPEN_FIELDS, toSnapshot, toWirePriority, typeAndTopic, validateOpen } from './map.js';
 import { actionKey, NAMESPACE, routes as families } from './routes.js';
 import { ActionResponse, type AttachmentInfo, type CreateBody, WireList, WireTicket } from './schemas.js';
@@ -113,7 +114,16 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
     },
 
     async getTicket(ticketId) {
-      return toSnapshot(ticketId, await http.request(WireTicket, routes.get(ticketId)), settings);
+      const problem: AttachmentProblem = (detail) => deps.logger.warn('F5 comment attachment unreadable', { ticketId, ...detail });
+      return toSnapshot(ticketId, await http.request(WireTicket, routes.get(ticketId)), settings, problem);
+    },
+
+    // The bytes come inline with the ticket [seed]: the read is the ticket's own GET.
+    async readAttachment(ticketId, ref) {
+      const route = routes.get(ticketId);
+      const bytes = attachmentBytes(await http.request(WireTicket, route), ref);
+      if (!bytes) throw new ProviderError({ provider: PROVIDER, ...route, kind: 'not_found', vendorMessage: 'the attachment is no longer on the ticket' });
+      return bytes;
     },
 
     // The comment call answers only {err}: there is no comment id to return.

@@ -4,6 +4,7 @@ import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Priority, Tick
 import type { ProviderErrorKind } from '../../src/errors.js';
 import { htmlToMarkdown } from '../../src/provider-kit/markdown.js';
 import { attributionOf, type ToStatus } from '../../src/provider.js';
+import { commentFiles, type AttachmentProblem } from './attachments.js';
 import type { F5xcSettings } from './settings.js';
 import type { Topic, TicketType, WireComment, WirePriority, WireTicket } from './schemas.js';
 
@@ -164,7 +165,7 @@ function commentIds(ticketId: string, comments: readonly WireComment[]): { id: s
  * F5's ticket as a snapshot. The support desk may keep the description as the first comment
  * [assumed]; that one is dropped, since the description is not a comment.
  */
-export function toSnapshot(ticketId: string, wire: WireTicket, settings: OriginSettings): TicketSnapshot {
+export function toSnapshot(ticketId: string, wire: WireTicket, settings: OriginSettings, problem: AttachmentProblem = () => {}): TicketSnapshot {
   const { spec } = wire;
   const description = spec.description ?? '';
   let wireComments = spec.comments;
@@ -173,14 +174,18 @@ export function toSnapshot(ticketId: string, wire: WireTicket, settings: OriginS
     wireComments = wireComments.slice(1);
   }
   const ids = commentIds(ticketId, wireComments);
-  const comments: Comment[] = wireComments.map((c, i) => ({
-    ...ids[i]!,
-    ticketId,
-    origin: commentOrigin(c.author_email, settings),
-    author: c.author_name?.trim() || c.author_email?.trim() || 'F5 support',
-    text: commentText(c),
-    ...(c.created_at ? { createdAt: c.created_at } : {}),
-  }));
+  const comments: Comment[] = wireComments.map((c, i) => {
+    const files = commentFiles(c, ids[i]!.id, problem);
+    return {
+      ...ids[i]!,
+      ticketId,
+      origin: commentOrigin(c.author_email, settings),
+      author: c.author_name?.trim() || c.author_email?.trim() || 'F5 support',
+      text: commentText(c),
+      ...(c.created_at ? { createdAt: c.created_at } : {}),
+      ...(files.length ? { files } : {}),
+    };
+  });
   const priority = fromWirePriority(spec.priority);
   const createdAt = spec.created_at ?? wire.system_metadata?.creation_timestamp;
   const updatedAt = spec.update_at ?? wire.system_metadata?.modification_timestamp;

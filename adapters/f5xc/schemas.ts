@@ -53,7 +53,25 @@ export const TOPICS = [
 ] as const;
 export type Topic = (typeof TOPICS)[number];
 
-/** One comment inside spec.comments [seed]. `comment_id` is in the seed, not in every public spec. */
+/**
+ * One entry of a comment's `attachments_info[]` [seed]: the file's bytes base64 in `attachment`,
+ * `content_type`, `filename`, and `tp_id`, the id of wherever F5 keeps it. The seed calls an
+ * attachment "a handle in the third party, so the content can be retrieved on demand", yet
+ * publishes no call that retrieves it: an entry without `attachment` can only be named.
+ */
+export const WireAttachment = z.object({
+  attachment: z.string().nullish(),
+  content_type: z.string().nullish(),
+  filename: z.string().nullish(),
+  tp_id: z.string().nullish(),
+});
+export type WireAttachment = z.infer<typeof WireAttachment>;
+
+/**
+ * One comment inside spec.comments [seed]. `comment_id` is in the seed, not in every public spec.
+ * Attachment entries are checked one by one (map.ts), so a malformed file costs that file, never
+ * the comment or the ticket.
+ */
 export const WireComment = z.object({
   comment_id: z.string().optional(),
   author_name: z.string().optional(),
@@ -61,6 +79,8 @@ export const WireComment = z.object({
   created_at: z.string().optional(),
   html: z.string().optional(),
   plain_text: z.string().optional(),
+  attachment_ids: z.array(z.unknown()).nullish(),
+  attachments_info: z.array(z.unknown()).nullish(),
 });
 export type WireComment = z.infer<typeof WireComment>;
 

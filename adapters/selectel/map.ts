@@ -1,4 +1,4 @@
-import type { Comment, OpenField, OpenTicketInput, Requester, Ticket, TicketStatus } from '../../src/domain.js';
+import type { Comment, CommentFile, OpenField, OpenTicketInput, Requester, Ticket, TicketStatus } from '../../src/domain.js';
 import { statusTable } from '../../src/provider-kit/adapter-kit.js';
 import { decodeMark, type Mark } from '../../src/provider-kit/update-walk.js';
 import { attributedText, type ToStatus } from '../../src/provider.js';
@@ -38,11 +38,21 @@ export function toTicket(t: SelectelTicket, description: string): Ticket {
   };
 }
 
+/**
+ * A comment's files, known only by their UUIDs [seed]: the seed names no call that reads a file
+ * from Selectel's storage, nor its name or size, so each is named by its id and the post tells
+ * people support has it.
+ */
+function commentFiles(c: SelectelComment): CommentFile[] {
+  return (c.files ?? []).flatMap((id) => (typeof id === 'string' && id.trim() ? [{ name: `file ${id.trim()}`, contentType: 'application/octet-stream' }] : []));
+}
+
 /** `is_client_author` false is support (named by `admin_author.name`), true the customer. */
 export function toComment(ticketId: string, c: SelectelComment): Comment {
   const origin = c.is_client_author === true ? 'customer' : c.is_client_author === false ? 'agent' : 'unknown';
   const author =
     origin === 'agent' ? c.admin_author?.name?.trim() || 'Selectel support' : origin === 'customer' ? 'Customer' : 'Unknown';
+  const files = commentFiles(c);
   return {
     id: String(c.id),
     ticketId,
@@ -50,6 +60,7 @@ export function toComment(ticketId: string, c: SelectelComment): Comment {
     author,
     text: c.body,
     ...(c.sent_at ? { createdAt: c.sent_at } : {}),
+    ...(files.length ? { files } : {}),
   };
 }
 

@@ -42,10 +42,15 @@ export const SelectelTicketList = z.object({
   page: z.number().int().nullish(),
 });
 
-/** A comment; `is_client_author` is how support (false) is told from the customer (true). */
+/**
+ * A comment; `is_client_author` is how support (false) is told from the customer (true). `files`
+ * are UUIDs of Selectel's file storage [seed], read leniently (map.ts): a list that does not fit
+ * costs the files, never the comment.
+ */
 export const SelectelComment = z.object({
   id: z.number().int(),
   body: z.string(),
+  files: z.array(z.unknown()).nullish(),
   is_client_author: flag,
   admin_author: z.object({ name: text }).nullish(),
   client_author_id: text,

@@ -1,13 +1,18 @@
-import { FieldErrors } from '../../src/errors.js';
+import { downloadFile } from '../../src/download.js';
+import { FieldErrors, ProviderError } from '../../src/errors.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
 import { accessCheck } from '../../src/provider-kit/adapter-kit.js';
 import { encodeMark, walkUpdated } from '../../src/provider-kit/update-walk.js';
+import { attachmentUrl, type AttachmentProblem } from './attachments.js';
 import { decodeCursor, OPEN_FIELDS, toComments, toCreateBody, toTicket, validateOpen } from './map.js';
 import { LIST_MAX_PAGES, LIST_PAGE_SIZE, routes, spacebringLimiter, wire } from './routes.js';
 import { CommentAnswer, ListAnswer, StatusAnswer, TicketAnswer } from './schemas.js';
 import { authHeaders, readSettings } from './settings.js';
 
 export { readSettings, routes };
+
+/** One download of an attachment, start to end. */
+const DOWNLOAD_TIMEOUT_MS = 30_000;
 export { toStatus } from './map.js';
 
 /**
@@ -24,7 +29,10 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
     limiter: spacebringLimiter(deps.limiters),
   });
 
-  const snapshot = (answer: TicketAnswer) => ({ ticket: toTicket(answer), comments: toComments(answer) });
+  const snapshot = (answer: TicketAnswer) => {
+    const problem: AttachmentProblem = (detail) => deps.logger.warn('Spacebring activity attachment unreadable', { ticketId: answer.ticket.id, ...detail });
+    return { ticket: toTicket(answer), comments: toComments(answer, settings.SPACEBRING_FILE_HOSTS, problem) };
+  };
 
   async function comment(ticketId: string, text: string): Promise<{ id?: string }> {
     const answer = await http.request(CommentAnswer, { ...routes.comment(), body: { activity: { ticketRef: ticketId, text } } });
@@ -64,6 +72,17 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
     },
 
     addComment: (ticketId, newComment) => comment(ticketId, newComment.text),
+
+    /**
+     * Downloads a file from the URL the ticket gives for its key now (read again, in case an
+     * earlier URL has expired), from SPACEBRING_FILE_HOSTS only, without the API's credentials.
+     */
+    async readAttachment(ticketId, ref, maxBytes) {
+      const route = routes.get(ticketId);
+      const found = attachmentUrl(await http.request(TicketAnswer, route), ref);
+      if (!found) throw new ProviderError({ provider: 'spacebring', ...route, kind: 'not_found', vendorMessage: 'the attachment is no longer on the ticket' });
+      return downloadFile(found.url, { hosts: settings.SPACEBRING_FILE_HOSTS, timeoutMs: DOWNLOAD_TIMEOUT_MS, maxBytes }, found.mime);
+    },
 
     async closeTicket(ticketId) {
       await setStatus(ticketId, wire.closeStatus);

@@ -2,6 +2,7 @@ import type { Comment, CommentOrigin, OpenField, OpenTicketInput, Requester, Tic
 import { matchKey, parseJson, sameText, statusTable } from '../../src/provider-kit/adapter-kit.js';
 import { decodeMark, type Mark } from '../../src/provider-kit/update-walk.js';
 import { attributedText, type ToStatus } from '../../src/provider.js';
+import { activityFiles, linkedText, type AttachmentProblem } from './attachments.js';
 import { wire } from './routes.js';
 import {
   LegacyCursor,
@@ -108,18 +109,21 @@ export function toTicket(answer: TicketAnswer): Ticket {
 /**
  * The conversation: `comment` activities, oldest first, each classified by its actor against the
  * ticket's requester. The creation, status and assignee entries are not comments; an activity
- * kind we do not know that carries text is kept as `unknown`, held by the relay.
+ * kind we do not know that carries text is kept as `unknown`, held by the relay. Attachments are
+ * the comment's files (attachments.ts); a comment may be files alone.
  */
-export function toComments(answer: TicketAnswer): Comment[] {
+export function toComments(answer: TicketAnswer, fileHosts: readonly string[], problem: AttachmentProblem): Comment[] {
   const { ticket } = answer;
   const description = ticketText(ticket);
   const comments: Comment[] = [];
   chronological(answer.activities ?? []).forEach((activity, index) => {
     const kind = kindOf(activity, index, description);
     if (kind === 'other') return;
-    const text = commentText(activity);
-    if (!text) return;
+    const text = activity.data?.text?.trim() ?? '';
+    const files = activityFiles(activity, fileHosts, problem);
+    if (!text && !files.length) return;
     const origin = kind === 'unknown' ? 'unknown' : originOf(activity, ticket);
+    const former = linkedText(text, activity);
     comments.push({
       id: activity.id,
       ticketId: ticket.id,
@@ -127,6 +131,8 @@ export function toComments(answer: TicketAnswer): Comment[] {
       author: authorOf(activity, origin),
       text,
       ...(activity.createDate ? { createdAt: activity.createDate } : {}),
+      ...(files.length ? { files } : {}),
+      ...(former !== text ? { formerTexts: [former] } : {}),
     });
   });
   return comments;
@@ -167,15 +173,6 @@ function authorOf(activity: WireActivity, origin: CommentOrigin): string {
   const name = [user?.name, user?.surname].filter(Boolean).join(' ').trim() || user?.email?.trim();
   if (name) return name;
   return origin === 'agent' ? 'Spacebring support' : origin === 'customer' ? 'Customer' : 'Unknown author';
-}
-
-/** The text as written, attachments after it as links, so nothing support sent is lost in chat. */
-function commentText(activity: WireActivity): string {
-  const text = activity.data?.text?.trim() ?? '';
-  const links = (activity.data?.attachments ?? [])
-    .filter((a) => a.url)
-    .map((a) => `[${a.name?.trim() || 'attachment'}](${a.url})`);
-  return [text, ...links].filter(Boolean).join('\n\n');
 }
 
 /**

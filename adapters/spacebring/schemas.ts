@@ -44,7 +44,18 @@ const Membership = z.object({
 });
 export type WireMembership = z.infer<typeof Membership>;
 
-const Attachment = z.object({ name: z.string().nullish(), url: z.string().nullish() });
+/**
+ * One of an activity's attachments [seed]: `key`, `mime`, `name`, `size`, `url` (and `height`,
+ * `width` for images, not read). Checked one by one (attachments.ts), so a malformed entry costs
+ * that file, never the comment or the ticket.
+ */
+export const WireAttachment = z.object({
+  key: z.string().nullish(),
+  mime: z.string().nullish(),
+  name: z.string().nullish(),
+  size: z.number().nullish(),
+  url: z.string().nullish(),
+});
 
 /** One entry of a ticket's history [seed]: a comment, a status change, an assignment. */
 export const WireActivity = z.object({
@@ -60,7 +71,7 @@ export const WireActivity = z.object({
     .object({
       text: z.string().nullish(),
       status: z.string().nullish(),
-      attachments: z.array(Attachment).nullish(),
+      attachments: z.array(z.unknown()).nullish(),
       membershipAssignee: z.unknown().optional(),
     })
     .nullish(),

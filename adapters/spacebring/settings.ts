@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../../src/errors.js';
 import type { ReadSettings } from '../../src/provider.js';
-import { baseUrl, oneOf, parseEnv, required } from '../../src/settings.js';
+import { baseUrl, list, oneOf, parseEnv, required } from '../../src/settings.js';
 import { TICKET_TYPES } from './schemas.js';
 
 /** Spacebring's ids are UUIDs [seed]; a typo is caught at start-up, not on the first ticket. */
@@ -24,6 +24,12 @@ const SpacebringEnv = z.object({
   SPACEBRING_REQUESTER_REF: uuid('the user tickets are opened for').optional(),
   /** The ticket type used when the person opening the ticket picks none. */
   SPACEBRING_TYPE: oneOf(TICKET_TYPES, 'other'),
+  /**
+   * Hosts whose attachment URLs the bot downloads to post support's files into the thread; a file
+   * elsewhere is posted as its link. Default: the API's own host [assumed: the seed does not say
+   * where files are stored]. No credential is ever sent with a download.
+   */
+  SPACEBRING_FILE_HOSTS: list(),
 });
 
 export type SpacebringAuth =
@@ -44,8 +50,10 @@ export const readSettings: ReadSettings<SpacebringSettings> = (env) => {
     SPACEBRING_NETWORK_ID: networkId,
     SPACEBRING_CLIENT_ID: clientId,
     SPACEBRING_CLIENT_SECRET: clientSecret,
-    ...rest
+    SPACEBRING_FILE_HOSTS: fileHosts,
+    ...parsed
   } = parseEnv(SpacebringEnv, env);
+  const rest = { ...parsed, SPACEBRING_FILE_HOSTS: fileHosts.length ? fileHosts : [new URL(parsed.SPACEBRING_BASE_URL).hostname] };
   if (token && (clientId || clientSecret)) {
     // Two credentials would leave it to chance which identity writes the tickets.
     throw new ConfigError('SPACEBRING_TOKEN', 'set either SPACEBRING_TOKEN or SPACEBRING_CLIENT_ID/SPACEBRING_CLIENT_SECRET, not both');

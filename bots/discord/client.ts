@@ -1,4 +1,5 @@
 import { Client, GatewayIntentBits, Partials, type RateLimitData } from 'discord.js';
+import { makeRequest } from './multipart.js';
 import type { DiscordSettings } from './settings.js';
 
 /** Mentions parse nothing: no relayed text, name or subject can ping anyone. */
@@ -30,6 +31,6 @@ export function createClient(settings: DiscordSettings, restOverrides: { retries
     ],
     partials: [Partials.Channel, Partials.Message, Partials.Reaction, Partials.User],
     allowedMentions: { parse: [], repliedUser: false },
-    rest: { api: settings.apiUrl, rejectOnRateLimit: rejectsOnRateLimit, ...restOverrides },
+    rest: { api: settings.apiUrl, rejectOnRateLimit: rejectsOnRateLimit, makeRequest, ...restOverrides },
   });
 }

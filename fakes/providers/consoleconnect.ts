@@ -148,7 +148,8 @@ export async function startConsoleconnectFake(options: ConsoleconnectFakeOptions
   return {
     ...http,
     env: { CONSOLECONNECT_BASE_URL: http.url + '/', CONSOLECONNECT_API_KEY: API_KEY },
-    addAgentComment(ticketId, text, author = 'Console Connect Support') {
+    addAgentComment(ticketId, text, author = 'Console Connect Support', files = []) {
+      if (files.length) throw new Error('fake console connect: agent replies carry no files (the seed does not publish what a note holds)');
       const t = stored(ticketId);
       const added = note(text, author);
       t.record.notes.push(added);

@@ -248,9 +248,11 @@ export async function startF5xcFake(options: { mode?: 'partner' | 'tenant' } = {
       F5XC_CUSTOMER_DOMAIN: 'customer.example',
     },
     quirks,
-    addAgentComment(ticketId, body, author = 'F5 Support') {
+    addAgentComment(ticketId, body, author = 'F5 Support', files = []) {
       const email = `${author.toLowerCase().replace(/[^a-z0-9]+/g, '.')}@f5.com`;
-      return comment(stored(ticketId), body, { name: author, email });
+      // As the seed's comment object carries them: base64 bytes, filename, content type (tp_id and attachment_ids added by `comment`).
+      const attached = files.map((f) => ({ attachment: f.bytes.toString('base64'), filename: f.name, content_type: f.contentType }));
+      return comment(stored(ticketId), body, { name: author, email }, attached);
     },
     setStatus(ticketId, status) {
       const ticket = stored(ticketId);

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { TicketStatus } from '../../src/domain.js';
 import { startFakeHttp, storedTicket, type FakeAnswer, type FakeRequest } from './server.js';
-import type { FakeProviderServer } from './types.js';
+import type { AgentFile, FakeProviderServer } from './types.js';
 
 // The vendor's limits and enum, from its documentation rather than the adapter, so a wrong value
 // in the adapter is refused here as Selectel would refuse it.
@@ -154,13 +155,13 @@ export async function startSelectelFake(options: { now?: () => number } = {}): P
   }
   const isAnswer = (x: StoredTicket | FakeAnswer): x is FakeAnswer => !('number' in x);
 
-  type NewComment = Pick<StoredComment, 'body' | 'is_client_author' | 'client_author_id' | 'admin_author'>;
+  type NewComment = Pick<StoredComment, 'body' | 'is_client_author' | 'client_author_id' | 'admin_author'> & { files?: string[] };
   function push(t: StoredTicket, c: NewComment): StoredComment {
     const comment: StoredComment = {
       ...c,
       id: nextComment++,
       ticket_number: t.number,
-      files: [],
+      files: c.files ?? [],
       is_client_read: c.is_client_author,
       sent_at: stamp(),
     };
@@ -330,6 +331,8 @@ export async function startSelectelFake(options: { now?: () => number } = {}): P
   });
 
   const stored = storedTicket('selectel', (id) => tickets.get(Number(id)));
+  /** Selectel's file storage: the seed names no call that reads it, so the fake has none either. */
+  const storage = new Map<string, AgentFile>();
 
   return {
     ...http,
@@ -340,8 +343,14 @@ export async function startSelectelFake(options: { now?: () => number } = {}): P
       // Only the default: the rest of the catalogue comes from GET /categories.
       SELECTEL_CATEGORY: 'technical_question',
     },
-    addAgentComment(ticketId, text, author = 'Selectel Support') {
-      const comment = push(stored(ticketId), { body: text, is_client_author: false, client_author_id: null, admin_author: { name: author } });
+    addAgentComment(ticketId, text, author = 'Selectel Support', attached = []) {
+      // A comment names its files by UUID only [seed]; what they hold stays in Selectel's file storage.
+      const files = attached.map((f) => {
+        const id = randomUUID();
+        storage.set(id, f);
+        return id;
+      });
+      const comment = push(stored(ticketId), { body: text, is_client_author: false, client_author_id: null, admin_author: { name: author }, files });
       return String(comment.id);
     },
     setStatus(ticketId, status) {
@@ -351,7 +360,11 @@ export async function startSelectelFake(options: { now?: () => number } = {}): P
       t.closed_at = status === 'closed' ? t.updated_at : null;
     },
     comments: (ticketId) =>
-      (tickets.get(Number(ticketId))?.comments ?? []).map((c) => ({ text: c.body, byCustomer: c.is_client_author })),
+      (tickets.get(Number(ticketId))?.comments ?? []).map((c) => ({
+        text: c.body,
+        byCustomer: c.is_client_author,
+        ...(c.files.length ? { files: c.files.map((id) => ({ name: storage.get(id)?.name ?? id, contentType: storage.get(id)?.contentType ?? 'application/octet-stream' })) } : {}),
+      })),
     ticket: (ticketId) => {
       const t = tickets.get(Number(ticketId));
       return t && { ...v12(t), comments: t.comments };

@@ -120,8 +120,11 @@ export async function startFakeHttp(options: FakeHttpOptions): Promise<FakeHttp>
 
 function send(res: ServerResponse, answer: FakeAnswer, raw = false): void {
   const headers: Record<string, string> = { ...answer.headers };
-  let payload = '';
-  if (answer.body !== undefined) {
+  let payload: string | Buffer = '';
+  if (Buffer.isBuffer(answer.body)) {
+    payload = answer.body; // a file's bytes, with the content type its route set
+    headers['content-type'] ??= 'application/octet-stream';
+  } else if (answer.body !== undefined) {
     if (raw || typeof answer.body === 'string') {
       payload = String(answer.body);
       headers['content-type'] ??= raw ? 'application/json' : 'text/plain';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TicketStatus } from '../../src/domain.js';
 import { startFakeHttp, storedTicket, type FakeAnswer, type FakeRequest } from './server.js';
-import type { FakeProviderServer, RecordedRequest } from './types.js';
+import type { AgentFile, FakeProviderServer, RecordedRequest } from './types.js';
 
 // The vendor's enums, from its documentation rather than the adapter, so a wrong value in the
 // adapter is refused here as Spacebring would refuse it.
@@ -27,7 +27,17 @@ interface Activity {
   type: 'ticketCreated' | 'comment' | 'statusUpdated' | 'assigneeUpdated';
   /** Absent when an API client acted. */
   membership?: Membership;
-  data: { text?: string; status?: string; attachments?: unknown[] };
+  data: { text?: string; status?: string; attachments?: Attachment[] };
+}
+/** An activity's attachment as the seed shows it; `height`/`width` only for images. */
+interface Attachment {
+  key: string;
+  mime: string;
+  name: string;
+  size: number;
+  url: string;
+  height?: number;
+  width?: number;
 }
 type StoredTicket = Record<string, unknown> & { id: string; status: string; updateDate: string; locationRef: string };
 
@@ -43,6 +53,11 @@ const REQUESTER: Membership = {
   user: { id: 'e7d1c4a9-2f6b-4e80-b3d5-91a7c0f2e6b4', name: 'Ada', surname: 'Lovelace', email: 'ada@example.com' },
 };
 const PAGE_TOKEN = /^p(\d+)$/;
+/**
+ * Where the fake keeps attachment bytes. Spacebring's `url` is served by its file storage, not the
+ * API, and opens without the API's credentials [assumed: a signed or public storage URL].
+ */
+const FILES = /^\/files\/(.+)$/;
 
 /** Neutral → Spacebring's status [public]; it has no "waiting", support leaves such a ticket in progress. */
 const STATUS_WORD: Record<TicketStatus, string> = {
@@ -78,6 +93,7 @@ export async function startSpacebringFake(options: { now?: () => number } = {}):
   let number = 1000;
 
   function authorize(req: RecordedRequest): FakeAnswer | undefined {
+    if (req.method === 'GET' && FILES.test(req.path)) return undefined; // file storage, not the API
     const now = Date.now();
     while (recent.length && recent[0]! <= now - 1_000) recent.shift();
     recent.push(now);
@@ -118,6 +134,17 @@ export async function startSpacebringFake(options: { now?: () => number } = {}):
       agents.set(fullName, found);
     }
     return found;
+  }
+
+  /** Spacebring's file storage, by key. */
+  const stored = new Map<string, AgentFile>();
+  /** Stores each file as Spacebring's storage would and describes it as an activity carries it. */
+  function attach(files: readonly AgentFile[]): Attachment[] {
+    return files.map((f) => {
+      const key = `support/${randomUUID()}/${f.name}`;
+      stored.set(key, f);
+      return { key, mime: f.contentType, name: f.name, size: f.bytes.length, url: `${http.url}/files/${encodeURIComponent(key)}`, ...imageSize(f) };
+    });
   }
 
   const http = await startFakeHttp({
@@ -204,6 +231,14 @@ export async function startSpacebringFake(options: { now?: () => number } = {}):
         },
       },
       {
+        method: 'GET',
+        path: FILES,
+        handle: (req) => {
+          const file = stored.get(req.params[0]!);
+          return file ? { status: 200, body: file.bytes, headers: { 'content-type': file.contentType } } : fail(404, 'Not found', 'notFound');
+        },
+      },
+      {
         method: 'PUT',
         path: /^\/support\/tickets\/v1\/([^/]+)\/status$/,
         handle: (req) => {
@@ -218,7 +253,7 @@ export async function startSpacebringFake(options: { now?: () => number } = {}):
     ],
   });
 
-  const stored = storedTicket('spacebring', (id) => tickets.get(id));
+  const ticketOf = storedTicket('spacebring', (id) => tickets.get(id));
 
   return {
     ...http,
@@ -232,16 +267,20 @@ export async function startSpacebringFake(options: { now?: () => number } = {}):
     liftLimit(lifted) {
       limited = !lifted;
     },
-    addAgentComment(ticketId, text, author = 'Community Manager') {
-      return record(stored(ticketId), { type: 'comment', membership: agent(author), data: { text, attachments: [] } }).id;
+    addAgentComment(ticketId, text, author = 'Community Manager', files = []) {
+      return record(ticketOf(ticketId), { type: 'comment', membership: agent(author), data: { text, attachments: attach(files) } }).id;
     },
     setStatus(ticketId, status) {
-      changeStatus(stored(ticketId), STATUS_WORD[status], agent('Community Manager'));
+      changeStatus(ticketOf(ticketId), STATUS_WORD[status], agent('Community Manager'));
     },
     comments(ticketId) {
       return (activities.get(ticketId) ?? [])
         .filter((a) => a.type === 'comment')
-        .map((a) => ({ text: a.data.text ?? '', byCustomer: !a.membership || a.membership.id === REQUESTER.id }));
+        .map((a) => ({
+          text: a.data.text ?? '',
+          byCustomer: !a.membership || a.membership.id === REQUESTER.id,
+          ...(a.data.attachments?.length ? { files: a.data.attachments.map((f) => ({ name: f.name, contentType: f.mime, url: f.url })) } : {}),
+        }));
     },
     ticket: (ticketId) => {
       const found = tickets.get(ticketId);
@@ -252,3 +291,9 @@ export async function startSpacebringFake(options: { now?: () => number } = {}):
 
 /** Credentials of the fake's other scheme, customer API keys sent as HTTP Basic. */
 export const SPACEBRING_FAKE_API_KEYS = { SPACEBRING_CLIENT_ID: CLIENT_ID, SPACEBRING_CLIENT_SECRET: CLIENT_SECRET } as const;
+
+/** A PNG's width and height from its IHDR chunk, as Spacebring gives them for images [seed]; nothing for other files. */
+function imageSize(file: AgentFile): { width?: number; height?: number } {
+  const png = file.contentType === 'image/png' && file.bytes.length >= 24 && file.bytes.toString('ascii', 12, 16) === 'IHDR';
+  return png ? { width: file.bytes.readUInt32BE(16), height: file.bytes.readUInt32BE(20) } : {};
+}

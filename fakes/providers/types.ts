@@ -1,5 +1,12 @@
 import type { TicketStatus } from '../../src/domain.js';
 
+/** A file a support agent attaches, as a test gives it; each fake keeps it as its vendor shows it. */
+export interface AgentFile {
+  name: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
 /** A canned answer the fake gives instead of its normal one (for fault tests). */
 export interface FakeFault {
   status: number;
@@ -41,8 +48,11 @@ export interface FakeProviderServer {
   readonly url: string;
   /** The environment that points the adapter at this fake, credentials included. */
   readonly env: Record<string, string>;
-  /** A support agent writes on a ticket; returns the vendor's comment id if it has one. */
-  addAgentComment(ticketId: string, text: string, author?: string): string | undefined;
+  /**
+   * A support agent writes on a ticket, with `files` attached the vendor's way; returns the
+   * vendor's comment id if it has one. A vendor whose replies carry no files throws on `files`.
+   */
+  addAgentComment(ticketId: string, text: string, author?: string, files?: readonly AgentFile[]): string | undefined;
   /** Support changes the status; the fake translates the neutral status into the vendor's word. */
   setStatus(ticketId: string, status: TicketStatus): void;
   /** The next `count` requests (matching `path`, when given) get `fault` instead. */

@@ -179,7 +179,8 @@ export async function startVerifikFake(): Promise<FakeProviderServer> {
   return {
     ...http,
     env: { VERIFIK_BASE_URL: http.url, VERIFIK_TOKEN: TOKEN },
-    addAgentComment(ticketId, text, author = 'Verifik Support') {
+    addAgentComment(ticketId, text, author = 'Verifik Support', files = []) {
+      if (files.length) throw new Error('fake verifik: agent replies carry no files (a thread entry is {author, message, timestamp, type} [seed]; files hang on the ticket)');
       push(stored(ticketId), { author, message: text, type: 'agent' });
       return undefined; // threads have no id [seed]
     },

@@ -1,4 +1,6 @@
 import { failureCause } from './failure-cause.js';
+import type { CommentFile } from '../domain.js';
+import { ProviderError } from '../errors.js';
 import { cardOf, ChatDeliveryError, type ChatSinks, type Upload } from '../chat.js';
 import { fileLinksText, outgoingFiles, type BlobStore, type OutgoingFile } from '../files.js';
 import type { LinkStore } from '../links.js';
@@ -24,11 +26,16 @@ export function createDeliver(deps: DeliveryDeps): (job: OutboxJob<Delivery>) =>
         return addComment(job, deps);
       case 'post': {
         const thread = sinks.for(job.payload.thread);
-        const uploads = await uploadsOf(job, thread.maxUploadBytes, deps);
-        return thread.post(withFileLinks(job.payload.message, uploads), job.key, uploads);
+        const { uploads, uploaded } = await uploadsOf(job, thread.maxUploadBytes, deps);
+        return thread.post(withFileLinks(job.payload.message, uploaded), job.key, uploads);
       }
-      case 'post_edit':
-        return sinks.for(job.payload.thread).edit(job.payload.postKey, job.payload.message);
+      case 'post_edit': {
+        // The files posted as uploads stay as they were; the others keep their lines in the new text.
+        const thread = sinks.for(job.payload.thread);
+        const { message } = job.payload;
+        const uploaded = new Set((message.files ?? []).filter((f) => uploadable(f, thread.maxUploadBytes, provider)));
+        return thread.edit(job.payload.postKey, withFileLinks(message, uploaded));
+      }
       case 'status':
       case 'failure_notice':
         return sinks.for(await threadOf(job.ticketId, job.payload.thread, links)).post(job.payload.message, job.key);
@@ -113,28 +120,43 @@ function filesOf(job: OutboxJob<CommentJob>, { provider, blobs, logger }: Delive
   );
 }
 
+/** Whether a file of an agent's comment goes as an upload: the provider hands out its bytes and it is within the limit. */
+function uploadable(file: CommentFile, maxBytes: number, provider: TicketProvider): boolean {
+  return !!file.ref && !!provider.readAttachment && !(file.size !== undefined && file.size > maxBytes);
+}
+
 /**
  * The bytes of an agent's files that the platform takes as uploads, read from the provider when the
  * job runs (the job holds refs only). A file too large, or that the provider cannot hand out, stays
- * a link in the post.
+ * a link in the post: only a failure worth retrying (the vendor down, a rate limit) fails the job,
+ * since the comment's text must not wait on a file that will never come.
  */
-async function uploadsOf(job: OutboxJob<PostJob>, maxBytes: number, { provider }: DeliveryDeps): Promise<Upload[]> {
+async function uploadsOf(job: OutboxJob<PostJob>, maxBytes: number, { provider, logger }: DeliveryDeps): Promise<{ uploads: Upload[]; uploaded: Set<CommentFile> }> {
   const uploads: Upload[] = [];
+  const uploaded = new Set<CommentFile>();
   for (const file of job.payload.message.files ?? []) {
-    if (!file.ref || !provider.readAttachment || file.size > maxBytes) continue;
-    const bytes = await provider.readAttachment(job.ticketId, file.ref);
-    if (bytes.length <= maxBytes) uploads.push({ name: file.name, contentType: file.contentType, bytes });
+    if (!uploadable(file, maxBytes, provider)) continue;
+    let bytes: Buffer;
+    try {
+      bytes = await provider.readAttachment!(job.ticketId, file.ref!, maxBytes);
+    } catch (error) {
+      if (error instanceof ProviderError && error.transient) throw error;
+      logger.warn('file of an agent comment could not be read; posted as a line instead', { key: job.key, file: file.name, error });
+      continue;
+    }
+    if (bytes.length > maxBytes) continue;
+    uploads.push({ name: file.name, contentType: file.contentType, bytes });
+    uploaded.add(file);
   }
-  return uploads;
+  return { uploads, uploaded };
 }
 
 /** The comment with a line for each file not posted as an upload: its name, size and link where there is one. */
-function withFileLinks(message: PostJob['payload']['message'], uploads: readonly Upload[]): PostJob['payload']['message'] {
-  const uploaded = new Set(uploads.map((u) => u.name));
-  const rest = (message.files ?? []).filter((f) => !uploaded.has(f.name));
+function withFileLinks(message: PostJob['payload']['message'], uploaded: ReadonlySet<CommentFile>): PostJob['payload']['message'] {
+  const rest = (message.files ?? []).filter((f) => !uploaded.has(f));
   if (!rest.length) return message;
   const lines = fileLinksText(rest.map((f) => ({ name: f.name, size: f.size, link: f.url })), ' (not shown here: ask support for it)');
-  return { ...message, text: `${message.text}\n\n${lines}` };
+  return { ...message, text: message.text ? `${message.text}\n\n${lines}` : lines };
 }
 
 /** What to do when a job fails for good: a reply that could not be delivered is told in its thread. */

@@ -104,7 +104,7 @@ export function postJob(link: LinkRef, comment: Pick<Comment, 'id' | 'author' | 
 }
 
 /** `fingerprint` is of the comment's new text, so each edit is one job and a repeated read adds none. */
-export function postEditJob(link: LinkRef, comment: Pick<Comment, 'id' | 'author' | 'text'>, fingerprint: string): z.infer<typeof PostEditJob> {
+export function postEditJob(link: LinkRef, comment: Pick<Comment, 'id' | 'author' | 'text' | 'files'>, fingerprint: string): z.infer<typeof PostEditJob> {
   const post = postJob(link, comment);
   return {
     kind: 'post_edit',

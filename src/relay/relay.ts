@@ -127,12 +127,14 @@ export class Relay {
     const posted = await links.postedTexts(ticket.id);
     const before = JSON.stringify(posted);
     // An agent comment already posted whose text changed: its post is edited, once per new text.
+    // A post of the text an earlier release gave the comment is not an edit: only the record moves on.
     for (const comment of comments) {
       const was = posted[comment.id];
       const now = commentFingerprint(ticket.id, comment.text);
       if (was === undefined || was === now || !knownAs(comment, seen)) continue;
-      if (announce) await outbox.enqueue(postEditJob(link, comment, now));
       posted[comment.id] = now;
+      if ((comment.formerTexts ?? []).some((text) => commentFingerprint(ticket.id, text) === was)) continue;
+      if (announce) await outbox.enqueue(postEditJob(link, comment, now));
       news = true;
     }
     for (const comment of fresh) {

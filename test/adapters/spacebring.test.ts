@@ -150,9 +150,11 @@ describe('spacebring adapter', () => {
     expect(comments.map((c) => [c.id, c.origin, c.author, c.text])).toEqual([
       [ID(1), 'customer', 'Ada Lovelace', 'From the app'],
       [ID(2), 'agent', 'Lem', 'Try reconnecting.'],
-      [ID(3), 'agent', 'Grace Hopper', 'On it.\n\n[map.png](https://files.example/map.png)'],
+      [ID(3), 'agent', 'Grace Hopper', 'On it.'],
       [ID(5), 'unknown', 'Unknown author', 'note'],
     ]);
+    // The attachment is a file of the comment (a link only: files.example is not a file host of the bot).
+    expect(comments[2]?.files).toEqual([{ name: 'map.png', contentType: 'application/octet-stream', url: 'https://files.example/map.png' }]);
   });
 
   it("reads the seed's activities, which carry no type, newest first, and a ticket without status", async () => {
