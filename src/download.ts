@@ -1,4 +1,5 @@
-import { request } from 'undici';
+/** undici, loaded with the first transfer: most bots never move a file (see provider-kit/http.ts). */
+const undici = () => import('undici');
 
 /** Where a file may be downloaded from, and how. */
 export interface DownloadRule {
@@ -34,6 +35,7 @@ export async function downloadFile(url: string, rule: DownloadRule, declaredType
   const signal = AbortSignal.timeout(rule.timeoutMs);
   let answer;
   try {
+    const { request } = await undici();
     answer = await request(target, { method: 'GET', headers: rule.headers ?? {}, signal });
   } catch (error) {
     throw new DownloadError(`download from ${target.hostname} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -72,6 +74,7 @@ export async function uploadBytes(url: string, upload: { bytes: Buffer; contentT
   }
   let status: number;
   try {
+    const { request } = await undici();
     const answer = await request(target, { method: 'POST', headers: { 'content-type': upload.contentType }, body: upload.bytes, signal: AbortSignal.timeout(rule.timeoutMs) });
     status = answer.statusCode;
     await answer.body.dump();

@@ -57,7 +57,7 @@ async function main(env: Env): Promise<void> {
   });
   running.kv = kv;
   ops.storeOpened(kv);
-  const http = createHttpClient(logger, undefined, ops.metrics);
+  const http = createHttpClient(logger, undefined, ops.telemetry);
   running.http = http;
   const limiters = await createLimiters(kv);
   running.limiters = limiters;
@@ -69,10 +69,10 @@ async function main(env: Env): Promise<void> {
     pollIntervalMs: config.POLL_INTERVAL_MS,
     pollQuietMaxMs: config.POLL_QUIET_MAX_MS,
     followUpDays: config.FOLLOW_UP_DAYS,
-    telemetry: ops.metrics,
+    telemetry: ops.telemetry,
     maxAttachmentMb: config.MAX_ATTACHMENT_MB,
   });
-  ops.metrics.watch({ outboxStats: () => bridge.outbox.stats() });
+  ops.watch({ outboxStats: () => bridge.outbox.stats() });
   ops.providerBuilt(bridge.access);
   await bridge.access.checkAtStart(ACCESS_CHECK_MS);
   const deps: FrontEndDeps = { service: bridge.service, kv, logger, env, limiters, defaultLocale: config.DEFAULT_LOCALE };

@@ -3,13 +3,17 @@ import type { FrontEnd } from '../frontend.js';
 import type { Logger } from '../logger.js';
 import { describeStore, type KeyValueStore } from '../store/index.js';
 import { startHealthServer, type HealthServer } from './health-server.js';
-import { Metrics } from './metrics.js';
+import type { Metrics, MetricSources } from './metrics.js';
 import type { ProviderAccess } from './provider-access.js';
 import { Readiness } from './readiness.js';
+import { noTelemetry, type Telemetry } from './telemetry.js';
 
 /** The operator's side of the process: metrics, readiness, and the port that serves them (when HEALTH_PORT is set). */
 export interface Ops {
-  readonly metrics: Metrics;
+  /** Where the core reports what it does: the Prometheus metrics, or nothing while no port serves them. */
+  readonly telemetry: Telemetry;
+  /** Where the scrape-time gauges (outbox depth and age) read from, once the bridge exists. */
+  watch(sources: MetricSources): void;
   readonly readiness: Readiness;
   readonly server: HealthServer | undefined;
   /** The store is open: readiness pings it from now on. */
@@ -28,14 +32,20 @@ export interface Ops {
 const PING_KEY = 'ops:ping';
 
 export async function startOps(config: Pick<CoreConfig, 'HEALTH_PORT' | 'HEALTH_HOST' | 'STORE_URL'>, logger: Logger): Promise<Ops> {
-  const metrics = new Metrics();
   const readiness = new Readiness();
   readiness.set('startup', () => 'starting');
   readiness.set('store', () => `not open yet: connecting to ${describeStore(config.STORE_URL)} (STORE_URL)`);
-  const server = config.HEALTH_PORT === undefined ? undefined : await startHealthServer({ port: config.HEALTH_PORT, host: config.HEALTH_HOST, readiness, metrics, logger });
-  if (server) logger.info('health endpoints listening', { port: server.port, host: config.HEALTH_HOST, paths: '/healthz /readyz /metrics' });
+  let metrics: Metrics | undefined;
+  let server: HealthServer | undefined;
+  if (config.HEALTH_PORT !== undefined) {
+    // prom-client (with the event-loop and GC observers of its default metrics) only when something can scrape it.
+    metrics = new (await import('./metrics.js')).Metrics();
+    server = await startHealthServer({ port: config.HEALTH_PORT, host: config.HEALTH_HOST, readiness, metrics, logger });
+    logger.info('health endpoints listening', { port: server.port, host: config.HEALTH_HOST, paths: '/healthz /readyz /metrics' });
+  }
   return {
-    metrics,
+    telemetry: metrics ?? noTelemetry,
+    watch: (sources) => metrics?.watch(sources),
     readiness,
     server,
     storeOpened(kv) {

@@ -1,4 +1,4 @@
-import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import type { Agent, request } from 'undici';
 import type { z } from 'zod';
 import { ProviderError, type ProviderErrorKind } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -66,13 +66,34 @@ export interface HttpClient {
   close(): Promise<void>;
 }
 
-/** The one HTTP client of the process: one undici pool, one retry and error policy. */
+/**
+ * The one HTTP client of the process: one undici pool, one retry and error policy. undici is
+ * loaded with the first call, not before: it is a large library (about 15 MB of resident memory
+ * once loaded), and a bot on the local desk never calls out.
+ */
 export function createHttpClient(logger: Logger, defaults: HttpDefaults = HTTP_DEFAULTS, telemetry: Telemetry = noTelemetry): HttpClient {
-  const agent = new Agent({ keepAliveTimeout: 10_000, connections: 16 });
+  let loaded: Promise<Pool> | undefined;
+  let closed = false;
+  const pool = () =>
+    (loaded ??= import('undici').then(({ Agent, request }) => {
+      const agent = new Agent({ keepAliveTimeout: 10_000, connections: 16 });
+      // Closed before its first call: the call fails as on any closed client.
+      if (closed) void agent.close();
+      return { agent, request };
+    }));
   return {
-    forProvider: (options) => new VendorHttp(agent, logger, defaults, options, telemetry),
-    close: () => agent.close(),
+    forProvider: (options) => new VendorHttp(pool, logger, defaults, options, telemetry),
+    close: async () => {
+      closed = true;
+      if (loaded) await (await loaded).agent.close();
+    },
   };
+}
+
+/** undici's pool, and its request function to call through it. */
+interface Pool {
+  agent: Agent;
+  request: typeof request;
 }
 
 interface RawResponse {
@@ -86,7 +107,7 @@ class VendorHttp implements ProviderHttp {
   private readonly timeoutMs: number;
 
   constructor(
-    private readonly dispatcher: Dispatcher,
+    private readonly pool: () => Promise<Pool>,
     private readonly logger: Logger,
     defaults: HttpDefaults,
     private readonly options: ProviderHttpOptions,
@@ -151,12 +172,13 @@ class VendorHttp implements ProviderHttp {
     }
     const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
     if (req.body !== undefined) headers['content-type'] = 'application/json';
+    const { agent, request } = await this.pool();
     // Every attempt is counted, retries included: what the vendor saw, not what the caller asked.
     const res = await request(url, {
       method: req.method,
       headers,
       body: req.body === undefined ? null : JSON.stringify(req.body),
-      dispatcher: this.dispatcher,
+      dispatcher: agent,
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
       signal: AbortSignal.timeout(this.timeoutMs),
@@ -180,9 +202,11 @@ class VendorHttp implements ProviderHttp {
   }
 
   private networkError(req: ProviderRequest, err: unknown): ProviderError {
+    // By code, not class: undici may not be loaded when the call failed before reaching it.
+    const code = (err as { code?: unknown } | undefined)?.code;
     const timedOut =
-      err instanceof undiciErrors.HeadersTimeoutError ||
-      err instanceof undiciErrors.BodyTimeoutError ||
+      code === 'UND_ERR_HEADERS_TIMEOUT' ||
+      code === 'UND_ERR_BODY_TIMEOUT' ||
       (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'));
     return this.fail(req, timedOut ? 'timeout' : 'unavailable', { cause: err });
   }
