@@ -20,7 +20,7 @@ const CoreEnv = z.object({
     // A Redis URL is parsed as a URL when the store opens; one that cannot be is a setting to fix.
     .refine((url) => !url.startsWith('redis') || URL.canParse(url), STORE_URL_FORMAT)
     .default(DEFAULT_STORE_URL),
-  /** The deadline of every store call: past it the call fails as "store unavailable". */
+  /** The deadline of every Redis call (SQLite answers within the call): past it the call fails as "store unavailable". */
   STORE_TIMEOUT_MS: integer(100, 60_000, 5_000),
   /** How long start-up keeps trying to reach the store before it gives up (exit 2). */
   STORE_CONNECT_TIMEOUT_MS: integer(0, 600_000, 30_000),

@@ -12,19 +12,24 @@ export interface GuardedStore extends KeyValueStore {
  * the deadline too, so stopping never waits on a store that does not answer.
  */
 export function guardStore(kv: KeyValueStore, health: StoreHealth): GuardedStore {
+  // SQLite (libsql) answers synchronously, inside the microtasks of the call, where no timer can
+  // fire: a deadline there could never win and would only cost a timer and two promises per call,
+  // thousands of times a poll cycle. SQLite's own busy timeout bounds a wait for another writer.
+  const bounded = kv.kind !== 'sqlite';
+  const call = <T>(operation: string, run: () => Promise<T>) => health.call(operation, run, bounded);
   return {
     kind: kv.kind,
     url: kv.url,
     health,
-    get: <T>(key: string) => health.call('get', () => kv.get<T>(key)),
-    set: (key, value, ttlMs) => health.call('set', () => kv.set(key, value, ttlMs)),
-    delete: (key) => health.call('delete', () => kv.delete(key)),
-    setIfAbsent: (key, value, ttlMs) => health.call('setIfAbsent', () => kv.setIfAbsent(key, value, ttlMs)),
-    claim: (key, owner, ttlMs) => health.call('claim', () => kv.claim(key, owner, ttlMs)),
-    release: (key, owner) => health.call('release', () => kv.release(key, owner)),
-    add: (set, member) => health.call('add', () => kv.add(set, member)),
-    remove: (set, member) => health.call('remove', () => kv.remove(set, member)),
-    members: (set) => health.call('members', () => kv.members(set)),
+    get: <T>(key: string) => call('get', () => kv.get<T>(key)),
+    set: (key, value, ttlMs) => call('set', () => kv.set(key, value, ttlMs)),
+    delete: (key) => call('delete', () => kv.delete(key)),
+    setIfAbsent: (key, value, ttlMs) => call('setIfAbsent', () => kv.setIfAbsent(key, value, ttlMs)),
+    claim: (key, owner, ttlMs) => call('claim', () => kv.claim(key, owner, ttlMs)),
+    release: (key, owner) => call('release', () => kv.release(key, owner)),
+    add: (set, member) => call('add', () => kv.add(set, member)),
+    remove: (set, member) => call('remove', () => kv.remove(set, member)),
+    members: (set) => call('members', () => kv.members(set)),
     close: () => withDeadline('close', health.timeoutMs, () => kv.close()),
   };
 }

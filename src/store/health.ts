@@ -40,15 +40,16 @@ export class StoreHealth {
   }
 
   /**
-   * Runs one store operation under the deadline; any failure is a StoreUnavailable, except a lost
-   * SQLite file: that is final, not an outage, and its opener is already stopping the process.
+   * Runs one store operation under the deadline (unless `bounded` is false); any failure is a
+   * StoreUnavailable, except a lost SQLite file: that is final, not an outage, and its opener is
+   * already stopping the process.
    */
-  async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  async call<T>(operation: string, run: () => Promise<T>, bounded = true): Promise<T> {
     if (!this.up && this.probing) throw new StoreUnavailable(operation, 'the store is unreachable');
     const probe = !this.up;
     if (probe) this.probing = true;
     try {
-      const result = await withDeadline(operation, this.timeoutMs, run);
+      const result = bounded ? await withDeadline(operation, this.timeoutMs, run) : await run();
       this.markUp();
       return result;
     } catch (error) {
