@@ -125,7 +125,7 @@ export class Relay {
     const ours = fresh.length > 0 ? await links.ours(ticket.id) : new Set<string>();
     let news = false;
     const posted = await links.postedTexts(ticket.id);
-    const before = JSON.stringify(posted);
+    let postedChanged = false;
     // An agent comment already posted whose text changed: its post is edited, once per new text.
     // A post of the text an earlier release gave the comment is not an edit: only the record moves on.
     for (const comment of comments) {
@@ -133,6 +133,7 @@ export class Relay {
       const now = commentFingerprint(ticket.id, comment.text);
       if (was === undefined || was === now || !knownAs(comment, seen)) continue;
       posted[comment.id] = now;
+      postedChanged = true;
       if ((comment.formerTexts ?? []).some((text) => commentFingerprint(ticket.id, text) === was)) continue;
       if (announce) await outbox.enqueue(postEditJob(link, comment, now));
       news = true;
@@ -143,12 +144,13 @@ export class Relay {
         news = true;
         await outbox.enqueue(postJob(link, comment));
         posted[comment.id] = commentFingerprint(ticket.id, comment.text);
+        postedChanged = true;
       } else if (!mine && comment.origin === 'unknown') {
         logger.warn('comment held: its author could not be classified', { ticketId: ticket.id, commentId: comment.id });
       }
       await links.markSeen(ticket.id, comment.id);
     }
-    if (JSON.stringify(posted) !== before) await links.setPostedTexts(ticket.id, posted);
+    if (postedChanged) await links.setPostedTexts(ticket.id, posted);
     if (ticket.status !== link.status || ticket.vendorStatus !== link.vendorStatus) {
       news = true;
       const version = link.statusVersion + 1;
