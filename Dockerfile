@@ -35,4 +35,4 @@ EXPOSE 8080
 # restart does not fix; alert on it (or route traffic by it) instead of restarting on it.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["node", "scripts/healthcheck.mjs"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "--enable-source-maps", "dist/main.js"]
+CMD ["node", "--enable-source-maps", "--optimize-for-size", "dist/main.js"]

@@ -50,7 +50,7 @@ describe('the runtime stage', () => {
   it('runs Node under tini as PID 1, as a non-root user, from the bundle built in the build stage', () => {
     expect(runtime).toMatch(/^ENTRYPOINT \["\/usr\/bin\/tini", "--"\]$/m);
     expect(runtime).toMatch(/^USER node$/m);
-    expect(runtime).toMatch(/^CMD \["node", "--enable-source-maps", "dist\/main\.js"\]$/m);
+    expect(runtime).toMatch(/^CMD \["node", "--enable-source-maps", "--optimize-for-size", "dist\/main\.js"\]$/m);
     expect(runtime).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);
   });
 });

@@ -48,7 +48,7 @@ describe('npm start, as an operator runs it', { timeout: 90_000 }, () => {
     const npm = track(launch('npm', ['start'], { env }));
     await ready(npm);
     const children = childrenOf(npm.child.pid!);
-    expect(children.map((c) => c.args)).toEqual(['node --enable-source-maps dist/main.js']);
+    expect(children.map((c) => c.args)).toEqual(['node --enable-source-maps --optimize-for-size dist/main.js']);
     const bot = children[0]!.pid;
     await waitFor(async () => !(await leaseFree()), 'the bot to take the poller lease', 5_000);
 
@@ -74,7 +74,7 @@ describe('npm start, as an operator runs it', { timeout: 90_000 }, () => {
   it('the bot signalled again and again (SIGINT, SIGINT, SIGTERM) still stops once, exit 0', async () => {
     // Straight at the bot: once it has exited, npm would die of a late SIGINT itself (npm's doing).
     expect(await launch('node', ['scripts/build.mjs', '--if-stale']).exited).toBe(0);
-    const bot = track(launch('node', ['--enable-source-maps', 'dist/main.js'], { env }));
+    const bot = track(launch('node', ['--enable-source-maps', '--optimize-for-size', 'dist/main.js'], { env }));
     await ready(bot);
     for (const signal of ['SIGINT', 'SIGINT', 'SIGTERM'] as const) bot.child.kill(signal);
     expect(await exitWithin10s(bot)).toBe(0);
