@@ -49,15 +49,17 @@ export class JobRecords<D extends JobIdentity> {
   ) {}
 
   /**
-   * Writes the record of a new job; false when the key was queued before. The mark comes first:
-   * a mark without a record means a writer died between the two writes, so its work is finished.
+   * Writes the record of a new job; `fresh` only for the one call that claimed the key. The mark
+   * comes first: a mark without a record is a writer between its two writes, or one that died
+   * there, so the record is written (again, the same job) to finish its work, but not as new.
    */
   async create(delivery: D, owner: string): Promise<{ fresh: boolean; job: OutboxJob<D> }> {
-    const existing = (await this.kv.setIfAbsent(`outbox:key:${delivery.key}`, owner, DONE_TTL_MS)) ? undefined : await this.get(delivery.key);
+    const claimed = await this.kv.setIfAbsent(`outbox:key:${delivery.key}`, owner, DONE_TTL_MS);
+    const existing = claimed ? undefined : await this.get(delivery.key);
     if (existing) return { fresh: false, job: existing };
     const job: OutboxJob<D> = { ...delivery, seq: this.nextSeq(), attempts: 0, notBefore: 0, state: 'pending', outcomeUnknown: false };
     await this.kv.set(this.jobKey(job.key), job);
-    return { fresh: true, job };
+    return { fresh: claimed, job };
   }
 
   /** Lists a pending or failed job under its ticket, for `/ticket status`; repeating it is harmless. */

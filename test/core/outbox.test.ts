@@ -104,6 +104,17 @@ describe.each([{ make: keyvBackend }, { make: bullBackend }])('outbox', ({ make 
     expect(runs).toEqual(['a']);
   });
 
+  it(`${make().name}: reports one of two simultaneous enqueues of a key as new (a double click)`, async () => {
+    backend = make();
+    const runs: string[] = [];
+    const [box] = await backend.open(1, { deliver: async (j) => void runs.push(j.key) });
+    expect((await Promise.all([box!.enqueue(job('b')), box!.enqueue(job('b'))])).sort()).toEqual([false, true]);
+    box!.start();
+    await waitFor(async () => (await box!.get('b'))?.state === 'done', 'delivery');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(runs).toEqual(['b']);
+  });
+
   it(`${make().name}: counts waiting jobs per direction and the oldest one's age, and drops to zero once delivered`, async () => {
     backend = make();
     let open = false;
