@@ -22,19 +22,25 @@ const SUBJECT_FROM_MESSAGE = 80;
  */
 export function registerActions(app: App, rt: SlackRuntime): void {
   /** `run` answers the click; a form it asks for opens in the channel `formChannel` names (default: the click's). */
-  const button = (actionId: string, run: (click: Click) => Promise<Reply | { reply: Reply; formChannel: string }>, how: { replace?: boolean } = {}): void => {
-    app.action<BlockButtonAction>({ type: 'block_actions', action_id: actionId }, async ({ ack, body, action, client, respond, context }) => {
-      await ack();
-      const to = { ...audience(body, client, respond), ...(how.replace ? { replaceOriginal: true } : {}) };
-      const who: SlackUser = { teamId: context.teamId ?? body.team?.id ?? body.user.team_id ?? '', userId: body.user.id, userName: body.user.name, channel: to.channel };
-      const click: Click = { value: action.value ?? '', user: body.user.id, to, origin: commandOrigin(rt, who, `${to.channel}:action:${body.trigger_id}`) };
-      afterAck(rt, `button ${actionId}`, to, async () => {
-        const ran = await run(click);
-        const [reply, formChannel] = 'reply' in ran ? [ran.reply, ran.formChannel] : [ran, to.channel];
-        await show(rt, to, reply, { triggerId: body.trigger_id, channel: formChannel });
-      });
+  type Run = (click: Click) => Promise<Reply | { reply: Reply; formChannel: string }>;
+  const buttons = new Map<string, { run: Run; replace: boolean }>();
+  const button = (actionId: string, run: Run, how: { replace?: boolean } = {}): void => void buttons.set(actionId, { run, replace: how.replace ?? false });
+  // One listener for every button: Bolt runs each listener's matchers on every request it
+  // receives, so one per button would put a dozen of them in front of each ack.
+  app.action<BlockButtonAction>({ type: 'block_actions' }, async ({ ack, body, action, client, respond, context }) => {
+    await ack();
+    // Link buttons report clicks too; acked, nothing to do.
+    const handler = buttons.get(action.action_id);
+    if (!handler) return;
+    const to = { ...audience(body, client, respond), ...(handler.replace ? { replaceOriginal: true } : {}) };
+    const who: SlackUser = { teamId: context.teamId ?? body.team?.id ?? body.user.team_id ?? '', userId: body.user.id, userName: body.user.name, channel: to.channel };
+    const click: Click = { value: action.value ?? '', user: body.user.id, to, origin: commandOrigin(rt, who, `${to.channel}:action:${body.trigger_id}`) };
+    afterAck(rt, `button ${action.action_id}`, to, async () => {
+      const ran = await handler.run(click);
+      const [reply, formChannel] = 'reply' in ran ? [ran.reply, ran.formChannel] : [ran, to.channel];
+      await show(rt, to, reply, { triggerId: body.trigger_id, channel: formChannel });
     });
-  };
+  });
 
   // Close says at once that it is under way, then names the refusal ("Only the person who
   // opened…") before asking the provider; the card shows the outcome when it is redrawn. Reopen
