@@ -1,40 +1,74 @@
 /**
- * The requests (HTTP) and envelopes (Socket Mode) Slack is still waiting to have answered. Work a
- * listener leaves for after its ack waits until none are, so that under a burst of commands every
- * ack goes out before any form is opened: acks have a 3 s deadline and a person watching, the
- * work behind them does not compete with them. `maxWaitMs` bounds the wait, because a form must
- * still open within the 3 s a trigger id lives while requests keep arriving.
+ * Slack's requests (HTTP) and envelopes (Socket Mode) as they come and are answered. Work a
+ * listener leaves for after its ack waits until the burst it came in is over: nothing waiting to
+ * be answered and nothing new for `QUIET_MS`. Under a burst of commands every ack then goes out
+ * before any form is opened (a burst arrives one request at a time, so "nothing pending" alone
+ * would let each form's work run between two acks). The wait is bounded by `maxWaitMs`, because a
+ * form must still open within the 3 s a trigger id lives while requests keep coming.
  */
 export class PendingAcks {
   private pending = 0;
-  private readonly waiters = new Set<() => void>();
+  private lastArrival = 0;
+  private readonly waiters = new Set<{ deadline: number; resolve: () => void }>();
+  private timer: NodeJS.Timeout | undefined;
 
   /** One request or envelope arrived; call the answer once it has been answered (more calls do nothing). */
   begin(): () => void {
     this.pending++;
+    this.lastArrival = Date.now();
     let ended = false;
     return () => {
       if (ended) return;
       ended = true;
-      if (--this.pending === 0) this.release();
+      this.pending--;
+      this.schedule();
     };
   }
 
-  /** Resolves once nothing waits for an answer, or after `maxWaitMs`, whichever comes first. */
+  /** Resolves once the burst is over, or after `maxWaitMs`, whichever comes first. */
   settled(maxWaitMs: number): Promise<void> {
-    if (this.pending === 0) return Promise.resolve();
+    if (this.quiet(Date.now())) return Promise.resolve();
     return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, maxWaitMs);
-      this.waiters.add(done);
+      this.waiters.add({ deadline: Date.now() + maxWaitMs, resolve });
+      this.schedule();
     });
   }
 
-  private release(): void {
-    for (const done of [...this.waiters]) done();
+  private quiet(now: number): boolean {
+    return this.pending === 0 && now - this.lastArrival >= QUIET_MS;
+  }
+
+  /** One timer for every waiter: it fires when the quiet time or the earliest deadline is due. */
+  private schedule(): void {
+    if (this.waiters.size === 0) return;
+    const now = Date.now();
+    const quietAt = this.pending === 0 ? this.lastArrival + QUIET_MS : Infinity;
+    const due = Math.min(quietAt, ...[...this.waiters].map((w) => w.deadline));
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.wake(), Math.max(0, due - now));
+  }
+
+  private wake(): void {
+    this.timer = undefined;
+    if (!this.quiet(Date.now())) return this.release(false);
+    // Timers run before the event loop reads the sockets: requests that came in while it was
+    // busy are seen only after this. So the burst is over only if the next read (setImmediate
+    // runs right after it) brings nothing new.
+    const seen = this.lastArrival;
+    setImmediate(() => this.release(this.lastArrival === seen && this.pending === 0));
+  }
+
+  /** Lets through the waiters whose deadline has come, or all of them when the burst is over. */
+  private release(over: boolean): void {
+    const now = Date.now();
+    for (const waiter of [...this.waiters]) {
+      if (!over && waiter.deadline > now) continue;
+      this.waiters.delete(waiter);
+      waiter.resolve();
+    }
+    this.schedule();
   }
 }
+
+/** How long without a new request counts as the end of a burst; a lone command's form opens this much later. */
+const QUIET_MS = 20;

@@ -1,40 +1,60 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PendingAcks } from '../../../bots/slack/pending-acks.js';
 
-describe('PendingAcks', () => {
+describe('PendingAcks: after-ack work waits for the end of a burst', () => {
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'Date'] }));
   afterEach(() => vi.useRealTimers());
 
-  it('holds after-ack work until every request in hand is answered', async () => {
+  /** Starts work that waits at most `maxWaitMs`; `ran()` tells whether it has been let through. */
+  function work(acks: PendingAcks, maxWaitMs = 1_000): () => boolean {
+    let ran = false;
+    void acks.settled(maxWaitMs).then(() => (ran = true));
+    return () => ran;
+  }
+
+  it('lets work through at once when no request came for a while', async () => {
+    const acks = new PendingAcks();
+    await vi.advanceTimersByTimeAsync(100);
+    const ran = work(acks);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ran()).toBe(true);
+  });
+
+  it('holds work while a request waits for its answer', async () => {
     const acks = new PendingAcks();
     const first = acks.begin();
     const second = acks.begin();
-    let ran = false;
-    const work = acks.settled(1_000).then(() => (ran = true));
+    const ran = work(acks);
+    await vi.advanceTimersByTimeAsync(200);
     first();
     first(); // a second call for the same request changes nothing
-    await Promise.resolve();
-    expect(ran).toBe(false);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(ran()).toBe(false);
     second();
-    await work;
-    expect(ran).toBe(true);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(ran()).toBe(true);
   });
 
-  it('lets work through at once when nothing is pending', async () => {
-    let ran = false;
-    await new PendingAcks().settled(1_000).then(() => (ran = true));
-    expect(ran).toBe(true);
+  it('keeps holding while requests keep arriving, one at a time', async () => {
+    const acks = new PendingAcks();
+    acks.begin()();
+    const ran = work(acks);
+    for (let i = 0; i < 10; i++) {
+      await vi.advanceTimersByTimeAsync(10);
+      acks.begin()();
+    }
+    expect(ran()).toBe(false);
+    await vi.advanceTimersByTimeAsync(30);
+    expect(ran()).toBe(true);
   });
 
   it('stops holding work after the longest wait while requests keep coming', async () => {
-    vi.useFakeTimers();
     const acks = new PendingAcks();
     acks.begin();
-    let ran = false;
-    const work = acks.settled(1_000).then(() => (ran = true));
+    const ran = work(acks, 1_000);
     await vi.advanceTimersByTimeAsync(999);
-    expect(ran).toBe(false);
-    await vi.advanceTimersByTimeAsync(1);
-    await work;
-    expect(ran).toBe(true);
+    expect(ran()).toBe(false);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(ran()).toBe(true);
   });
 });
