@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
 import { encodeForm, slackSignature, slashCommand } from '../fakes/slack/index.js';
-import { startChild, type Child } from './children.js';
+import { productionNodeArgs, startChild, type Child } from './children.js';
 import { percentile, round } from './stats.js';
 
 /** The signing secret the benchmark's apps are configured with (shared with ack-child.ts). */
@@ -33,8 +33,10 @@ export async function benchAck(log: (line: string) => void): Promise<AckResult> 
   const children: Child[] = [slack];
   try {
     const { url, responseUrl } = await slack.next<{ url: string; responseUrl: string }>();
-    const full = startChild('./ack-child.ts', ['full', url]);
-    const bare = startChild('./ack-child.ts', ['bare', url]);
+    // Both apps with the Node flags of `npm start`: the same runtime, only the listeners differ.
+    const nodeArgs = productionNodeArgs();
+    const full = startChild('./ack-child.ts', ['full', url], { nodeArgs });
+    const bare = startChild('./ack-child.ts', ['bare', url], { nodeArgs });
     children.push(full, bare);
     const targets = {
       full: await target(full, responseUrl),

@@ -1,7 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+
+/**
+ * The Node flags `npm start` runs the bot with (read from package.json, so the bench follows
+ * any change there): the apps compared in the bench run as they would in production.
+ */
+export function productionNodeArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const command = pkg.scripts.start.split('exec node ')[1] ?? '';
+  return command.split(/\s+/).filter((word) => word.startsWith('--'));
+}
 
 /** A bench child process (a TypeScript file run through tsx, or a bundle of it) that talks in JSON lines. */
 export interface Child {
