@@ -8,14 +8,16 @@ const MAX_SKEW_S = 5 * 60;
 const FORM = 'application/x-www-form-urlencoded';
 
 /**
- * Bolt's HTTP receiver with the checks it leaves out, made before Bolt sees the request:
+ * Bolt's HTTP receiver, with every check of a request made here, once, before Bolt sees it (Bolt's
+ * own verification is off, so the HMAC is not computed twice in front of each ack):
+ * - the signature, with Bolt's own `isValidSlackRequest`; unsigned or badly signed → 401;
  * - a timestamp more than five minutes in the future is refused like one in the past (401);
  *   Bolt only checks the past, so a captured signature with a future timestamp would stay
  *   usable until that time comes;
+ * - `ssl_check` is answered 200 here, so nothing else in its unsigned body reaches Bolt;
  * - a correctly signed body that is not an object (`null`, a number, a list; `payload=null` in a
  *   form) is answered 400; Bolt would throw reading it and leave the request unanswered.
- * Everything else (ssl_check, the signature itself, unsigned and unparseable bodies) is left to
- * Bolt, which gets the body already read.
+ * Unparseable bodies are left to Bolt (400), which gets the body already read.
  */
 export class CheckedHttpReceiver extends HTTPReceiver {
   constructor(
@@ -23,7 +25,8 @@ export class CheckedHttpReceiver extends HTTPReceiver {
     private readonly log: Logger,
     pending: PendingAcks,
   ) {
-    super(options);
+    // Verified here, once: Bolt would compute the same HMAC again on every request, in front of its ack.
+    super({ ...options, signatureVerification: false });
     const bolt = this.requestListener;
     this.requestListener = (req, res) => {
       // 'close' comes once the answer is written, or the connection is gone without one.
@@ -46,9 +49,13 @@ export class CheckedHttpReceiver extends HTTPReceiver {
     const buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, this.options.bodyLimit);
     const body = buffered.rawBody.toString();
     const contentType = req.headers['content-type'];
-    if (contentType === FORM && new URLSearchParams(body).get('ssl_check') === '1') return true;
+    if (contentType === FORM && new URLSearchParams(body).get('ssl_check') === '1') {
+      // Unsigned by design; answered here so that nothing else in its body reaches Bolt.
+      answer(res, 200);
+      return false;
+    }
     const timestamp = Number(req.headers['x-slack-request-timestamp']);
-    if (!Number.isFinite(timestamp)) return true; // Bolt refuses it
+    if (!Number.isFinite(timestamp)) return this.refuse(res, 'it has no timestamp');
     if (Math.abs(Date.now() / 1000 - timestamp) > MAX_SKEW_S) {
       this.log.warn('slack: request refused: its timestamp is more than 5 minutes off', { skewS: Math.round(timestamp - Date.now() / 1000) });
       answer(res, 401);
@@ -60,13 +67,20 @@ export class CheckedHttpReceiver extends HTTPReceiver {
       body,
       headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
     });
-    if (!signed) return true; // Bolt refuses it, as it always has
+    if (!signed) return this.refuse(res, 'its signature does not match');
     if (!isObjectBody(body, contentType)) {
       this.log.warn('slack: signed request refused: its body is not an object');
       answer(res, 400);
       return false;
     }
     return true;
+  }
+
+  /** 401, as Bolt answers a request it cannot verify. */
+  private refuse(res: ServerResponse, why: string): false {
+    this.log.warn(`slack: request refused: ${why}`);
+    answer(res, 401);
+    return false;
   }
 }
 

@@ -1,5 +1,6 @@
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, eventCallback, messageEvent, signedRequest, type SignedResponse } from '../../../fakes/slack/index.js';
+import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, encodeForm, eventCallback, messageEvent, signedRequest, slashCommand, type SignedResponse } from '../../../fakes/slack/index.js';
 import { SECRET, openCard, startRig, type Rig } from './rig.js';
 
 /** The answer to a request, or 'no answer' when the app leaves it hanging (as Bolt did for a `null` body). */
@@ -55,6 +56,19 @@ describe('hostile requests to the Slack HTTP endpoint, signed as Slack signs the
   it('still refuses an unsigned body with 401 and an unparseable one with 400', async () => {
     expect(await answered(signedRequest(url, SECRET, 'null', { contentType: JSON_CONTENT_TYPE, badSignature: true }))).toBe(401);
     expect(await answered(signedRequest(url, SECRET, '{"type":', { contentType: JSON_CONTENT_TYPE }))).toBe(400);
+  });
+
+  it('refuses a request without signature headers with 401, and answers an ssl_check without acting on what else it carries', async () => {
+    const post = async (body: string, headers: Record<string, string> = {}) =>
+      (await request(url, { method: 'POST', headers: { 'content-type': FORM_CONTENT_TYPE, ...headers }, body })).statusCode;
+    const smuggled = `payload=${encodeURIComponent(JSON.stringify(eventCallback(messageEvent({ text: 'smuggled' }))))}`;
+    expect(await post(smuggled)).toBe(401);
+    expect(await post(smuggled, { 'x-slack-request-timestamp': String(now()), 'x-slack-signature': 'v0=00' })).toBe(401);
+    const calls = r.fake.calls.length;
+    // A slash command riding on an ssl_check: processed, it would answer at the response_url.
+    expect(await post(`ssl_check=1&${encodeForm(slashCommand({ text: 'help', response_url: r.fake.responseUrl() }))}`)).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(r.fake.calls.slice(calls)).toEqual([]);
   });
 
   it('keeps serving after all that', async () => {
