@@ -15,6 +15,14 @@ export interface DownloadRule {
 /** A download refused or failed; the message is for the log and never holds a header. */
 export class DownloadError extends Error {
   override name = 'DownloadError';
+
+  /** `transient`: the host was away or failed (network, timeout, 5xx, 429); trying later can help. */
+  constructor(
+    message: string,
+    readonly transient = false,
+  ) {
+    super(message);
+  }
 }
 
 /** The file turned out larger than the platform said, and than the limit. */
@@ -38,12 +46,13 @@ export async function downloadFile(url: string, rule: DownloadRule, declaredType
     const { request } = await undici();
     answer = await request(target, { method: 'GET', headers: rule.headers ?? {}, signal });
   } catch (error) {
-    throw new DownloadError(`download from ${target.hostname} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new DownloadError(`download from ${target.hostname} failed: ${error instanceof Error ? error.message : String(error)}`, true);
   }
   const type = String(answer.headers['content-type'] ?? '');
   if (answer.statusCode !== 200 || (/^text\/html\b/i.test(type) && !/^text\/html\b/i.test(declaredType))) {
     await answer.body.dump();
-    throw new DownloadError(`download from ${target.hostname} answered HTTP ${answer.statusCode} ${type || 'without a content type'}`);
+    const hostTrouble = answer.statusCode >= 500 || answer.statusCode === 429;
+    throw new DownloadError(`download from ${target.hostname} answered HTTP ${answer.statusCode} ${type || 'without a content type'}`, hostTrouble);
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -58,7 +67,7 @@ export async function downloadFile(url: string, rule: DownloadRule, declaredType
     }
   } catch (error) {
     if (error instanceof DownloadError) throw error;
-    throw new DownloadError(`download from ${target.hostname} broke off: ${error instanceof Error ? error.message : String(error)}`);
+    throw new DownloadError(`download from ${target.hostname} broke off: ${error instanceof Error ? error.message : String(error)}`, true);
   }
   return Buffer.concat(chunks);
 }

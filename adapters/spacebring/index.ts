@@ -1,4 +1,4 @@
-import { downloadFile } from '../../src/download.js';
+import { DownloadError, downloadFile } from '../../src/download.js';
 import { FieldErrors, ProviderError } from '../../src/errors.js';
 import type { ProviderFactory, TicketProvider } from '../../src/provider.js';
 import { accessCheck } from '../../src/provider-kit/adapter-kit.js';
@@ -81,7 +81,12 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
       const route = routes.get(ticketId);
       const found = attachmentUrl(await http.request(TicketAnswer, route), ref);
       if (!found) throw new ProviderError({ provider: 'spacebring', ...route, kind: 'not_found', vendorMessage: 'the attachment is no longer on the ticket' });
-      return downloadFile(found.url, { hosts: settings.SPACEBRING_FILE_HOSTS, timeoutMs: DOWNLOAD_TIMEOUT_MS, maxBytes }, found.mime);
+      return downloadFile(found.url, { hosts: settings.SPACEBRING_FILE_HOSTS, timeoutMs: DOWNLOAD_TIMEOUT_MS, maxBytes }, found.mime).catch((error: unknown) => {
+        // The file host away or failing is the vendor away: the post waits and is retried, rather
+        // than going out with a line where the file should be.
+        if (error instanceof DownloadError && error.transient) throw new ProviderError({ provider: 'spacebring', ...route, kind: 'unavailable', cause: error });
+        throw error;
+      });
     },
 
     async closeTicket(ticketId) {

@@ -90,6 +90,17 @@ describe('agent files from the vendors into the thread', () => {
     expect(post!.uploads).toEqual([]);
   });
 
+  it('Spacebring: a file host that fails for a moment delays the post, which then carries the upload', async () => {
+    const { fake, sink, ticketId, run } = await setup(startSpacebringFake, createSpacebring);
+    fake.failNext(1, { status: 503, body: 'busy', headers: { 'content-type': 'text/plain' } }, /^\/files\//);
+    run();
+    fake.addAgentComment(ticketId, 'The floor plan', 'Grace Hopper', [chart]);
+    const [post] = await waitFor(() => (commentPosts(sink).length ? commentPosts(sink) : undefined), 'the post', 8_000);
+    expect(textOf(post!)).toBe('The floor plan');
+    expect(post!.uploads).toEqual([{ name: 'chart.png', contentType: 'image/png', bytes: PNG }]);
+    expect(fake.requests.filter((r) => r.path.startsWith('/files/'))).toHaveLength(2);
+  });
+
   it('Spacebring: a comment an earlier release relayed with its links in the text is not taken for an edit', async () => {
     const { fake, h, sink, ticketId, run } = await setup(startSpacebringFake, createSpacebring);
     const id = fake.addAgentComment(ticketId, 'The floor plan', 'Grace Hopper', [chart])!;
