@@ -34,10 +34,11 @@ export interface SlackAppOptions {
 }
 
 /**
- * How long an event's mark keeps Slack's redeliveries off while it is handled: past the longest
- * handling (file downloads have 30 s). Short on purpose: a mark that could not be given back when
- * the store failed stops only Slack's first retry, which comes at once, not those at 1 and 5
- * minutes. After that the message's outbox key keeps a redelivery from making a second comment.
+ * How long an event's mark keeps Slack's redeliveries off while it is handled: past a usual
+ * handling (one file download may take 30 s). Short on purpose: a mark that could not be given
+ * back when the store failed stops only Slack's first retry, which comes at once, not those at 1
+ * and 5 minutes. A reply already queued is recognised by its outbox key before any of this, and a
+ * handling that outlasts the mark still makes one comment, for the same reason.
  */
 const EVENT_MARK_MS = 45_000;
 

@@ -96,14 +96,15 @@ async function onMessage(rt: SlackRuntime, m: MessageLike, body: MessageArgs['bo
   const thread = threadRef({ channel: m.channel, ts: act.threadTs });
   if (!(await rt.service.linkByThread(thread))) return;
 
+  // Taken before (a redelivery after the first was answered): nothing to fetch or say again.
+  if (await rt.service.replyTaken(act.eventKey)) {
+    rt.logger.debug('event delivered again; already handled', { event: body.event_id, retry: context.retryNum });
+    return;
+  }
   // A lease rather than a set-once mark: it can be given back when the reply was not queued.
   const mark = `slack:event:${body.event_id}`;
   const owner = randomUUID();
   if (!(await rt.kv.claim(mark, owner, rt.eventMarkMs))) {
-    if (await rt.service.replyTaken(act.eventKey)) {
-      rt.logger.debug('event delivered again; already handled', { event: body.event_id, retry: context.retryNum });
-      return;
-    }
     // Being handled now, or its handler failed and could not give the mark back: not acked, so
     // Slack delivers it again once the mark has run out.
     throw new Error('thread reply still being handled; left for Slack to deliver again');
