@@ -29,13 +29,18 @@ export class CheckedHttpReceiver extends HTTPReceiver {
     super({ ...options, signatureVerification: false });
     const bolt = this.requestListener;
     this.requestListener = (req, res) => {
-      // 'close' comes once the answer is written, or the connection is gone without one.
-      res.once('close', pending.begin());
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       // Bolt throws synchronously for a path it does not serve; its server turns that into a 404.
       if (req.method !== 'POST' || path !== options.endpoints) return bolt(req, res);
       void this.screen(req, res).then(
-        (pass) => pass && bolt(req, res),
+        (pass) => {
+          if (!pass) return;
+          // Commands and interactions (form-encoded) are acked at once; an event's ack may wait
+          // on purpose (a thread reply, until its comment is saved), so it is no part of a burst.
+          // 'close' comes once the answer is written, or the connection is gone without one.
+          if (req.headers['content-type'] === FORM) res.once('close', pending.begin());
+          bolt(req, res);
+        },
         (error: unknown) => {
           this.log.warn('slack: request could not be read', { error });
           answer(res, 400);

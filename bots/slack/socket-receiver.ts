@@ -30,7 +30,8 @@ export class ProcessBeforeAckReceiver extends SocketModeReceiver {
     super(options);
     this.client.removeAllListeners('slack_event');
     this.client.on('slack_event', (envelope: SocketEnvelope) => {
-      const answered = this.pending.begin();
+      // As over HTTP, events (whose ack may wait on purpose) are no part of a burst of commands.
+      const answered = envelope.type === 'events_api' ? () => undefined : this.pending.begin();
       void this.dispatch(envelope).finally(answered);
     });
   }
