@@ -23,7 +23,8 @@ export interface RenderedPost {
 export function renderThreadMessage(message: ThreadMessage, t: Translate): RenderedPost {
   switch (message.kind) {
     case 'comment':
-      return { parts: splitContent(`**${oneLine(message.author)}**\n${honestLinks(message.text) || `_${t('thread.emptyComment')}_`}`, t) };
+      // A comment of files alone is its uploads, under the author's name.
+      return { parts: splitContent(`**${oneLine(message.author)}**\n${honestLinks(message.text) || (message.files?.length ? '' : `_${t('thread.emptyComment')}_`)}`, t) };
     case 'status': {
       const status = oneLine(message.vendorStatus || message.status);
       return { parts: splitContent(message.by ? t('thread.statusChangedBy', { status, by: oneLine(message.by) }) : t('thread.statusChanged', { status }), t) };

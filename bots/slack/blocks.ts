@@ -84,7 +84,8 @@ export interface RenderedPost {
 export function renderThreadMessage(message: ThreadMessage, t: Translate): RenderedPost {
   switch (message.kind) {
     case 'comment': {
-      const body = markdownToMrkdwn(message.text) || `_${t('thread.emptyComment')}_`;
+      // A comment of files alone is its uploads, under the author's name.
+      const body = markdownToMrkdwn(message.text) || (message.files?.length ? '' : `_${t('thread.emptyComment')}_`);
       return { parts: splitMrkdwn(`*${escapeText(message.author)}*\n${body}`) };
     }
     case 'status': {
