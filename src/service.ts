@@ -10,7 +10,7 @@ import {
 } from './domain.js';
 import { FieldErrors, ForbiddenError, NotSupportedError, ProviderError } from './errors.js';
 import type { LinkStore } from './links.js';
-import { commentJob, openCardJob, type Delivery } from './delivery/jobs.js';
+import { commentJob, commentKey, openCardJob, type Delivery } from './delivery/jobs.js';
 import { markedDescription, markerOf, type Opening, type Openings } from './openings.js';
 import type { Outbox } from './delivery/outbox.js';
 import { fileLinksText, outgoingFiles, takeFiles, type BlobStore, type FileRef } from './files.js';
@@ -172,15 +172,15 @@ export class TicketService {
     return link;
   }
 
+  /** Whether the chat message with this platform id is already queued (or sent) as a comment. */
+  async replyTaken(eventKey: string): Promise<boolean> {
+    return (await this.deps.outbox.get(commentKey(eventKey))) !== undefined;
+  }
+
   /**
    * Queues a chat message as a comment on the thread's ticket. `eventKey` is the platform's id of
    * the message, so a redelivered event queues nothing. Returns undefined outside a ticket thread.
    */
-  /** Whether the chat message with this platform id is already queued (or sent) as a comment. */
-  async replyTaken(eventKey: string): Promise<boolean> {
-    return (await this.deps.outbox.get(commentJob.keyOf(eventKey))) !== undefined;
-  }
-
   async reply(input: ReplyRequest): Promise<ReplyResult | undefined> {
     const link = input.thread ? await this.deps.links.byThread(input.thread) : await this.deps.links.get(input.ticketId ?? '');
     if (!link) return undefined;

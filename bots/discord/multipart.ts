@@ -3,9 +3,10 @@ import { DefaultRestOptions, type RESTOptions } from 'discord.js';
 /**
  * discord.js's requests with a multipart body (file uploads) sent as bytes. discord.js hands undici
  * a FormData, and undici sends it through the process's global dispatcher, which belongs to
- * whichever undici copy loaded first. In the bridge that is the newer one the provider HTTP client
- * uses (main.ts loads it before any front-end), and it does not take the FormData of the copy
- * discord.js carries: every upload failed with "action is not a function" (discord.js#11320).
+ * whichever undici copy loaded first. When that is the newer one the provider HTTP client uses
+ * (loaded with the first provider call, which may come before any upload), it does not take the
+ * FormData of the copy discord.js carries: uploads failed with "action is not a function"
+ * (discord.js#11320).
  * Encoded here by the runtime's own Response, the body and its boundary header read the same to
  * every undici; every other request goes to discord.js's default strategy untouched.
  */

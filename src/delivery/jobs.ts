@@ -82,7 +82,7 @@ export function commentJob(link: LinkRef, reply: { eventKey: string; text: strin
   const { text, author, files } = reply;
   return {
     kind: 'comment',
-    key: commentJob.keyOf(reply.eventKey),
+    key: commentKey(reply.eventKey),
     lane: laneOf('provider', link.provider, link.ticketId),
     ticketId: link.ticketId,
     payload: { thread: link.thread, text, author, ...(files?.length ? { files } : {}) },
@@ -90,7 +90,9 @@ export function commentJob(link: LinkRef, reply: { eventKey: string; text: strin
 }
 
 /** The outbox key of the comment a chat message with this platform id becomes. */
-commentJob.keyOf = (eventKey: string): string => `comment:${eventKey}`;
+export function commentKey(eventKey: string): string {
+  return `comment:${eventKey}`;
+}
 
 export function postJob(link: LinkRef, comment: Pick<Comment, 'id' | 'author' | 'text' | 'files'>): PostJob {
   const { author, text, files } = comment;

@@ -1,14 +1,14 @@
 import { withDeadline, type StoreHealth } from './health.js';
 import type { KeyValueStore } from './kv.js';
 
-/** A store whose every call runs under a deadline and reports to its health. */
+/** A store whose every call reports to its health, under a deadline where one can fire (Redis). */
 export interface GuardedStore extends KeyValueStore {
   readonly health: StoreHealth;
 }
 
 /**
- * Wraps a backend so that no call waits longer than the store deadline and every failure is a
- * StoreUnavailable, whatever the backend throws (or does not: a hung connection). `close` keeps
+ * Wraps a backend so that no Redis call waits longer than the store deadline and every failure is
+ * a StoreUnavailable, whatever the backend throws (or does not: a hung connection). `close` keeps
  * the deadline too, so stopping never waits on a store that does not answer.
  */
 export function guardStore(kv: KeyValueStore, health: StoreHealth): GuardedStore {

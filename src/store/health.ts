@@ -11,7 +11,7 @@ export interface StoreHealthOptions {
 }
 
 /**
- * Whether the store answers, and the deadline every store call runs under. Any failed call marks
+ * Whether the store answers, and the deadline Redis calls run under. Any failed call marks
  * it down, any successful one (or the client's own "ready") marks it up; each change is one log
  * line, however many calls fail in between. While it is down only one call at a time goes
  * through, to find out whether it is back; the others fail at once, so a person waiting on a

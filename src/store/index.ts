@@ -24,7 +24,8 @@ export interface OpenStoreOptions extends StoreOptions {
 /**
  * Opens the store named by STORE_URL: `sqlite://<path>` (folder made 0700 if missing) or `redis://…`;
  * `redis://host:port?prefix=name` keeps several deployments (or tests) apart on one Redis.
- * Every call of the returned store has a deadline and fails as StoreUnavailable; a store that
+ * Every call of the returned store fails as StoreUnavailable, Redis calls after a deadline (SQLite
+ * answers within the call, bounded by its busy timeout); a store that
  * cannot be opened at all is a ConfigError naming STORE_URL. While Redis is not there yet the
  * first failed attempt is logged at once and the connection is retried for `connectTimeoutMs`.
  */
