@@ -2,12 +2,15 @@
 const undici = () => import('undici');
 
 /** Where a file may be downloaded from, and how. */
+const FILE_DEADLINE_MS = 30_000;
+
 export interface DownloadRule {
   /** Host names the URL must have; anything else is refused before any request. */
   hosts: readonly string[];
   /** Sent with the request (a bot token); only ever to the hosts above. */
   headers?: Record<string, string>;
-  timeoutMs: number;
+  /** The whole download's deadline (default 30 s: a file of some megabytes on a slow link). */
+  timeoutMs?: number;
   /** More bytes than this are not read. */
   maxBytes: number;
 }
@@ -40,7 +43,7 @@ export async function downloadFile(url: string, rule: DownloadRule, declaredType
   if (!target || !/^https?:$/.test(target.protocol) || !rule.hosts.includes(target.hostname)) {
     throw new DownloadError(`not a file host this bot downloads from: ${target?.hostname ?? 'unparsable URL'}`);
   }
-  const signal = AbortSignal.timeout(rule.timeoutMs);
+  const signal = AbortSignal.timeout(rule.timeoutMs ?? FILE_DEADLINE_MS);
   let answer;
   try {
     const { request } = await undici();
@@ -77,6 +80,7 @@ export async function downloadFile(url: string, rule: DownloadRule, declaredType
  * the hosts named, without following a redirect, under one deadline; anything but a 200 throws.
  */
 export async function uploadBytes(url: string, upload: { bytes: Buffer; contentType: string }, rule: Pick<DownloadRule, 'hosts' | 'timeoutMs'>): Promise<void> {
+  const timeoutMs = rule.timeoutMs ?? FILE_DEADLINE_MS;
   const target = URL.canParse(url) ? new URL(url) : undefined;
   if (!target || !/^https?:$/.test(target.protocol) || !rule.hosts.includes(target.hostname)) {
     throw new DownloadError(`not a file host this bot uploads to: ${target?.hostname ?? 'unparsable URL'}`);
@@ -84,7 +88,7 @@ export async function uploadBytes(url: string, upload: { bytes: Buffer; contentT
   let status: number;
   try {
     const { request } = await undici();
-    const answer = await request(target, { method: 'POST', headers: { 'content-type': upload.contentType }, body: upload.bytes, signal: AbortSignal.timeout(rule.timeoutMs) });
+    const answer = await request(target, { method: 'POST', headers: { 'content-type': upload.contentType }, body: upload.bytes, signal: AbortSignal.timeout(timeoutMs) });
     status = answer.statusCode;
     await answer.body.dump();
   } catch (error) {

@@ -10,9 +10,6 @@ import { CommentAnswer, ListAnswer, StatusAnswer, TicketAnswer } from './schemas
 import { authHeaders, readSettings } from './settings.js';
 
 export { readSettings, routes };
-
-/** One download of an attachment, start to end. */
-const DOWNLOAD_TIMEOUT_MS = 30_000;
 export { toStatus } from './map.js';
 
 /**
@@ -81,7 +78,7 @@ export const createProvider: ProviderFactory = (deps): TicketProvider => {
       const route = routes.get(ticketId);
       const found = attachmentUrl(await http.request(TicketAnswer, route), ref);
       if (!found) throw new ProviderError({ provider: 'spacebring', ...route, kind: 'not_found', vendorMessage: 'the attachment is no longer on the ticket' });
-      return downloadFile(found.url, { hosts: settings.SPACEBRING_FILE_HOSTS, timeoutMs: DOWNLOAD_TIMEOUT_MS, maxBytes }, found.mime).catch((error: unknown) => {
+      return downloadFile(found.url, { hosts: settings.SPACEBRING_FILE_HOSTS, maxBytes }, found.mime).catch((error: unknown) => {
         // The file host away or failing is the vendor away: the post waits and is retried, rather
         // than going out with a line where the file should be.
         if (error instanceof DownloadError && error.transient) throw new ProviderError({ provider: 'spacebring', ...route, kind: 'unavailable', cause: error });

@@ -6,7 +6,6 @@ import type { DiscordContext } from './context.js';
 
 /** Discord's attachment hosts; a fake Discord (DISCORD_API_URL) serves attachments from its own host. */
 const DISCORD_CDN_HOSTS = ['cdn.discordapp.com', 'media.discordapp.net'];
-const DOWNLOAD_TIMEOUT_MS = 30_000;
 
 /**
  * What the bot keeps of a Discord attachment (a message's, or one uploaded in a modal): enough to
@@ -37,7 +36,7 @@ export function attachmentFiles(ctx: DiscordContext, attachments: Iterable<Uploa
       link: a.url,
       read: async (maxBytes) => {
         try {
-          return await downloadFile(a.url, { hosts, timeoutMs: DOWNLOAD_TIMEOUT_MS, maxBytes }, contentType);
+          return await downloadFile(a.url, { hosts, maxBytes }, contentType);
         } catch (error) {
           ctx.logger.warn('discord attachment not downloaded', { attachment: a.id, error: error instanceof Error ? error.message : String(error) });
           throw error;

@@ -7,7 +7,6 @@ import type { SlackSettings } from './settings.js';
 
 /** Slack's own file host; a fake Slack (SLACK_API_URL) serves its files from its own host. */
 const SLACK_FILE_HOSTS = ['files.slack.com'];
-const DOWNLOAD_TIMEOUT_MS = 30_000;
 
 /** The hosts the bot token and file bytes may go to: Slack's file host, or the fake's. */
 export function slackFileHosts(settings: Pick<SlackSettings, 'apiUrl'>): string[] {
@@ -59,7 +58,7 @@ export async function messageFiles(rt: SlackRuntime, client: webApi.WebClient, r
       read: async (maxBytes) => {
         try {
           if (!url) throw new Error('the file has no download URL');
-          return await downloadFile(url, { hosts, headers: { authorization: `Bearer ${rt.settings.botToken}` }, timeoutMs: DOWNLOAD_TIMEOUT_MS, maxBytes }, contentType);
+          return await downloadFile(url, { hosts, headers: { authorization: `Bearer ${rt.settings.botToken}` }, maxBytes }, contentType);
         } catch (error) {
           rt.logger.warn('slack file not downloaded', { file: file.id, error: error instanceof Error ? error.message : String(error) });
           throw error;
