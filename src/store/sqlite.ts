@@ -1,5 +1,6 @@
 import Database from 'libsql';
 import Keyv from 'keyv';
+import { readKeyvJson } from './keyv-json.js';
 import { KeyvLibsql } from './keyv-libsql.js';
 import type { KeyValueStore, StoreOptions } from './kv.js';
 import { FileGuard, prepareDatabaseFile } from './sqlite-file.js';
@@ -37,7 +38,7 @@ export async function openSqliteStore(url: string, options: StoreOptions = {}): 
 
   const guard = onDisk ? new FileGuard(path, options.onLost ?? (() => undefined)) : undefined;
   const beforeWrite = () => guard?.check();
-  const keyv = new Keyv({ store: new KeyvLibsql(db, beforeWrite), useKeyPrefix: false, throwOnErrors: true });
+  const keyv = new Keyv({ store: new KeyvLibsql(db, beforeWrite), useKeyPrefix: false, throwOnErrors: true, deserialize: readKeyvJson });
   keyv.on('error', () => undefined); // thrown to the caller as well (throwOnErrors)
 
   const never = Number.MAX_SAFE_INTEGER;
