@@ -22,8 +22,8 @@ export class Background {
   /** Starts `work`; if it throws, logs it and runs `onError` (e.g. to tell the person). */
   run(what: string, work: () => Promise<void>, onError?: (error: unknown) => Promise<void>): void {
     const task = (async () => {
-      // Every request Slack is waiting on is answered first, this one included: under a burst,
-      // work started at once would sit between Slack and its answers.
+      // The burst this came in is answered first, this request included: work started at once
+      // would sit between Slack and its answers.
       await this.pending.settled(MAX_DEFER_MS);
       try {
         await work();

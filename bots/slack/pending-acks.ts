@@ -1,9 +1,9 @@
 /**
  * Slack's commands and interactions (HTTP requests, Socket Mode envelopes) as they come and are
  * answered. Work a listener leaves for after its ack waits until the burst it came in is over:
- * nothing waiting to be answered and nothing new for `QUIET_MS`. Under a burst of commands every ack then goes out
- * before any form is opened (a burst arrives one request at a time, so "nothing pending" alone
- * would let each form's work run between two acks). The wait is bounded by `maxWaitMs`, because a
+ * nothing waiting to be answered and nothing new for `QUIET_MS`. Under a burst of commands every
+ * ack then goes out before any form is opened (a burst arrives one request at a time, so "nothing
+ * pending" alone would let each form's work run between two acks). The wait is bounded by `maxWaitMs`, because a
  * form must still open within the 3 s a trigger id lives while requests keep coming.
  */
 export class PendingAcks {
