@@ -71,7 +71,7 @@ export class Bridge {
       kv,
       logger,
       schema: StoredDelivery,
-      deliver: createDeliver({ provider, links: this.links, sinks: this.sinks, blobs, logger }),
+      deliver: createDeliver({ provider, kv, links: this.links, sinks: this.sinks, blobs, logger }),
       checksOutcome,
       ...(options.outboxRetry ? { retry: options.outboxRetry } : {}),
       ...(options.outboxIdleMs ? { idleMs: options.outboxIdleMs } : {}),

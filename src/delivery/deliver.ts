@@ -4,6 +4,7 @@ import { ProviderError } from '../errors.js';
 import { cardOf, ChatDeliveryError, type ChatSinks, type Upload } from '../chat.js';
 import { fileLinksText, outgoingFiles, type BlobStore, type OutgoingFile } from '../files.js';
 import type { LinkStore } from '../links.js';
+import type { KeyValueStore } from '../store/index.js';
 import type { Logger } from '../logger.js';
 import { capabilitiesOf, commentFingerprint, type TicketProvider } from '../provider.js';
 import { failureNoticeJob, type CommentJob, type Delivery, type OpenCardJob, type PostJob } from './jobs.js';
@@ -11,6 +12,7 @@ import type { Outbox, OutboxJob } from './outbox.js';
 
 interface DeliveryDeps {
   provider: TicketProvider;
+  kv: KeyValueStore;
   links: LinkStore;
   sinks: ChatSinks;
   blobs: BlobStore;
@@ -19,7 +21,7 @@ interface DeliveryDeps {
 
 /** What running a job does, for every kind of delivery; the outbox is given it at construction. */
 export function createDeliver(deps: DeliveryDeps): (job: OutboxJob<Delivery>) => Promise<void> {
-  const { provider, links, sinks } = deps;
+  const { provider, links, sinks, kv } = deps;
   return async function deliver(job) {
     switch (job.kind) {
       case 'comment':
@@ -27,14 +29,19 @@ export function createDeliver(deps: DeliveryDeps): (job: OutboxJob<Delivery>) =>
       case 'post': {
         const thread = sinks.for(job.payload.thread);
         const { uploads, uploaded } = await uploadsOf(job, thread.maxUploadBytes, deps);
+        // Which files went as uploads, for an edit of this post to know (written before posting,
+        // so a retried post rewrites it rather than leaving it unwritten).
+        await kv.set(uploadedKey(job.key), [...uploaded].map((f) => f.ref), UPLOADED_TTL_MS);
         return thread.post(withFileLinks(job.payload.message, uploaded), job.key, uploads);
       }
       case 'post_edit': {
         // The files posted as uploads stay as they were; the others keep their lines in the new text.
         const thread = sinks.for(job.payload.thread);
         const { message } = job.payload;
-        const uploaded = new Set((message.files ?? []).filter((f) => uploadable(f, thread.maxUploadBytes, provider)));
-        return thread.edit(job.payload.postKey, withFileLinks(message, uploaded));
+        const refs = await kv.get<string[]>(uploadedKey(job.payload.postKey));
+        // Posts made before this record existed: every file that could be uploaded is taken to have been.
+        const wasUploaded = (f: CommentFile) => (refs ? !!f.ref && refs.includes(f.ref) : uploadable(f, thread.maxUploadBytes, provider));
+        return thread.edit(job.payload.postKey, withFileLinks(message, new Set((message.files ?? []).filter(wasUploaded))));
       }
       case 'status':
       case 'failure_notice':
@@ -121,6 +128,10 @@ function filesOf(job: OutboxJob<CommentJob>, { provider, blobs, logger }: Delive
 }
 
 /** Whether a file of an agent's comment goes as an upload: the provider hands out its bytes and it is within the limit. */
+/** As long as an agent is likely to edit a comment: a post's record of its uploads lives this long. */
+const UPLOADED_TTL_MS = 30 * 24 * 3_600_000;
+const uploadedKey = (postKey: string): string => `post-uploads:${postKey}`;
+
 function uploadable(file: CommentFile, maxBytes: number, provider: TicketProvider): boolean {
   return !!file.ref && !!provider.readAttachment && !(file.size !== undefined && file.size > maxBytes);
 }

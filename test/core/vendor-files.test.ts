@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProvider as createF5xc } from '../../adapters/f5xc/index.js';
+import { createProvider as createLocal } from '../../adapters/local/index.js';
 import { createProvider as createSelectel } from '../../adapters/selectel/index.js';
 import { createProvider as createSpacebring } from '../../adapters/spacebring/index.js';
 import { startF5xcFake } from '../../fakes/providers/f5xc.js';
@@ -7,6 +8,7 @@ import { startSelectelFake } from '../../fakes/providers/selectel.js';
 import { startSpacebringFake } from '../../fakes/providers/spacebring.js';
 import type { AgentFile, FakeProviderServer } from '../../fakes/providers/types.js';
 import type { Requester } from '../../src/domain.js';
+import { ProviderError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import { commentFingerprint, type ProviderFactory } from '../../src/provider.js';
 import { createHttpClient } from '../../src/provider-kit/http.js';
@@ -141,6 +143,29 @@ describe("an agent's edit of a comment with files", () => {
     const link = await h.service.link(snapshot, `mem:${snapshot.ticket.id}`, ada);
     await h.desk.replyWith(link.ticketId, 'The chart', [{ name: 'chart.png', contentType: 'image/png', bytes: PNG }]);
     await waitFor(() => sink.posts.some((p) => p.message.kind === 'comment'), 'the post');
+    await h.desk.editLast(link.ticketId, 'The chart, corrected');
+    const edit = await waitFor(() => sink.edits[0], 'the edit');
+    expect(edit.message.kind === 'comment' && edit.message.text).toBe('The chart, corrected\n\n📎 chart.png (56 B) (not shown here: ask support for it)');
+  });
+
+  it('keeps the line of a file that could not be read when it was posted, where uploads are taken', async () => {
+    // The desk hands out no file: the post carries a line for it although the platform takes uploads.
+    h = await startHarness({
+      provider: (kv, env) => ({
+        ...createLocal({ http: createHttpClient(silentLogger), logger: silentLogger, kv, env }),
+        readAttachment: async () => {
+          throw new ProviderError({ provider: 'local', method: 'GET', path: '/files', kind: 'not_found' });
+        },
+      }),
+    });
+    const sink = new MemorySink({ maxUploadBytes: 1024 * 1024 });
+    h.bridge.attach(sink);
+    h.bridge.start();
+    const snapshot = await h.service.open({ subject: 'Printer', description: 'It is on fire' }, ada);
+    const link = await h.service.link(snapshot, `mem:${snapshot.ticket.id}`, ada);
+    await h.desk.replyWith(link.ticketId, 'The chart', [{ name: 'chart.png', contentType: 'image/png', bytes: PNG }]);
+    const post = await waitFor(() => sink.posts.find((p) => p.message.kind === 'comment'), 'the post');
+    expect(post.uploads).toEqual([]);
     await h.desk.editLast(link.ticketId, 'The chart, corrected');
     const edit = await waitFor(() => sink.edits[0], 'the edit');
     expect(edit.message.kind === 'comment' && edit.message.text).toBe('The chart, corrected\n\n📎 chart.png (56 B) (not shown here: ask support for it)');
