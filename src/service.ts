@@ -13,7 +13,7 @@ import type { LinkStore } from './links.js';
 import { commentJob, commentKey, openCardJob, type Delivery } from './delivery/jobs.js';
 import { markedDescription, markerOf, type Opening, type Openings } from './openings.js';
 import type { Outbox } from './delivery/outbox.js';
-import { fileLinksText, outgoingFiles, takeFiles, type BlobStore, type FileRef } from './files.js';
+import { fileLinksText, outgoingFiles, takeFiles, type BlobStore, type FileNote, type FileRef } from './files.js';
 import { attributedText, capabilitiesOf, type TicketProvider } from './provider.js';
 import { sleep } from './pacing.js';
 import { DEFAULT_FOLLOW_UP_MS, type Relay } from './relay/relay.js';
@@ -119,9 +119,7 @@ export class TicketService {
     }
     const link = await this.finishOpening(opening, snapshot);
     const carried = provider.createFiles ?? provider.attachments ?? 'links';
-    if (refs.length && carried !== 'bytes' && (await this.deps.links.firstLinkNotice(link.ticketId))) {
-      notes.push({ kind: 'links_only', provider: this.providerName });
-    }
+    if (refs.length && carried !== 'bytes') await this.noteLinksOnce(link.ticketId, notes);
     return { link, notes };
   }
 
@@ -196,10 +194,13 @@ export class TicketService {
     const job = commentJob(link, { eventKey: input.eventKey, text: body, author: input.author, files: refs });
     const queued = await this.deps.outbox.enqueue(job);
     await this.deps.relay.touch(link.ticketId);
-    if (queued && refs.length && this.deps.provider.attachments !== 'bytes' && (await this.deps.links.firstLinkNotice(link.ticketId))) {
-      notes.push({ kind: 'links_only', provider: this.providerName });
-    }
+    if (queued && refs.length && this.deps.provider.attachments !== 'bytes') await this.noteLinksOnce(link.ticketId, notes);
     return { link, queued, notes };
+  }
+
+  /** Where files reach support as links, the person hears it once per ticket. */
+  private async noteLinksOnce(ticketId: string, notes: FileNote[]): Promise<void> {
+    if (await this.deps.links.firstLinkNotice(ticketId)) notes.push({ kind: 'links_only', provider: this.providerName });
   }
 
   /** The comment's words: where the vendor takes no files, each file's name, size and link follow the text. */
