@@ -11,6 +11,7 @@ export class PendingAcks {
   private lastArrival = 0;
   private readonly waiters = new Set<{ deadline: number; resolve: () => void }>();
   private timer: NodeJS.Timeout | undefined;
+  private due = 0;
 
   /** One request or envelope arrived; call the answer once it has been answered (more calls do nothing). */
   begin(): () => void {
@@ -38,14 +39,20 @@ export class PendingAcks {
     return this.pending === 0 && now - this.lastArrival >= QUIET_MS;
   }
 
-  /** One timer for every waiter: it fires when the quiet time or the earliest deadline is due. */
+  /**
+   * One timer for every waiter: it fires when the quiet time or the earliest deadline is due.
+   * Called on every answer of a burst, so it is cheap: the first waiter has the earliest deadline
+   * (every caller waits the same longest time), and a timer already set for the same moment stays.
+   */
   private schedule(): void {
-    if (this.waiters.size === 0) return;
-    const now = Date.now();
+    const first = this.waiters.values().next().value;
+    if (!first) return;
     const quietAt = this.pending === 0 ? this.lastArrival + QUIET_MS : Infinity;
-    const due = Math.min(quietAt, ...[...this.waiters].map((w) => w.deadline));
+    const due = Math.min(quietAt, first.deadline);
+    if (this.timer && due === this.due) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.wake(), Math.max(0, due - now));
+    this.due = due;
+    this.timer = setTimeout(() => this.wake(), Math.max(0, due - Date.now()));
   }
 
   private wake(): void {

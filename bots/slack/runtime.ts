@@ -112,7 +112,10 @@ export async function show(rt: SlackRuntime, to: Audience, reply: Reply, form: {
       ? openView(fields, providerName, { channel: form.channel, ...(form.source ? { source: form.source } : {}) }, t, reply.draft)
       : (reply.form === 'rate' ? rateView : reopenView)({ channel: form.channel, ticketId: reply.ticketId }, t);
   try {
-    await to.client.views.open({ trigger_id: form.triggerId, view });
+    // Sent as the JSON string Slack's API takes: given an object, the Web API client copies it
+    // deeply for a debug line it never prints, garbage a burst of forms then collects in front of
+    // the next burst's acks.
+    await to.client.views.open({ trigger_id: form.triggerId, view: JSON.stringify(view) as unknown as typeof view });
   } catch (error) {
     rt.logger.warn('could not open a form', { form: reply.form, error });
     await tell(rt, to, { ok: false, text: t(FORM_FAILED[reply.form]) });
