@@ -1,4 +1,4 @@
-import { isClosed, TicketLink, type ProviderId, type ThreadRef } from './domain.js';
+import { isClosed, TicketLink, type ProviderId, type Requester, type ThreadRef, type TicketSnapshot } from './domain.js';
 import type { KeyValueStore } from './store/index.js';
 
 /**
@@ -135,4 +135,20 @@ export class LinkStore {
 /** Newest link first; links made in the same millisecond by ticket id, highest first (ids grow at every vendor that numbers them). */
 export function newestFirst(a: Pick<TicketLink, 'createdAt' | 'ticketId'>, b: Pick<TicketLink, 'createdAt' | 'ticketId'>): number {
   return b.createdAt.localeCompare(a.createdAt) || b.ticketId.localeCompare(a.ticketId, 'en', { numeric: true });
+}
+
+/** A new ticket's link, before it has a thread: what the provider said of the ticket, and who asked. */
+export function newLink(provider: ProviderId, { ticket }: TicketSnapshot, requester: Requester): TicketLink {
+  return {
+    provider,
+    ticketId: ticket.id,
+    thread: '',
+    requester,
+    subject: ticket.subject,
+    status: ticket.status,
+    vendorStatus: ticket.vendorStatus,
+    ...(ticket.priority ? { priority: ticket.priority } : {}),
+    createdAt: ticket.createdAt ?? new Date().toISOString(),
+    statusVersion: 0,
+  };
 }

@@ -8,12 +8,13 @@ import {
   type TicketLink,
   type TicketSnapshot,
 } from './domain.js';
-import { FieldErrors, ForbiddenError, NotSupportedError, ProviderError } from './errors.js';
-import type { LinkStore } from './links.js';
-import { commentJob, commentKey, openCardJob, type Delivery } from './delivery/jobs.js';
-import { markedDescription, markerOf, type Opening, type Openings } from './openings.js';
+import { FieldErrors, ForbiddenError, NotSupportedError } from './errors.js';
+import { newLink, type LinkStore } from './links.js';
+import { commentJob, commentKey, type Delivery } from './delivery/jobs.js';
+import { ChatOpening, commentText, noteLinksOnce } from './chat-opening.js';
+import type { Opening, Openings } from './openings.js';
 import type { Outbox } from './delivery/outbox.js';
-import { fileLinksText, outgoingFiles, takeFiles, type BlobStore, type FileNote, type FileRef } from './files.js';
+import { takeFiles, type BlobStore } from './files.js';
 import { attributedText, capabilitiesOf, type TicketProvider } from './provider.js';
 import { sleep } from './pacing.js';
 import { DEFAULT_FOLLOW_UP_MS, type Relay } from './relay/relay.js';
@@ -41,17 +42,13 @@ const Rating = z.object({
   comment: z.string().trim().max(2000).optional(),
 });
 
-/** The words of the comment that carries files the create call could not (the vendor reads English). */
-const OPENING_FILES_TEXT = 'Files sent with the ticket from chat.';
-
-/** Whether a failed create may still have created the ticket (the answer was lost, not a refusal). */
-function mayHaveActed(error: ProviderError): boolean {
-  return error.kind === 'timeout' || error.kind === 'unavailable' || error.kind === 'malformed';
-}
-
 /** The use cases every front-end shares. Knows the provider contract, never a chat platform. */
 export class TicketService {
-  constructor(private readonly deps: TicketServiceDeps) {}
+  private readonly opening: ChatOpening;
+
+  constructor(private readonly deps: TicketServiceDeps) {
+    this.opening = new ChatOpening(deps);
+  }
 
   get providerName(): string {
     return this.deps.provider.displayName;
@@ -86,85 +83,20 @@ export class TicketService {
     return this.deps.provider.createTicket(this.validateOpen(raw), requester);
   }
 
-  /**
-   * Opens a ticket from chat. An opening record is stored before the create call and the ticket
-   * carries its marker, so a process killed during the call leaves something to reconcile. The
-   * moment the provider answers the ticket is linked to its requester (status, list and relay
-   * know it) and its card is queued as the first delivery of its chat lane. Files posted with the
-   * form are taken in first (see `takeFiles`): one left out leaves the ticket to open without it.
-   */
+  /** Opens a ticket from chat, link first (see ChatOpening). */
   async openInChat(raw: unknown, requester: Requester, request: OpenRequest): Promise<OpenResult> {
-    const { provider, openings, blobs, maxFileBytes } = this.deps;
-    await provider.refreshFields?.();
-    const input = this.validateOpen(raw);
-    const { refs, notes } = await takeFiles(request.files ?? [], blobs, maxFileBytes);
-    const opening: Opening = {
-      place: request.place,
-      submission: request.submission,
-      marker: markerOf(request.submission),
-      input,
-      requester,
-      startedAt: Date.now(),
-      ...(refs.length ? { files: refs } : {}),
-    };
-    await openings.begin(opening);
-    let snapshot: TicketSnapshot;
-    try {
-      snapshot = await this.create(opening);
-    } catch (error) {
-      // A refusal certainly created nothing; after a timeout or a 5xx the vendor may hold it, and
-      // the record stays for the reconciliation to find.
-      if (!(error instanceof ProviderError) || !mayHaveActed(error)) await openings.finish(request.submission);
-      throw error;
-    }
-    const link = await this.finishOpening(opening, snapshot);
-    const carried = provider.createFiles ?? provider.attachments ?? 'links';
-    if (refs.length && carried !== 'bytes') await this.noteLinksOnce(link.ticketId, notes);
-    return { link, notes };
+    await this.deps.provider.refreshFields?.();
+    return this.opening.open(this.validateOpen(raw), requester, request);
   }
 
-  /**
-   * The create call: the description with the marker, and the files where the call carries them
-   * (named with their links in the description where the vendor gets links).
-   */
-  private async create({ input, marker, requester, files: refs = [] }: Opening): Promise<TicketSnapshot> {
-    const { provider, blobs } = this.deps;
-    const mode = refs.length ? provider.createFiles : undefined;
-    if (!mode) return provider.createTicket({ ...input, description: markedDescription(input.description, marker) }, requester);
-    // Stored a moment ago by `takeFiles`: no bytes are missing here unless the store lost them.
-    const files = await outgoingFiles(refs, blobs, mode, () => undefined);
-    const description = mode === 'links' ? `${input.description.trimEnd()}\n\n${fileLinksText(refs)}` : input.description;
-    return provider.createTicket({ ...input, description: markedDescription(description, marker) }, requester, files);
-  }
-
-  /**
-   * Links a ticket the provider created for `opening` and queues its card; repeating it (the
-   * reconciliation racing the create's own answer) lands on the same link and the same card job.
-   * Files the create call could not carry are queued as the ticket's first comment, once per
-   * submission.
-   */
-  async finishOpening(opening: Opening, snapshot: TicketSnapshot): Promise<TicketLink> {
-    const { links, outbox, relay, openings, provider } = this.deps;
-    const known = await links.get(snapshot.ticket.id);
-    const link = known ?? this.newLink(snapshot, opening.requester);
-    // Queued before the link is saved, so it is the first job of the ticket's chat lane: nothing
-    // the relay queues can be posted before the card.
-    await outbox.enqueue(openCardJob(link, opening.place));
-    if (!known) {
-      await links.save(link);
-      await relay.ingest(link, snapshot, { announce: false });
-    }
-    if (opening.files?.length && !provider.createFiles) {
-      const text = attributedText(this.commentText(OPENING_FILES_TEXT, opening.files), opening.requester);
-      await outbox.enqueue(commentJob(link, { eventKey: `open:${opening.submission}`, text, author: opening.requester, files: opening.files }));
-    }
-    await openings.finish(opening.submission);
-    return link;
+  /** Links a ticket the provider created for an unfinished opening (the reconciliation's way in). */
+  finishOpening(opening: Opening, snapshot: TicketSnapshot): Promise<TicketLink> {
+    return this.opening.finish(opening, snapshot);
   }
 
   /** Stores the ticket ⇄ thread link; what the ticket already holds is marked seen, not relayed. */
   async link(snapshot: TicketSnapshot, thread: ThreadRef, requester: Requester, card?: string): Promise<TicketLink> {
-    const link: TicketLink = { ...this.newLink(snapshot, requester), thread, ...(card ? { card } : {}) };
+    const link: TicketLink = { ...newLink(this.deps.provider.id, snapshot, requester), thread, ...(card ? { card } : {}) };
     await this.deps.links.save(link);
     await this.deps.relay.ingest(link, snapshot, { announce: false });
     return link;
@@ -190,24 +122,12 @@ export class TicketService {
     if (!text && !input.files?.length) throw new FieldErrors({ text: 'expects some text' });
     const { refs, notes } = await takeFiles(input.files ?? [], this.deps.blobs, this.deps.maxFileBytes);
     if (!text && !refs.length) return { link, queued: false, notes };
-    const body = attributedText(this.commentText(text, refs), input.author);
+    const body = attributedText(commentText(this.deps.provider, text, refs), input.author);
     const job = commentJob(link, { eventKey: input.eventKey, text: body, author: input.author, files: refs });
     const queued = await this.deps.outbox.enqueue(job);
     await this.deps.relay.touch(link.ticketId);
-    if (queued && refs.length && this.deps.provider.attachments !== 'bytes') await this.noteLinksOnce(link.ticketId, notes);
+    if (queued && refs.length && this.deps.provider.attachments !== 'bytes') await noteLinksOnce(this.deps, link.ticketId, notes);
     return { link, queued, notes };
-  }
-
-  /** Where files reach support as links, the person hears it once per ticket. */
-  private async noteLinksOnce(ticketId: string, notes: FileNote[]): Promise<void> {
-    if (await this.deps.links.firstLinkNotice(ticketId)) notes.push({ kind: 'links_only', provider: this.providerName });
-  }
-
-  /** The comment's words: where the vendor takes no files, each file's name, size and link follow the text. */
-  private commentText(text: string, files: readonly FileRef[]): string {
-    if (!files.length) return text;
-    if (this.deps.provider.attachments === 'bytes') return text || `(${files.map((f) => f.name).join(', ')})`;
-    return [text, fileLinksText(files)].filter(Boolean).join('\n\n');
   }
 
   async status(ticketId: string, actor: Actor): Promise<TicketStatusView> {
@@ -289,26 +209,11 @@ export class TicketService {
 
   /** The card of a ticket that has no thread yet (the first message of its thread). */
   preview(snapshot: TicketSnapshot, requester: Requester): TicketCard {
-    return this.card(this.newLink(snapshot, requester));
+    return this.card(newLink(this.deps.provider.id, snapshot, requester));
   }
 
   card(link: TicketLink): TicketCard {
     return cardOf(link, this.deps.provider.displayName, capabilitiesOf(this.deps.provider));
-  }
-
-  private newLink({ ticket }: TicketSnapshot, requester: Requester): TicketLink {
-    return {
-      provider: this.deps.provider.id,
-      ticketId: ticket.id,
-      thread: '',
-      requester,
-      subject: ticket.subject,
-      status: ticket.status,
-      vendorStatus: ticket.vendorStatus,
-      ...(ticket.priority ? { priority: ticket.priority } : {}),
-      createdAt: ticket.createdAt ?? new Date().toISOString(),
-      statusVersion: 0,
-    };
   }
 
   /** Only the requester or staff may see or act on a ticket; an unknown id looks the same. */
