@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction, RespondFn, webApi } from '@slack/bolt';
+import type { BlockButtonAction, RespondFn, webApi } from '@slack/bolt';
 import { checkCommand } from '../../handlers/command.js';
 import { dispatch, type CommandOrigin } from '../../handlers/dispatch.js';
 import { translator } from '../../handlers/i18n.js';
@@ -11,6 +11,7 @@ import type { Reply } from '../../handlers/types.js';
 import { ACTION } from './blocks.js';
 import { loadDraft, savedDraft } from './modals.js';
 import { slackToPlain } from './mrkdwn.js';
+import type { SlackRoutes } from './routes.js';
 import { afterAck, commandOrigin, show, tell, wordsFor, type Audience, type SlackRuntime, type SlackUser } from './runtime.js';
 
 export const SHORTCUT_OPEN = 'open_ticket_from_message';
@@ -20,14 +21,12 @@ const SUBJECT_FROM_MESSAGE = 80;
  * The card's buttons, the Retry button of a failed delivery, and the message shortcut: each acks
  * at once and does its work (permission checks, the provider) after the ack.
  */
-export function registerActions(app: App, rt: SlackRuntime): void {
+export function registerActions(routes: SlackRoutes, rt: SlackRuntime): void {
   /** `run` answers the click; a form it asks for opens in the channel `formChannel` names (default: the click's). */
   type Run = (click: Click) => Promise<Reply | { reply: Reply; formChannel: string }>;
   const buttons = new Map<string, { run: Run; replace: boolean }>();
   const button = (actionId: string, run: Run, how: { replace?: boolean } = {}): void => void buttons.set(actionId, { run, replace: how.replace ?? false });
-  // One listener for every button: Bolt runs each listener's matchers on every request it
-  // receives, so one per button would put a dozen of them in front of each ack.
-  app.action<BlockButtonAction>({ type: 'block_actions' }, async ({ ack, body, action, client, respond, context }) => {
+  routes.blockAction(async ({ ack, body, action, client, respond, context }) => {
     await ack();
     // Link buttons report clicks too; acked, nothing to do.
     const handler = buttons.get(action.action_id);
@@ -80,9 +79,8 @@ export function registerActions(app: App, rt: SlackRuntime): void {
   });
   button(ACTION.openAgain, async ({ value, user }) => savedDraft(rt, value, wordsFor(rt, user)));
 
-  app.shortcut({ type: 'message_action', callback_id: SHORTCUT_OPEN }, async ({ ack, shortcut, client, respond }) => {
+  routes.messageShortcut(SHORTCUT_OPEN, async ({ ack, shortcut, client, respond }) => {
     await ack();
-    if (shortcut.type !== 'message_action') return;
     const channel = shortcut.channel.id;
     const to = { client, channel, user: shortcut.user.id, ...(shortcut.response_url ? { respond } : {}) };
     // The form opens first, on the trigger's 3 s; the message's link is looked up after the form is sent.

@@ -15,6 +15,7 @@ import { registerMessages } from './messages.js';
 import { SlackHome } from './home.js';
 import { registerModals } from './modals.js';
 import { registerReactions } from './reactions.js';
+import { SlackRoutes } from './routes.js';
 import { PendingAcks } from './pending-acks.js';
 import { People } from './people.js';
 import type { SlackRuntime } from './runtime.js';
@@ -83,6 +84,9 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     logger,
     clientOptions: { ...api, retryConfig: INTERACTIVE_RETRIES },
     ignoreSelf: true,
+    // No listener keeps conversation state; Bolt's default store would look each event's
+    // conversation up (and build a "not found" Error) in front of every ack.
+    convoStore: false as const,
     ...(options.identity ? { botId: options.identity.botId, botUserId: options.identity.botUserId } : {}),
   };
   const { transport } = settings;
@@ -134,12 +138,14 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
   };
 
   const home = new SlackHome(rt, app.client);
-  home.register(app);
-  registerCommands(app, rt);
-  registerModals(app, rt);
-  registerActions(app, rt);
-  registerMessages(app, rt);
-  registerReactions(app, rt);
+  const routes = new SlackRoutes();
+  home.register(routes);
+  registerCommands(routes, rt);
+  registerModals(routes, rt);
+  registerActions(routes, rt);
+  registerMessages(routes, rt);
+  registerReactions(routes, rt);
+  app.use(routes.middleware);
   app.error(async (error) => {
     deps.logger.error('slack listener failed', { error: error.message, code: error.code });
     // Rethrown so the receiver does not acknowledge: HTTP answers 500, Socket Mode sends no ack,

@@ -1,14 +1,14 @@
-import type { App } from '@slack/bolt';
 import { parseTicketCommand } from '../../handlers/command.js';
 import { dispatch } from '../../handlers/dispatch.js';
+import type { SlackRoutes } from './routes.js';
 import { afterAck, commandOrigin, show, type SlackRuntime } from './runtime.js';
 
 /**
  * `/ticket …`: acked at once, the work done after the ack (the provider may be slow); `open` (or
  * nothing) opens the form, the rest answer privately.
  */
-export function registerCommands(app: App, rt: SlackRuntime): void {
-  app.command('/ticket', async ({ command, ack, client, respond, context }) => {
+export function registerCommands(routes: SlackRoutes, rt: SlackRuntime): void {
+  routes.command('/ticket', async ({ command, ack, client, respond, context }) => {
     await ack();
     const channel = command.channel_id;
     const audience = { client, channel, user: command.user_id, respond };

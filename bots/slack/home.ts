@@ -1,4 +1,4 @@
-import type { App, types, webApi } from '@slack/bolt';
+import type { types, webApi } from '@slack/bolt';
 import { plainFailure } from '../../handlers/errors.js';
 import { translator, type Translate } from '../../handlers/i18n.js';
 import type { ThreadRef, TicketLink } from '../../src/domain.js';
@@ -7,6 +7,7 @@ import { ACTION, statusWords } from './blocks.js';
 import { escapeText } from './mrkdwn.js';
 import type { SlackRuntime } from './runtime.js';
 import { decodeThreadRef } from './thread-ref.js';
+import type { SlackRoutes } from './routes.js';
 
 type Block = types.KnownBlock;
 
@@ -26,8 +27,8 @@ export class SlackHome {
     private readonly client: webApi.WebClient,
   ) {}
 
-  register(app: App): void {
-    app.event('app_home_opened', async ({ event, context, body }) => {
+  register(routes: SlackRoutes): void {
+    routes.event('app_home_opened', async ({ event, context, body }) => {
       if (event.tab !== 'home') return;
       const teamId = context.teamId ?? body.team_id;
       // Acked at once; the look-ups and the publish run after.

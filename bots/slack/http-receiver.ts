@@ -29,7 +29,7 @@ export class CheckedHttpReceiver extends HTTPReceiver {
     super({ ...options, signatureVerification: false });
     const bolt = this.requestListener;
     this.requestListener = (req, res) => {
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const path = (req.url ?? '/').split('?', 1)[0];
       // Bolt throws synchronously for a path it does not serve; its server turns that into a 404.
       if (req.method !== 'POST' || path !== options.endpoints) return bolt(req, res);
       void this.screen(req, res).then(
@@ -54,7 +54,8 @@ export class CheckedHttpReceiver extends HTTPReceiver {
     const buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, this.options.bodyLimit);
     const body = buffered.rawBody.toString();
     const contentType = req.headers['content-type'];
-    if (contentType === FORM && new URLSearchParams(body).get('ssl_check') === '1') {
+    const form = contentType === FORM ? new URLSearchParams(body) : undefined;
+    if (form?.get('ssl_check') === '1') {
       // Unsigned by design; answered here so that nothing else in its body reaches Bolt.
       answer(res, 200);
       return false;
@@ -73,7 +74,7 @@ export class CheckedHttpReceiver extends HTTPReceiver {
       headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
     });
     if (!signed) return this.refuse(res, 'its signature does not match');
-    if (!isObjectBody(body, contentType)) {
+    if (!isObjectBody(form ? form.get('payload') : body)) {
       this.log.warn('slack: signed request refused: its body is not an object');
       answer(res, 400);
       return false;
@@ -89,17 +90,16 @@ export class CheckedHttpReceiver extends HTTPReceiver {
   }
 }
 
-/** Whether the body, parsed as Bolt will parse it, is a JSON object (unparseable: Bolt answers 400). */
-function isObjectBody(body: string, contentType: string | undefined): boolean {
+/**
+ * Whether the JSON (a JSON body, or a form's `payload`), parsed as Bolt will parse it, is an
+ * object; a form without `payload` is a slash command's plain fields, and unparseable JSON is
+ * left to Bolt (400).
+ */
+function isObjectBody(json: string | null): boolean {
+  if (json === null) return true;
   let parsed: unknown;
   try {
-    if (contentType === FORM) {
-      const payload = new URLSearchParams(body).get('payload');
-      if (payload === null) return true; // a slash command: plain form fields
-      parsed = JSON.parse(payload);
-    } else {
-      parsed = JSON.parse(body);
-    }
+    parsed = JSON.parse(json);
   } catch {
     return true;
   }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { DELETED_TEXT, editedText, replyToTicket } from '../../handlers/reply.js';
 import type { Answer } from '../../handlers/types.js';
 import { StoreUnavailable } from '../../src/errors.js';
 import { messageFiles } from './files.js';
 import { slackToPlain } from './mrkdwn.js';
+import type { EventArgs, SlackRoutes } from './routes.js';
 import { afterAck, tell, type SlackRuntime, wordsFor } from './runtime.js';
 import { threadRef } from './thread-ref.js';
 
@@ -73,8 +73,8 @@ function actOf(m: MessageLike, botUserId: string | undefined): ThreadAct | undef
  * meanwhile is acked only if the comment is queued), and the outbox key is the message's channel
  * and ts.
  */
-export function registerMessages(app: App, rt: SlackRuntime): void {
-  app.event('message', async ({ event, body, context, client }) => {
+export function registerMessages(routes: SlackRoutes, rt: SlackRuntime): void {
+  routes.event('message', async ({ event, body, context, client }) => {
     const m = event as unknown as MessageLike;
     try {
       await onMessage(rt, m, body, context, client);
@@ -88,7 +88,7 @@ export function registerMessages(app: App, rt: SlackRuntime): void {
   });
 }
 
-type MessageArgs = SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs;
+type MessageArgs = EventArgs<'message'>;
 
 async function onMessage(rt: SlackRuntime, m: MessageLike, body: MessageArgs['body'], context: MessageArgs['context'], client: MessageArgs['client']): Promise<void> {
   const act = actOf(m, context.botUserId);

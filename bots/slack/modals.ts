@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { App, types, webApi } from '@slack/bolt';
+import type { types, webApi } from '@slack/bolt';
 import { Draft } from '../../handlers/command.js';
 import { openTicket } from '../../handlers/open-ticket.js';
 import { rateTicket } from '../../handlers/rate.js';
 import { reopenTicket } from '../../handlers/reopen.js';
-import type { Reply } from '../../handlers/types.js';
+import type { Answer, ChatContext, Reply } from '../../handlers/types.js';
 import type { OpenField } from '../../src/domain.js';
 import { FieldErrors } from '../../src/errors.js';
 import { ACTION } from './blocks.js';
 import { escapeText } from './mrkdwn.js';
 import { translator, type Translate } from '../../handlers/i18n.js';
 import { similarOpenTicket, similarPrompt } from '../../handlers/similar.js';
+import type { SlackRoutes, ViewArgs } from './routes.js';
 import { afterAck, chatContext, tell, wordsFor, type SlackRuntime } from './runtime.js';
 import { OpenOrigin, RateOrigin, VIEW, originOf, submittedValues } from './views.js';
 
@@ -35,68 +36,63 @@ function submitter({ body, context }: Submitted, channel: string) {
  * back in the ack as a modal error with the rest of the input kept; the provider is called after
  * the ack, not awaited by the listener, so the modal closes at once however slow it is.
  */
-export function registerModals(app: App, rt: SlackRuntime): void {
-  app.view(VIEW.open, async (args) => {
-    const { ack, body, view, client } = args;
-    const origin = originOf(OpenOrigin, view.private_metadata) ?? { channel: body.user.id };
-    const fields = rt.service.fields;
-    const draft = Draft.parse(submittedValues(view.state.values));
-    const errors = formErrors(rt, fields, draft, wordsFor(rt, body.user.id));
-    if (errors) {
-      await ack({ response_action: 'errors', errors });
-      return;
-    }
-    await ack();
-    const audience = { client, channel: origin.channel, user: body.user.id };
-    afterAck(rt, 'ticket form', audience, async () => {
-      const ctx = await chatContext(rt, submitter(args, origin.channel));
-      const t = translator(ctx.locale);
-      const source = origin.source && (await permalinkLine(rt, client, origin.source, t));
-      const form = source ? { ...draft, description: `${draft.description ?? ''}\n\n${source}`.trim() } : draft;
-      // A close open ticket of theirs first: they choose to add to it or open anyway (store reads only, no provider).
-      const similar = await similarOpenTicket(rt.service, ctx.actor.requester, form);
-      if (similar) return tell(rt, audience, { ok: true, text: similarPrompt(similar, ctx.locale) }, similarChoice(similar.ticketId, await saveDraft(rt, form, origin.channel), t));
-      // Said at once, while the provider (seconds, for a slow one) is still being asked.
-      const opening = tell(rt, audience, { ok: true, text: t('open.opening', { provider: rt.service.providerName }) });
-      const reply = await openTicket(rt.service, ctx, form, `slack:view:${view.id}`);
-      await opening;
-      if (reply.ok || reply.card) return tell(rt, audience, reply);
-      rt.logger.warn('ticket not opened; the input is kept for another try', { reason: reply.text });
-      await tell(rt, audience, reply, await keepDraft(rt, draft, fields, origin.channel, wordsFor(rt, body.user.id)));
-    });
-  });
+export function registerModals(routes: SlackRoutes, rt: SlackRuntime): void {
+  routes.view(VIEW.open, (args) => submitOpen(rt, args));
+  routes.view(VIEW.reopen, (args) => submitReopen(rt, args));
+  routes.view(VIEW.rate, (args) => submitRate(rt, args));
+}
 
-  app.view(VIEW.reopen, async (args) => {
-    const { ack, body, view, client } = args;
-    const origin = originOf(RateOrigin, view.private_metadata);
-    const reason = submittedValues(view.state.values).reason?.trim();
-    if (!origin || !reason) {
-      await ack({ response_action: 'errors', errors: { reason: wordsFor(rt, body.user.id)('form.reopenWhy') } });
-      return;
-    }
-    await ack();
-    const audience = { client, channel: origin.channel, user: body.user.id };
-    afterAck(rt, 'reopen form', audience, async () => {
-      const ctx = await chatContext(rt, submitter(args, origin.channel));
-      await tell(rt, audience, await reopenTicket(rt.service, ctx, origin.ticketId, reason));
-    });
+async function submitOpen(rt: SlackRuntime, args: ViewArgs): Promise<void> {
+  const { ack, body, view, client } = args;
+  const origin = originOf(OpenOrigin, view.private_metadata) ?? { channel: body.user.id };
+  const fields = rt.service.fields;
+  const draft = Draft.parse(submittedValues(view.state.values));
+  const errors = formErrors(rt, fields, draft, wordsFor(rt, body.user.id));
+  if (errors) return refuse(args, errors);
+  await ack();
+  const audience = { client, channel: origin.channel, user: body.user.id };
+  afterAck(rt, 'ticket form', audience, async () => {
+    const ctx = await chatContext(rt, submitter(args, origin.channel));
+    const t = translator(ctx.locale);
+    const source = origin.source && (await permalinkLine(rt, client, origin.source, t));
+    const form = source ? { ...draft, description: `${draft.description ?? ''}\n\n${source}`.trim() } : draft;
+    // A close open ticket of theirs first: they choose to add to it or open anyway (store reads only, no provider).
+    const similar = await similarOpenTicket(rt.service, ctx.actor.requester, form);
+    if (similar) return tell(rt, audience, { ok: true, text: similarPrompt(similar, ctx.locale) }, similarChoice(similar.ticketId, await saveDraft(rt, form, origin.channel), t));
+    // Said at once, while the provider (seconds, for a slow one) is still being asked.
+    const opening = tell(rt, audience, { ok: true, text: t('open.opening', { provider: rt.service.providerName }) });
+    const reply = await openTicket(rt.service, ctx, form, `slack:view:${view.id}`);
+    await opening;
+    if (reply.ok || reply.card) return tell(rt, audience, reply);
+    rt.logger.warn('ticket not opened; the input is kept for another try', { reason: reply.text });
+    await tell(rt, audience, reply, await keepDraft(rt, draft, fields, origin.channel, wordsFor(rt, body.user.id)));
   });
+}
 
-  app.view(VIEW.rate, async (args) => {
-    const { ack, body, view, client } = args;
-    const origin = originOf(RateOrigin, view.private_metadata);
-    const values = submittedValues(view.state.values);
-    if (!origin || !/^[1-5]$/.test(values.score ?? '')) {
-      await ack({ response_action: 'errors', errors: { score: wordsFor(rt, body.user.id)('form.chooseScore') } });
-      return;
-    }
-    await ack();
-    const audience = { client, channel: origin.channel, user: body.user.id };
-    afterAck(rt, 'rating form', audience, async () => {
-      const ctx = await chatContext(rt, submitter(args, origin.channel));
-      await tell(rt, audience, await rateTicket(rt.service, ctx, origin.ticketId, { score: values.score, comment: values.comment }));
-    });
-  });
+async function submitReopen(rt: SlackRuntime, args: ViewArgs): Promise<void> {
+  const origin = originOf(RateOrigin, args.view.private_metadata);
+  const reason = submittedValues(args.view.state.values).reason?.trim();
+  if (!origin || !reason) return refuse(args, { reason: wordsFor(rt, args.body.user.id)('form.reopenWhy') });
+  await acceptThen(rt, args, origin.channel, 'reopen form', (ctx) => reopenTicket(rt.service, ctx, origin.ticketId, reason));
+}
+
+async function submitRate(rt: SlackRuntime, args: ViewArgs): Promise<void> {
+  const origin = originOf(RateOrigin, args.view.private_metadata);
+  const { score, comment } = submittedValues(args.view.state.values);
+  if (!origin || !/^[1-5]$/.test(score ?? '')) return refuse(args, { score: wordsFor(rt, args.body.user.id)('form.chooseScore') });
+  await acceptThen(rt, args, origin.channel, 'rating form', (ctx) => rateTicket(rt.service, ctx, origin.ticketId, { score, comment }));
+}
+
+/** Keeps the modal open with `errors` under their fields (by block id). */
+async function refuse(args: ViewArgs, errors: Record<string, string>): Promise<void> {
+  await args.ack({ response_action: 'errors', errors });
+}
+
+/** Closes the modal, then (after the ack) does what it asks for its submitter and tells them how it went. */
+async function acceptThen(rt: SlackRuntime, args: ViewArgs, channel: string, what: string, act: (ctx: ChatContext) => Promise<Answer>): Promise<void> {
+  await args.ack();
+  const audience = { client: args.client, channel, user: args.body.user.id };
+  afterAck(rt, what, audience, async () => tell(rt, audience, await act(await chatContext(rt, submitter(args, channel)))));
 }
 
 /** "From Slack: <link>" for the message a shortcut opened the form from; empty when Slack gives no link. */

@@ -1,9 +1,10 @@
-import type { App, types } from '@slack/bolt';
+import type { types } from '@slack/bolt';
 import { translator } from '../../handlers/i18n.js';
 import { draftFromMessage } from '../../handlers/open-ticket.js';
 import { ACTION } from './blocks.js';
 import { saveDraft } from './modals.js';
 import { slackToPlain } from './mrkdwn.js';
+import type { SlackRoutes } from './routes.js';
 import { tell, type SlackRuntime } from './runtime.js';
 
 /** The reaction that offers a ticket: 🎫 (`:ticket:`). */
@@ -15,8 +16,8 @@ const SUBJECT_FROM_MESSAGE = 80;
  * from this message". The message is read and its draft saved after the ack, so the button's
  * click opens the prefilled form on its own trigger with no look-up in between.
  */
-export function registerReactions(app: App, rt: SlackRuntime): void {
-  app.event('reaction_added', async ({ event, client }) => {
+export function registerReactions(routes: SlackRoutes, rt: SlackRuntime): void {
+  routes.event('reaction_added', async ({ event, client }) => {
     if (event.reaction !== TICKET_REACTION || event.item.type !== 'message') return;
     const { channel, ts } = event.item;
     const to = { client, channel, user: event.user };
