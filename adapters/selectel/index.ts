@@ -1,5 +1,6 @@
 import { FieldErrors, ProviderError } from '../../src/errors.js';
 import type { ProviderFactory, Route, TicketProvider } from '../../src/provider.js';
+import type { OpenField } from '../../src/domain.js';
 import { accessCheck } from '../../src/provider-kit/adapter-kit.js';
 import { encodeMark, walkUpdated } from '../../src/provider-kit/update-walk.js';
 import { CategoryCatalogue } from './categories.js';
@@ -41,6 +42,7 @@ export function withPacing(pacing: Partial<SelectelPacing>): ProviderFactory {
     });
 
     const catalogue = new CategoryCatalogue(http, deps.logger, deps.now ?? Date.now);
+    let fields: { from: typeof catalogue.current; list: OpenField[] } | undefined;
 
     /** Ticket numbers are integers; anything else cannot exist, and must not reach the path. */
     function number(ticketId: string, route: Route): string {
@@ -73,7 +75,9 @@ export function withPacing(pacing: Partial<SelectelPacing>): ProviderFactory {
       displayName: 'Selectel',
       access: accessCheck(http, 'SELECTEL_TOKEN', { ...routes.listTickets(), query: { page: 1, items_per_page: 1 } }),
       get fields() {
-        return openFields(settings, catalogue.current);
+        // The same array while the categories stay the same, so that forms built from it can be kept.
+        if (!fields || fields.from !== catalogue.current) fields = { from: catalogue.current, list: openFields(settings, catalogue.current) };
+        return fields.list;
       },
       validateOpen: (input) => validateOpen(input, catalogue.current),
       refreshFields: () => catalogue.refresh(),

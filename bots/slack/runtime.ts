@@ -106,10 +106,11 @@ export async function tell(rt: SlackRuntime, to: Audience, reply: Answer, extra:
 export async function show(rt: SlackRuntime, to: Audience, reply: Reply, form: { triggerId: string; channel: string; source?: OpenOrigin['source'] }): Promise<void> {
   if (!('form' in reply)) return tell(rt, to, reply);
   const { fields, providerName } = rt.service;
-  const t = wordsFor(rt, to.user);
+  const locale = rt.people.knownLocale(to.user);
+  const t = translator(locale);
   const view =
     reply.form === 'open'
-      ? openView(fields, providerName, { channel: form.channel, ...(form.source ? { source: form.source } : {}) }, t, reply.draft)
+      ? openView(fields, providerName, { channel: form.channel, ...(form.source ? { source: form.source } : {}) }, locale, reply.draft)
       : (reply.form === 'rate' ? rateView : reopenView)({ channel: form.channel, ticketId: reply.ticketId }, t);
   try {
     // Sent as the JSON string Slack's API takes: given an object, the Web API client copies it

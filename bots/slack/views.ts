@@ -1,7 +1,8 @@
 import type { types } from '@slack/bolt';
 import { z } from 'zod';
 import type { Draft } from '../../handlers/command.js';
-import type { Translate } from '../../handlers/i18n.js';
+import { translator, type Translate } from '../../handlers/i18n.js';
+import type { Locale } from '../../src/config.js';
 import type { OpenField } from '../../src/domain.js';
 
 type Block = types.KnownBlock;
@@ -61,8 +62,26 @@ function fieldBlock(field: OpenField, initial: string | undefined, t: Translate)
   };
 }
 
+/**
+ * Open forms without a draft, by provider fields and language: the same for everyone who reads
+ * that language, and built once rather than for each of a burst of `/ticket` commands (the
+ * translations and blocks were most of the garbage a form left behind).
+ */
+const blankForms = new WeakMap<readonly OpenField[], Map<string, types.ModalView>>();
+
 /** The open-ticket modal: subject, description and the provider's own fields (their labels are the provider's, untranslated). */
-export function openView(fields: readonly OpenField[], providerName: string, origin: OpenOrigin, t: Translate, draft: Draft = {}): types.ModalView {
+export function openView(fields: readonly OpenField[], providerName: string, origin: OpenOrigin, locale: Locale, draft: Draft = {}): types.ModalView {
+  const private_metadata = JSON.stringify(origin);
+  if (Object.values(draft).some((value) => value)) return { ...buildOpenView(fields, providerName, translator(locale), draft), private_metadata };
+  let forms = blankForms.get(fields);
+  if (!forms) blankForms.set(fields, (forms = new Map()));
+  const key = `${locale}:${providerName}`;
+  let form = forms.get(key);
+  if (!form) forms.set(key, (form = buildOpenView(fields, providerName, translator(locale), {})));
+  return { ...form, private_metadata };
+}
+
+function buildOpenView(fields: readonly OpenField[], providerName: string, t: Translate, draft: Draft): types.ModalView {
   const blocks: Block[] = [
     { type: 'context', block_id: 'intro', elements: [{ type: 'plain_text', text: t('form.intro', { provider: providerName }) }] },
     ...fields.map((f) => fieldBlock(f, draft[f.name], t)),
@@ -73,7 +92,6 @@ export function openView(fields: readonly OpenField[], providerName: string, ori
     title: plain(t('form.newTicket'), 24),
     submit: plain(t('form.submitOpen'), 24),
     close: plain(t('form.cancel'), 24),
-    private_metadata: JSON.stringify(origin),
     blocks,
   };
 }
