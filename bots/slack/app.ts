@@ -1,6 +1,4 @@
 import { slackFileHosts } from './files.js';
-import http from 'node:http';
-import https from 'node:https';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
@@ -32,6 +30,8 @@ export interface SlackAppOptions {
   eventMarkMs?: number;
   /** The bot's ids from a start-up auth.test; given, Bolt does not call auth.test again. */
   identity?: SlackIdentity;
+  /** The deadline of each call to Slack (default 10 s). */
+  callTimeoutMs?: number;
 }
 
 /**
@@ -42,6 +42,12 @@ export interface SlackAppOptions {
  * handling that outlasts the mark still makes one comment, for the same reason.
  */
 const EVENT_MARK_MS = 45_000;
+
+/**
+ * Slack answers a Web API call in well under a second; past this the call is given up (a post
+ * then counts as failed-maybe-done: the outbox tries again and finds it by its metadata).
+ */
+const CALL_TIMEOUT_MS = 10_000;
 
 // Interactive calls retry briefly: a person is waiting, and the outbox retries what must not be lost.
 const INTERACTIVE_RETRIES = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1_000 };
@@ -74,11 +80,8 @@ interface SlackApp {
 /** The Bolt app for the configured transport, with every listener registered. */
 export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, options: SlackAppOptions = {}): SlackApp {
   const logger = boltLogger(deps.logger);
-  // One keep-alive pool for every Web API call: a burst of /ticket commands then opens its modals
-  // over a few warm connections instead of a new TLS handshake each.
-  const agentOptions = { keepAlive: true, maxSockets: 16 };
-  const agent = settings.apiUrl?.startsWith('http:') ? new http.Agent(agentOptions) : new https.Agent(agentOptions);
-  const api = { agent, ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}) };
+  // Both of Slack's clients (the Web API's, and Bolt's for response_url) call fetch with no deadline of their own.
+  const api = { fetch: fetchWithin(options.callTimeoutMs ?? CALL_TIMEOUT_MS), ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}) };
   const common = {
     token: settings.botToken,
     logger,
@@ -168,6 +171,14 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
       return (server.address() as AddressInfo).port;
     },
     connected: () => (socket ? socket.connected : server?.listening === true),
+  };
+}
+
+/** fetch with a deadline on every call; a signal the caller gives still works as well. */
+function fetchWithin(ms: number): typeof fetch {
+  return (input, init) => {
+    const deadline = AbortSignal.timeout(ms);
+    return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline });
   };
 }
 

@@ -41,6 +41,11 @@ export interface FakeSlack {
   responseUrl(): string;
   /** Answers HTTP 429 (Retry-After: 1) once a channel exceeds `perChannelPerSec` calls of `method`. */
   rateLimit(method: string, limit: { perChannelPerSec: number }): void;
+  /**
+   * The next `times` calls of `method` do what they ask (a post is stored) but are never
+   * answered: Slack slow or cut off after acting, when only a client's deadline ends the wait.
+   */
+  withholdAnswers(method: string, times?: number): void;
   /** Seeds a file someone shared; returns the file object a `file_share` event carries. */
   addFile(file: { name: string; mimetype: string; bytes: Buffer; user?: string }): Record<string, unknown>;
   /** A file's stored bytes and details (uploads by the bot included), or undefined. */
@@ -116,6 +121,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const limits = new Map<string, number>();
+  const withheld = new Map<string, number>();
   const windows = new Map<string, number[]>();
   const responseUrls = new Map<string, number>();
   let origin = '';
@@ -145,6 +151,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     delete args.token;
     const reply = (response: Result, status = 200, headers: Record<string, string> = {}): void => {
       record({ method, args, at: Date.now(), token, status, response });
+      const left = withheld.get(method) ?? 0;
+      if (left > 0 && response.ok === true) return void withheld.set(method, left - 1);
       send(res, status, response, headers);
     };
     if (typeof parsed === 'string') return reply(fail(parsed));
@@ -275,10 +283,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     rateLimit(method, { perChannelPerSec }) {
       limits.set(method, perChannelPerSec);
     },
+    withholdAnswers(method, times = 1) {
+      withheld.set(method, times);
+    },
     reset() {
       calls.length = 0;
       state.reset();
       limits.clear();
+      withheld.clear();
       windows.clear();
       socket.clearLog();
     },

@@ -52,6 +52,8 @@ export interface RigOptions {
   provider?: (kv: KeyValueStore) => TicketProvider;
   perChannelMs?: number;
   eventMarkMs?: number;
+  /** The deadline of each call to Slack. */
+  callTimeoutMs?: number;
   /** MAX_ATTACHMENT_MB of the bridge. */
   maxAttachmentMb?: number;
   /** DEFAULT_LOCALE as main.ts passes it. */
@@ -77,7 +79,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     SLACK_STAFF_USERGROUP: STAFF_GROUP,
     ...(transport === 'http' ? { SLACK_SIGNING_SECRET: SECRET, PORT: '0' } : { SLACK_APP_TOKEN: SLACK_DEFAULTS.appToken }),
   };
-  const slack = await startOnHarness(h, fake, () => startSlack({ service: h.service, kv: h.kv, logger: silentLogger, env, ...(options.defaultLocale ? { defaultLocale: options.defaultLocale } : {}) }, { perChannelMs: options.perChannelMs ?? 50, ...(options.eventMarkMs ? { eventMarkMs: options.eventMarkMs } : {}) }));
+  const slack = await startOnHarness(h, fake, () => startSlack({ service: h.service, kv: h.kv, logger: silentLogger, env, ...(options.defaultLocale ? { defaultLocale: options.defaultLocale } : {}) }, { perChannelMs: options.perChannelMs ?? 50, ...(options.eventMarkMs ? { eventMarkMs: options.eventMarkMs } : {}), ...(options.callTimeoutMs ? { callTimeoutMs: options.callTimeoutMs } : {}) }));
   const endpoint = slack.port === undefined ? undefined : `http://127.0.0.1:${slack.port}/slack/events`;
   const send = endpoint ? httpDelivery(fake, endpoint) : await socketDelivery(fake);
   return {

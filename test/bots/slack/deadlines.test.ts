@@ -1,0 +1,38 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SLACK_DEFAULTS } from '../../../fakes/slack/index.js';
+import { openCard, startRig, type Rig } from './rig.js';
+
+const rigs: Rig[] = [];
+afterEach(async () => {
+  await Promise.all(rigs.splice(0).map((r) => r.close()));
+});
+
+const C = SLACK_DEFAULTS.channelId;
+
+describe('Slack calls that are never answered', () => {
+  it('gives a relayed post up at its deadline and, trying again, finds it posted: one post in the thread', async () => {
+    const r = await startRig({ callTimeoutMs: 300 });
+    rigs.push(r);
+    const cardTs = await openCard(r);
+    // Slack stores the post but its answer never comes: only the deadline ends the call.
+    r.fake.withholdAnswers('chat.postMessage');
+    await r.h.desk.reply('1', 'Have you tried turning it off and on again?', 'Sam');
+    const relayed = () => r.fake.messages(C, cardTs).filter((m) => /turning it off/.test(String(m.text)));
+    // The retry after the deadline looks in the thread before posting, and finds the post there.
+    await r.fake.waitFor('conversations.replies', (c) => c.args.ts === cardTs, 8_000);
+    await new Promise((done) => setTimeout(done, 500));
+    expect(r.fake.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === cardTs)).toHaveLength(1);
+    expect(relayed()).toHaveLength(1);
+  });
+
+  it('tells the person plainly when the form cannot be opened in time', async () => {
+    const r = await startRig({ callTimeoutMs: 300 });
+    rigs.push(r);
+    r.fake.withholdAnswers('views.open');
+    const started = Date.now();
+    await r.send.command({ text: '' });
+    const told = await r.fake.waitFor('response_url', (c) => /could not be opened/.test(String(c.args.text)), 8_000);
+    expect(told.args.text).toBe('The ticket form could not be opened. Please run /ticket again.');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
