@@ -5,9 +5,9 @@ import type { ThreadRef, TicketLink } from '../../src/domain.js';
 import type { Actor } from '../../src/service.js';
 import { ACTION, statusWords } from './blocks.js';
 import { escapeText } from './mrkdwn.js';
+import type { SlackRoutes } from './routes.js';
 import type { SlackRuntime } from './runtime.js';
 import { decodeThreadRef } from './thread-ref.js';
-import type { SlackRoutes } from './routes.js';
 
 type Block = types.KnownBlock;
 

@@ -23,8 +23,8 @@ type Handler<Args> = (args: Args) => Promise<void>;
 /**
  * The app's handlers, found by kind and id in one Bolt middleware rather than registered as Bolt
  * listeners. Bolt runs the matchers of every listener on every request before the one that acks:
- * measured with `bench/ack.ts`'s command, about 6 µs and 2 KB of garbage per listener and
- * request, so the nine listeners this app had made each ack pay for eight that did not match.
+ * about 6 µs and 2 KB of garbage per listener and request (measured with the ack bench's
+ * command), so with a listener per handler each ack would pay for the eight that do not match.
  * A map look-up does the same matching as Bolt's built-ins for what is registered here (command
  * name; view callback_id of a submission; any block action; a message shortcut's callback_id;
  * event type). A request with no route goes on to Bolt unhandled, as before.
