@@ -6,17 +6,35 @@ import { percentile, round } from './stats.js';
 /** The signing secret the benchmark's apps are configured with (shared with ack-child.ts). */
 export const ACK_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 const CONCURRENCY = 200;
-const ROUNDS = 10;
+/** Measured rounds per app process; each round is one burst of CONCURRENCY commands. */
+const ROUNDS = 20;
+const WARM_UP_ROUNDS = 2;
+
+type AppName = 'full' | 'bare' | 'bare_again';
+const APPS: readonly AppName[] = ['full', 'bare', 'bare_again'];
+
+interface Stat {
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+}
 
 export interface AckResult {
   concurrency: number;
   rounds: number;
   samples: number;
-  full: { p50_ms: number; p99_ms: number; errors: number };
-  bare: { p50_ms: number; p99_ms: number; errors: number };
+  full: Stat;
+  /** Both bare app processes' samples together: the baseline. */
+  bare: Stat;
   p50_ms: number;
   p99_ms: number;
   p99_ratio: number;
+  /**
+   * p99 of one bare app process over the other's: the bench's own noise. Both run the same code,
+   * so any distance of this from 1 is the machine's, and a p99_ratio within it of 1.2 is not
+   * decided by this run.
+   */
+  p99_ratio_bare_to_bare: number;
   /** views.open calls the fake answered ok, out of all it received (one per full-stack command). */
   modals_opened: number;
   modal_calls: number;
@@ -25,28 +43,26 @@ export interface AckResult {
 /**
  * Ack latency of `/ticket` under 200 concurrent signed slash commands: the whole stack (Bolt's
  * HTTP receiver → the bridge's handler → ack, then views.open at the fake Slack) against a bare
- * Bolt app that only acks. Each app runs alone in a child process and the fake Slack in another;
- * rounds alternate full/bare (ABBA) so that machine noise falls on both.
+ * Bolt app that only acks. Each app runs alone in a child process, the fake Slack in another.
+ * The bare app runs twice, in two processes, so that the run measures its own noise (one bare
+ * against the other) beside the ratio. Rounds rotate the order of the three apps, so that
+ * machine noise falls on each alike.
  */
 export async function benchAck(log: (line: string) => void): Promise<AckResult> {
   const slack = startChild('./ack-child.ts', ['slack']);
   const children: Child[] = [slack];
   try {
     const { url, responseUrl } = await slack.next<{ url: string; responseUrl: string }>();
-    // Both apps with the Node flags of `npm start`: the same runtime, only the listeners differ.
+    // Every app with the Node flags of `npm start`: the same runtime, only the listeners differ.
     const nodeArgs = productionNodeArgs();
-    const full = startChild('./ack-child.ts', ['full', url], { nodeArgs });
-    const bare = startChild('./ack-child.ts', ['bare', url], { nodeArgs });
-    children.push(full, bare);
-    const targets = {
-      full: await target(full, responseUrl),
-      bare: await target(bare, responseUrl),
-    };
-    const samples = { full: [] as number[], bare: [] as number[] };
-    const errors = { full: 0, bare: 0 };
+    const apps = APPS.map((name) => startChild('./ack-child.ts', [name === 'full' ? 'full' : 'bare', url], { nodeArgs }));
+    children.push(...apps);
+    const targets = Object.fromEntries(await Promise.all(APPS.map(async (name, i) => [name, await target(apps[i]!, responseUrl)] as const))) as Record<AppName, Target>;
+    const samples: Record<AppName, number[]> = { full: [], bare: [], bare_again: [] };
+    const errors: Record<AppName, number> = { full: 0, bare: 0, bare_again: 0 };
     let expectedViews = 0;
 
-    const round = async (name: 'full' | 'bare', keep: boolean) => {
+    const round = async (name: AppName, keep: boolean) => {
       const result = await targets[name].round();
       if (name === 'full') {
         expectedViews += CONCURRENCY;
@@ -59,34 +75,33 @@ export async function benchAck(log: (line: string) => void): Promise<AckResult> 
       await new Promise((r) => setTimeout(r, 200));
     };
 
-    await round('full', false); // warm-up: JIT, connections, first store writes
-    await round('bare', false);
+    for (let i = 0; i < WARM_UP_ROUNDS; i++) for (const name of APPS) await round(name, false); // JIT, connections, first store writes
     for (let i = 0; i < ROUNDS; i++) {
-      const order: ('full' | 'bare')[] = i % 2 === 0 ? ['full', 'bare'] : ['bare', 'full'];
+      // Each app goes first, second and third equally often.
+      const order = APPS.map((_, k) => APPS[(i + k) % APPS.length]!);
+      if (Math.floor(i / APPS.length) % 2 === 1) order.reverse();
       for (const name of order) await round(name, true);
     }
     slack.send('views');
     const { views, calls } = await slack.next<{ views: number; calls: number }>();
     await Promise.all(Object.values(targets).map((t) => t.close()));
 
-    const stat = (name: 'full' | 'bare') => ({
-      p50_ms: round2(percentile(samples[name], 50)),
-      p99_ms: round2(percentile(samples[name], 99)),
-      errors: errors[name],
-    });
+    const bare = [...samples.bare, ...samples.bare_again];
+    const stat = (values: number[], failed: number): Stat => ({ p50_ms: round2(percentile(values, 50)), p99_ms: round2(percentile(values, 99)), errors: failed });
     const result: AckResult = {
       concurrency: CONCURRENCY,
       rounds: ROUNDS,
       samples: samples.full.length,
-      full: stat('full'),
-      bare: stat('bare'),
+      full: stat(samples.full, errors.full),
+      bare: stat(bare, errors.bare + errors.bare_again),
       p50_ms: round2(percentile(samples.full, 50)),
       p99_ms: round2(percentile(samples.full, 99)),
-      p99_ratio: round2(percentile(samples.full, 99) / percentile(samples.bare, 99)),
+      p99_ratio: round2(percentile(samples.full, 99) / percentile(bare, 99)),
+      p99_ratio_bare_to_bare: round2(percentile(samples.bare_again, 99) / percentile(samples.bare, 99)),
       modals_opened: views,
       modal_calls: calls,
     };
-    log(`ack: full p50 ${result.full.p50_ms} ms p99 ${result.full.p99_ms} ms; bare p50 ${result.bare.p50_ms} ms p99 ${result.bare.p99_ms} ms`);
+    log(`ack: full p50 ${result.full.p50_ms} ms p99 ${result.full.p99_ms} ms; bare p50 ${result.bare.p50_ms} ms p99 ${result.bare.p99_ms} ms; ratio ${result.p99_ratio}, bare to bare ${result.p99_ratio_bare_to_bare}`);
     return result;
   } finally {
     await Promise.all(children.map((c) => c.stop()));
@@ -97,12 +112,17 @@ function round2(value: number): number {
   return round(value, 2);
 }
 
-async function target(child: Child, responseUrl: string) {
+interface Target {
+  /** One burst of CONCURRENCY commands at once; latencies in ms of those answered 200. */
+  round(): Promise<{ latencies: number[]; errors: number }>;
+  close(): Promise<void>;
+}
+
+async function target(child: Child, responseUrl: string): Promise<Target> {
   const { port } = await child.next<{ port: number }>();
   const origin = `http://127.0.0.1:${port}`;
   const pool = new Pool(origin, { connections: CONCURRENCY, pipelining: 1 });
   return {
-    /** One burst of CONCURRENCY commands at once; latencies in ms of those answered 200. */
     async round(): Promise<{ latencies: number[]; errors: number }> {
       // Built (and signed) just before the burst, outside the timing: trigger ids expire in 3 s.
       const requests = Array.from({ length: CONCURRENCY }, () => {
