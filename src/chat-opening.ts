@@ -16,6 +16,7 @@ export interface ChatOpeningDeps {
   relay: Relay;
   openings: Openings;
   blobs: BlobStore;
+  /** MAX_ATTACHMENT_MB in bytes: a larger file is not taken, and the person is told. */
   maxFileBytes: number;
 }
 

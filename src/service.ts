@@ -9,30 +9,21 @@ import {
   type TicketSnapshot,
 } from './domain.js';
 import { FieldErrors, ForbiddenError, NotSupportedError } from './errors.js';
-import { newLink, type LinkStore } from './links.js';
-import { commentJob, commentKey, type Delivery } from './delivery/jobs.js';
-import { ChatOpening, commentText, noteLinksOnce } from './chat-opening.js';
-import type { Opening, Openings } from './openings.js';
-import type { Outbox } from './delivery/outbox.js';
-import { takeFiles, type BlobStore } from './files.js';
-import { attributedText, capabilitiesOf, type TicketProvider } from './provider.js';
+import { newLink } from './links.js';
+import { commentJob, commentKey } from './delivery/jobs.js';
+import { ChatOpening, commentText, noteLinksOnce, type ChatOpeningDeps } from './chat-opening.js';
+import type { Opening } from './openings.js';
+import { takeFiles } from './files.js';
+import { attributedText, capabilitiesOf } from './provider.js';
 import { sleep } from './pacing.js';
-import { DEFAULT_FOLLOW_UP_MS, type Relay } from './relay/relay.js';
+import { DEFAULT_FOLLOW_UP_MS } from './relay/relay.js';
 import type { Actor, OpenRequest, OpenResult, ReplyRequest, ReplyResult, TicketStatusView } from './service-types.js';
 import { filterTickets, nameableTickets, openTickets, type TicketFilter } from './ticket-lists.js';
 
 export type { Actor, OpenRequest, OpenResult, ReplyRequest, ReplyResult, TicketStatusView } from './service-types.js';
 export { TICKET_FILTERS, type TicketFilter } from './ticket-lists.js';
 
-interface TicketServiceDeps {
-  provider: TicketProvider;
-  links: LinkStore;
-  outbox: Outbox<Delivery>;
-  relay: Relay;
-  openings: Openings;
-  blobs: BlobStore;
-  /** MAX_ATTACHMENT_MB in bytes: a larger file is not taken, and the person is told. */
-  maxFileBytes: number;
+interface TicketServiceDeps extends ChatOpeningDeps {
   /** FOLLOW_UP_DAYS in ms: how long a closed ticket counts as recent in lists. */
   followUpMs?: number;
 }
