@@ -14,11 +14,14 @@ import { lastAnswerOf, rememberLastAnswer, type LastAnswer } from './last-answer
 import { escapeText } from './mrkdwn.js';
 import { decodePlace, decodeThreadRef, parseThreadRef, threadRef, type SlackPlace, type SlackThread } from './thread-ref.js';
 
-/** The metadata event type that marks the bot's relayed posts with their idempotency key. */
+/** The metadata event types that mark the bot's relayed posts and its cards with their idempotency key. */
 const POST_EVENT_TYPE = 'ticket_bridge_post';
+const CARD_EVENT_TYPE = 'ticket_bridge_card';
 
 const ATTEMPT_TTL_MS = 30 * 24 * 3600_000;
 const REPLIES_PAGES = 10;
+/** How far back a retried card looks for its first attempt, before that attempt's time: clocks differ. */
+const CARD_LOOKBACK_S = 60;
 /** Answers that say the bot cannot post in a channel until someone changes the channel (a new ticket's card goes to a DM instead), and how the requester is told why. */
 const REFUSED_CHANNEL: ReadonlyMap<string, MessageKey> = new Map([
   ['not_in_channel', 'slack.refused.notMember'],
@@ -166,8 +169,9 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
    * Posts a new ticket's card in the place's channel; its thread becomes the ticket's conversation.
    * A channel that refuses the bot for good gets no retry: the card goes to a DM with the requester
    * (answers in its thread), who is told what the operator must do. Where the card went is kept
-   * under the job's key, so a repeat after a crash past the post returns it instead of posting again
-   * (a crash between the post and that write is the one window left).
+   * under the job's key, so a repeat after a crash past the post returns it instead of posting
+   * again; and each card carries the key in its metadata, so a repeat after a post whose answer
+   * was lost (a deadline, a crash before that write) finds the card in the channel.
    */
   async startThread(place: SlackPlace, card: TicketCard, key: string): Promise<StartedThread> {
     const mark = `slack:card:${key}`;
@@ -175,7 +179,7 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
     if (done) return done;
     let started: StartedThread;
     try {
-      started = await this.postCard(place.channel, card);
+      started = await this.postCard(place.channel, card, key);
     } catch (error) {
       const why = error instanceof ChatDeliveryError && REFUSED_CHANNEL.get(error.code ?? '');
       if (!why) throw error;
@@ -184,7 +188,7 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
         ticketId: card.ticketId,
         reason: error.code,
       });
-      const dm = await this.postCard(await this.directChannel(place.user), card);
+      const dm = await this.postCard(await this.directChannel(place.user), card, key);
       started = { ...dm, fellBack: true };
       // Our own words with channel and bot links (ids from the settings and Slack, no relayed text).
       const { channel, ts } = parseThreadRef(dm.thread);
@@ -201,14 +205,44 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
     await this.paced(channel, 'chat.postMessage', () => this.options.client.chat.postMessage({ channel, text: escapeText(text), link_names: false, parse: 'none' }));
   }
 
-  /** Posts a ticket card; its thread becomes the ticket's conversation. */
-  async postCard(channel: string, card: TicketCard): Promise<{ thread: ThreadRef; cardRef: string }> {
-    const result = await this.paced(channel, 'chat.postMessage', () =>
-      this.options.client.chat.postMessage({ channel, text: cardText(card, this.t), blocks: cardBlocks(card, this.t), link_names: false, parse: 'none' }),
-    );
-    if (!result.ts || !result.channel) throw new ChatDeliveryError('Slack did not return the card message', false);
-    const ref = threadRef({ channel: result.channel, ts: result.ts });
+  /** Posts a ticket card in `channel`, once for its key; its thread becomes the ticket's conversation. */
+  private async postCard(channel: string, card: TicketCard, key: string): Promise<{ thread: ThreadRef; cardRef: string }> {
+    const attempt = `slack:card-attempt:${key}:${channel}`;
+    const now = Math.floor(Date.now() / 1000);
+    const first = await this.options.kv.setIfAbsent(attempt, String(now), ATTEMPT_TTL_MS);
+    const posted = first ? undefined : await this.cardPosted(channel, key, Number(await this.options.kv.get<string>(attempt)) || now);
+    const ts =
+      posted ??
+      (
+        await this.paced(channel, 'chat.postMessage', () =>
+          this.options.client.chat.postMessage({
+            channel,
+            text: cardText(card, this.t),
+            blocks: cardBlocks(card, this.t),
+            metadata: { event_type: CARD_EVENT_TYPE, event_payload: { key } },
+            link_names: false,
+            parse: 'none',
+          }),
+        )
+      ).ts;
+    if (!ts) throw new ChatDeliveryError('Slack did not return the card message', false);
+    const ref = threadRef({ channel, ts });
     return { thread: ref, cardRef: ref };
+  }
+
+  /** The ts of the card posted for `key` in `channel` since an attempt at `since` (Unix seconds), if Slack has it. */
+  private async cardPosted(channel: string, key: string, since: number): Promise<string | undefined> {
+    let cursor: string | undefined;
+    for (let page = 0; page < REPLIES_PAGES; page++) {
+      const result = await this.call('conversations.history', () =>
+        this.options.client.conversations.history({ channel, oldest: String(since - CARD_LOOKBACK_S), include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) }),
+      );
+      const card = result.messages?.find((m) => m.metadata?.event_type === CARD_EVENT_TYPE && (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key);
+      if (card?.ts) return card.ts;
+      cursor = result.response_metadata?.next_cursor || undefined;
+      if (!cursor) return undefined;
+    }
+    return undefined;
   }
 
   /** The bot's DM with a user (conversations.open, which needs `im:write`). */

@@ -228,6 +228,22 @@ function conversationsReplies(args: Args, { state }: MethodContext): Result {
   return { ok: true, messages, has_more: false, response_metadata: { next_cursor: '' } };
 }
 
+/** A channel's top-level messages newest first, those after `oldest` when given (Slack's history read). */
+function conversationsHistory(args: Args, { state }: MethodContext): Result {
+  const channel = state.resolveChannel(args.channel);
+  if (!channel) return fail('channel_not_found');
+  // Reading needs membership as posting does (a private channel is invisible to a non-member).
+  const refused = channel.is_archived ? undefined : state.postRefusal(channel);
+  if (refused) return fail(refused);
+  const oldest = Number(str(args.oldest) ?? '0');
+  const limit = Math.min(Math.max(Number(args.limit ?? 100) || 100, 1), 999);
+  const top = state.messages
+    .filter((m) => m.channel === channel.id && (m.thread_ts === undefined || m.thread_ts === m.ts) && Number(m.ts) > oldest)
+    .sort((a, b) => b.ts.localeCompare(a.ts));
+  const messages = top.slice(0, limit).map((m) => publicMessage(m, truthy(args.include_all_metadata), state));
+  return { ok: true, messages, has_more: top.length > limit, response_metadata: { next_cursor: '' } };
+}
+
 /** A 1:1 DM with one user (the only kind the bot opens); `users` is a comma-separated list. */
 function conversationsOpen(args: Args, { state }: MethodContext): Result {
   const channelArg = str(args.channel);
@@ -340,6 +356,7 @@ export const METHODS: Record<string, Handler> = {
   'chat.getPermalink': getPermalink,
   'users.info': usersInfo,
   'conversations.replies': conversationsReplies,
+  'conversations.history': conversationsHistory,
   'conversations.info': conversationsInfo,
   'conversations.open': conversationsOpen,
   'files.info': filesInfo,

@@ -116,7 +116,7 @@ export class SlackState {
   views = new Map<string, StoredView>();
   usedTriggers = new Set<string>();
   files = new Map<string, FakeFile>();
-  private tsCounter = 0;
+  private lastTsMicros = 0;
   private idCounter = 0;
 
   constructor(opts: FakeSlackOptions) {
@@ -176,11 +176,10 @@ export class SlackState {
   }
 
   /** Strictly increasing message timestamps: 1700000000.000100, 1700000000.000200, … */
+  /** A message ts as Slack makes them: the posting time in Unix seconds and microseconds, unique and rising. */
   nextTs(): string {
-    this.tsCounter += 1;
-    const micros = this.tsCounter * 100;
-    const secs = 1_700_000_000 + Math.floor(micros / 1_000_000);
-    return `${secs}.${String(micros % 1_000_000).padStart(6, '0')}`;
+    this.lastTsMicros = Math.max(this.lastTsMicros + 1, Date.now() * 1000);
+    return `${Math.floor(this.lastTsMicros / 1_000_000)}.${String(this.lastTsMicros % 1_000_000).padStart(6, '0')}`;
   }
 
   nextId(prefix: string): string {

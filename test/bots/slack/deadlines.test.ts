@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SLACK_DEFAULTS } from '../../../fakes/slack/index.js';
-import { openCard, startRig, type Rig } from './rig.js';
+import { waitFor } from '../../support/harness.js';
+import { openCard, openTicket, startRig, type Rig } from './rig.js';
 
 const rigs: Rig[] = [];
 afterEach(async () => {
@@ -23,6 +24,20 @@ describe('Slack calls that are never answered', () => {
     await new Promise((done) => setTimeout(done, 500));
     expect(r.fake.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === cardTs)).toHaveLength(1);
     expect(relayed()).toHaveLength(1);
+  });
+
+  it('finds the card whose post was not answered in time instead of posting a second one', async () => {
+    const r = await startRig({ callTimeoutMs: 300 });
+    rigs.push(r);
+    r.fake.withholdAnswers('chat.postMessage');
+    await openTicket(r, { subject: 'Printer', description: 'It is on fire' });
+    // The retry after the deadline looks in the channel before posting, and finds the card there.
+    await r.fake.waitFor('conversations.history', (c) => c.args.channel === C, 8_000);
+    const cards = () => r.fake.messages(C).filter((m) => m.thread_ts === undefined && m.blocks !== undefined);
+    await waitFor(async () => cards().length === 1 && (await r.h.service.linkByThread(`slack:${C}:${cards()[0]!.ts}`)) !== undefined, 'the card linked', 5_000);
+    await new Promise((done) => setTimeout(done, 300));
+    expect(cards()).toHaveLength(1);
+    expect(r.fake.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
   });
 
   it('tells the person plainly when the form cannot be opened in time', async () => {

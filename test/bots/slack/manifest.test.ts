@@ -35,6 +35,8 @@ const SCOPES_OF: Record<string, string[]> = {
   'usergroups.users.list': ['usergroups:read'],
   // Ticket threads live in public and private channels, and in DMs when the ticket channel refuses the bot.
   'conversations.replies': ['channels:history', 'groups:history', 'im:history'],
+  // A retried card looks for the first attempt's card in the channel.
+  'conversations.history': ['channels:history', 'groups:history', 'im:history'],
   'conversations.open': ['im:write'],
   // Files shared in a ticket thread (the download from url_private_download needs files:read too).
   'files.info': ['files:read'],
@@ -43,7 +45,7 @@ const SCOPES_OF: Record<string, string[]> = {
   'files.completeUploadExternal': ['files:write'],
 };
 /**
- * Each event the manifest subscribes to: the Bolt listener (`app.event(…)`) it reaches and the bot
+ * Each event the manifest subscribes to: the handler (`routes.event(…)`) it reaches and the bot
  * scopes it needs (Slack's event reference).
  */
 const EVENTS: Record<string, { listener: string; scopes: string[] }> = {
