@@ -9,7 +9,7 @@ import { registerActions } from './actions.js';
 import { Background } from './background.js';
 import { registerCommands } from './commands.js';
 import { CheckedHttpReceiver } from './http-receiver.js';
-import { registerMessages } from './messages.js';
+import { registerMessages, StillHandling } from './messages.js';
 import { SlackHome } from './home.js';
 import { registerModals } from './modals.js';
 import { registerReactions } from './reactions.js';
@@ -150,7 +150,8 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
   registerReactions(routes, rt);
   app.use(routes.middleware);
   app.error(async (error) => {
-    deps.logger.error('slack listener failed', { error: error.message, code: error.code });
+    if (error instanceof StillHandling) deps.logger.info(`slack: ${error.message}`);
+    else deps.logger.error('slack listener failed', { error: error.message, code: error.code });
     // Rethrown so the receiver does not acknowledge: HTTP answers 500, Socket Mode sends no ack,
     // and Slack delivers the event again.
     throw error;

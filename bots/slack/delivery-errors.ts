@@ -23,10 +23,15 @@ export function deliveryError(method: string, error: unknown): ChatDeliveryError
       return new ChatDeliveryError(`Slack answered HTTP ${status} to ${method}`, status >= 500 || status === 429, status === 429 ? 1000 : undefined);
     }
     case webApi.ErrorCode.RequestError:
-      return new ChatDeliveryError(`Slack could not be reached for ${method}`, true);
+      // The deadline's abort (bots/slack/app.ts) is a TimeoutError; anything else did not connect.
+      return new ChatDeliveryError(isTimeout(error) ? `Slack did not answer ${method} in time` : `Slack could not be reached for ${method}`, true);
     default:
       return new ChatDeliveryError(`${method} failed: ${error instanceof Error ? error.message : String(error)}`, true);
   }
+}
+
+function isTimeout(error: unknown): boolean {
+  return (error as { original?: { name?: unknown } }).original?.name === 'TimeoutError';
 }
 
 /**

@@ -90,6 +90,18 @@ export function registerMessages(routes: SlackRoutes, rt: SlackRuntime): void {
 
 type MessageArgs = EventArgs<'message'>;
 
+/**
+ * Not acknowledged on purpose: the same event is being handled now (Slack redelivers a reply it
+ * got no answer to in 3 s, e.g. while a file downloads), and a later delivery finds its comment
+ * queued. Routine, so it is logged as such rather than as a listener failure.
+ */
+export class StillHandling extends Error {
+  readonly code = 'ticket_bridge_still_handling';
+  constructor() {
+    super('thread reply still being handled; left for Slack to deliver again');
+  }
+}
+
 async function onMessage(rt: SlackRuntime, m: MessageLike, body: MessageArgs['body'], context: MessageArgs['context'], client: MessageArgs['client']): Promise<void> {
   const act = actOf(m, context.botUserId);
   if (!act) return;
@@ -107,7 +119,7 @@ async function onMessage(rt: SlackRuntime, m: MessageLike, body: MessageArgs['bo
   if (!(await rt.kv.claim(mark, owner, rt.eventMarkMs))) {
     // Being handled now, or its handler failed and could not give the mark back: not acked, so
     // Slack delivers it again once the mark has run out.
-    throw new Error('thread reply still being handled; left for Slack to deliver again');
+    throw new StillHandling();
   }
   let reply: Answer | undefined;
   try {
