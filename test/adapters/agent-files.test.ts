@@ -72,6 +72,15 @@ describe('F5: attachments_info of agent comments', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('reads a 5 MB file (its base64 check used to overflow the stack from about 3 MB)', async () => {
+    const { fake, provider, ticketId } = await setup(startF5xcFake, createF5xc);
+    const big: AgentFile = { name: 'dump.bin', contentType: 'application/octet-stream', bytes: Buffer.alloc(5 * 1024 * 1024, 7) };
+    const id = fake.addAgentComment(ticketId, 'The dump', 'Grace Support', [big]);
+    const comment = (await provider.getTicket(ticketId)).comments.find((c) => c.id === id)!;
+    expect(comment.files?.map(({ ref: _ref, ...f }) => f)).toEqual([{ name: 'dump.bin', contentType: 'application/octet-stream', size: big.bytes.length }]);
+    expect((await provider.readAttachment!(ticketId, comment.files![0]!.ref!, 10 * 1024 * 1024)).equals(big.bytes)).toBe(true);
+  });
+
   it('costs a malformed entry that file alone: the text and the other files stay, and the log says which', async () => {
     const { fake, provider, ticketId } = await setup(startF5xcFake, createF5xc);
     const id = fake.addAgentComment(ticketId, 'Three files', 'Grace Support', [chart]);
