@@ -202,7 +202,10 @@ async function similarChosen(ctx: DiscordContext, interaction: ButtonInteraction
     if (similar) {
       const { actor, logger, locale } = hctx;
       const comment = { ticketId: similar.ticketId, text: draftAsComment(kept.draft), author: actor.requester, isStaff: actor.isStaff, eventKey, files };
-      return renderReply(await replyById(ctx.service, comment, logger, locale), [], say);
+      const added = await replyById(ctx.service, comment, logger, locale);
+      // Its files went with the comment: an "Open the form again" still showing must not send them a second time.
+      if (added.ok) await forgetPending(ctx, kept.pending);
+      return renderReply(added, [], say);
     }
     const reply = await openTicket(ctx.service, hctx, kept.draft, eventKey, files);
     if (reply.ok) await forgetPending(ctx, kept.pending);

@@ -30,7 +30,7 @@ describe('Discord attachments through discord.js and the fake Discord', () => {
     const { ticketId, threadId } = await openThroughDiscord(s);
     s.fake.sendMessage({ channelId: threadId, content: 'the dump', files: [{ name: 'core.dump', contentType: 'application/octet-stream', bytes: Buffer.alloc(1024 * 1024 + 1) }] });
     const answer = await waitFor(() => s.fake.messages(threadId).find((m) => /core\.dump is larger than the 1\.0 MB limit/.test(String(m['content']))), 'the answer', 8_000);
-    expect(answer['mention_everyone']).toBe(false);
+    expect(answer['mention_everyone']).toBe(false); // the name in the note says @everyone, and pings no one
     const [comment] = await waitFor(async () => {
       const comments = await s.h.desk.comments(ticketId);
       return comments.length ? comments : undefined;
@@ -88,12 +88,12 @@ describe('files put in the Discord open form', () => {
 
   it('opens the ticket without a file over MAX_ATTACHMENT_MB, and says so', async () => {
     const s = await stack({ maxAttachmentMb: 1 });
-    const dump: AttachmentFile = { name: 'core.dump', contentType: 'application/octet-stream', bytes: Buffer.alloc(1024 * 1024 + 1) };
+    const dump: AttachmentFile = { name: '@everyone.dump', contentType: 'application/octet-stream', bytes: Buffer.alloc(1024 * 1024 + 1) };
     const answer = await submitForm(s, { subject: 'Crash', description: 'Dump attached', files: [dump, screen] });
     const [opened, note] = String(answer['content']).split('\n');
     expect(opened).toMatch(/^Ticket #\S+ opened with Local desk\. Follow it here: <#\d+>$/);
-    expect(note).toBe('core.dump is larger than the 1.0 MB limit for files and was not sent to support; share it another way, or a smaller one.');
-    expect(answer['mention_everyone']).toBe(false);
+    expect(note).toBe('@everyone.dump is larger than the 1.0 MB limit for files and was not sent to support; share it another way, or a smaller one.');
+    expect(answer['mention_everyone']).toBe(false); // the name in the note says @everyone, and pings no one
     expect((await s.h.desk.ticket(ticketOf(answer))).files?.map((f) => f.name)).toEqual(['screen.png']);
   });
 
@@ -121,5 +121,20 @@ describe('files put in the Discord open form', () => {
     const comment = await waitFor(async () => (await s.h.desk.comments(ticketId)).find((c) => c.text.includes('Trace attached')), 'the comment');
     expect(comment.files?.map((f) => f.name)).toEqual(['screen.png']);
     expect(await s.h.desk.file(comment.files![0]!)).toEqual(PNG);
+  });
+
+  it('does not offer files added to the similar ticket again from an older "Open the form again"', async () => {
+    const s = await stack();
+    await openThroughDiscord(s, { subject: 'VPN drops every ten minutes', description: 'Since Monday' });
+    const refused = await submitForm(s, { subject: '   ', description: 'Trace attached', files: [screen] });
+    const fix = ((refused['components'] as Json[])[0]?.['components'] as Json[])[0] as Json;
+    const reopen = () => s.fake.interaction.button({ customId: fix['custom_id'] as string, messageId: refused['id'] as string }).replies();
+    const modal = (await reopen()).callback?.data as Json;
+    const prompt = await finalAnswer(await s.fake.interaction.modalSubmit({ customId: modal['custom_id'] as string, fields: { subject: 'VPN drops again' } }).replies());
+    const add = ((prompt['components'] as Json[])[0]?.['components'] as Json[])[0] as Json;
+    await finalAnswer(await s.fake.interaction.button({ customId: add['custom_id'] as string, messageId: prompt['id'] as string }).replies());
+    const again = (await reopen()).callback?.data as Json;
+    expect((again['components'] as Json[]).at(-1)?.['description']).not.toMatch(/screen\.png/);
+    expect(modalFields(again).at(-1)?.['max_values']).toBe(5);
   });
 });
