@@ -77,7 +77,7 @@ export async function benchAck(log: (line: string) => void): Promise<AckResult> 
 
     for (let i = 0; i < WARM_UP_ROUNDS; i++) for (const name of APPS) await round(name, false); // JIT, connections, first store writes
     for (let i = 0; i < ROUNDS; i++) {
-      // Each app goes first, second and third equally often.
+      // Each app goes first, second and third about equally often (exactly so over every 6 rounds).
       const order = APPS.map((_, k) => APPS[(i + k) % APPS.length]!);
       if (Math.floor(i / APPS.length) % 2 === 1) order.reverse();
       for (const name of order) await round(name, true);

@@ -11,6 +11,8 @@ export const MEMORY_TICKETS = 10_000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** How long the bot runs on after its first full poll cycle (or, on an empty store, after ready) before it is read. */
 const SETTLE_MS = 3_000;
+/** Past this the first full poll cycle is taken to be stuck, and the run fails instead of waiting on. */
+const CYCLE_DEADLINE_MS = 5 * 60_000;
 
 export interface MemoryResult {
   tickets: number;
@@ -94,6 +96,7 @@ async function measure(dir: string, tickets: number): Promise<Measured> {
     const bot = botPid(npm.pid!);
     while (checked(path) < tickets) {
       if (npm.exitCode !== null) throw new Error('the bot exited during the poll cycle');
+      if (performance.now() - ready > CYCLE_DEADLINE_MS) throw new Error(`the first poll cycle checked ${checked(path)} of ${tickets} tickets in ${CYCLE_DEADLINE_MS / 60_000} minutes`);
       await sleep(200);
     }
     const cycleMs = Math.round(performance.now() - ready);
@@ -104,7 +107,12 @@ async function measure(dir: string, tickets: number): Promise<Measured> {
   } finally {
     await new Promise<void>((resolve) => {
       if (npm.exitCode !== null || npm.signalCode !== null) return resolve();
-      npm.once('exit', () => resolve());
+      // The bot stops in bounded time on SIGTERM; should it not, it is killed.
+      const kill = setTimeout(() => process.kill(-npm.pid!, 'SIGKILL'), 30_000);
+      npm.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
       process.kill(-npm.pid!, 'SIGTERM');
     });
   }

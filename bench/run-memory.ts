@@ -1,4 +1,4 @@
-// The memory part of the bench alone (about a minute): prints its result as JSON, writes nothing.
+// The memory part of the bench alone (about 15 s): prints its result as JSON, writes nothing.
 import { benchMemory } from './memory.js';
 
 const started = performance.now();
