@@ -1,9 +1,10 @@
 /** undici, loaded with the first transfer: most bots never move a file (see provider-kit/http.ts). */
 const undici = () => import('undici');
 
-/** Where a file may be downloaded from, and how. */
+/** The default deadline of a whole download or upload: a file of some megabytes on a slow link. */
 const FILE_DEADLINE_MS = 30_000;
 
+/** Where a file may be downloaded from, and how. */
 export interface DownloadRule {
   /** Host names the URL must have; anything else is refused before any request. */
   hosts: readonly string[];

@@ -55,6 +55,17 @@ export function list() {
 }
 
 /**
+ * A comma-separated list of host names, lowercased (as a URL's `hostname` is, which they are
+ * compared with); empty when unset. A scheme, path or port is refused rather than never matching.
+ */
+export function hostList() {
+  const expects = 'expects host names separated by commas, e.g. files.example.com (no scheme, path or port)';
+  return list()
+    .transform((hosts) => hosts.map((h) => h.toLowerCase()))
+    .refine((hosts) => hosts.every((h) => /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(h)), expects);
+}
+
+/**
  * A whole number within bounds, written in decimal digits only: `0x3e8`, `0b1111101000`, `1e3` or
  * `1_000` are refused rather than read as 1000, so what the operator sees is what the bot uses.
  */

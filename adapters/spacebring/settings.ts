@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../../src/errors.js';
 import type { ReadSettings } from '../../src/provider.js';
-import { baseUrl, list, oneOf, parseEnv, required } from '../../src/settings.js';
+import { baseUrl, hostList, oneOf, parseEnv, required } from '../../src/settings.js';
 import { TICKET_TYPES } from './schemas.js';
 
 /** Spacebring's ids are UUIDs [seed]; a typo is caught at start-up, not on the first ticket. */
@@ -29,7 +29,7 @@ const SpacebringEnv = z.object({
    * elsewhere is posted as its link. Default: the API's own host [assumed: the seed does not say
    * where files are stored]. No credential is ever sent with a download.
    */
-  SPACEBRING_FILE_HOSTS: list(),
+  SPACEBRING_FILE_HOSTS: hostList(),
 });
 
 export type SpacebringAuth =

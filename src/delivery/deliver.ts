@@ -127,11 +127,11 @@ function filesOf(job: OutboxJob<CommentJob>, { provider, blobs, logger }: Delive
   );
 }
 
-/** Whether a file of an agent's comment goes as an upload: the provider hands out its bytes and it is within the limit. */
 /** As long as an agent is likely to edit a comment: a post's record of its uploads lives this long. */
 const UPLOADED_TTL_MS = 30 * 24 * 3_600_000;
 const uploadedKey = (postKey: string): string => `post-uploads:${postKey}`;
 
+/** Whether a file of an agent's comment goes as an upload: the provider hands out its bytes and it is within the limit. */
 function uploadable(file: CommentFile, maxBytes: number, provider: TicketProvider): boolean {
   return !!file.ref && !!provider.readAttachment && !(file.size !== undefined && file.size > maxBytes);
 }

@@ -289,6 +289,8 @@ describe('spacebring adapter', () => {
     expect(build({ SPACEBRING_TOKEN: 't', SPACEBRING_NETWORK_ID: 'net-secret-value' })).toThrow(/^SPACEBRING_NETWORK_ID/);
     expect(build({ SPACEBRING_TOKEN: 't', SPACEBRING_NETWORK_ID: location, SPACEBRING_TYPE: 'hardware' })).toThrow(ConfigError);
     expect(build({ SPACEBRING_TOKEN: 't', SPACEBRING_NETWORK_ID: location, SPACEBRING_LOCATION_REF: '' })).toThrow(/^SPACEBRING_LOCATION_REF/);
+    expect(build({ SPACEBRING_TOKEN: 't', SPACEBRING_NETWORK_ID: location, SPACEBRING_FILE_HOSTS: 'https://files.example.com' })).toThrow(/^SPACEBRING_FILE_HOSTS: expects host names/);
+    expect(build({ SPACEBRING_TOKEN: 't', SPACEBRING_NETWORK_ID: location, SPACEBRING_FILE_HOSTS: 'Files.Example.com, cdn.example.com' })).not.toThrow();
     const error = (() => {
       try {
         build({ SPACEBRING_TOKEN: 'secret-token-value', SPACEBRING_NETWORK_ID: 'net-secret-value' })();
