@@ -185,7 +185,7 @@ describe('Selectel: files of agent comments', () => {
   });
 });
 
-describe('vendors whose replies carry no files', () => {
+describe('fakes of vendors whose replies carry no files', () => {
   it.each([
     ['Verifik', startVerifikFake, createVerifik],
     ['Console Connect', startConsoleconnectFake, createConsoleconnect],

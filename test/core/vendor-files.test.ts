@@ -13,7 +13,7 @@ import { silentLogger } from '../../src/logger.js';
 import { commentFingerprint, type ProviderFactory } from '../../src/provider.js';
 import { createHttpClient } from '../../src/provider-kit/http.js';
 import { FAST } from '../adapters/rig.js';
-import { startHarness, waitFor, type Harness } from '../support/harness.js';
+import { morePolls, startHarness, waitFor, type Harness } from '../support/harness.js';
 import { MemorySink } from '../support/memory-sink.js';
 
 const ada: Requester = { key: 'mem:ada', name: 'Ada' };
@@ -43,12 +43,6 @@ describe('agent files from the vendors into the thread', () => {
   const textOf = (post: MemorySink['posts'][number]) => (post.message.kind === 'comment' ? post.message.text : '');
 
   /** Waits until the relay has read the vendor `cycles` more times (list or ticket reads), so a repeat would have shown. */
-  async function morePolls(fake: FakeProviderServer, path: RegExp, cycles = 2): Promise<void> {
-    const reads = () => fake.requests.filter((r) => r.method === 'GET' && path.test(r.path)).length;
-    const target = reads() + cycles;
-    await waitFor(() => reads() >= target, 'more poll cycles', 8_000);
-  }
-
   it('F5: a file of an agent comment goes as an upload with its post, once across poll cycles', async () => {
     const { fake, sink, ticketId, run } = await setup(startF5xcFake, createF5xc);
     run();

@@ -107,4 +107,14 @@ export async function waitFor<T>(check: () => T | Promise<T>, what = 'condition'
   }
 }
 
+/**
+ * Waits for `cycles` more reads of the vendor's list or ticket (GETs whose path matches `path`):
+ * a comment that was to be posted twice would have been by then.
+ */
+export async function morePolls(fake: { readonly requests: readonly { method: string; path: string }[] }, path: RegExp, cycles = 2): Promise<void> {
+  const reads = () => fake.requests.filter((r) => r.method === 'GET' && path.test(r.path)).length;
+  const target = reads() + cycles;
+  await waitFor(() => reads() >= target, `${cycles} more poll cycles`, 8_000);
+}
+
 export { dropRedisPrefix, REDIS_URL, uniqueRedisUrl } from '../../fakes/redis.js';

@@ -11,7 +11,7 @@ import { silentLogger } from '../../../src/logger.js';
 import type { ProviderFactory } from '../../../src/provider.js';
 import { createHttpClient } from '../../../src/provider-kit/http.js';
 import { FAST } from '../../adapters/rig.js';
-import { waitFor } from '../../support/harness.js';
+import { morePolls, waitFor } from '../../support/harness.js';
 import { openThroughDiscord, useStacks, type Stack } from './stack.js';
 
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64, 13)]);
@@ -37,12 +37,6 @@ describe('vendor agent files into the Discord thread', () => {
   const multipartPosts = (s: Stack) => s.fake.calls.filter((c) => c.method === 'POST' && c.files.length > 0);
 
   /** Waits for `cycles` more reads of the vendor at `path`: a repeated post would have happened by then. */
-  async function morePolls(vendor: FakeProviderServer, path: RegExp, cycles = 2): Promise<void> {
-    const reads = () => vendor.requests.filter((r) => r.method === 'GET' && path.test(r.path)).length;
-    const target = reads() + cycles;
-    await waitFor(() => reads() >= target, 'more poll cycles', 8_000);
-  }
-
   it("runs with the provider client's undici as the global dispatcher, as in the bridge", () => {
     expect(getGlobalDispatcher()).toBeInstanceOf(Agent);
   });

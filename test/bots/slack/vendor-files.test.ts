@@ -5,7 +5,7 @@ import { startF5xcFake, type F5xcFakeServer } from '../../../fakes/providers/f5x
 import { silentLogger } from '../../../src/logger.js';
 import { createHttpClient } from '../../../src/provider-kit/http.js';
 import { FAST } from '../../adapters/rig.js';
-import { waitFor } from '../../support/harness.js';
+import { morePolls } from '../../support/harness.js';
 import { openCard, startRig, type Rig } from './rig.js';
 
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64, 11)]);
@@ -40,10 +40,7 @@ describe('F5 agent files into the Slack thread', () => {
     const text = await r.fake.waitFor('chat.postMessage', (c) => c.args.thread_ts === cardTs && /latency chart/.test(String(c.args.text)));
     expect(String(text.args.text)).not.toContain('latency.png'); // uploaded, so not also a line
 
-    // Two more reads of F5's list: a repeat would have been posted by now.
-    const lists = () => f5.requests.filter((q) => q.method === 'GET' && /customer_supports$/.test(q.path)).length;
-    const target = lists() + 2;
-    await waitFor(() => lists() >= target, 'two more poll cycles', 8_000);
+    await morePolls(f5, /customer_supports$/);
     expect(r.fake.callsTo('files.completeUploadExternal')).toHaveLength(1);
     expect(r.fake.callsTo('chat.postMessage').filter((c) => /latency chart/.test(String(c.args.text)))).toHaveLength(1);
   });
