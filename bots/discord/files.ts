@@ -11,21 +11,21 @@ const DISCORD_CDN_HOSTS = ['cdn.discordapp.com', 'media.discordapp.net'];
  * What the bot keeps of a Discord attachment (a message's, or one uploaded in a modal): enough to
  * download it later, while its signed URL lasts (about a day).
  */
-export const Upload = z.object({
+export const DiscordAttachment = z.object({
   id: z.string(),
   name: z.string().min(1),
   url: z.string(),
   size: z.number().int().nonnegative(),
   contentType: z.string().nullable(),
 });
-export type Upload = z.infer<typeof Upload>;
+export type DiscordAttachment = z.infer<typeof DiscordAttachment>;
 
 /**
  * Attachments, for the core to take. The CDN URL is signed, so it needs no token (none is sent),
  * and it is the link a vendor that takes no files gets (it expires after about a day). Only
  * Discord's CDN hosts are downloaded from.
  */
-export function attachmentFiles(ctx: DiscordContext, attachments: Iterable<Upload>): IncomingFile[] {
+export function attachmentFiles(ctx: DiscordContext, attachments: Iterable<DiscordAttachment>): IncomingFile[] {
   const hosts = [...DISCORD_CDN_HOSTS, new URL(ctx.settings.apiUrl).hostname];
   return [...attachments].map((a) => {
     const contentType = a.contentType ?? 'application/octet-stream';

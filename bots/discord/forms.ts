@@ -6,7 +6,7 @@ import type { OpenField } from '../../src/domain.js';
 import type { FormRequest, Reply } from '../../handlers/types.js';
 import { planOpenForm } from './commands.js';
 import type { DiscordContext } from './context.js';
-import { Upload } from './files.js';
+import { DiscordAttachment } from './files.js';
 import { openModal, rateModal, reopenModal } from './modals.js';
 import { answerNow } from './replies.js';
 import type { Say } from './words.js';
@@ -81,14 +81,17 @@ export async function forgetPending(ctx: DiscordContext, pending: string): Promi
  * the similar-ticket choice): Discord cannot put them into the upload again, so they stay with the
  * draft and go with the ticket when it opens.
  */
-export async function keepUploads(ctx: DiscordContext, pending: string, uploads: readonly Upload[]): Promise<void> {
+export async function keepUploads(ctx: DiscordContext, pending: string, uploads: readonly DiscordAttachment[]): Promise<void> {
   if (uploads.length) await ctx.kv.set(uploadsKey(pending), uploads, PENDING_TTL_MS);
 }
 
 /** The files kept for the form `pending` names; none when there were none or they expired. */
-export async function keptUploads(ctx: DiscordContext, pending: string): Promise<Upload[]> {
-  const kept = z.array(Upload).safeParse(await ctx.kv.get(uploadsKey(pending)));
-  return kept.success ? kept.data : [];
+export async function keptUploads(ctx: DiscordContext, pending: string): Promise<DiscordAttachment[]> {
+  const stored = await ctx.kv.get(uploadsKey(pending));
+  const kept = z.array(DiscordAttachment).safeParse(stored ?? []);
+  if (kept.success) return kept.data;
+  ctx.logger.warn('discord: the files kept with a form could not be read; it goes on without them', { pending, error: kept.error.message });
+  return [];
 }
 
 /** A refused form: what was typed, what was wrong with it, and the command options it carried. */

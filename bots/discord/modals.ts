@@ -12,7 +12,7 @@ import {
 } from 'discord.js';
 import type { OpenField } from '../../src/domain.js';
 import { formatSize } from '../../src/files.js';
-import type { Upload } from './files.js';
+import type { DiscordAttachment } from './files.js';
 import { customId } from './ids.js';
 import { clip } from './messages.js';
 import { say as english, type Say } from './words.js';
@@ -29,9 +29,9 @@ const MODAL_ROWS = 5;
 /** The open form's provider fields: the fifth row is the file upload. */
 export const FIELD_ROWS = MODAL_ROWS - 1;
 /** The most files the open form takes; Discord allows ten in one upload, five keep the opening quick. */
-export const MAX_OPEN_FILES = 5;
+const MAX_OPEN_FILES = 5;
 /** The open form's file upload (no provider field has this name). */
-export const FILES_ID = 'files';
+const FILES_ID = 'files';
 
 /** A list Discord can show as a select: 1–25 choices whose values fit a select option. */
 export const fitsSelect = (field: OpenField): boolean =>
@@ -141,8 +141,8 @@ export function rateModal(ticketId: string, say: Say = english): APIModalInterac
 }
 
 /** The files uploaded in a submitted modal, with what the bot needs to download them. */
-export function uploadedFiles(interaction: ModalSubmitInteraction): Upload[] {
-  const uploads: Upload[] = [];
+export function uploadedFiles(interaction: ModalSubmitInteraction): DiscordAttachment[] {
+  const uploads: DiscordAttachment[] = [];
   for (const field of interaction.fields.fields.values()) {
     if (field.type !== ComponentType.FileUpload) continue;
     // discord.js leaves `attachments` out when nothing was uploaded.
