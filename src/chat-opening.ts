@@ -2,7 +2,7 @@ import { commentJob, openCardJob, type Delivery } from './delivery/jobs.js';
 import type { Outbox } from './delivery/outbox.js';
 import type { OpenTicketInput, Requester, TicketLink, TicketSnapshot } from './domain.js';
 import { ProviderError } from './errors.js';
-import { fileLinksText, outgoingFiles, takeFiles, type BlobStore, type FileNote, type FileRef } from './files.js';
+import { commentText, fileLinksText, noteLinksOnce, outgoingFiles, takeFiles, type BlobStore } from './files.js';
 import { newLink, type LinkStore } from './links.js';
 import { markedDescription, markerOf, type Opening, type Openings } from './openings.js';
 import { attributedText, type TicketProvider } from './provider.js';
@@ -108,16 +108,4 @@ export class ChatOpening {
     const description = mode === 'links' ? `${input.description.trimEnd()}\n\n${fileLinksText(refs)}` : input.description;
     return provider.createTicket({ ...input, description: markedDescription(description, marker) }, requester, files);
   }
-}
-
-/** A comment's words: where the vendor takes no files, each file's name, size and link follow the text. */
-export function commentText(provider: Pick<TicketProvider, 'attachments'>, text: string, files: readonly FileRef[]): string {
-  if (!files.length) return text;
-  if (provider.attachments === 'bytes') return text || `(${files.map((f) => f.name).join(', ')})`;
-  return [text, fileLinksText(files)].filter(Boolean).join('\n\n');
-}
-
-/** Where files reach support as links, the person hears it once per ticket. */
-export async function noteLinksOnce(deps: Pick<ChatOpeningDeps, 'links' | 'provider'>, ticketId: string, notes: FileNote[]): Promise<void> {
-  if (await deps.links.firstLinkNotice(ticketId)) notes.push({ kind: 'links_only', provider: deps.provider.displayName });
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { FileTooLarge } from './download.js';
+import type { LinkStore } from './links.js';
+import type { TicketProvider } from './provider.js';
 import type { KeyValueStore } from './store/index.js';
 
 /**
@@ -145,4 +147,16 @@ export async function outgoingFiles(refs: readonly FileRef[], blobs: BlobStore, 
     else missing(ref);
   }
   return files;
+}
+
+/** A comment's words: where the vendor takes no files, each file's name, size and link follow the text. */
+export function commentText(provider: Pick<TicketProvider, 'attachments'>, text: string, files: readonly FileRef[]): string {
+  if (!files.length) return text;
+  if (provider.attachments === 'bytes') return text || `(${files.map((f) => f.name).join(', ')})`;
+  return [text, fileLinksText(files)].filter(Boolean).join('\n\n');
+}
+
+/** Where files reach support as links, the person hears it once per ticket. */
+export async function noteLinksOnce(deps: { links: LinkStore; provider: Pick<TicketProvider, 'displayName'> }, ticketId: string, notes: FileNote[]): Promise<void> {
+  if (await deps.links.firstLinkNotice(ticketId)) notes.push({ kind: 'links_only', provider: deps.provider.displayName });
 }

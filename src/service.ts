@@ -11,9 +11,9 @@ import {
 import { FieldErrors, ForbiddenError, NotSupportedError } from './errors.js';
 import { newLink } from './links.js';
 import { commentJob, commentKey } from './delivery/jobs.js';
-import { ChatOpening, commentText, noteLinksOnce, type ChatOpeningDeps } from './chat-opening.js';
+import { ChatOpening, type ChatOpeningDeps } from './chat-opening.js';
 import type { Opening } from './openings.js';
-import { takeFiles } from './files.js';
+import { commentText, noteLinksOnce, takeFiles } from './files.js';
 import { attributedText, capabilitiesOf } from './provider.js';
 import { sleep } from './pacing.js';
 import { DEFAULT_FOLLOW_UP_MS } from './relay/relay.js';
