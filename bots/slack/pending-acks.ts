@@ -3,8 +3,11 @@
  * answered. Work a listener leaves for after its ack waits until the burst it came in is over:
  * nothing waiting to be answered and nothing new for `QUIET_MS`. Under a burst of commands every
  * ack then goes out before any form is opened (a burst arrives one request at a time, so "nothing
- * pending" alone would let each form's work run between two acks). The wait is bounded by `maxWaitMs`, because a
- * form must still open within the 3 s a trigger id lives while requests keep coming.
+ * pending" alone would let each form's work run between two acks). Once the burst is over the
+ * waiting work is let through one piece per turn of the event loop, so that a request arriving
+ * meanwhile is read and answered before the next piece, not after all of them. The wait is
+ * bounded by `maxWaitMs`, because a form must still open within the 3 s a trigger id lives while
+ * requests keep coming.
  */
 export class PendingAcks {
   private pending = 0;
@@ -12,6 +15,8 @@ export class PendingAcks {
   private readonly waiters = new Set<{ deadline: number; resolve: () => void }>();
   private timer: NodeJS.Timeout | undefined;
   private due = 0;
+  /** Whether waiters are being let through one per turn (see `trickle`). */
+  private trickling = false;
 
   /** One request or envelope arrived; call the answer once it has been answered (more calls do nothing). */
   begin(): () => void {
@@ -65,15 +70,36 @@ export class PendingAcks {
     setImmediate(() => this.release(this.lastArrival === seen && this.pending === 0));
   }
 
-  /** Lets through the waiters whose deadline has come, or all of them when the burst is over. */
+  /** Lets through the waiters whose deadline has come, and starts letting the rest through when the burst is over. */
   private release(over: boolean): void {
     const now = Date.now();
     for (const waiter of [...this.waiters]) {
-      if (!over && waiter.deadline > now) continue;
+      if (waiter.deadline > now) continue;
       this.waiters.delete(waiter);
       waiter.resolve();
     }
-    this.schedule();
+    if (over) this.trickle();
+    else this.schedule();
+  }
+
+  /**
+   * Lets one waiter through, and the next on the following turn if no request has come in the
+   * meantime (setImmediate runs after the event loop has read the sockets). A request stops it
+   * until the next quiet.
+   */
+  private trickle(): void {
+    if (this.trickling) return;
+    const next = this.waiters.values().next().value;
+    if (!next) return;
+    this.waiters.delete(next);
+    next.resolve();
+    this.trickling = true;
+    const seen = this.lastArrival;
+    setImmediate(() => {
+      this.trickling = false;
+      if (this.lastArrival === seen && this.pending === 0) this.trickle();
+      else this.schedule();
+    });
   }
 }
 

@@ -57,4 +57,25 @@ describe('PendingAcks: after-ack work waits for the end of a burst', () => {
     await vi.advanceTimersByTimeAsync(2);
     expect(ran()).toBe(true);
   });
+
+  it('lets waiting work through one piece per turn, and stops for a request that comes meanwhile', async () => {
+    const acks = new PendingAcks();
+    const answered = acks.begin();
+    const ran = Array.from({ length: 3 }, () => work(acks));
+    answered();
+    const done = () => ran.map((r) => r());
+    await vi.advanceTimersToNextTimerAsync(); // the quiet time is over
+    await vi.advanceTimersToNextTimerAsync(); // the turn after it: the first piece goes
+    expect(done()).toEqual([true, false, false]);
+    const next = acks.begin(); // a request comes before the next turn
+    await vi.advanceTimersToNextTimerAsync();
+    expect(done()).toEqual([true, false, false]);
+    next();
+    await vi.advanceTimersByTimeAsync(19);
+    expect(done()).toEqual([true, false, false]);
+    await vi.advanceTimersByTimeAsync(1); // quiet again: the rest go, one per turn
+    expect(done()).toEqual([true, true, false]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(done()).toEqual([true, true, true]);
+  });
 });
