@@ -12,6 +12,17 @@ export const ACTIVE_WINDOW_MS = 10 * 60_000;
 export const QuietMark = z.object({ activeAt: z.number(), checkedAt: z.number() });
 export type QuietMark = z.infer<typeof QuietMark>;
 
+/**
+ * The mark in a stored value; undefined when there is none or it does not fit. Absent is the
+ * common case in a first cycle over many tickets, so it is answered before zod, which would build
+ * an error (issues, message) per ticket for nothing.
+ */
+export function readMark(stored: unknown): QuietMark | undefined {
+  if (stored === undefined) return undefined;
+  const mark = QuietMark.safeParse(stored);
+  return mark.success ? mark.data : undefined;
+}
+
 export const quietKey = (provider: string, ticketId: string): string => `poll:quiet:${provider}:${ticketId}`;
 
 /** The gap between checks for a ticket quiet for `quietForMs`: 0 (every cycle) while active. */

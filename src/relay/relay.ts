@@ -11,7 +11,7 @@ import { backoffMs, nextTurn } from '../pacing.js';
 import { commentFingerprint, type TicketProvider } from '../provider.js';
 import { Lease } from '../store/lease.js';
 import type { KeyValueStore } from '../store/index.js';
-import { isDue, QuietMark, quietKey } from './quiet.js';
+import { isDue, type QuietMark, quietKey, readMark } from './quiet.js';
 
 interface RelayOptions {
   provider: TicketProvider;
@@ -213,15 +213,20 @@ export class Relay {
     const now = this.now();
     const due: string[] = [];
     // In slices: 10,000 reads in flight at once would cost more memory than the marks themselves.
+    // Each read is reduced to its answer at once, so a slice keeps 100 booleans, not 100 records.
     for (let from = 0; from < open.length; from += QUIET_READ_SLICE) {
       const slice = open.slice(from, from + QUIET_READ_SLICE);
-      const marks = await Promise.all(slice.map(async (id) => QuietMark.safeParse(await kv.get(quietKey(provider.id, id)))));
-      await nextTurn();
-      // A ticket without a mark is checked now; its activity time then comes from its link.
+      const answers = await Promise.all(
+        slice.map(async (id) => {
+          // A ticket without a mark is checked now; its activity time then comes from its link.
+          const mark = readMark(await kv.get(quietKey(provider.id, id)));
+          return !mark || isDue(mark, now, intervalMs, quietMaxMs, id);
+        }),
+      );
       slice.forEach((id, i) => {
-        const mark = marks[i]!;
-        if (!mark.success || isDue(mark.data, now, intervalMs, quietMaxMs, id)) due.push(id);
+        if (answers[i]) due.push(id);
       });
+      await nextTurn();
     }
     return due;
   }
@@ -230,8 +235,7 @@ export class Relay {
     const { kv, provider } = this.options;
     const key = quietKey(provider.id, link.ticketId);
     const now = this.now();
-    const before = QuietMark.safeParse(await kv.get(key));
-    const activeAt = news ? now : before.success ? before.data.activeAt : Date.parse(link.createdAt) || now;
+    const activeAt = news ? now : (readMark(await kv.get(key))?.activeAt ?? (Date.parse(link.createdAt) || now));
     await kv.set(key, { activeAt, checkedAt: now } satisfies QuietMark);
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIVE_WINDOW_MS, isDue, quietGapMs } from '../../src/relay/quiet.js';
+import { ACTIVE_WINDOW_MS, isDue, quietGapMs, readMark } from '../../src/relay/quiet.js';
 
 const INTERVAL = 15_000;
 const MAX = 600_000;
@@ -80,5 +80,11 @@ describe('relay on the local desk (nothing lists changes)', () => {
       await kv.close();
       await http.close();
     }
+  });
+
+  it('reads a stored mark, and takes none or one that does not fit as no mark (the ticket is due)', () => {
+    expect(readMark({ activeAt: 1, checkedAt: 2 })).toEqual({ activeAt: 1, checkedAt: 2 });
+    expect(readMark(undefined)).toBeUndefined();
+    expect(readMark({ activeAt: 'yesterday', checkedAt: 2 })).toBeUndefined();
   });
 });
