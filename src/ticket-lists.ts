@@ -1,5 +1,5 @@
 import { isClosed, type TicketLink } from './domain.js';
-import { newestFirst, type LinkStore } from './links.js';
+import { compareTicketIds, newestFirst, type LinkStore } from './links.js';
 import type { Actor } from './service-types.js';
 
 /** Which of a person's tickets a list shows; `recent` is the open ones and those closed within FOLLOW_UP_DAYS. */
@@ -31,7 +31,7 @@ export async function nameableTickets(links: LinkStore, mine: TicketLink[], acto
   const matches = (link: TicketLink): boolean => link.ticketId.toLowerCase().startsWith(text) || link.subject.toLowerCase().includes(text);
   const own = mine.filter(matches);
   if (!actor.isStaff) return own.slice(0, limit);
-  const highestId = (a: string, b: string): number => b.localeCompare(a, 'en', { numeric: true });
+  const highestId = (a: string, b: string): number => compareTicketIds(b, a);
   const open = (await links.openTickets()).filter((id) => id.toLowerCase().startsWith(text)).sort(highestId).slice(0, limit);
   const others = await Promise.all(open.filter((id) => !own.some((l) => l.ticketId === id)).map((id) => links.get(id)));
   const all = [...own, ...others.filter((l): l is TicketLink => l !== undefined)];
