@@ -38,7 +38,7 @@ export interface SlackSinkOptions {
   client: webApi.WebClient;
   kv: KeyValueStore;
   logger: Logger;
-  /** Minimum spacing of posts per channel; Slack allows about one per second. */
+  /** Spacing of posts per channel after a burst of two; Slack allows about one per second. */
   perChannelMs?: number;
   /** Where the per-channel pacing lives: Redis across replicas, or this process (the default). */
   limiters?: Limiters;
@@ -67,8 +67,9 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
     this.t = translator(options.locale);
     this.limiters = options.limiters ?? memoryLimiters();
     const perMs = options.perChannelMs ?? 1_000;
-    // Slack tolerates short bursts above one a second, so one post per fixed second is shared.
-    this.channelLimit = { name: 'slack-channel', inProcess: { capacity: 1, perMs }, shared: { points: 1, seconds: Math.max(1, Math.round(perMs / 1000)) } };
+    // Slack allows about one post a second per channel "with short bursts over 1 allowed": two at
+    // once, then one a second. Across replicas, one per fixed second (a sliding second meets two).
+    this.channelLimit = { name: 'slack-channel', inProcess: { capacity: 2, perMs: 2 * perMs }, shared: { points: 1, seconds: Math.max(1, Math.round(perMs / 1000)) } };
   }
 
   encodeThread(thread: SlackThread): ThreadRef {

@@ -99,7 +99,6 @@ export async function walkUpdated<T>(options: WalkOptions<T>): Promise<WalkResul
   }
 
   const changed = new Set<string>();
-  if (!mark.settled) for (const id of mark.ids) changed.add(id);
   let high = { at: mark.at, ids: [...mark.ids] };
   let token = options.first;
   for (let pages = 0; ; pages++) {
@@ -125,6 +124,9 @@ export async function walkUpdated<T>(options: WalkOptions<T>): Promise<WalkResul
     token = page.next;
   }
 
+  // The mark's tickets are re-read after what the list shows changed: those reads are paced under
+  // the vendor's limit in this order, and a re-read rarely finds anything new.
+  if (!mark.settled) for (const id of mark.ids) changed.add(id);
   if (high.at > mark.at) return { ticketIds: [...changed], mark: { ...high, seenAt: now(), settled: false } };
   // Same mark. A clock set back must not stretch the window: the real sighting was earlier still.
   const seenAt = mark.seenAt === undefined ? started : Math.min(mark.seenAt, started);

@@ -52,6 +52,14 @@ describe('update walk', () => {
     expect(second.ticketIds).toEqual(['a']);
   });
 
+  it('lists what changed since the mark before the mark tickets it re-reads, so those reads go first under the limit', async () => {
+    const desk = vendor([['a', 10], ['z', 5]]);
+    const first = await desk.walk(settledAt(5, ['z']));
+    desk.clock.ms += 100;
+    desk.set([['b', 11], ['a', 10], ['z', 5]]);
+    expect((await desk.walk(first.cursor)).ticketIds).toEqual(['b', 'a']);
+  });
+
   it('re-reads the mark on every poll inside the window, once more after it, then idles on one page', async () => {
     const desk = vendor([['a', 10], ['z', 5]]);
     let cursor = (await desk.walk(settledAt(5, ['z']))).cursor;

@@ -57,9 +57,9 @@ describe('Slack sink', () => {
     await Promise.all([1, 2, 3, 4].map((n) => sink.postToThread(thread, comment(`n${n}`), `burst:${n}`)));
     const times = fake.callsTo('chat.postMessage').map((c) => c.at);
     expect(times).toHaveLength(4);
-    // Released 200 ms apart; measured where the fake receives them, so a late first post (a busy
-    // machine) shortens one gap, never the spread of the burst by more than that one gap.
-    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(2 * 200);
+    // Two at once (Slack allows short bursts), then 200 ms apart; measured where the fake
+    // receives them, so a late first post (a busy machine) shortens one gap, never more.
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(200);
   });
 
   it('reports a refusal Slack will repeat as a permanent failure', async () => {
