@@ -142,7 +142,7 @@ export const compareTicketIds = (a: string, b: string): number => ticketIdOrder.
 
 /** Newest link first; links made in the same millisecond by ticket id, highest first (ids grow at every vendor that numbers them). */
 export function newestFirst(a: Pick<TicketLink, 'createdAt' | 'ticketId'>, b: Pick<TicketLink, 'createdAt' | 'ticketId'>): number {
-  // ISO-8601 times in one format sort as plain strings: no collation needed.
+  // Stored in one ISO format (newLink), so the strings sort as the times do: no collation needed.
   if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
   return compareTicketIds(b.ticketId, a.ticketId);
 }
@@ -158,7 +158,16 @@ export function newLink(provider: ProviderId, { ticket }: TicketSnapshot, reques
     status: ticket.status,
     vendorStatus: ticket.vendorStatus,
     ...(ticket.priority ? { priority: ticket.priority } : {}),
-    createdAt: ticket.createdAt ?? new Date().toISOString(),
+    createdAt: isoTime(ticket.createdAt) ?? new Date().toISOString(),
     statusVersion: 0,
   };
+}
+
+/**
+ * A vendor's time in one format (`toISOString`, UTC, milliseconds), so that links sort by their
+ * times as strings: vendors write seconds, fractions and offsets each their own way.
+ */
+function isoTime(time: string | undefined): string | undefined {
+  const ms = time === undefined ? NaN : Date.parse(time);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

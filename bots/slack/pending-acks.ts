@@ -33,7 +33,8 @@ export class PendingAcks {
 
   /** Resolves once the burst is over, or after `maxWaitMs`, whichever comes first. */
   settled(maxWaitMs: number): Promise<void> {
-    if (this.quiet(Date.now())) return Promise.resolve();
+    // Not ahead of work already waiting (being let through one piece per turn).
+    if (this.waiters.size === 0 && this.quiet(Date.now())) return Promise.resolve();
     return new Promise((resolve) => {
       this.waiters.add({ deadline: Date.now() + maxWaitMs, resolve });
       this.schedule();

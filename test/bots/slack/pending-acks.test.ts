@@ -71,11 +71,38 @@ describe('PendingAcks: after-ack work waits for the end of a burst', () => {
     await vi.advanceTimersToNextTimerAsync();
     expect(done()).toEqual([true, false, false]);
     next();
-    await vi.advanceTimersByTimeAsync(19);
+    await vi.advanceTimersByTimeAsync(15); // answered, but not quiet for long enough yet
     expect(done()).toEqual([true, false, false]);
-    await vi.advanceTimersByTimeAsync(1); // quiet again: the rest go, one per turn
-    expect(done()).toEqual([true, true, false]);
-    await vi.advanceTimersByTimeAsync(1);
+    await vi.advanceTimersByTimeAsync(10);
     expect(done()).toEqual([true, true, true]);
+  });
+
+  it('stops for a request that comes and is answered between two pieces', async () => {
+    const acks = new PendingAcks();
+    const answered = acks.begin();
+    const ran = Array.from({ length: 2 }, () => work(acks));
+    answered();
+    const done = () => ran.map((r) => r());
+    await vi.advanceTimersToNextTimerAsync();
+    await vi.advanceTimersToNextTimerAsync();
+    expect(done()).toEqual([true, false]);
+    acks.begin()(); // nothing is pending at the next turn, but something came
+    await vi.advanceTimersToNextTimerAsync();
+    expect(done()).toEqual([true, false]);
+    await vi.advanceTimersByTimeAsync(25);
+    expect(done()).toEqual([true, true]);
+  });
+
+  it('lets later work through after the work already waiting, not ahead of it', async () => {
+    const acks = new PendingAcks();
+    const answered = acks.begin();
+    const order: string[] = [];
+    for (const name of ['first', 'second']) void acks.settled(1_000).then(() => order.push(name));
+    answered();
+    await vi.advanceTimersToNextTimerAsync();
+    await vi.advanceTimersToNextTimerAsync(); // 'first' goes; 'second' waits for the next turn
+    void acks.settled(1_000).then(() => order.push('later'));
+    await vi.advanceTimersByTimeAsync(5);
+    expect(order).toEqual(['first', 'second', 'later']);
   });
 });
