@@ -12,6 +12,14 @@ describe('PendingAcks: after-ack work waits for the end of a burst', () => {
     return () => ran;
   }
 
+  /** `count` pieces of work waiting on a request, which is then answered; `done()` tells which have run. */
+  function waitingOnOneRequest(acks: PendingAcks, count: number): () => boolean[] {
+    const answered = acks.begin();
+    const ran = Array.from({ length: count }, () => work(acks));
+    answered();
+    return () => ran.map((r) => r());
+  }
+
   it('lets work through at once when no request came for a while', async () => {
     const acks = new PendingAcks();
     await vi.advanceTimersByTimeAsync(100);
@@ -60,10 +68,7 @@ describe('PendingAcks: after-ack work waits for the end of a burst', () => {
 
   it('lets waiting work through one piece per turn, and stops for a request that comes meanwhile', async () => {
     const acks = new PendingAcks();
-    const answered = acks.begin();
-    const ran = Array.from({ length: 3 }, () => work(acks));
-    answered();
-    const done = () => ran.map((r) => r());
+    const done = waitingOnOneRequest(acks, 3);
     await vi.advanceTimersToNextTimerAsync(); // the quiet time is over
     await vi.advanceTimersToNextTimerAsync(); // the turn after it: the first piece goes
     expect(done()).toEqual([true, false, false]);
@@ -79,10 +84,7 @@ describe('PendingAcks: after-ack work waits for the end of a burst', () => {
 
   it('stops for a request that comes and is answered between two pieces', async () => {
     const acks = new PendingAcks();
-    const answered = acks.begin();
-    const ran = Array.from({ length: 2 }, () => work(acks));
-    answered();
-    const done = () => ran.map((r) => r());
+    const done = waitingOnOneRequest(acks, 2);
     await vi.advanceTimersToNextTimerAsync();
     await vi.advanceTimersToNextTimerAsync();
     expect(done()).toEqual([true, false]);
