@@ -69,8 +69,8 @@ export class LocalDesk {
     const ticket = await this.get(ticketId);
     const kept = await Promise.all(files.map((f) => this.files.save(f)));
     const comment: DeskComment = {
-      // Time first, so ids sort in the order comments were written.
-      id: `${Date.now().toString(36).padStart(9, '0')}${randomBytes(3).toString('hex')}`,
+      // Time first, so ids sort in the order comments were written (see commentStamp).
+      id: `${commentStamp().toString(36).padStart(9, '0')}${randomBytes(3).toString('hex')}`,
       ticketId,
       origin,
       author,
@@ -115,4 +115,16 @@ export class LocalDesk {
     await this.kv.set('desk:last-id', n);
     return String(n);
   }
+}
+
+let lastStamp = 0;
+
+/**
+ * A millisecond time that never repeats in this process: comments written within one millisecond
+ * (an agent's burst, a script) share their `createdAt`, and their ids alone then keep them in the
+ * order written, where a random suffix would shuffle them.
+ */
+function commentStamp(): number {
+  lastStamp = Math.max(Date.now(), lastStamp + 1);
+  return lastStamp;
 }
