@@ -22,6 +22,14 @@ const MAX_BLOCKS = 100;
  * the tab and again whenever one of their tickets changes (the sink says so).
  */
 export class SlackHome {
+  /**
+   * Publishes under way, by person. A change that comes meanwhile asks for one more publish after
+   * it (the one under way may have read the tickets before the change), not one per change: a
+   * burst of answers on one person's tickets would otherwise read all their tickets and look up
+   * ten permalinks once per answer.
+   */
+  private readonly publishing = new Map<string, { again: boolean }>();
+
   constructor(
     private readonly rt: SlackRuntime,
     private readonly client: webApi.WebClient,
@@ -32,7 +40,7 @@ export class SlackHome {
       if (event.tab !== 'home') return;
       const teamId = context.teamId ?? body.team_id;
       // Acked at once; the look-ups and the publish run after.
-      this.rt.background.run('App Home', () => this.publish(teamId, event.user));
+      this.rt.background.run('App Home', () => this.publishLatest(teamId, event.user));
     });
   }
 
@@ -41,11 +49,29 @@ export class SlackHome {
     this.rt.background.run('App Home refresh', async () => {
       const link = await this.rt.service.linkByThread(thread);
       const who = /^slack:([^:]+):([^:]+)$/.exec(link?.requester.key ?? '');
-      if (who) await this.publish(who[1]!, who[2]!);
+      if (who) await this.publishLatest(who[1]!, who[2]!);
     });
   }
 
-  async publish(teamId: string, userId: string): Promise<void> {
+  /** Publishes, or has the publish under way for the person run once more when it is done. */
+  private async publishLatest(teamId: string, userId: string): Promise<void> {
+    const key = `${teamId}:${userId}`;
+    const running = this.publishing.get(key);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const state = { again: false };
+    this.publishing.set(key, state);
+    try {
+      await this.publish(teamId, userId);
+    } finally {
+      this.publishing.delete(key);
+      if (state.again) this.rt.background.run('App Home refresh', () => this.publishLatest(teamId, userId));
+    }
+  }
+
+  private async publish(teamId: string, userId: string): Promise<void> {
     const { rt } = this;
     const [actor, locale] = await Promise.all([rt.people.actor(teamId, userId), rt.people.locale(userId)]);
     const t = translator(locale);

@@ -72,4 +72,19 @@ describe('Slack App Home', () => {
     expect(JSON.stringify(other.args.view)).not.toContain('Printer');
     expect(JSON.stringify(other.args.view)).toContain('You have no open or recently closed tickets.');
   });
+
+  it('publishes once more after answers that come while it publishes, not once per answer', async () => {
+    const r = await rig({ callTimeoutMs: 600 });
+    await openCard(r);
+    const alice = SLACK_DEFAULTS.userId;
+    const toAlice = () => r.fake.callsTo('views.publish').filter((c) => c.args.user_id === alice);
+    const before = toAlice().length;
+    r.fake.withholdAnswers('views.publish'); // the first publish hangs until its deadline
+    for (let i = 1; i <= 4; i++) await r.h.desk.reply('1', `Answer ${i}`, 'Grace (support)');
+    await r.fake.waitFor('views.publish', publishedTo(alice, 'Answer 4'), 8_000);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a publish per answer would have come by now
+    // The stuck publish, the Web API client's retry of it, and one more with every answer; one
+    // publish per answer would be four, and five with that retry.
+    expect(toAlice().length - before).toBeLessThanOrEqual(3);
+  });
 });
