@@ -7,7 +7,7 @@ import { percentile, round } from './stats.js';
 export const ACK_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 const CONCURRENCY = 200;
 /** Measured rounds per app process; each round is one burst of CONCURRENCY commands. */
-const ROUNDS = 20;
+const ROUNDS = 40;
 const WARM_UP_ROUNDS = 2;
 
 type AppName = 'full' | 'bare' | 'bare_again';

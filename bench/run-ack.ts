@@ -1,4 +1,4 @@
-// The ack part of the bench alone (about half a minute a run): `npx tsx bench/run-ack.ts [runs]`
+// The ack part of the bench alone (about 45 s a run): `npx tsx bench/run-ack.ts [runs]`
 // prints each run's p99 ratio and its bare-to-bare noise, then every result as JSON; writes nothing.
 import { benchAck, type AckResult } from './ack.js';
 
