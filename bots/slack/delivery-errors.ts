@@ -4,8 +4,17 @@ import { ChatDeliveryError } from '../../src/chat.js';
 /** Slack's answers that are worth trying again. */
 const TRANSIENT_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
+/** Makes a Web API call, any failure turned into a ChatDeliveryError (see deliveryError). */
+export async function slackCall<T>(method: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw deliveryError(method, error);
+  }
+}
+
 /** Slack's failure as a ChatDeliveryError that says whether trying again can help. */
-export function deliveryError(method: string, error: unknown): ChatDeliveryError {
+function deliveryError(method: string, error: unknown): ChatDeliveryError {
   const e = error as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string } };
   switch (e.code) {
     case webApi.ErrorCode.RateLimitedError:

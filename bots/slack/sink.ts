@@ -9,19 +9,13 @@ import { translator, type MessageKey, type Translate } from '../../handlers/i18n
 import { placeNoticeText } from '../../handlers/notices.js';
 import type { Locale } from '../../src/config.js';
 import { cardBlocks, cardText, renderThreadMessage } from './blocks.js';
-import { deliveryError } from './delivery-errors.js';
+import { slackCall } from './delivery-errors.js';
 import { lastAnswerOf, rememberLastAnswer, type LastAnswer } from './last-answer.js';
 import { escapeText } from './mrkdwn.js';
+import { CARD_EVENT_TYPE, POST_EVENT_TYPE, cardPosted, partsPosted } from './posted.js';
 import { decodePlace, decodeThreadRef, parseThreadRef, threadRef, type SlackPlace, type SlackThread } from './thread-ref.js';
 
-/** The metadata event types that mark the bot's relayed posts and its cards with their idempotency key. */
-const POST_EVENT_TYPE = 'ticket_bridge_post';
-const CARD_EVENT_TYPE = 'ticket_bridge_card';
-
 const ATTEMPT_TTL_MS = 30 * 24 * 3600_000;
-const REPLIES_PAGES = 10;
-/** How far back a retried card looks for its first attempt, before that attempt's time: clocks differ. */
-const CARD_LOOKBACK_S = 60;
 /** Answers that say the bot cannot post in a channel until someone changes the channel (a new ticket's card goes to a DM instead), and how the requester is told why. */
 const REFUSED_CHANNEL: ReadonlyMap<string, MessageKey> = new Map([
   ['not_in_channel', 'slack.refused.notMember'],
@@ -31,7 +25,6 @@ const REFUSED_CHANNEL: ReadonlyMap<string, MessageKey> = new Map([
 /** Slack takes files up to 1 GB; the outbox holds a relayed file in memory, so the bot stops well before. */
 const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 const UPLOAD_TIMEOUT_MS = 60_000;
-
 
 export interface SlackSinkOptions {
   /** A client that rejects rate-limited calls instead of waiting: the outbox owns the retries. */
@@ -84,7 +77,7 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
     const { channel, ts } = thread;
     const post = renderThreadMessage(message, this.t);
     const firstAttempt = await this.options.kv.setIfAbsent(`slack:post:${idempotencyKey}`, '1', ATTEMPT_TTL_MS);
-    const posted = firstAttempt ? new Map<number, string>() : await this.partsPosted(thread, idempotencyKey);
+    const posted = firstAttempt ? new Map<number, string>() : await this.partsPostedBefore(thread, idempotencyKey);
     for (const [part, text] of post.parts.entries()) {
       if (posted.has(part)) continue;
       await this.paced(channel, 'chat.postMessage', () =>
@@ -114,7 +107,7 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
     const mark = `slack:upload:${key}`;
     if (await this.options.kv.get(mark)) return;
     const { client } = this.options;
-    const target = await this.call('files.getUploadURLExternal', () => client.files.getUploadURLExternal({ filename: upload.name, length: upload.bytes.length }));
+    const target = await slackCall('files.getUploadURLExternal', () => client.files.getUploadURLExternal({ filename: upload.name, length: upload.bytes.length }));
     if (!target.upload_url || !target.file_id) throw new ChatDeliveryError('Slack gave no upload URL', true);
     const { upload_url: url, file_id: id } = target;
     try {
@@ -143,7 +136,7 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
   async editPost(thread: SlackThread, postKey: string, message: ThreadMessage): Promise<void> {
     const { channel } = thread;
     const post = renderThreadMessage(message, this.t);
-    const parts = await this.partsPosted(thread, postKey);
+    const parts = await this.partsPostedBefore(thread, postKey);
     if (parts.size === 0) return this.options.logger.warn('edited comment: its post is not in the thread; left as it is', { postKey });
     for (const [part, text] of post.parts.entries()) {
       const ts = parts.get(part);
@@ -156,7 +149,7 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
 
   async updateCard(thread: SlackThread, cardRef: string | undefined, card: TicketCard): Promise<void> {
     const { channel, ts } = cardRef === undefined ? thread : parseThreadRef(cardRef);
-    await this.call('chat.update', () =>
+    await slackCall('chat.update', () =>
       this.options.client.chat.update({ channel, ts, text: cardText(card, this.t), blocks: cardBlocks(card, this.t), link_names: false, parse: 'none' }),
     );
     this.options.onChange?.(threadRef(thread));
@@ -211,7 +204,7 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
     const attempt = `slack:card-attempt:${key}:${channel}`;
     const now = Math.floor(Date.now() / 1000);
     const first = await this.options.kv.setIfAbsent(attempt, String(now), ATTEMPT_TTL_MS);
-    const posted = first ? undefined : await this.cardPosted(channel, key, Number(await this.options.kv.get<string>(attempt)) || now);
+    const posted = first ? undefined : await cardPosted(this.options.client, channel, key, Number(await this.options.kv.get<string>(attempt)) || now);
     const ts =
       posted ??
       (
@@ -231,24 +224,9 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
     return { thread: ref, cardRef: ref };
   }
 
-  /** The ts of the card posted for `key` in `channel` since an attempt at `since` (Unix seconds), if Slack has it. */
-  private async cardPosted(channel: string, key: string, since: number): Promise<string | undefined> {
-    let cursor: string | undefined;
-    for (let page = 0; page < REPLIES_PAGES; page++) {
-      const result = await this.call('conversations.history', () =>
-        this.options.client.conversations.history({ channel, oldest: String(since - CARD_LOOKBACK_S), include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) }),
-      );
-      const card = result.messages?.find((m) => m.metadata?.event_type === CARD_EVENT_TYPE && (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key);
-      if (card?.ts) return card.ts;
-      cursor = result.response_metadata?.next_cursor || undefined;
-      if (!cursor) return undefined;
-    }
-    return undefined;
-  }
-
   /** The bot's DM with a user (conversations.open, which needs `im:write`). */
   private async directChannel(user: string): Promise<string> {
-    const opened = await this.call('conversations.open', () => this.options.client.conversations.open({ users: user }));
+    const opened = await slackCall('conversations.open', () => this.options.client.conversations.open({ users: user }));
     const id = opened.channel?.id;
     if (!id) throw new ChatDeliveryError('Slack did not return the DM channel', false);
     return id;
@@ -263,21 +241,8 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
     return this.t('slack.refused.notice', { channel: `<#${channel}>`, why: this.t(why), bot });
   }
 
-  /** Parts of a post already in the thread, by their metadata: part number → the message's ts. */
-  private async partsPosted(thread: SlackThread, key: string): Promise<Map<number, string>> {
-    const parts = new Map<number, string>();
-    let cursor: string | undefined;
-    for (let page = 0; page < REPLIES_PAGES; page++) {
-      const result = await this.call('conversations.replies', () =>
-        this.options.client.conversations.replies({ ...thread, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) }),
-      );
-      for (const m of result.messages ?? []) {
-        const meta = m.metadata as { event_type?: string; event_payload?: { key?: unknown; part?: unknown } } | undefined;
-        if (meta?.event_type === POST_EVENT_TYPE && meta.event_payload?.key === key && m.ts) parts.set(Number(meta.event_payload.part ?? 0), m.ts);
-      }
-      cursor = result.response_metadata?.next_cursor || undefined;
-      if (!result.has_more || !cursor) break;
-    }
+  private async partsPostedBefore(thread: SlackThread, key: string): Promise<Map<number, string>> {
+    const parts = await partsPosted(this.options.client, thread, key);
     if (parts.size > 0) this.options.logger.info('post already in the thread; not posted again', { key });
     return parts;
   }
@@ -286,18 +251,10 @@ export class SlackSink implements ChatSink<SlackThread, SlackPlace> {
     const bucket = this.limiters.pacer(this.channelLimit, channel);
     await bucket.take();
     try {
-      return await this.call(method, call);
+      return await slackCall(method, call);
     } catch (error) {
       if (error instanceof ChatDeliveryError && error.retryAfterMs !== undefined) bucket.pause?.(error.retryAfterMs);
       throw error;
-    }
-  }
-
-  private async call<T>(method: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      throw deliveryError(method, error);
     }
   }
 }
