@@ -89,6 +89,16 @@ export function isVisible(text: string): boolean {
   return text.replace(INVISIBLE, '') !== '';
 }
 
+/**
+ * A vendor's time in one format (`toISOString`: UTC, milliseconds); undefined when absent or not a
+ * time. Vendors write seconds, fractions and offsets each their own way, and times in one format
+ * sort as strings.
+ */
+export function isoTime(time: string | null | undefined): string | undefined {
+  const ms = time ? Date.parse(time) : NaN;
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
 /** A required text field: empty, or only invisible characters, is refused in the same words. */
 const requiredText = (what: string) =>
   z

@@ -1,4 +1,4 @@
-import { isClosed, TicketLink, type ProviderId, type Requester, type ThreadRef, type TicketSnapshot } from './domain.js';
+import { isClosed, isoTime, TicketLink, type ProviderId, type Requester, type ThreadRef, type TicketSnapshot } from './domain.js';
 import type { KeyValueStore } from './store/index.js';
 
 /**
@@ -161,13 +161,4 @@ export function newLink(provider: ProviderId, { ticket }: TicketSnapshot, reques
     createdAt: isoTime(ticket.createdAt) ?? new Date().toISOString(),
     statusVersion: 0,
   };
-}
-
-/**
- * A vendor's time in one format (`toISOString`, UTC, milliseconds), so that links sort by their
- * times as strings: vendors write seconds, fractions and offsets each their own way.
- */
-function isoTime(time: string | undefined): string | undefined {
-  const ms = time === undefined ? NaN : Date.parse(time);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { editStableIds, matchKey, optional, statusTable, twinIds } from '../../src/provider-kit/adapter-kit.js';
-import type { Comment, OpenField, OpenTicketInput, Priority, Requester, Ticket } from '../../src/domain.js';
+import { isoTime, type Comment, type OpenField, type OpenTicketInput, type Priority, type Requester, type Ticket } from '../../src/domain.js';
 import { defaultErrorMessage } from '../../src/provider-kit/http.js';
 import { attributedText, attributionOf, type ToStatus } from '../../src/provider.js';
 import { ISSUE_TYPES, type CreateTicketBody, type IssueType, type WireNote, type WireTicket } from './schemas.js';
@@ -149,9 +149,7 @@ function authorName(author: WireNote['author']): string {
 
 /** `2023-01-01T01:02:03.000+0000` as ISO 8601; an unparseable date is kept as the vendor wrote it. */
 function isoDate(value: string | null | undefined): string | undefined {
-  if (!value) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? value : new Date(ms).toISOString();
+  return isoTime(value) ?? (value || undefined);
 }
 
 function hash(text: string): string {
