@@ -80,7 +80,8 @@ interface SlackApp {
 /** The Bolt app for the configured transport, with every listener registered. */
 export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, options: SlackAppOptions = {}): SlackApp {
   const logger = boltLogger(deps.logger);
-  // Both of Slack's clients (the Web API's, and Bolt's for response_url) call fetch with no deadline of their own.
+  // One deadline for both of Slack's clients: the Web API's (its own `timeout` option would cover
+  // only it) and Bolt's for response_url, which has none.
   const api = { fetch: fetchWithin(options.callTimeoutMs ?? CALL_TIMEOUT_MS), ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}) };
   const common = {
     token: settings.botToken,

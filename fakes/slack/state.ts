@@ -175,7 +175,6 @@ export class SlackState {
     return undefined;
   }
 
-  /** Strictly increasing message timestamps: 1700000000.000100, 1700000000.000200, … */
   /** A message ts as Slack makes them: the posting time in Unix seconds and microseconds, unique and rising. */
   nextTs(): string {
     this.lastTsMicros = Math.max(this.lastTsMicros + 1, Date.now() * 1000);

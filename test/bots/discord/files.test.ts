@@ -28,8 +28,8 @@ describe('Discord attachments through discord.js and the fake Discord', () => {
   it('answers an attachment over MAX_ATTACHMENT_MB in the thread, and the text still goes', async () => {
     const s = await stack({ maxAttachmentMb: 1 });
     const { ticketId, threadId } = await openThroughDiscord(s);
-    s.fake.sendMessage({ channelId: threadId, content: 'the dump', files: [{ name: 'core.dump', contentType: 'application/octet-stream', bytes: Buffer.alloc(1024 * 1024 + 1) }] });
-    const answer = await waitFor(() => s.fake.messages(threadId).find((m) => /core\.dump is larger than the 1\.0 MB limit/.test(String(m['content']))), 'the answer', 8_000);
+    s.fake.sendMessage({ channelId: threadId, content: 'the dump', files: [{ name: '@everyone.dump', contentType: 'application/octet-stream', bytes: Buffer.alloc(1024 * 1024 + 1) }] });
+    const answer = await waitFor(() => s.fake.messages(threadId).find((m) => /@everyone\.dump is larger than the 1\.0 MB limit/.test(String(m['content']))), 'the answer', 8_000);
     expect(answer['mention_everyone']).toBe(false); // the name in the note says @everyone, and pings no one
     const [comment] = await waitFor(async () => {
       const comments = await s.h.desk.comments(ticketId);
