@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTPModuleFunctions, HTTPReceiver, isValidSlackRequest, type HTTPReceiverOptions } from '@slack/bolt';
 import type { Logger } from '../../src/logger.js';
 import type { PendingAcks } from './pending-acks.js';
+import { StillHandling } from './still-handling.js';
 
 /** Slack's window for a request's timestamp, both ways: older is a replay, newer a forgery. */
 const MAX_SKEW_S = 5 * 60;
@@ -26,7 +27,17 @@ export class CheckedHttpReceiver extends HTTPReceiver {
     pending: PendingAcks,
   ) {
     // Verified here, once: Bolt would compute the same HMAC again on every request, in front of its ack.
-    super({ ...options, signatureVerification: false });
+    super({
+      ...options,
+      signatureVerification: false,
+      // A redelivery left for later is answered 500 (Slack sends it again) without Bolt's error line.
+      processEventErrorHandler: async (args) => {
+        if (!(args.error instanceof StillHandling)) return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+        args.response.writeHead(500);
+        args.response.end();
+        return false;
+      },
+    });
     const bolt = this.requestListener;
     this.requestListener = (req, res) => {
       const path = (req.url ?? '/').split('?', 1)[0];

@@ -6,6 +6,7 @@ import { messageFiles } from './files.js';
 import { slackToPlain } from './mrkdwn.js';
 import type { EventArgs, SlackRoutes } from './routes.js';
 import { afterAck, tell, type SlackRuntime, wordsFor } from './runtime.js';
+import { StillHandling } from './still-handling.js';
 import { threadRef } from './thread-ref.js';
 
 // Slack delivers an unacknowledged event up to three more times (retry 1, 2, 3).
@@ -89,18 +90,6 @@ export function registerMessages(routes: SlackRoutes, rt: SlackRuntime): void {
 }
 
 type MessageArgs = EventArgs<'message'>;
-
-/**
- * Not acknowledged on purpose: the same event is being handled now (Slack redelivers a reply it
- * got no answer to in 3 s, e.g. while a file downloads), and a later delivery finds its comment
- * queued. Routine, so it is logged as such rather than as a listener failure.
- */
-export class StillHandling extends Error {
-  readonly code = 'ticket_bridge_still_handling';
-  constructor() {
-    super('thread reply still being handled; left for Slack to deliver again');
-  }
-}
 
 async function onMessage(rt: SlackRuntime, m: MessageLike, body: MessageArgs['body'], context: MessageArgs['context'], client: MessageArgs['client']): Promise<void> {
   const act = actOf(m, context.botUserId);

@@ -1,6 +1,7 @@
 import { AuthorizationError, SocketModeReceiver, type App, type SocketModeReceiverOptions } from '@slack/bolt';
 import type { Logger } from '../../src/logger.js';
 import type { PendingAcks } from './pending-acks.js';
+import { StillHandling } from './still-handling.js';
 
 /** What @slack/socket-mode emits for each envelope ('slack_event'). */
 interface SocketEnvelope {
@@ -69,7 +70,7 @@ export class ProcessBeforeAckReceiver extends SocketModeReceiver {
       // Without an installation nothing will ever handle it: ack so Slack stops sending it.
       if (error instanceof AuthorizationError) answer ??= { payload: undefined };
       else {
-        this.log.warn('slack: envelope not acknowledged; Slack will deliver it again', { type: envelope.type, envelope: envelope.envelope_id, error });
+        if (!(error instanceof StillHandling)) this.log.warn('slack: envelope not acknowledged; Slack will deliver it again', { type: envelope.type, envelope: envelope.envelope_id, error });
         return;
       }
     }
