@@ -1,5 +1,6 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HTTPModuleFunctions, HTTPReceiver, isValidSlackRequest, type HTTPReceiverOptions } from '@slack/bolt';
+import { HTTPModuleFunctions, HTTPReceiver, type HTTPReceiverOptions } from '@slack/bolt';
 import type { Logger } from '../../src/logger.js';
 import type { PendingAcks } from './pending-acks.js';
 import { StillHandling } from './still-handling.js';
@@ -11,7 +12,7 @@ const FORM = 'application/x-www-form-urlencoded';
 /**
  * Bolt's HTTP receiver, with every check of a request made here, once, before Bolt sees it (Bolt's
  * own verification is off, so the HMAC is not computed twice in front of each ack):
- * - the signature, with Bolt's own `isValidSlackRequest`; unsigned or badly signed → 401;
+ * - the signature (`signedBySlack`); unsigned or badly signed → 401;
  * - a timestamp more than five minutes in the future is refused like one in the past (401);
  *   Bolt only checks the past, so a captured signature with a future timestamp would stay
  *   usable until that time comes;
@@ -71,20 +72,16 @@ export class CheckedHttpReceiver extends HTTPReceiver {
       answer(res, 200);
       return false;
     }
-    const timestamp = Number(req.headers['x-slack-request-timestamp']);
-    if (!Number.isFinite(timestamp)) return this.refuse(res, 'it has no timestamp');
+    const stamp = req.headers['x-slack-request-timestamp'];
+    const timestamp = Number(stamp);
+    if (typeof stamp !== 'string' || !Number.isFinite(timestamp)) return this.refuse(res, 'it has no timestamp');
     if (Math.abs(Date.now() / 1000 - timestamp) > MAX_SKEW_S) {
       this.log.warn('slack: request refused: its timestamp is more than 5 minutes off', { skewS: Math.round(timestamp - Date.now() / 1000) });
       answer(res, 401);
       return false;
     }
     const signature = req.headers['x-slack-signature'];
-    const signed = typeof signature === 'string' && isValidSlackRequest({
-      signingSecret: this.options.signingSecret,
-      body,
-      headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
-    });
-    if (!signed) return this.refuse(res, 'its signature does not match');
+    if (typeof signature !== 'string' || !signedBySlack(this.options.signingSecret, stamp, body, signature)) return this.refuse(res, 'its signature does not match');
     if (!isObjectBody(form ? form.get('payload') : body)) {
       this.log.warn('slack: signed request refused: its body is not an object');
       answer(res, 400);
@@ -99,6 +96,19 @@ export class CheckedHttpReceiver extends HTTPReceiver {
     answer(res, 401);
     return false;
   }
+}
+
+/**
+ * Whether `signature` is Slack's: `v0=` and the hex HMAC-SHA256, keyed with the signing secret, of
+ * `v0:<timestamp header>:<body>`, compared in constant time. Bolt's `isValidSlackRequest` computes
+ * the same HMAC but compares through tsscmp, which draws 32 random bytes (a system call) and
+ * computes two more HMACs on every request to do what `timingSafeEqual` does without either; in
+ * front of every ack that was about 8 % of the CPU of a burst of commands.
+ */
+function signedBySlack(secret: string, timestamp: string, body: string, signature: string): boolean {
+  const expected = Buffer.from(`v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`);
+  const given = Buffer.from(signature);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /**

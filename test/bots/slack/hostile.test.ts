@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, encodeForm, eventCallback, messageEvent, signedRequest, slashCommand, type SignedResponse } from '../../../fakes/slack/index.js';
+import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, encodeForm, eventCallback, messageEvent, signedRequest, slackSignature, slashCommand, type SignedResponse } from '../../../fakes/slack/index.js';
 import { SECRET, openCard, startRig, type Rig } from './rig.js';
 
 /** The answer to a request, or 'no answer' when the app leaves it hanging (as Bolt did for a `null` body). */
@@ -69,6 +69,22 @@ describe('hostile requests to the Slack HTTP endpoint, signed as Slack signs the
     expect(await post(`ssl_check=1&${encodeForm(slashCommand({ text: 'help', response_url: r.fake.responseUrl() }))}`)).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(r.fake.calls.slice(calls)).toEqual([]);
+  });
+
+  it('refuses signatures that miss by a little with 401: another timestamp or body, one digit, upper case, another version', async () => {
+    const body = JSON.stringify(event());
+    const stamp = now();
+    const post = async (signature: string, timestamp = stamp, sent = body) =>
+      (await request(url, { method: 'POST', headers: { 'content-type': JSON_CONTENT_TYPE, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature }, body: sent })).statusCode;
+    const good = slackSignature(SECRET, stamp, body);
+    const hex = good.slice('v0='.length);
+    expect(await post(slackSignature(SECRET, stamp - 1, body))).toBe(401);
+    expect(await post(good, stamp, `${body} `)).toBe(401);
+    expect(await post(`v0=${hex.slice(0, -1)}${hex.endsWith('0') ? '1' : '0'}`)).toBe(401);
+    expect(await post(`v0=${hex.toUpperCase()}`)).toBe(401);
+    expect(await post(`v1=${hex}`)).toBe(401);
+    expect(await post(`${good}0`)).toBe(401);
+    expect(await post(good)).toBe(200);
   });
 
   it('keeps serving after all that', async () => {
