@@ -3,7 +3,7 @@
 //
 // `--if-stale` (what `npm start` runs) builds only when dist/ is missing or older than a file it
 // was built from, and otherwise writes nothing, so a fresh dist/ starts in a read-only folder.
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -49,6 +49,10 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
+// Worker threads' scripts are started by path, not imported, so esbuild does not see them: each
+// is plain JavaScript, copied beside the bundle where `new URL('./…', import.meta.url)` finds it.
+const workers = ['bots/slack/form-opener-worker.mjs'];
+for (const file of workers) copyFileSync(`${root}${file}`, `${outdir}/${file.split('/').pop()}`);
 // tsconfig.json steers how esbuild compiles class fields; the image's build stage copies it too.
-const inputs = [...Object.keys(result.metafile.inputs), 'scripts/build.mjs', 'package.json', 'tsconfig.json'].filter((f) => mtime(`${root}${f}`) !== undefined);
+const inputs = [...Object.keys(result.metafile.inputs), ...workers, 'scripts/build.mjs', 'package.json', 'tsconfig.json'].filter((f) => mtime(`${root}${f}`) !== undefined);
 writeFileSync(inputsFile, JSON.stringify(inputs, null, 1) + '\n');

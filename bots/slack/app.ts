@@ -7,6 +7,7 @@ import type { FrontEndDeps } from '../../src/frontend.js';
 import type { Logger } from '../../src/logger.js';
 import { registerActions } from './actions.js';
 import { Background } from './background.js';
+import { FormOpener } from './form-opener.js';
 import { registerCommands } from './commands.js';
 import { CheckedHttpReceiver } from './http-receiver.js';
 import { registerMessages } from './messages.js';
@@ -50,6 +51,9 @@ const EVENT_MARK_MS = 45_000;
  */
 const CALL_TIMEOUT_MS = 10_000;
 
+/** Where the Web API is when SLACK_API_URL is not set (the Web API client's own default). */
+const SLACK_API_URL = 'https://slack.com/api/';
+
 // Interactive calls retry briefly: a person is waiting, and the outbox retries what must not be lost.
 const INTERACTIVE_RETRIES = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1_000 };
 
@@ -72,6 +76,8 @@ interface SlackApp {
   sink: SlackSink;
   /** Work the listeners run after their ack; wait for it when stopping. */
   background: Background;
+  /** The thread forms open on; close it once the background work is done. */
+  forms: FormOpener;
   /** Starts the transport; resolves with the HTTP port in HTTP mode. */
   start(): Promise<number | undefined>;
   /** Socket Mode: the socket is open; HTTP: the listener is up. */
@@ -131,6 +137,7 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
   });
   const staff = new StaffDirectory(app.client, settings.staffUsergroup, deps.logger);
   const background = new Background(deps.logger, pending);
+  const forms = new FormOpener(settings.apiUrl ?? SLACK_API_URL, settings.botToken, options.callTimeoutMs ?? CALL_TIMEOUT_MS);
   const rt: SlackRuntime = {
     settings,
     service: deps.service,
@@ -139,6 +146,7 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     sink,
     people: new People(app.client, staff, deps.logger, deps.defaultLocale ?? 'en'),
     background,
+    forms,
     eventMarkMs: options.eventMarkMs ?? EVENT_MARK_MS,
   };
 
@@ -163,6 +171,7 @@ export function createSlackApp(settings: SlackSettings, deps: FrontEndDeps, opti
     app,
     sink,
     background,
+    forms,
     async start() {
       if (transport.kind === 'socket') {
         await app.start();

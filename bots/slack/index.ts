@@ -35,6 +35,7 @@ export async function startSlack(deps: FrontEndDeps, options: SlackAppOptions = 
       stopped = true;
       await slack.app.stop();
       await slack.background.settle();
+      await slack.forms.close();
     },
   };
 }

@@ -6,6 +6,7 @@ import type { Logger } from '../../src/logger.js';
 import type { TicketService } from '../../src/service.js';
 import type { KeyValueStore } from '../../src/store/index.js';
 import type { Background } from './background.js';
+import type { FormOpener } from './form-opener.js';
 import { replyBlocks } from './blocks.js';
 import { escapeText } from './mrkdwn.js';
 import type { People } from './people.js';
@@ -24,6 +25,8 @@ export interface SlackRuntime {
   people: People;
   /** Where listeners run their slow work once they have acked. */
   background: Background;
+  /** Opens modals, off the thread that answers Slack. */
+  forms: FormOpener;
   /** How long an event's mark holds off Slack's redeliveries while it is handled. */
   eventMarkMs: number;
 }
@@ -113,10 +116,7 @@ export async function show(rt: SlackRuntime, to: Audience, reply: Reply, form: {
       ? openView(fields, providerName, { channel: form.channel, ...(form.source ? { source: form.source } : {}) }, locale, reply.draft)
       : (reply.form === 'rate' ? rateView : reopenView)({ channel: form.channel, ticketId: reply.ticketId }, t);
   try {
-    // Sent as the JSON string Slack's API takes: given an object, the Web API client copies it
-    // deeply for a debug line it never prints, garbage a burst of forms then collects in front of
-    // the next burst's acks.
-    await to.client.views.open({ trigger_id: form.triggerId, view: JSON.stringify(view) as unknown as typeof view });
+    await rt.forms.open(form.triggerId, JSON.stringify(view));
   } catch (error) {
     rt.logger.warn('could not open a form', { form: reply.form, error });
     await tell(rt, to, { ok: false, text: t(FORM_FAILED[reply.form]) });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SLACK_DEFAULTS } from '../../../fakes/slack/index.js';
+import { createLogger } from '../../../src/logger.js';
 import { waitFor } from '../../support/harness.js';
 import { openCard, openTicket, startRig, type Rig } from './rig.js';
 
@@ -40,8 +41,8 @@ describe('Slack calls that are never answered', () => {
     expect(r.fake.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
   });
 
-  it('tells the person plainly when the form cannot be opened in time', async () => {
-    const r = await startRig({ callTimeoutMs: 300 });
+  it('gives a form up when its trigger dies (3 s), not after the 10 s deadline and retries of other calls, and tells the person', async () => {
+    const r = await startRig();
     rigs.push(r);
     r.fake.withholdAnswers('views.open');
     const started = Date.now();
@@ -49,5 +50,21 @@ describe('Slack calls that are never answered', () => {
     const told = await r.fake.waitFor('response_url', (c) => /could not be opened/.test(String(c.args.text)), 8_000);
     expect(told.args.text).toBe('The ticket form could not be opened. Please run /ticket again.');
     expect(Date.now() - started).toBeLessThan(5_000);
+    // A second try could only fail with expired_trigger_id.
+    expect(r.fake.callsTo('views.open')).toHaveLength(1);
+  });
+
+  it("tells the person when Slack refuses a form, and logs Slack's reason", async () => {
+    const lines: string[] = [];
+    const r = await startRig({ logger: createLogger({ level: 'warn', write: (line) => lines.push(line) }) });
+    rigs.push(r);
+    const trigger_id = `${Date.now()}.1.abc`;
+    await r.send.command({ text: '', trigger_id });
+    await r.fake.waitFor('views.open', (c) => c.status === 200 && c.response['ok'] === true);
+    // The same trigger again: Slack answers exchanged_trigger_id.
+    await r.send.command({ text: '', trigger_id });
+    const told = await r.fake.waitFor('response_url', (c) => /could not be opened/.test(String(c.args.text)), 5_000);
+    expect(told.args.text).toBe('The ticket form could not be opened. Please run /ticket again.');
+    expect(lines.filter((line) => line.includes('could not open a form'))).toEqual([expect.stringContaining('exchanged_trigger_id')]);
   });
 });

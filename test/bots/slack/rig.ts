@@ -1,5 +1,5 @@
 import { ProviderError } from '../../../src/errors.js';
-import { silentLogger } from '../../../src/logger.js';
+import { silentLogger, type Logger } from '../../../src/logger.js';
 import { createProvider as createLocalProvider } from '../../../adapters/local/index.js';
 import { createHttpClient } from '../../../src/provider-kit/http.js';
 import { startSlack, type SlackFrontEnd } from '../../../bots/slack/index.js';
@@ -58,6 +58,8 @@ export interface RigOptions {
   maxAttachmentMb?: number;
   /** DEFAULT_LOCALE as main.ts passes it. */
   defaultLocale?: Locale;
+  /** The Slack front-end's logger (silent by default). */
+  logger?: Logger;
 }
 
 /** The whole bridge on the local desk, the real Bolt app, and the fake Slack in between. */
@@ -79,7 +81,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     SLACK_STAFF_USERGROUP: STAFF_GROUP,
     ...(transport === 'http' ? { SLACK_SIGNING_SECRET: SECRET, PORT: '0' } : { SLACK_APP_TOKEN: SLACK_DEFAULTS.appToken }),
   };
-  const slack = await startOnHarness(h, fake, () => startSlack({ service: h.service, kv: h.kv, logger: silentLogger, env, ...(options.defaultLocale ? { defaultLocale: options.defaultLocale } : {}) }, { perChannelMs: options.perChannelMs ?? 50, ...(options.eventMarkMs ? { eventMarkMs: options.eventMarkMs } : {}), ...(options.callTimeoutMs ? { callTimeoutMs: options.callTimeoutMs } : {}) }));
+  const slack = await startOnHarness(h, fake, () => startSlack({ service: h.service, kv: h.kv, logger: options.logger ?? silentLogger, env, ...(options.defaultLocale ? { defaultLocale: options.defaultLocale } : {}) }, { perChannelMs: options.perChannelMs ?? 50, ...(options.eventMarkMs ? { eventMarkMs: options.eventMarkMs } : {}), ...(options.callTimeoutMs ? { callTimeoutMs: options.callTimeoutMs } : {}) }));
   const endpoint = slack.port === undefined ? undefined : `http://127.0.0.1:${slack.port}/slack/events`;
   const send = endpoint ? httpDelivery(fake, endpoint) : await socketDelivery(fake);
   return {
