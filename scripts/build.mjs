@@ -13,9 +13,16 @@ const inputsFile = `${outdir}/build-inputs.json`;
 
 const mtime = (path) => statSync(path, { throwIfNoEntry: false })?.mtimeMs;
 
+// Worker threads' scripts are started by path, not imported, so esbuild does not see them: each
+// is plain JavaScript, copied beside the bundle where `new URL('./…', import.meta.url)` finds it.
+const workers = ['bots/slack/form-opener-worker.mjs'];
+const copied = (file) => `${outdir}/${file.split('/').pop()}`;
+
 function isStale() {
   const builtAt = mtime(inputsFile);
   if (builtAt === undefined || mtime(`${outdir}/main.js`) === undefined) return 'dist/ is missing';
+  const lost = workers.find((file) => mtime(copied(file)) === undefined);
+  if (lost) return `${copied(lost).slice(root.length)} is missing`;
   let inputs;
   try {
     inputs = JSON.parse(readFileSync(inputsFile, 'utf8'));
@@ -49,10 +56,7 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
-// Worker threads' scripts are started by path, not imported, so esbuild does not see them: each
-// is plain JavaScript, copied beside the bundle where `new URL('./…', import.meta.url)` finds it.
-const workers = ['bots/slack/form-opener-worker.mjs'];
-for (const file of workers) copyFileSync(`${root}${file}`, `${outdir}/${file.split('/').pop()}`);
+for (const file of workers) copyFileSync(`${root}${file}`, copied(file));
 // tsconfig.json steers how esbuild compiles class fields; the image's build stage copies it too.
 const inputs = [...Object.keys(result.metafile.inputs), ...workers, 'scripts/build.mjs', 'package.json', 'tsconfig.json'].filter((f) => mtime(`${root}${f}`) !== undefined);
 writeFileSync(inputsFile, JSON.stringify(inputs, null, 1) + '\n');

@@ -18,15 +18,24 @@ const agent = new client.Agent({ keepAlive: true, maxSockets: 16 });
 /** views.open answers with the opened view (a few KB); anything far larger is not Slack's answer. */
 const MAX_ANSWER_BYTES = 1_000_000;
 
-parentPort?.on('message', async (/** @type {{ id: number; body: string }} */ { id, body }) => {
-  parentPort?.postMessage({ id, ...(await open(body)) });
+parentPort?.on('message', async (/** @type {{ id: number; body: string; deadline: number }} */ { id, body, deadline }) => {
+  parentPort?.postMessage({ id, ...(await open(body, deadline)) });
 });
 
-/** @param {string} body @returns {Promise<{ status: number; answer: unknown } | { failure: string }>} */
-async function open(body) {
-  const signal = AbortSignal.timeout(timeoutMs);
+/**
+ * @param {string} body
+ * @param {number} deadline when the trigger dies (ms since the epoch), set when the form was asked for
+ * @returns {Promise<{ status: number; answer: unknown } | { failure: string }>}
+ */
+async function open(body, deadline) {
+  const signal = AbortSignal.timeout(Math.max(0, deadline - Date.now()));
   try {
-    const { status, text } = await post(body, signal);
+    const { status, text } = await post(body, signal).catch((error) => {
+      // A kept-alive connection Slack closed just as it was reused: the call never reached
+      // Slack, so it is sent once more on a new connection (as Node's documentation advises).
+      if (error?.reusedSocket && error.code === 'ECONNRESET' && !signal.aborted) return post(body, signal);
+      throw error;
+    });
     let json;
     try {
       json = JSON.parse(text);
@@ -50,16 +59,18 @@ function post(body, signal) {
       'content-length': Buffer.byteLength(body),
     };
     const request = client.request(url, { method: 'POST', agent, headers, signal }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk) => {
-        text += chunk;
-        if (text.length > MAX_ANSWER_BYTES) response.destroy(new Error(`an answer over ${MAX_ANSWER_BYTES} bytes`));
+      /** @type {Buffer[]} */
+      const chunks = [];
+      let bytes = 0;
+      response.on('data', (/** @type {Buffer} */ chunk) => {
+        chunks.push(chunk);
+        bytes += chunk.length;
+        if (bytes > MAX_ANSWER_BYTES) response.destroy(new Error(`an answer over ${MAX_ANSWER_BYTES} bytes`));
       });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
       response.on('error', reject);
     });
-    request.on('error', reject);
+    request.on('error', (error) => reject(Object.assign(error, { reusedSocket: request.reusedSocket })));
     request.end(body);
   });
 }

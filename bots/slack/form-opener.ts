@@ -1,5 +1,10 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
+
+/** The thread's script: beside this module in the sources, beside the bundle in dist/ (scripts/build.mjs copies it). */
+const WORKER_SCRIPT = new URL('./form-opener-worker.mjs', import.meta.url);
 
 /** A trigger id lives 3 s after Slack issues it; a form opened later fails anyway. */
 const TRIGGER_LIFE_MS = 3_000;
@@ -47,17 +52,23 @@ export class FormOpener {
     private readonly token: string,
     callTimeoutMs: number,
   ) {
+    // Missing from a dist/ built by hand, every form would fail; better to say so at start-up.
+    if (!existsSync(fileURLToPath(WORKER_SCRIPT))) throw new Error(`${fileURLToPath(WORKER_SCRIPT)} is missing; run npm run build`);
     this.url = new URL('views.open', apiUrl).href;
     this.timeoutMs = Math.min(callTimeoutMs, TRIGGER_LIFE_MS);
   }
 
-  /** Opens `view` (a modal's JSON) on `triggerId`; rejects with FormNotOpened. */
+  /**
+   * Opens `view` (a modal's JSON) on `triggerId`; rejects with FormNotOpened. Call it as soon as
+   * the command is handled: the deadline counts from here, as the trigger's life has.
+   */
   open(triggerId: string, view: string): Promise<void> {
+    const deadline = Date.now() + this.timeoutMs;
     const worker = (this.worker ??= this.start());
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { worker, resolve, reject });
-      worker.postMessage({ id, body: new URLSearchParams({ trigger_id: triggerId, view }).toString() });
+      worker.postMessage({ id, deadline, body: new URLSearchParams({ trigger_id: triggerId, view }).toString() });
     });
   }
 
@@ -69,7 +80,7 @@ export class FormOpener {
   }
 
   private start(): Worker {
-    const worker = new Worker(new URL('./form-opener-worker.mjs', import.meta.url), {
+    const worker = new Worker(WORKER_SCRIPT, {
       workerData: { url: this.url, token: this.token, timeoutMs: this.timeoutMs },
     });
     // The process may stop with the thread idle; close() ends it when the app stops.

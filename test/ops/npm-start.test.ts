@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -106,6 +106,18 @@ describe('the build npm start runs first', { timeout: 60_000 }, () => {
     expect(await run.exited).toBe(0);
     expect(run.stderr).toEqual([]);
     expect(snapshot(join(copy, 'dist'))).toEqual(built);
+
+    // A worker thread's script is copied, not bundled: its loss or its edit is seen too.
+    rmSync(join(copy, 'dist', 'form-opener-worker.mjs'));
+    run = build(copy);
+    expect(await run.exited).toBe(0);
+    expect(run.stderr).toEqual(['ticket-bridge: building dist/ (dist/form-opener-worker.mjs is missing)']);
+    const edited = new Date(Date.now() + 10_000);
+    utimesSync(join(copy, 'bots', 'slack', 'form-opener-worker.mjs'), edited, edited);
+    run = build(copy);
+    expect(await run.exited).toBe(0);
+    expect(run.stderr).toEqual(['ticket-bridge: building dist/ (bots/slack/form-opener-worker.mjs changed)']);
+    expect(readFileSync(join(copy, 'dist', 'form-opener-worker.mjs'), 'utf8')).toBe(readFileSync(join(copy, 'bots', 'slack', 'form-opener-worker.mjs'), 'utf8'));
 
     const later = new Date(Date.now() + 5_000);
     utimesSync(join(copy, 'handlers', 'open-ticket.ts'), later, later);

@@ -69,6 +69,22 @@ describe('FormOpener (views.open on a worker thread)', () => {
   });
 });
 
+describe('FormOpener while its thread is stopping', () => {
+  it('opens a form asked for before the stop has finished, on a new thread', async () => {
+    const api = await slack((n) => (n === 1 ? undefined : { ok: true }));
+    const forms = opener(api.url);
+    const first = forms.open('1.2.a', '{}');
+    await waitUntil(() => api.seen.length === 1);
+    const closing = forms.close();
+    // The old thread's exit must give up only what it held, not this form.
+    const second = forms.open('1.2.b', '{}');
+    await expect(first).rejects.toThrow('the form thread stopped');
+    await closing;
+    await second;
+    expect(api.seen.map((s) => s.form.get('trigger_id'))).toEqual(['1.2.a', '1.2.b']);
+  });
+});
+
 async function waitUntil(done: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
   expect(done()).toBe(true);
