@@ -31,8 +31,9 @@ async function open(body, deadline) {
   const signal = AbortSignal.timeout(Math.max(0, deadline - Date.now()));
   try {
     const { status, text } = await post(body, signal).catch((error) => {
-      // A kept-alive connection Slack closed just as it was reused: the call never reached
-      // Slack, so it is sent once more on a new connection (as Node's documentation advises).
+      // A kept-alive connection Slack closed just as it was reused: the call almost surely never
+      // reached Slack, so it goes once more on a new connection (as Node's documentation advises).
+      // Had it reached Slack, the second is refused (exchanged_trigger_id): no form opens twice.
       if (error?.reusedSocket && error.code === 'ECONNRESET' && !signal.aborted) return post(body, signal);
       throw error;
     });
